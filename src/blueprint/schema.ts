@@ -1,0 +1,261 @@
+import { BuildingBlockEntry } from '../catalog/types';
+import { countryCodes } from './countries';
+
+/** Identifier of the published schema; blueprints may reference it with `$schema`. */
+export const schemaId = 'https://govstack.global/blueprint/v1/blueprint.schema.json';
+
+const dnsLabel = { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$', description: 'A DNS label: lower-case letters, digits and dashes, 1-32 characters.' };
+const quantityCpu = { type: 'string', pattern: '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$', description: 'CPU quantity, e.g. `250m` or `1`.' };
+const quantityMemory = { type: 'string', pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$', description: 'Memory quantity, e.g. `256Mi`.' };
+const duration = { type: 'string', pattern: '^[0-9]+(h|d|w)$', description: 'A retention period such as `15d`.' };
+const hostname = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$', maxLength: 253 };
+const secretName = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$', description: 'Name of an existing Kubernetes Secret.' };
+const awsRegion = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$' };
+const httpsUrl = { type: 'string', pattern: '^https://[^\\s]+$', maxLength: 2048 };
+
+/** A closed object: only the listed properties, `required` ones present. */
+function object(properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}) {
+  return { type: 'object', additionalProperties: false, properties, ...(required.length ? { required } : {}), ...extra };
+}
+
+/** One branch of a tagged union: the tag property fixed to `tag`, the rest closed. */
+function variant(tagName: string, tag: string, properties: Record<string, unknown>, required: string[] = []) {
+  return {
+    if: { properties: { [tagName]: { const: tag } }, required: [tagName] },
+    then: object({ [tagName]: { const: tag }, ...properties }, [tagName, ...required]),
+  };
+}
+
+const resources = object(
+  {
+    requests: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory']),
+    limits: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory']),
+  },
+  ['requests', 'limits'],
+);
+
+const target = {
+  type: 'object',
+  description: 'The Kubernetes cluster to deploy to. Synth never calls a cloud API: cloud targets use the provider\'s exec credential plugin at apply time.',
+  required: ['kind'],
+  properties: { kind: { enum: ['kubeconfig', 'eks', 'aks', 'gke'] } },
+  allOf: [
+    variant('kind', 'kubeconfig', {
+      path: { type: 'string', minLength: 1, description: 'Path of the kubeconfig file (any cluster, on-prem included).' },
+      context: { type: 'string', minLength: 1, description: 'Context to use; the file\'s current context when omitted.' },
+    }, ['path']),
+    variant('kind', 'eks', {
+      clusterName: dnsLabel,
+      region: awsRegion,
+      endpoint: { ...httpsUrl, description: 'API server URL; otherwise the Terraform variable `cluster_endpoint` must be set.' },
+      roleArn: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$' },
+    }, ['clusterName', 'region']),
+    variant('kind', 'aks', {
+      clusterName: dnsLabel,
+      resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
+      endpoint: httpsUrl,
+    }, ['clusterName', 'resourceGroup']),
+    variant('kind', 'gke', {
+      clusterName: dnsLabel,
+      location: { type: 'string', pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$' },
+      project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$' },
+      endpoint: httpsUrl,
+    }, ['clusterName', 'location', 'project']),
+  ],
+};
+
+const state = {
+  type: 'object',
+  description: 'Where Terraform keeps this deployment\'s state. The key is derived from country, environment and name.',
+  required: ['backend'],
+  properties: { backend: { enum: ['local', 's3', 'gcs', 'azurerm', 'pg', 'kubernetes'] } },
+  allOf: [
+    variant('backend', 'local', { path: { type: 'string', pattern: '^[^/][^\\0]*\\.tfstate$', description: 'Relative state file path.' } }),
+    variant('backend', 's3', {
+      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
+      region: awsRegion,
+      dynamodbTable: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{3,255}$' },
+      kmsKeyId: { type: 'string', minLength: 1 },
+    }, ['bucket', 'region']),
+    variant('backend', 'gcs', {
+      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$' },
+      kmsEncryptionKey: { type: 'string', minLength: 1 },
+    }, ['bucket']),
+    variant('backend', 'azurerm', {
+      storageAccountName: { type: 'string', pattern: '^[a-z0-9]{3,24}$' },
+      containerName: { type: 'string', pattern: '^[a-z0-9](-?[a-z0-9]){2,62}$' },
+      resourceGroupName: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
+    }, ['storageAccountName', 'containerName', 'resourceGroupName']),
+    variant('backend', 'pg', {
+      schemaName: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
+    }),
+    variant('backend', 'kubernetes', { namespace: dnsLabel }),
+  ],
+};
+
+const memberClass = { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'X-Road member class, e.g. GOV, COM, ORG.' };
+
+const mediator = object(
+  {
+    instance: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$', description: 'X-Road instance identifier.' },
+    memberClasses: { type: 'array', items: memberClass, minItems: 1, uniqueItems: true },
+    organisations: {
+      type: 'array',
+      minItems: 1,
+      'x-merge-key': 'name',
+      items: object(
+        {
+          name: dnsLabel,
+          title: { type: 'string', minLength: 1, maxLength: 200 },
+          class: memberClass,
+          code: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'X-Road member code (e.g. a registry number).' },
+        },
+        ['name', 'class', 'code'],
+      ),
+    },
+    centralServer: { type: 'boolean', description: 'Run a central server too, for a self-contained X-Road instance (default true).' },
+  },
+  ['instance', 'memberClasses', 'organisations'],
+  { description: 'The information mediator (X-Road) instance: one security server per organisation.' },
+);
+
+function buildingBlockDecl(entry: BuildingBlockEntry) {
+  return object(
+    {
+      enabled: { type: 'boolean', description: 'Deploy this building block (default true).' },
+      product: { enum: entry.products.map((p) => p.id), description: `Product option (default ${entry.products[0].id}).` },
+      version: { type: 'string', pattern: '^v?[0-9]+(\\.[0-9]+){0,2}([-+][0-9A-Za-z.-]+)?$', description: 'Override the catalog\'s pinned image tag or chart version.' },
+      owner: { ...dnsLabel, description: 'The organisation (from mediator.organisations) that owns this building block.' },
+      size: { enum: ['small', 'medium', 'large'], description: 'Size profile for replicas and resources (default small; prod: medium).' },
+      replicas: { type: 'integer', minimum: 1, maximum: 50 },
+      resources,
+      exposure: { enum: ['external', 'internal', 'none'], description: 'Route through the external gateway, the internal one, or none (default none).' },
+      hostname: { ...dnsLabel, description: 'Host label under the gateway domain (default: the building block id).' },
+      consumes: {
+        type: 'array',
+        'x-merge-key': 'to',
+        description: 'Building blocks this one calls. Each becomes a NetworkPolicy allow and, via the mediator, an access right.',
+        items: object(
+          {
+            to: dnsLabel,
+            via: { enum: ['mediator', 'direct'], description: 'Through the information mediator (default) or directly when co-located.' },
+          },
+          ['to'],
+        ),
+      },
+    },
+    ['owner'],
+    { description: `${entry.title} (GovStack spec ${entry.spec.version}).` },
+  );
+}
+
+const gateway = object(
+  {
+    domains: object({ external: hostname, internal: hostname }, ['external', 'internal']),
+    tls: object(
+      {
+        clusterIssuer: { ...dnsLabel, description: 'cert-manager ClusterIssuer that issues the gateway certificates.' },
+        certificateSecret: { ...secretName, description: 'Existing TLS Secret in the gateway namespace.' },
+      },
+      [],
+      { minProperties: 1, maxProperties: 1, description: 'Exactly one of clusterIssuer or certificateSecret.' },
+    ),
+    oidc: object({ issuer: httpsUrl, clientId: { type: 'string', minLength: 1, maxLength: 200 }, clientSecretName: secretName }, ['issuer', 'clientId', 'clientSecretName']),
+    rateLimit: object({ requests: { type: 'integer', minimum: 1, maximum: 1000000 }, unit: { enum: ['Second', 'Minute', 'Hour'] } }, ['requests', 'unit']),
+  },
+  ['domains', 'tls'],
+  { description: 'Segregated external and internal API gateways (Kubernetes Gateway API).' },
+);
+
+const observability = object({
+  enabled: { type: 'boolean', description: 'Deploy metrics, logs, traces, dashboards and alerts (default true).' },
+  retention: object({ metrics: duration, logs: duration, traces: duration }),
+  alertReceivers: {
+    type: 'array',
+    'x-merge-key': 'name',
+    items: object(
+      {
+        name: dnsLabel,
+        type: { enum: ['email', 'slack', 'webhook', 'msteams'] },
+        secretRef: object({ name: secretName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]{1,253}$' } }, ['name', 'key']),
+      },
+      ['name', 'type', 'secretRef'],
+    ),
+  },
+});
+
+const securityOverride = object(
+  {
+    control: { enum: ['pod-security', 'run-as-root', 'min-replicas', 'egress', 'tls-min-version'] },
+    target: { ...dnsLabel, description: 'A building block id, or gateway, mediator or observability.' },
+    value: { type: ['string', 'integer', 'boolean'] },
+    justification: { type: 'string', minLength: 20, maxLength: 2000, description: 'Why the default is relaxed; shown in the audit report.' },
+  },
+  ['control', 'target', 'value', 'justification'],
+  {
+    allOf: [
+      variant('control', 'pod-security', { target: {}, justification: {}, value: { enum: ['baseline', 'privileged'] } }),
+      variant('control', 'run-as-root', { target: {}, justification: {}, value: { const: true } }),
+      variant('control', 'min-replicas', { target: {}, justification: {}, value: { type: 'integer', minimum: 1, maximum: 1 } }),
+      variant('control', 'egress', { target: {}, justification: {}, value: { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$' } }),
+      variant('control', 'tls-min-version', { target: {}, justification: {}, value: { const: '1.2' } }),
+    ],
+  },
+);
+
+/** Build the blueprint JSON Schema (draft 2020-12) for the given catalog. */
+export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: schemaId,
+    title: 'GovStack country blueprint',
+    description: 'Declares the GovStack building blocks a country deploys, who owns them, who may call whom, what is exposed and where it runs.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['metadata', 'target', 'state', 'mediator', 'buildingBlocks', 'gateway'],
+    properties: {
+      $schema: { type: 'string' },
+      extends: {
+        type: 'array',
+        items: { type: 'string', pattern: '\\.(ya?ml|json)$' },
+        description: 'Base blueprints (paths relative to this file) merged first, in order; this file wins.',
+      },
+      metadata: object(
+        {
+          name: { ...dnsLabel, description: 'Deployment name; also the Terraform stack name.' },
+          country: { enum: countryCodes, description: 'ISO 3166-1 alpha-2 country code.' },
+          environment: { enum: ['dev', 'test', 'staging', 'prod'] },
+          description: { type: 'string', maxLength: 500 },
+          namespacePrefix: { type: 'string', pattern: '^([a-z][-a-z0-9]{0,14}-)?$', description: 'Prefix of every namespace (default `gs-`).' },
+        },
+        ['name', 'country', 'environment'],
+      ),
+      target,
+      state,
+      mediator,
+      buildingBlocks: {
+        type: 'object',
+        minProperties: 1,
+        additionalProperties: false,
+        properties: Object.fromEntries(catalog.map((entry) => [entry.id, buildingBlockDecl(entry)])),
+        description: 'Building blocks by id: ' + catalog.map((e) => e.id).join(', ') + '.',
+      },
+      gateway,
+      observability,
+      security: object({ overrides: { type: 'array', items: securityOverride } }),
+      deployment: object({
+        waits: { type: 'boolean', description: 'Wait for rollouts on apply (helm wait, wait_for_rollout; default true).' },
+        timeoutSeconds: { type: 'integer', minimum: 60, maximum: 7200, description: 'Per-release apply timeout (default 900).' },
+        storageClass: { ...dnsLabel, description: 'StorageClass for persistent volumes; it should encrypt at rest (default: the cluster default).' },
+        charts: object(
+          {
+            mirror: { type: 'string', pattern: '^(oci|https)://[^\\s]+$', description: 'OCI or HTTP chart mirror replacing every upstream repository.' },
+            localDir: { type: 'string', minLength: 1, description: 'Folder of unpacked upstream charts, `<dir>/<chart-name>`, for air-gapped sites.' },
+          },
+          [],
+          { maxProperties: 1 },
+        ),
+      }),
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The typed form of a country blueprint after overlays are merged and the schema has
+ * accepted it. Field documentation lives in the JSON Schema (`schema.ts`), which is the
+ * single description users see in their editor and in `blueprints/blueprint.schema.json`.
+ */
+
+export type Environment = 'dev' | 'test' | 'staging' | 'prod';
+export type Exposure = 'external' | 'internal' | 'none';
+export type FlowRoute = 'mediator' | 'direct';
+export type SizeProfile = 'small' | 'medium' | 'large';
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export type Target =
+  | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
+  | { readonly kind: 'eks'; readonly clusterName: string; readonly region: string; readonly endpoint?: string; readonly roleArn?: string }
+  | { readonly kind: 'aks'; readonly clusterName: string; readonly resourceGroup: string; readonly endpoint?: string }
+  | { readonly kind: 'gke'; readonly clusterName: string; readonly location: string; readonly project: string; readonly endpoint?: string };
+
+export type StateBackend =
+  | { readonly backend: 'local'; readonly path?: string }
+  | { readonly backend: 's3'; readonly bucket: string; readonly region: string; readonly dynamodbTable?: string; readonly kmsKeyId?: string }
+  | { readonly backend: 'gcs'; readonly bucket: string; readonly kmsEncryptionKey?: string }
+  | { readonly backend: 'azurerm'; readonly storageAccountName: string; readonly containerName: string; readonly resourceGroupName: string }
+  | { readonly backend: 'pg'; readonly schemaName?: string }
+  | { readonly backend: 'kubernetes'; readonly namespace?: string };
+
+export interface Organisation {
+  readonly name: string;
+  readonly title?: string;
+  readonly class: string;
+  readonly code: string;
+}
+
+export interface FlowDecl {
+  readonly to: string;
+  readonly via?: FlowRoute;
+}
+
+export interface BuildingBlockDecl {
+  readonly enabled?: boolean;
+  readonly product?: string;
+  readonly version?: string;
+  readonly owner: string;
+  readonly size?: SizeProfile;
+  readonly replicas?: number;
+  readonly resources?: Resources;
+  readonly exposure?: Exposure;
+  readonly hostname?: string;
+  readonly consumes?: readonly FlowDecl[];
+}
+
+export interface Blueprint {
+  readonly extends?: readonly string[];
+  readonly metadata: {
+    readonly name: string;
+    readonly country: string;
+    readonly environment: Environment;
+    readonly description?: string;
+    readonly namespacePrefix?: string;
+  };
+  readonly target: Target;
+  readonly state: StateBackend;
+  readonly mediator: {
+    readonly instance: string;
+    readonly memberClasses: readonly string[];
+    readonly organisations: readonly Organisation[];
+    readonly centralServer?: boolean;
+  };
+  readonly buildingBlocks: Readonly<Record<string, BuildingBlockDecl>>;
+  readonly gateway: {
+    readonly domains: { readonly external: string; readonly internal: string };
+    readonly tls: { readonly clusterIssuer?: string; readonly certificateSecret?: string };
+    readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecretName: string };
+    readonly rateLimit?: { readonly requests: number; readonly unit: 'Second' | 'Minute' | 'Hour' };
+  };
+  readonly observability?: {
+    readonly enabled?: boolean;
+    readonly retention?: { readonly metrics?: string; readonly logs?: string; readonly traces?: string };
+    readonly alertReceivers?: readonly {
+      readonly name: string;
+      readonly type: 'email' | 'slack' | 'webhook' | 'msteams';
+      readonly secretRef: { readonly name: string; readonly key: string };
+    }[];
+  };
+  readonly security?: {
+    readonly overrides?: readonly SecurityOverride[];
+  };
+  readonly deployment?: {
+    readonly waits?: boolean;
+    readonly timeoutSeconds?: number;
+    readonly storageClass?: string;
+    readonly charts?: ChartSources;
+  };
+}
+
+export type OverrideControl = 'pod-security' | 'run-as-root' | 'min-replicas' | 'egress' | 'tls-min-version';
+
+export interface SecurityOverride {
+  readonly control: OverrideControl;
+  readonly target: string;
+  readonly value: string | number | boolean;
+  readonly justification: string;
+}
+
+/** Where chart archives come from; upstream by default, or a mirror for air-gapped sites. */
+export interface ChartSources {
+  readonly mirror?: string;
+  readonly localDir?: string;
+}

@@ -1,0 +1,105 @@
+import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import { buildingBlocks } from '../catalog';
+import { blueprintSchema } from './schema';
+import { joinPointer } from './problems';
+
+let compiled: { schema: Record<string, unknown>; validate: ValidateFunction } | undefined;
+
+/** The blueprint schema for the built-in catalog, and its compiled validator (built once). */
+export function schemaAndValidator(): { schema: Record<string, unknown>; validate: ValidateFunction } {
+  if (!compiled) {
+    const schema = blueprintSchema(buildingBlocks);
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    ajv.addKeyword({ keyword: 'x-merge-key', schemaType: 'string' });
+    compiled = { schema, validate: ajv.compile(schema) };
+  }
+  return compiled;
+}
+
+/** A schema violation as a pointer and a sentence a blueprint author can act on. */
+export interface SchemaViolation {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/** Validate a merged blueprint; returns violations (empty when valid), without duplicates. */
+export function validateAgainstSchema(value: unknown): SchemaViolation[] {
+  const { validate } = schemaAndValidator();
+  if (validate(value)) return [];
+  const seen = new Set<string>();
+  const out: SchemaViolation[] = [];
+  for (const error of validate.errors ?? []) {
+    const violation = describe(error);
+    if (!violation) continue;
+    const key = `${violation.pointer}\u0000${violation.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(violation);
+    }
+  }
+  return out;
+}
+
+function describe(error: ErrorObject): SchemaViolation | undefined {
+  const at = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'if':
+      return undefined; // the failing `then` branch reports the real problem
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      const known = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      return { pointer: joinPointer(at, name), message: `unknown property "${name}"${suggest(name, known)}` };
+    }
+    case 'required':
+      return { pointer: at, message: `missing required property "${String(params.missingProperty)}"` };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const got = JSON.stringify(error.data);
+      if (allowed.length > 12) return { pointer: at, message: `${got} is not allowed${suggest(String(error.data), allowed)}` };
+      return { pointer: at, message: `${got} is not one of: ${allowed.join(', ')}` };
+    }
+    case 'const':
+      return { pointer: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'pattern': {
+      const description = (error.parentSchema as { description?: string })?.description;
+      return { pointer: at, message: `${JSON.stringify(error.data)} is not valid${description ? `: ${description}` : ` (expected ${String(params.pattern)})`}` };
+    }
+    case 'type':
+      return { pointer: at, message: `must be ${String(params.type).replace(/,/g, ' or ')}` };
+    case 'minProperties':
+    case 'maxProperties': {
+      const description = (error.parentSchema as { description?: string })?.description;
+      return { pointer: at, message: description ?? String(error.message) };
+    }
+    default:
+      return { pointer: at, message: String(error.message) };
+  }
+}
+
+/** ` (did you mean "x"?)` when a known name is within two edits of the given one. */
+export function suggest(name: string, known: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best ? ` (did you mean "${best}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 99;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,26 @@
+import { apiDescriber, externalProduct, mockProduct } from '../common';
+import { BuildingBlockEntry } from '../types';
+
+const repo = 'bb-messaging';
+const commit = 'b1f705a06c227f3757725b26e565ad6b791560f3';
+const api = apiDescriber(repo, commit);
+
+/**
+ * Messaging. Spec 1.0 (govstack.md §1.2). The published API covers e-mail only.
+ *
+ * No self-hostable product: GovStack's candidate, RapidPro, was used as SaaS (app.rapidpro.io
+ * or TextIt) in the Early Warning demo and never deployed in the sandbox
+ * (GovStackWorkingGroup/sandbox@737f61eb7fccebca4c88e9a965cf20dc4155bab4:docs/explore-stack/building-blocks/messaging-rapidpro.md),
+ * so a real deployment is `external`.
+ */
+export const messaging: BuildingBlockEntry = {
+  id: 'messaging',
+  title: 'Messaging',
+  spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.0' },
+  apis: [
+    api('api/swagger.json', '3.0.1', '0.1.1', ['/callback', '/send', '/status']),
+    api('api/swagger.yaml', '3.0.1', '0.1.1', ['/callback', '/send', '/status']),
+  ],
+  servicePort: 8080,
+  products: [mockProduct({ repo, commit, file: 'api/swagger.yaml', healthPath: '/status/email' }), externalProduct],
+};

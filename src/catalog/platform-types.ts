@@ -1,0 +1,148 @@
+/**
+ * Catalog facts for the platform components every deployment shares: the API gateway, the
+ * information mediator (X-Road) and the observability stack. Like the building-block
+ * entries, each fact carries the source it was read from.
+ */
+import { HelmChartRef, ImageRef, ResourceProfile, Source } from './types';
+
+/** The Kubernetes Gateway API implementation the gateway charts are written for. */
+export interface GatewayEntry {
+  /** Implementation, e.g. "Envoy Gateway v1.9.0". */
+  readonly implementation: string;
+  /** Controller chart (CRDs included). */
+  readonly chart: HelmChartRef;
+  /** Values the project always passes to the controller chart. */
+  readonly values?: Readonly<Record<string, unknown>>;
+  /** Gateway API release the implementation is built against, and the CRD channel its chart installs. */
+  readonly gatewayApi: {
+    readonly version: string;
+    readonly channelInstalled: 'standard' | 'experimental';
+    readonly source: Source;
+  };
+  /** Kubernetes minor versions the implementation release supports. */
+  readonly kubernetesVersions: readonly string[];
+  /** GatewayClass the project's charts create. */
+  readonly gatewayClassName: string;
+  /** `spec.controllerName` of that GatewayClass. */
+  readonly controllerName: string;
+  /** apiVersion of every kind the project's charts render, by kind. */
+  readonly apiVersions: {
+    readonly Gateway: string;
+    readonly HTTPRoute: string;
+    readonly ClientTrafficPolicy: string;
+    readonly BackendTrafficPolicy: string;
+    readonly SecurityPolicy: string;
+    readonly EnvoyProxy: string;
+  };
+  /** Policy fields the security defaults rely on, each checked in the pinned CRDs. */
+  readonly features: readonly { readonly field: string; readonly note: string; readonly source: Source }[];
+  /** Listener ports of the project's Gateways. */
+  readonly listenerPorts: { readonly https: number; readonly http: number };
+  readonly sources: readonly Source[];
+}
+
+/** Ports of an X-Road security server. */
+export interface SecurityServerPorts {
+  readonly admin: number;
+  readonly clientHttp: number;
+  readonly clientHttps: number;
+  readonly messaging: number;
+  readonly ocsp: number;
+  readonly health: number;
+}
+
+/** Ports of an X-Road central server. */
+export interface CentralServerPorts {
+  readonly admin: number;
+  readonly registration: number;
+  readonly management: number;
+  readonly globalConf: number;
+  readonly testCaOcsp: number;
+  readonly testCaTsa: number;
+}
+
+/** The information mediator: X-Road. */
+export interface MediatorEntry {
+  readonly implementation: string;
+  /** X-Road release the images are pinned to. */
+  readonly version: string;
+  /** The admin REST API descriptions the project reads, and the X-Road version they declare. */
+  readonly adminApi: {
+    readonly version: string;
+    readonly released: boolean;
+    readonly files: readonly string[];
+    readonly source: Source;
+  };
+  readonly securityServer: {
+    /** Full image: message log, operational and environmental monitoring included. */
+    readonly image: ImageRef;
+    /** Slim image: none of the three. */
+    readonly slimImage: ImageRef;
+    readonly ports: SecurityServerPorts;
+    readonly health: { readonly port: number; readonly path: string };
+    /** Memory the sidecar guide asks for, by image type. */
+    readonly minimumMemory: { readonly full: string; readonly slim: string };
+    /** The image starts its services with supervisord as root. */
+    readonly runsAsRoot: boolean;
+    readonly source: Source;
+  };
+  readonly centralServer: {
+    /** Whether NIIS publishes a production container image of the central server. */
+    readonly officialImage: false;
+    /** What exists instead, and where that was read. */
+    readonly note: string;
+    /** The image GovStack's sandbox built on (X-Road 7.2.2): older than `version`, shown for reference only. */
+    readonly sandboxBaseImage: ImageRef;
+    readonly ports: CentralServerPorts;
+    readonly health: { readonly port: number; readonly path: string };
+    readonly source: Source;
+  };
+  /** External database for the servers. */
+  readonly database: { readonly image: ImageRef; readonly majorVersion: number; readonly source: Source };
+  /** Default requests and limits per server. */
+  readonly resources: ResourceProfile;
+  /** X-Road Metrics (operational data collector); absent as a deployable chart, see `note`. */
+  readonly metrics: { readonly deployable: false; readonly note: string; readonly source: Source };
+  readonly sources: readonly Source[];
+}
+
+/** Options the observability constructs pass when rendering a component's chart values. */
+export interface ObservabilityValuesOptions {
+  /** Retention such as `15d` or `72h`. */
+  readonly retention?: string;
+  /** Base URL of the log store's push endpoint, e.g. `http://logs.<ns>.svc.cluster.local:3100`. */
+  readonly logsUrl?: string;
+}
+
+/** One upstream chart of the observability stack. */
+export interface ObservabilityComponent {
+  readonly title: string;
+  readonly chart: HelmChartRef;
+  /** Version of the software the chart installs. */
+  readonly appVersion: string;
+  /** Values for the chart: the project's settings plus the options given. */
+  readonly valuesFor: (options: ObservabilityValuesOptions) => Record<string, unknown>;
+  readonly source: Source;
+}
+
+export interface ObservabilityEntry {
+  /** kube-prometheus-stack: Prometheus Operator, Prometheus, Alertmanager, Grafana, kube-state-metrics. */
+  readonly metrics: ObservabilityComponent;
+  /** Log store. */
+  readonly logs: ObservabilityComponent & { readonly serviceName: string; readonly pushPort: number; readonly pushPath: string };
+  /** Node log collector (DaemonSet) shipping container logs to the log store. */
+  readonly collector: ObservabilityComponent;
+  /** Trace store. */
+  readonly traces: ObservabilityComponent & {
+    readonly serviceName: string;
+    readonly otlpGrpcPort: number;
+    readonly otlpHttpPort: number;
+  };
+  /** apiVersion of the operator kinds the project renders itself, by kind. */
+  readonly crdApiVersions: {
+    readonly ServiceMonitor: string;
+    readonly PrometheusRule: string;
+    readonly AlertmanagerConfig: string;
+  };
+  readonly sources: readonly Source[];
+}

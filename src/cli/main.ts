@@ -1,0 +1,29 @@
+import yargs from 'yargs';
+import { catalogCommand } from './commands/catalog';
+import { synthCommand } from './commands/synth';
+import { validateCommand } from './commands/validate';
+import { exitCodes } from './run';
+
+/** The `govstack` command line. */
+export async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName('govstack')
+    .usage('$0 <command> [options]\n\nDeclare a country\'s GovStack deployment in a blueprint; get Terraform for any Kubernetes cluster.')
+    .command(validateCommand)
+    .command(synthCommand)
+    .command(catalogCommand)
+    .demandCommand(1, 'Name a command; see --help.')
+    .strict()
+    .recommendCommands()
+    .fail((message, err) => {
+      if (err) throw err;
+      process.stderr.write(`govstack: ${message}\nRun "govstack --help" for usage.\n`);
+      process.exit(exitCodes.input);
+    })
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .epilogue('Exit codes: 0 success, 1 internal error, 2 bad input (one line per problem: file:line  /json/pointer  message).')
+    .parseAsync();
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { HelmChartRef } from '../catalog/types';
+import { ChartSources } from '../blueprint/types';
+import { chartsDir } from '../paths';
+
+/** Where helm_release finds a chart: `chart` plus, for repository charts, `repository` and `version`. */
+export interface ChartLocation {
+  readonly chart: string;
+  readonly repository?: string;
+  readonly version?: string;
+}
+
+/**
+ * One of the project's own charts, copied into the synthesised stack's `assets/` folder so the
+ * stack is self-contained and its chart paths resolve from the stack's folder on any machine.
+ */
+export function projectChart(scope: Construct, name: string): ChartLocation {
+  const source = path.join(chartsDir, name);
+  const asset = new TerraformAsset(scope, `Chart-${name}`, { path: source, type: AssetType.DIRECTORY, assetHash: contentHash(source) });
+  return { chart: asset.path };
+}
+
+/**
+ * An upstream chart, pinned by version: from its repository (an `oci://` repository holds the
+ * chart at `<repository>/<name>`), or from the blueprint's mirror
+ * (same chart name and version), or unpacked in a local folder for air-gapped sites.
+ */
+export function upstreamChart(ref: HelmChartRef, sources: ChartSources): ChartLocation {
+  if (sources.localDir) return { chart: path.posix.join(sources.localDir, ref.name) };
+  if (sources.mirror) return { chart: ref.name, repository: sources.mirror, version: ref.version };
+  return { chart: ref.name, repository: ref.repository, version: ref.version };
+}
+
+/**
+ * A content hash of a folder: relative paths and bytes, in sorted order, so the asset path
+ * changes exactly when a chart's files change, on every machine alike.
+ */
+function contentHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) hash.update(path.relative(dir, full).split(path.sep).join('/')).update('\0').update(readFileSync(full)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,76 @@
+import { Construct } from 'constructs';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { DeploymentModel } from '../model/types';
+import { stableJson } from '../stable-json';
+import { ReleaseSettings } from './building-block';
+import { projectChart } from './chart-source';
+import { IsolatedNamespace, PortRule } from './isolated-namespace';
+
+/** X-Road message exchange between security servers (5500) and OCSP responses (5577), govstack.md §2.2. */
+export const securityServerMessagePorts: readonly PortRule[] = [{ port: 5500 }, { port: 5577 }];
+/** A central server elsewhere: global configuration download (80) and registration (4001), govstack.md §2.2. */
+const centralServerPorts: PortRule[] = [{ port: 80 }, { port: 4001 }];
+const anywhere = { name: 'xroad-peers', cidrs: ['0.0.0.0/0'] };
+
+export interface InformationMediatorProps {
+  /** The deployment; its mediator section and organisations drive everything here. */
+  readonly model: DeploymentModel;
+  /** How the release is applied. */
+  readonly release: ReleaseSettings;
+  /** Justification shown on the namespace when its Pod Security level is relaxed. @default - none */
+  readonly podSecurityJustification?: string;
+}
+
+/**
+ * The information mediator: an X-Road security server for each organisation that runs a
+ * building block here, and a central server when the instance is self-contained. Consumers
+ * reach their own organisation's security server; flows to providers leave from it.
+ */
+export class InformationMediator extends Construct {
+  readonly namespace: IsolatedNamespace;
+  readonly release: Release;
+  private messageExchangeOpen = false;
+
+  constructor(scope: Construct, id: string, props: InformationMediatorProps) {
+    super(scope, id);
+    const { model, release } = props;
+    const mediator = model.mediator;
+    this.namespace = new IsolatedNamespace(this, 'Namespace', {
+      name: mediator.namespace,
+      deployment: model.name,
+      component: 'mediator',
+      podSecurity: mediator.podSecurity,
+      podSecurityJustification: props.podSecurityJustification,
+    });
+    if (!mediator.centralServer) this.namespace.allowEgress('CentralServer', { name: 'central-server', cidrs: ['0.0.0.0/0'] }, centralServerPorts);
+
+    const organisations = new Map(model.organisations.map((o) => [o.name, o]));
+    this.release = new Release(this, 'Release', {
+      name: 'xroad',
+      namespace: this.namespace.name,
+      ...projectChart(this, 'govstack-xroad'),
+      values: [
+        stableJson({
+          instance: mediator.instance,
+          centralServer: { enabled: mediator.centralServer },
+          securityServers: mediator.securityServers.map((s) => {
+            const org = organisations.get(s.organisation)!;
+            return { name: s.name, organisation: org.name, memberClass: org.memberClass, memberCode: org.memberCode };
+          }),
+          ...(release.storageClass ? { storage: { storageClassName: release.storageClass } } : {}),
+        }),
+      ],
+      wait: release.waits,
+      timeout: release.timeoutSeconds,
+      maxHistory: 5,
+    });
+  }
+
+  /** Let security servers exchange messages with peers outside this cluster. */
+  openMessageExchange(ports: readonly PortRule[]): void {
+    if (this.messageExchangeOpen) return;
+    this.messageExchangeOpen = true;
+    this.namespace.allowIngress('XroadPeers', anywhere, ports);
+    this.namespace.allowEgress('XroadPeers', anywhere, ports);
+  }
+}

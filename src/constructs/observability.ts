@@ -1,0 +1,82 @@
+import { Construct } from 'constructs';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { observabilityCatalog } from '../catalog';
+import { DeploymentModel } from '../model/types';
+import { stableJson } from '../stable-json';
+import { ReleaseSettings } from './building-block';
+import { projectChart, upstreamChart } from './chart-source';
+import { IsolatedNamespace } from './isolated-namespace';
+
+/** Why node log collection cannot run under restricted or baseline Pod Security. */
+export const logCollectorJustification =
+  'Node log collection reads container logs from the host (/var/log/pods, read-only hostPath), which only the privileged level admits; '
+  + 'the collector is alone in its namespace, so nothing else gains that level (govstack-cfr-security#req-7 needs central logs).';
+
+export interface ObservabilityProps {
+  /** The deployment; its observability section drives retention and receivers. */
+  readonly model: DeploymentModel;
+  /** How the releases are applied. */
+  readonly release: ReleaseSettings;
+  /** Justification shown on the namespace when its Pod Security level is relaxed. @default - none */
+  readonly podSecurityJustification?: string;
+}
+
+/**
+ * Metrics, logs, traces, dashboards and alerts from pinned upstream charts, plus the
+ * project's own GovStack alert rules, receivers (by Secret reference) and dashboard. The
+ * node log collector runs alone in a privileged namespace because it reads host log files.
+ */
+export class Observability extends Construct {
+  readonly namespace: IsolatedNamespace;
+  readonly collectorNamespace: IsolatedNamespace;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const { model, release } = props;
+    const obs = model.observability;
+    this.namespace = new IsolatedNamespace(this, 'Namespace', {
+      name: obs.namespace,
+      deployment: model.name,
+      component: 'observability',
+      podSecurity: obs.podSecurity,
+      podSecurityJustification: props.podSecurityJustification,
+    });
+    const collectorNamespace = `${obs.namespace}-collector`;
+    this.collectorNamespace = new IsolatedNamespace(this, 'CollectorNamespace', {
+      name: collectorNamespace,
+      deployment: model.name,
+      component: 'log-collector',
+      podSecurity: 'privileged',
+      podSecurityJustification: logCollectorJustification,
+    });
+    const kubeApi = { name: 'kube-api', cidrs: ['0.0.0.0/0'] };
+    this.namespace.allowEgress('KubeApi', kubeApi, [{ port: 443 }, { port: 6443 }]);
+    this.collectorNamespace.allowEgress('KubeApi', kubeApi, [{ port: 443 }, { port: 6443 }]);
+    this.collectorNamespace.allowEgress('Logs', { namespace: obs.namespace }, [{ port: observabilityCatalog.logs.pushPort }]);
+    this.namespace.allowIngress('Collector', { namespace: collectorNamespace }, [{ port: observabilityCatalog.logs.pushPort }]);
+
+    const settings = { wait: release.waits, timeout: release.timeoutSeconds, maxHistory: 5 };
+    const upstream = (id: string, name: string, component: typeof observabilityCatalog.metrics, namespace: IsolatedNamespace, values: object) =>
+      new Release(this, id, { name, namespace: namespace.name, ...upstreamChart(component.chart, release.charts), values: [stableJson(values)], ...settings });
+
+    const metrics = upstream('Metrics', 'metrics', observabilityCatalog.metrics, this.namespace, observabilityCatalog.metrics.valuesFor({ retention: obs.retention.metrics }));
+    upstream('Logs', 'logs', observabilityCatalog.logs, this.namespace, observabilityCatalog.logs.valuesFor({ retention: obs.retention.logs }));
+    upstream('Traces', 'traces', observabilityCatalog.traces, this.namespace, observabilityCatalog.traces.valuesFor({ retention: obs.retention.traces }));
+    upstream('Collector', 'log-collector', observabilityCatalog.collector, this.collectorNamespace, observabilityCatalog.collector.valuesFor({ logsUrl: `http://logs.${obs.namespace}.svc.cluster.local:${observabilityCatalog.logs.pushPort}` }));
+
+    new Release(this, 'Rules', {
+      name: 'govstack-observability',
+      namespace: this.namespace.name,
+      ...projectChart(this, 'govstack-observability'),
+      values: [
+        stableJson({
+          retention: obs.retention,
+          receivers: obs.receivers.map((r) => ({ name: r.name, type: r.type, secretName: r.secretName, key: r.secretKey })),
+          buildingBlocks: model.buildingBlocks.filter((b) => b.product.kind !== 'external').map((b) => b.id),
+        }),
+      ],
+      ...settings,
+      dependsOn: [metrics],
+    });
+  }
+}

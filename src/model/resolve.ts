@@ -1,0 +1,264 @@
+import { findBuildingBlock } from '../catalog';
+import { ProductOption, ResourceProfile } from '../catalog/types';
+import { LoadedBlueprint } from '../blueprint/load';
+import { InputError, joinPointer, Problem } from '../blueprint/problems';
+import { BuildingBlockDecl, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
+import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
+
+/** Replicas and the multiple of the product's resources for each size profile. */
+const sizeProfiles: Record<SizeProfile, { replicas: number; scale: number }> = {
+  small: { replicas: 1, scale: 1 },
+  medium: { replicas: 2, scale: 2 },
+  large: { replicas: 3, scale: 4 },
+};
+
+/** Resources of products whose chart sets its own (used for quota and audit only). */
+const chartDefaultResources: ResourceProfile = { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } };
+
+/**
+ * Resolve a validated blueprint against the catalog into the deployment model. Every
+ * inconsistency (unknown owner, a flow to a disabled block, duplicate member codes, …) is
+ * an input problem; all are collected and thrown together.
+ */
+export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
+  const bp = loaded.blueprint;
+  const problems: Problem[] = [];
+  const problem = (pointer: string, message: string) => problems.push({ ...loaded.locate(pointer), pointer, message });
+  const prefix = bp.metadata.namespacePrefix ?? 'gs-';
+
+  const organisations = resolveOrganisations(loaded, problem);
+  const overrides = (bp.security?.overrides ?? []).map((o, i) => ({ ...o, pointer: `/security/overrides/${i}` }));
+  const overrideFor = (control: SecurityOverride['control'], target: string) => overrides.find((o) => o.control === control && o.target === target);
+
+  const declared = Object.entries(bp.buildingBlocks).sort(([a], [b]) => a.localeCompare(b));
+  const enabled = new Map(declared.filter(([, d]) => d.enabled !== false));
+  if (enabled.size === 0) problem('/buildingBlocks', 'no building block is enabled');
+
+  const buildingBlocks: ModelBuildingBlock[] = [];
+  for (const [id, decl] of enabled) {
+    const pointer = joinPointer('/buildingBlocks', id);
+    const entry = findBuildingBlock(id);
+    if (!entry) continue; // the schema only admits catalog ids
+    const product = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id)) ?? entry.products[0];
+    const owner = organisations.get(decl.owner);
+    if (!owner) problem(joinPointer(pointer, 'owner'), `owner "${decl.owner}" is not an organisation in /mediator/organisations`);
+    if (product.kind === 'external') {
+      if (decl.version) problem(joinPointer(pointer, 'version'), 'an external building block has no version to pin');
+      if (decl.exposure && decl.exposure !== 'none') problem(joinPointer(pointer, 'exposure'), 'an external building block is exposed where it runs, not through this gateway');
+    }
+    const sizing = resolveSizing(id, decl, product, bp.metadata.environment, overrideFor('min-replicas', id) !== undefined, (m) => problem(pointer, m));
+    const podSecurity = (overrideFor('pod-security', id)?.value as PodSecurityLevel | undefined) ?? 'restricted';
+    const exposure = decl.exposure ?? 'none';
+    const hostLabel = decl.hostname ?? id;
+    buildingBlocks.push({
+      id,
+      entry,
+      product,
+      version: product.kind === 'image' ? (decl.version ?? product.image.tag) : product.kind === 'chart' ? (decl.version ?? product.chart.version) : '',
+      owner: owner ?? { name: decl.owner, title: decl.owner, memberClass: '', memberCode: '' },
+      namespace: `${prefix}${id}`,
+      ...sizing,
+      exposure,
+      host: exposure === 'none' ? undefined : `${hostLabel}.${exposure === 'external' ? bp.gateway.domains.external : bp.gateway.domains.internal}`,
+      serviceName: product.kind === 'chart' ? product.service.name : id,
+      servicePort: product.kind === 'chart' ? product.service.port : entry.servicePort,
+      podSecurity,
+      runAsRoot: overrideFor('run-as-root', id) !== undefined,
+      egressCidrs: overrides.filter((o) => o.control === 'egress' && o.target === id).map((o) => String(o.value)),
+      pointer,
+    });
+  }
+
+  const byId = new Map(buildingBlocks.map((b) => [b.id, b]));
+  const flows = resolveFlows(enabled, byId, declared, problem);
+  checkHosts(buildingBlocks, problem);
+  checkOverrides(overrides, byId, problem);
+
+  // One security server per organisation that runs a building block here.
+  const serverOwners = [...new Set(buildingBlocks.filter((b) => b.product.kind !== 'external').map((b) => b.owner.name))].sort();
+  const organisationList: ModelOrganisation[] = [...organisations.values()].map((o) =>
+    serverOwners.includes(o.name) ? { ...o, securityServer: `ss-${o.name}` } : o,
+  );
+  const withServers = new Map(organisationList.map((o) => [o.name, o]));
+  const resolvedBlocks = buildingBlocks.map((b) => ({ ...b, owner: withServers.get(b.owner.name) ?? b.owner }));
+
+  if (problems.length > 0) throw new InputError(problems);
+
+  const routes: GatewayRoute[] = resolvedBlocks
+    .filter((b) => b.exposure !== 'none' && b.host)
+    .map((b) => ({ buildingBlock: b.id, gateway: b.exposure as 'external' | 'internal', host: b.host!, namespace: b.namespace, serviceName: b.serviceName, servicePort: b.servicePort }));
+  const platformPodSecurity = (target: string, fallback: PodSecurityLevel) => (overrideFor('pod-security', target)?.value as PodSecurityLevel | undefined) ?? fallback;
+
+  return {
+    name: bp.metadata.name,
+    country: bp.metadata.country,
+    environment: bp.metadata.environment,
+    description: bp.metadata.description,
+    target: bp.target,
+    state: bp.state,
+    stateKey: `govstack/${bp.metadata.country.toLowerCase()}/${bp.metadata.environment}/${bp.metadata.name}.tfstate`,
+    organisations: organisationList,
+    mediator: {
+      instance: bp.mediator.instance,
+      memberClasses: bp.mediator.memberClasses,
+      centralServer: bp.mediator.centralServer ?? true,
+      namespace: `${prefix}mediator`,
+      securityServers: organisationList.filter((o) => o.securityServer).map((o) => ({ name: o.securityServer!, organisation: o.name })),
+      podSecurity: platformPodSecurity('mediator', 'restricted'),
+    },
+    buildingBlocks: resolvedBlocks,
+    flows,
+    gateway: {
+      namespaces: { controller: `${prefix}gateway`, external: `${prefix}gateway-external`, internal: `${prefix}gateway-internal` },
+      domains: bp.gateway.domains,
+      tls: bp.gateway.tls,
+      tlsMinVersion: overrideFor('tls-min-version', 'gateway') ? '1.2' : '1.3',
+      oidc: bp.gateway.oidc,
+      rateLimit: bp.gateway.rateLimit ?? { requests: 100, unit: 'Second' },
+      routes,
+      podSecurity: platformPodSecurity('gateway', 'restricted'),
+    },
+    observability: {
+      enabled: bp.observability?.enabled ?? true,
+      namespace: `${prefix}observability`,
+      retention: { metrics: '15d', logs: '7d', traces: '3d', ...bp.observability?.retention },
+      receivers: (bp.observability?.alertReceivers ?? []).map((r) => ({ name: r.name, type: r.type, secretName: r.secretRef.name, secretKey: r.secretRef.key })),
+      podSecurity: platformPodSecurity('observability', 'restricted'),
+    },
+    overrides: overrides as AppliedOverride[],
+    deployment: {
+      waits: bp.deployment?.waits ?? true,
+      timeoutSeconds: bp.deployment?.timeoutSeconds ?? 900,
+      storageClass: bp.deployment?.storageClass,
+      charts: bp.deployment?.charts ?? {},
+    },
+    sources: loaded.sources,
+    locate: loaded.locate,
+  };
+}
+
+function resolveOrganisations(loaded: LoadedBlueprint, problem: (pointer: string, message: string) => void): Map<string, ModelOrganisation> {
+  const { mediator } = loaded.blueprint;
+  const out = new Map<string, ModelOrganisation>();
+  const members = new Map<string, string>();
+  mediator.organisations.forEach((org, i) => {
+    const pointer = `/mediator/organisations/${i}`;
+    if (out.has(org.name)) problem(joinPointer(pointer, 'name'), `organisation "${org.name}" is declared twice`);
+    if (!mediator.memberClasses.includes(org.class)) {
+      problem(joinPointer(pointer, 'class'), `member class "${org.class}" is not in /mediator/memberClasses (${mediator.memberClasses.join(', ')})`);
+    }
+    const member = `${org.class}/${org.code}`;
+    const holder = members.get(member);
+    if (holder) problem(joinPointer(pointer, 'code'), `member ${member} is already organisation "${holder}"`);
+    members.set(member, org.name);
+    out.set(org.name, { name: org.name, title: org.title ?? org.name, memberClass: org.class, memberCode: org.code });
+  });
+  return out;
+}
+
+function resolveSizing(
+  id: string,
+  decl: BuildingBlockDecl,
+  product: ProductOption,
+  environment: string,
+  singleReplicaJustified: boolean,
+  problem: (message: string) => void,
+): { replicas: number; resources: ModelBuildingBlock['resources'] } {
+  const profile = sizeProfiles[decl.size ?? (environment === 'prod' ? 'medium' : 'small')];
+  const base = product.kind === 'image' ? product.resources : chartDefaultResources;
+  const replicas = decl.replicas ?? profile.replicas;
+  if (environment === 'prod' && replicas < 2 && product.kind !== 'external' && !singleReplicaJustified) {
+    problem(`${id} runs 1 replica in prod; use 2 or more (govstack-cfr-deployment#req-9) or add a justified min-replicas override`);
+  }
+  return { replicas, resources: decl.resources ?? scaleResources(base, profile.scale) };
+}
+
+function scaleResources(r: ResourceProfile, factor: number): ResourceProfile {
+  return {
+    requests: { cpu: scaleQuantity(r.requests.cpu, factor), memory: scaleQuantity(r.requests.memory, factor) },
+    limits: { cpu: scaleQuantity(r.limits.cpu, factor), memory: scaleQuantity(r.limits.memory, factor) },
+  };
+}
+
+/** Multiply a Kubernetes quantity (`250m`, `1`, `512Mi`) by an integer factor. */
+export function scaleQuantity(quantity: string, factor: number): string {
+  const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(quantity);
+  if (!match) throw new Error(`not a quantity: ${quantity}`);
+  const value = Number(match[1]) * factor;
+  return `${Number.isInteger(value) ? value : value.toFixed(3).replace(/0+$/, '')}${match[2]}`;
+}
+
+function resolveFlows(
+  enabled: Map<string, BuildingBlockDecl>,
+  byId: Map<string, ModelBuildingBlock>,
+  declared: [string, BuildingBlockDecl][],
+  problem: (pointer: string, message: string) => void,
+): Flow[] {
+  const flows: Flow[] = [];
+  const declaredIds = new Set(declared.map(([id]) => id));
+  for (const [from, decl] of enabled) {
+    const seen = new Set<string>();
+    (decl.consumes ?? []).forEach((flow, i) => {
+      const pointer = `/buildingBlocks/${from}/consumes/${i}`;
+      const provider = byId.get(flow.to);
+      const consumer = byId.get(from);
+      if (flow.to === from) return problem(joinPointer(pointer, 'to'), `${from} cannot consume itself`);
+      if (seen.has(flow.to)) return problem(joinPointer(pointer, 'to'), `flow ${from} -> ${flow.to} is declared twice`);
+      seen.add(flow.to);
+      if (!provider) {
+        const why = declaredIds.has(flow.to) ? 'is disabled' : 'is not declared in /buildingBlocks';
+        return problem(joinPointer(pointer, 'to'), `${from} consumes ${flow.to}, which ${why}`);
+      }
+      const via = flow.via ?? 'mediator';
+      if (via === 'direct' && (provider.product.kind === 'external' || consumer?.product.kind === 'external')) {
+        return problem(joinPointer(pointer, 'via'), `a direct flow needs both blocks co-located; ${flow.to === provider.id && provider.product.kind === 'external' ? flow.to : from} runs elsewhere (external), so use the mediator`);
+      }
+      flows.push({ from, to: flow.to, via, pointer });
+    });
+  }
+  return flows.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+}
+
+function checkHosts(blocks: readonly ModelBuildingBlock[], problem: (pointer: string, message: string) => void): void {
+  const hosts = new Map<string, string>();
+  for (const block of blocks) {
+    if (!block.host) continue;
+    const other = hosts.get(block.host);
+    if (other) problem(joinPointer(block.pointer, 'hostname'), `host ${block.host} is already used by ${other}`);
+    hosts.set(block.host, block.id);
+  }
+}
+
+function checkOverrides(overrides: readonly AppliedOverride[], byId: Map<string, ModelBuildingBlock>, problem: (pointer: string, message: string) => void): void {
+  const seen = new Set<string>();
+  for (const o of overrides) {
+    const key = `${o.control}/${o.target}`;
+    if (seen.has(key)) problem(o.pointer, `override ${o.control} for ${o.target} is declared twice`);
+    seen.add(key);
+    const block = byId.get(o.target);
+    const isPlatform = (platformComponents as readonly string[]).includes(o.target);
+    const allowed: Record<AppliedOverride['control'], boolean> = {
+      'pod-security': Boolean(block) || isPlatform,
+      'run-as-root': block?.product.kind === 'image',
+      'min-replicas': Boolean(block),
+      egress: Boolean(block),
+      'tls-min-version': o.target === 'gateway',
+    };
+    if (!allowed[o.control]) {
+      problem(joinPointer(o.pointer, 'target'), `${o.control} cannot apply to "${o.target}" (${targetHint(o.control)})`);
+    }
+  }
+}
+
+function targetHint(control: AppliedOverride['control']): string {
+  switch (control) {
+    case 'pod-security':
+      return `an enabled building block or one of ${platformComponents.join(', ')}`;
+    case 'run-as-root':
+      return 'an enabled building block run from an image';
+    case 'tls-min-version':
+      return 'only the gateway';
+    default:
+      return 'an enabled building block';
+  }
+}

@@ -1,0 +1,130 @@
+import { BuildingBlockEntry, ProductOption } from '../catalog/types';
+import { ChartSources, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
+import { SourceFile } from '../blueprint/load';
+import { SourceLocation } from '../blueprint/problems';
+
+/**
+ * The single source of truth every output reads: Terraform, audit, diagram, diff and the
+ * mediator configuration. Built once per blueprint by `resolveModel`; nothing downstream
+ * re-reads YAML or recomputes a fact held here.
+ */
+export interface DeploymentModel {
+  readonly name: string;
+  readonly country: string;
+  readonly environment: Environment;
+  readonly description?: string;
+  readonly target: Target;
+  readonly state: StateBackend;
+  /** State key derived from country, environment and name: one state per deployment. */
+  readonly stateKey: string;
+  readonly organisations: readonly ModelOrganisation[];
+  readonly mediator: ModelMediator;
+  /** Enabled building blocks, sorted by id. */
+  readonly buildingBlocks: readonly ModelBuildingBlock[];
+  /** Every declared flow, sorted by consumer then provider. */
+  readonly flows: readonly Flow[];
+  readonly gateway: ModelGateway;
+  readonly observability: ModelObservability;
+  /** Security defaults relaxed by the blueprint, each with its justification. */
+  readonly overrides: readonly AppliedOverride[];
+  readonly deployment: {
+    readonly waits: boolean;
+    readonly timeoutSeconds: number;
+    readonly storageClass?: string;
+    readonly charts: ChartSources;
+  };
+  /** Files read (entry first) and their sha256. */
+  readonly sources: readonly SourceFile[];
+  /** Where the value at a blueprint JSON pointer was declared. */
+  locate(pointer: string): SourceLocation;
+}
+
+export interface ModelOrganisation {
+  readonly name: string;
+  readonly title: string;
+  readonly memberClass: string;
+  readonly memberCode: string;
+  /** Name of this organisation's security server, when it runs in this deployment. */
+  readonly securityServer?: string;
+}
+
+export interface ModelMediator {
+  readonly instance: string;
+  readonly memberClasses: readonly string[];
+  readonly centralServer: boolean;
+  readonly namespace: string;
+  readonly securityServers: readonly { readonly name: string; readonly organisation: string }[];
+  readonly podSecurity: PodSecurityLevel;
+}
+
+export interface ModelBuildingBlock {
+  readonly id: string;
+  readonly entry: BuildingBlockEntry;
+  readonly product: ProductOption;
+  /** Image tag or chart version after any blueprint override; empty for external products. */
+  readonly version: string;
+  readonly owner: ModelOrganisation;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly resources: Resources;
+  readonly exposure: Exposure;
+  /** Fully qualified host name on the gateway, when exposed. */
+  readonly host?: string;
+  /** Port of the Service consumers reach (the generic chart's, or the upstream chart's). */
+  readonly servicePort: number;
+  readonly serviceName: string;
+  readonly podSecurity: PodSecurityLevel;
+  readonly runAsRoot: boolean;
+  /** Extra egress CIDRs allowed by justified overrides. */
+  readonly egressCidrs: readonly string[];
+  /** JSON pointer of this block in the blueprint. */
+  readonly pointer: string;
+}
+
+/** A declared call from one building block to another. */
+export interface Flow {
+  readonly from: string;
+  readonly to: string;
+  readonly via: FlowRoute;
+  readonly pointer: string;
+}
+
+export interface GatewayRoute {
+  readonly buildingBlock: string;
+  readonly gateway: 'external' | 'internal';
+  readonly host: string;
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly servicePort: number;
+}
+
+export interface ModelGateway {
+  /** The controller's namespace, and one namespace per gateway so each is isolated on its own. */
+  readonly namespaces: { readonly controller: string; readonly external: string; readonly internal: string };
+  readonly domains: { readonly external: string; readonly internal: string };
+  readonly tls: { readonly clusterIssuer?: string; readonly certificateSecret?: string };
+  readonly tlsMinVersion: '1.2' | '1.3';
+  readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecretName: string };
+  readonly rateLimit: { readonly requests: number; readonly unit: 'Second' | 'Minute' | 'Hour' };
+  readonly routes: readonly GatewayRoute[];
+  readonly podSecurity: PodSecurityLevel;
+}
+
+export interface ModelObservability {
+  readonly enabled: boolean;
+  readonly namespace: string;
+  readonly retention: { readonly metrics: string; readonly logs: string; readonly traces: string };
+  readonly receivers: readonly { readonly name: string; readonly type: string; readonly secretName: string; readonly secretKey: string }[];
+  readonly podSecurity: PodSecurityLevel;
+}
+
+export interface AppliedOverride {
+  readonly control: OverrideControl;
+  readonly target: string;
+  readonly value: string | number | boolean;
+  readonly justification: string;
+  readonly pointer: string;
+}
+
+/** Platform components an override may target besides building blocks. */
+export const platformComponents = ['gateway', 'mediator', 'observability'] as const;

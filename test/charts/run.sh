@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Lint, render and policy-check the project's Helm charts (charts/*).
+#
+#   test/charts/run.sh            # all charts
+#   HELM=/path/to/helm test/charts/run.sh
+#   GOVSTACK_CRD_DIRS="dir1:dir2" test/charts/run.sh   # also validate custom resources
+#                                                      # against those CRD schemas
+# For each chart: `helm lint --strict` and `helm template` with the representative
+# values in test/charts/values/<chart>.yaml, rendered twice: without CRDs (CRD-kind
+# objects must be skipped) and with --api-versions for every CRD kind the chart uses
+# (they must render). Rendered Pods go through check-restricted.py. Negative cases
+# prove that the schemas reject bad values. Ends with "N passed, N failed".
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$ROOT/test/charts
+OUT=${OUT:-$(mktemp -d)}
+KUBE_VERSION=${KUBE_VERSION:-1.33.0}
+
+find_helm() {
+  if [[ -n "${HELM:-}" ]]; then echo "$HELM"; return; fi
+  if command -v helm >/dev/null 2>&1; then command -v helm; return; fi
+  local h
+  h=$(find "$HOME/.cache/govstack-blueprint" -maxdepth 2 -name helm -type f -perm -u+x 2>/dev/null | sort | tail -1)
+  [[ -n "$h" ]] && echo "$h"
+}
+HELM=$(find_helm) || true
+if [[ -z "${HELM:-}" ]]; then
+  echo "run.sh: no helm binary (set HELM, put helm on PATH, or build it with scripts/toolchain.sh helm)" >&2
+  exit 2
+fi
+
+pass=0; fail=0
+ok()  { pass=$((pass + 1)); echo "PASS  $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL  $*"; }
+
+# expect_ok NAME CMD...: command must succeed
+expect_ok() {
+  local name=$1; shift
+  local log=$OUT/$(echo "$name" | tr -c 'A-Za-z0-9' '_').log
+  if "$@" >"$log" 2>&1; then ok "$name"; else bad "$name"; sed 's/^/      /' "$log" | tail -20; fi
+}
+# expect_fail NAME PATTERN CMD...: command must fail and print PATTERN (extended regex)
+expect_fail() {
+  local name=$1 pattern=$2; shift 2
+  local log=$OUT/$(echo "$name" | tr -c 'A-Za-z0-9' '_').log
+  if "$@" >"$log" 2>&1; then
+    bad "$name (expected failure, got success)"
+  elif grep -Eq -- "$pattern" "$log"; then
+    ok "$name"
+  else
+    bad "$name (failed without /$pattern/)"; sed 's/^/      /' "$log" | tail -10
+  fi
+}
+
+# render OUTFILE CHART_DIR HELM_ARGS...: helm template into OUTFILE
+render() {
+  local out=$1; shift
+  "$HELM" template t "$@" -n govstack-test --kube-version "$KUBE_VERSION" >"$out"
+}
+
+declare -A CRDS=(
+  [govstack-building-block]="monitoring.coreos.com/v1/ServiceMonitor"
+  [govstack-gateway]="gateway.networking.k8s.io/v1/GatewayClass gateway.networking.k8s.io/v1/Gateway gateway.networking.k8s.io/v1/HTTPRoute gateway.envoyproxy.io/v1alpha1/EnvoyProxy gateway.envoyproxy.io/v1alpha1/ClientTrafficPolicy gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy gateway.envoyproxy.io/v1alpha1/SecurityPolicy"
+  [govstack-xroad]=""
+  [govstack-observability]="monitoring.coreos.com/v1/PrometheusRule monitoring.coreos.com/v1alpha1/AlertmanagerConfig monitoring.coreos.com/v1/PodMonitor"
+)
+# Workloads allowed to run under "baseline" (documented in charts/govstack-xroad/README.md).
+XROAD_BASELINE='^StatefulSet/[^/]+/[^/]+-(ss-[a-z0-9-]+[a-z0-9]|cs)$'
+
+for chart in govstack-building-block govstack-gateway govstack-xroad govstack-observability; do
+  dir=$ROOT/charts/$chart
+  values=$HERE/values/$chart.yaml
+  api=()
+  for k in ${CRDS[$chart]}; do api+=(--api-versions "$k"); done
+
+  expect_ok "$chart: helm lint --strict" "$HELM" lint --strict "$dir" -f "$values"
+  expect_ok "$chart: helm template (no CRDs)" \
+    render "$OUT/$chart.nocrd.yaml" "$dir" -f "$values"
+  expect_ok "$chart: helm template (CRDs served)" \
+    render "$OUT/$chart.yaml" "$dir" -f "$values" "${api[@]}"
+
+  # CRD-kind objects appear only when their kind is served.
+  for k in ${CRDS[$chart]}; do
+    kind=${k##*/}
+    if grep -q "^kind: $kind\$" "$OUT/$chart.nocrd.yaml"; then bad "$chart: $kind rendered without its CRD"; else ok "$chart: $kind skipped without its CRD"; fi
+    if grep -q "^kind: $kind\$" "$OUT/$chart.yaml"; then ok "$chart: $kind rendered with its CRD"; else bad "$chart: $kind not rendered with its CRD"; fi
+  done
+  if [[ -n "${CRDS[$chart]}" ]]; then
+    expect_fail "$chart: requireCrds=true fails without CRDs" "does not serve|not serve" \
+      "$HELM" template t "$dir" -n govstack-test -f "$values" --set requireCrds=true --kube-version "$KUBE_VERSION"
+  fi
+
+  expect_ok "$chart: Pod Security restricted (check-restricted.py)" \
+    python3 "$HERE/check-restricted.py" --allow-baseline "$XROAD_BASELINE" "$OUT/$chart.yaml"
+
+  # Schema: unknown top-level key.
+  expect_fail "$chart: schema rejects an unknown top-level key" "additional properties|additionalProperties|not allowed" \
+    "$HELM" template t "$dir" -f "$values" --set notAValue=1
+done
+
+BB=$ROOT/charts/govstack-building-block; BBV=$HERE/values/govstack-building-block.yaml
+expect_fail "building-block: schema rejects image tag latest" "latest|tag" \
+  "$HELM" template t "$BB" -f "$BBV" --set image.tag=latest
+expect_fail "building-block: schema rejects image tag 1.0-latest" "latest|tag" \
+  "$HELM" template t "$BB" -f "$BBV" --set image.tag=1.0-latest
+expect_fail "building-block: schema rejects an empty tag without digest" "tag|digest|anyOf" \
+  "$HELM" template t "$BB" -f "$BBV" --set image.tag=
+expect_ok "building-block: digest without tag is accepted" \
+  "$HELM" template t "$BB" -f "$BBV" --set image.tag= --set image.digest=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+expect_fail "building-block: schema rejects missing resources" "resources" \
+  "$HELM" template t "$BB" -f "$BBV" --set resources=null
+expect_fail "building-block: schema rejects missing resources.limits" "limits" \
+  "$HELM" template t "$BB" -f "$BBV" --set resources.limits=null
+expect_fail "building-block: schema rejects a secret-looking env name" "propertyNames|DB_PASSWORD|does not match|not" \
+  "$HELM" template t "$BB" -f "$BBV" --set env.DB_PASSWORD=x
+expect_fail "building-block: schema requires buildingBlock" "buildingBlock" \
+  "$HELM" template t "$BB" -f "$BBV" --set buildingBlock=
+expect_fail "building-block: schema rejects runAsUser 0" "runAsUser|minimum" \
+  "$HELM" template t "$BB" -f "$BBV" --set securityContext.runAsUser=0
+expect_fail "building-block: schema rejects database image tag latest" "latest|tag" \
+  "$HELM" template t "$BB" -f "$BBV" --set database.image.tag=latest
+expect_ok "building-block: no PDB with 1 replica" \
+  sh -c '! "$0" template t "$1" -f "$2" --set replicas=1 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
+expect_ok "building-block: PDB with 2 replicas" \
+  sh -c '"$0" template t "$1" -f "$2" --set replicas=2 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
+
+GW=$ROOT/charts/govstack-gateway; GWV=$HERE/values/govstack-gateway.yaml
+expect_fail "gateway: schema rejects both certificateSecret and clusterIssuer" "oneOf|certificateSecret|clusterIssuer" \
+  "$HELM" template t "$GW" -f "$GWV" --set gateways.internal.tls.clusterIssuer=x
+expect_fail "gateway: schema rejects neither certificateSecret nor clusterIssuer" "oneOf|certificateSecret|clusterIssuer" \
+  "$HELM" template t "$GW" -f "$GWV" --set gateways.internal.tls.certificateSecret=
+expect_fail "gateway: schema rejects TLS 1.1" "minVersion|enum|value must be one of" \
+  "$HELM" template t "$GW" -f "$GWV" --set tls.minVersion=1.1
+expect_fail "gateway: schema requires clientId with an OIDC issuer" "clientId|minLength" \
+  "$HELM" template t "$GW" -f "$GWV" --set oidc.clientId=
+expect_fail "gateway: route to a disabled gateway fails" "not enabled" \
+  "$HELM" template t "$GW" -f "$GWV" --set gateways.internal.enabled=false
+
+XR=$ROOT/charts/govstack-xroad; XRV=$HERE/values/govstack-xroad.yaml
+expect_fail "xroad: schema rejects security server image tag latest" "latest|tag" \
+  "$HELM" template t "$XR" -f "$XRV" --set images.securityServer.tag=latest
+expect_fail "xroad: schema rejects a non-baseline capability" "capabilitiesAdd|enum|value must be one of" \
+  "$HELM" template t "$XR" -f "$XRV" --set 'xroadSecurityContext.capabilitiesAdd={SYS_ADMIN}'
+expect_fail "xroad: reconcile placeholder fails when enabled" "not implemented" \
+  "$HELM" template t "$XR" -f "$XRV" --set reconcile.enabled=true
+expect_fail "xroad: schema requires instance" "instance" \
+  "$HELM" template t "$XR" -f "$XRV" --set instance=
+expect_ok "xroad: X-Road pods carry the baseline justification" \
+  grep -q "govstack.global/pod-security-justification" "$OUT/govstack-xroad.yaml"
+expect_ok "xroad: no secret value in the servers ConfigMap" \
+  sh -c '! grep -A40 "name: t-servers" "$0" | grep -Eiq "password\"?: *\"[^\"]|pin\"?: *\"[^\"]"' "$OUT/govstack-xroad.yaml"
+
+OB=$ROOT/charts/govstack-observability; OBV=$HERE/values/govstack-observability.yaml
+expect_fail "observability: schema rejects an unknown receiver type" "type|enum|value must be one of" \
+  "$HELM" template t "$OB" -f "$OBV" --set 'receivers[0].type=pagerduty'
+expect_fail "observability: schema requires smarthost for email" "smarthost" \
+  "$HELM" template t "$OB" -f "$OBV" --set 'receivers[0].smarthost=null'
+
+if [[ -n "${GOVSTACK_CRD_DIRS:-}" ]]; then
+  crd_args=()
+  IFS=: read -ra dirs <<<"$GOVSTACK_CRD_DIRS"
+  for d in "${dirs[@]}"; do crd_args+=(--crds "$d"); done
+  expect_ok "custom resources valid against their CRD schemas" \
+    python3 "$HERE/validate-crd-objects.py" "${crd_args[@]}" \
+      "$OUT/govstack-building-block.yaml" "$OUT/govstack-gateway.yaml" "$OUT/govstack-observability.yaml"
+fi
+
+echo "rendered manifests and logs: $OUT"
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

@@ -1,0 +1,187 @@
+import * as path from 'node:path';
+import { root, releaseValues, resourcesOf, synth, TfJson } from './support';
+
+const sandbox = synth(path.join(root, 'blueprints', 'sandbox.yaml'));
+const { json, model } = sandbox;
+
+const namespaces = resourcesOf(json, 'kubernetes_namespace_v1');
+const policies = resourcesOf(json, 'kubernetes_network_policy_v1');
+const releases = resourcesOf(json, 'helm_release');
+const nsName = (r: { body: Record<string, any> }) => r.body.metadata.name as string;
+
+/** Namespace of a resource, whether written literally or as a reference to the namespace resource. */
+function namespaceOf(json: TfJson, value: string): string {
+  const ref = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(value);
+  return ref ? (json.resource.kubernetes_namespace_v1[ref[1]] as any).metadata.name : value;
+}
+
+const policiesIn = (ns: string) => policies.filter((p) => namespaceOf(json, p.body.metadata.namespace) === ns);
+
+describe('IsolatedNamespace |', () => {
+  test('every building block gets its own namespace, Pod Security restricted enforced', () => {
+    for (const block of model.buildingBlocks) {
+      const ns = namespaces.find((n) => nsName(n) === block.namespace);
+      expect(ns).toBeDefined();
+      expect(ns!.body.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+      expect(ns!.body.metadata.annotations['govstack.global/controls']).toContain('pod-security-restricted');
+    }
+  });
+
+  test('every namespace has a default-deny policy for ingress and egress', () => {
+    for (const ns of namespaces) {
+      const deny = policies.find((p) => namespaceOf(json, p.body.metadata.namespace) === nsName(ns) && p.body.metadata.name === 'default-deny');
+      expect(deny).toBeDefined();
+      expect(deny!.body.spec.pod_selector).toEqual({});
+      expect(deny!.body.spec.policy_types).toEqual(['Ingress', 'Egress']);
+      expect(deny!.body.spec.ingress).toBeUndefined();
+      expect(deny!.body.spec.egress).toBeUndefined();
+    }
+  });
+
+  test('service accounts never automount an API token', () => {
+    const accounts = resourcesOf(json, 'kubernetes_service_account_v1');
+    expect(accounts.length).toBe(namespaces.length);
+    for (const sa of accounts) expect(sa.body.automount_service_account_token).toBe(false);
+  });
+
+  test('DNS egress is allowed only to kube-dns on port 53', () => {
+    const dns = policies.filter((p) => p.body.metadata.name === 'allow-dns');
+    expect(dns.length).toBe(namespaces.length);
+    for (const p of dns) {
+      expect(p.body.spec.egress[0].to[0].pod_selector.match_labels).toEqual({ 'k8s-app': 'kube-dns' });
+      expect(p.body.spec.egress[0].ports.map((x: any) => x.port)).toEqual(['53', '53']);
+    }
+  });
+});
+
+describe('BuildingBlock |', () => {
+  const generic = releases.filter((r) => String(r.body.chart).includes('govstack-building-block'));
+
+  test('each image-based building block runs the generic chart from the stack folder', () => {
+    const imageBlocks = model.buildingBlocks.filter((b) => b.product.kind === 'image');
+    expect(generic.map((r) => r.body.name).sort()).toEqual(imageBlocks.map((b) => b.id).sort());
+    for (const r of generic) expect(r.body.chart).toMatch(/^assets\/[^/]+\/[0-9a-f]{16}$/);
+  });
+
+  test('images are pinned, resources declared, and the service account is the namespace one', () => {
+    for (const r of generic) {
+      const v = releaseValues(r.body);
+      expect(v.image.tag).toMatch(/^[^\s]+$/);
+      expect(v.image.tag).not.toBe('latest');
+      expect(v.resources.requests.cpu).toBeDefined();
+      expect(v.resources.limits.memory).toBeDefined();
+      expect(v.serviceAccountName).toMatch(/^\$\{kubernetes_service_account_v1\./);
+      expect(v.securityContext).toBeUndefined();
+    }
+  });
+
+  test('waits are on by default', () => {
+    for (const r of releases) expect(r.body.wait).toBe(true);
+  });
+
+  test('consumers receive provider URLs and their X-Road client id, derived from the model', () => {
+    const registration = releaseValues(generic.find((r) => r.body.name === 'registration')!.body);
+    expect(registration.config.GOVSTACK_XROAD_CLIENT).toBe('SANDBOX/GOV/1003/registration');
+    expect(registration.config.GOVSTACK_IDENTITY_URL).toBe(
+      'https://ss-ministry-of-social-protection.gs-mediator.svc.cluster.local:8443/r1/SANDBOX/GOV/1001/identity',
+    );
+    expect(registration.config.GOVSTACK_WORKFLOW_URL).toMatch(/^http:\/\/workflow\.gs-workflow\.svc\.cluster\.local:\d+$/);
+  });
+
+  test('no value anywhere in the output looks like a secret', () => {
+    expect(sandbox.text).not.toMatch(/password"\s*:\s*"[^$]/i);
+    expect(sandbox.text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+    expect(resourcesOf(json, 'kubernetes_secret_v1')).toEqual([]);
+  });
+});
+
+describe('Gateway |', () => {
+  const gateways = releases.find((r) => r.body.name === 'govstack-gateway')!;
+  const values = releaseValues(gateways.body);
+
+  test('external and internal gateways are separate, each in its own namespace', () => {
+    expect(values.gateways.external.namespace).toBe('gs-gateway-external');
+    expect(values.gateways.internal.namespace).toBe('gs-gateway-internal');
+    expect(values.gateways.external.hostnames).toEqual(['*.api.sandbox.govstack.example']);
+    expect(values.gateways.internal.hostnames).toEqual(['*.internal.sandbox.govstack.example']);
+  });
+
+  test('TLS 1.3 minimum, rate limit and access log are set', () => {
+    expect(values.tls.minVersion).toBe('1.3');
+    expect(values.rateLimit).toEqual({ requests: 50, unit: 'Second' });
+    expect(values.accessLog).toBe(true);
+  });
+
+  test('exposed building blocks get a route on the gateway they asked for', () => {
+    const exposed = model.buildingBlocks.filter((b) => b.exposure !== 'none');
+    expect(values.routes.map((r: any) => `${r.name}:${r.gateway}`).sort()).toEqual(exposed.map((b) => `${b.id}:${b.exposure}`).sort());
+  });
+
+  test('the internal gateway accepts only private ranges; the external one anyone', () => {
+    const internalIngress = policiesIn('gs-gateway-internal').find((p) => p.body.metadata.name === 'allow-ingress-from-private-ranges')!;
+    expect(internalIngress.body.spec.ingress[0].from.map((f: any) => f.ip_block.cidr)).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
+    const externalIngress = policiesIn('gs-gateway-external').find((p) => p.body.metadata.name === 'allow-ingress-from-any')!;
+    expect(externalIngress.body.spec.ingress[0].from[0].ip_block.cidr).toBe('0.0.0.0/0');
+  });
+
+  test('the gateway objects wait for the controller and the namespaces they route into', () => {
+    const deps: string[] = gateways.body.depends_on;
+    expect(deps.some((d) => d.startsWith('helm_release.'))).toBe(true);
+    for (const route of values.routes) {
+      const ns = namespaces.find((n) => nsName(n) === route.namespace)!;
+      expect(deps).toContain(ns.address);
+    }
+  });
+});
+
+describe('InformationMediator |', () => {
+  const xroad = releases.find((r) => r.body.name === 'xroad')!;
+  const values = releaseValues(xroad.body);
+
+  test('one security server per organisation running a building block, and a central server', () => {
+    const owners = [...new Set(model.buildingBlocks.map((b) => b.owner.name))].sort();
+    expect(values.securityServers.map((s: any) => s.organisation).sort()).toEqual(owners);
+    expect(values.centralServer).toEqual({ enabled: true });
+    expect(values.instance).toBe('SANDBOX');
+  });
+
+  test('no credential is passed to the chart', () => {
+    expect(JSON.stringify(values)).not.toMatch(/pin|password|secret/i);
+  });
+});
+
+describe('Observability |', () => {
+  test('metrics, logs, traces, collector and GovStack rules are installed', () => {
+    const names = releases.map((r) => r.body.name);
+    for (const name of ['metrics', 'logs', 'traces', 'log-collector', 'govstack-observability']) expect(names).toContain(name);
+  });
+
+  test('only the log collector namespace is privileged, and it says why', () => {
+    const relaxed = namespaces.filter((n) => n.body.metadata.labels['pod-security.kubernetes.io/enforce'] !== 'restricted');
+    expect(relaxed.map(nsName)).toEqual(['gs-observability-collector']);
+    expect(relaxed[0].body.metadata.annotations['govstack.global/pod-security-justification']).toMatch(/hostPath/);
+  });
+
+  test('alert receivers are passed by Secret reference only', () => {
+    const rules = releaseValues(releases.find((r) => r.body.name === 'govstack-observability')!.body);
+    expect(rules.receivers).toEqual([{ name: 'sandbox-operators', type: 'email', secretName: 'alertmanager-email', key: 'smtp' }]);
+  });
+});
+
+describe('ClusterTarget and state backend |', () => {
+  test('a kubeconfig target configures both providers from the file', () => {
+    expect(json.provider.kubernetes).toEqual([{ config_path: '~/.kube/config' }]);
+    expect(json.provider.helm).toEqual([{ kubernetes: { config_path: '~/.kube/config' } }]);
+  });
+
+  test('provider versions are exact', () => {
+    expect((json.terraform as any).required_providers).toEqual({
+      helm: { source: 'helm', version: '3.1.1' },
+      kubernetes: { source: 'kubernetes', version: '2.38.0' },
+    });
+  });
+
+  test('local state gets a per-country, per-environment file', () => {
+    expect((json.terraform as any).backend).toEqual({ local: { path: 'terraform.govstack.de.dev.sandbox.tfstate' } });
+  });
+});

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { loadBlueprint } from '../../src/blueprint/load';
+import { resolveModel } from '../../src/model/resolve';
+import { DeploymentModel } from '../../src/model/types';
+import { synthesize } from '../../src/synth/synthesize';
+import { packageRoot } from '../../src/paths';
+
+export const root = packageRoot;
+export const fixture = (...parts: string[]) => path.join(root, 'test', 'fixtures', ...parts);
+export const cli = path.join(root, 'bin', 'govstack.js');
+
+export type TfJson = {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  provider: Record<string, unknown[]>;
+  terraform: Record<string, unknown>;
+  variable?: Record<string, Record<string, unknown>>;
+};
+
+/** Resolve a blueprint file into its model. */
+export function model(file: string): DeploymentModel {
+  return resolveModel(loadBlueprint(file));
+}
+
+/** Synthesise one blueprint into a temporary folder and return the parsed cdk.tf.json. */
+export function synth(file: string): { json: TfJson; model: DeploymentModel; text: string } {
+  const m = model(file);
+  const out = mkdtempSync(path.join(tmpdir(), 'govstack-test-'));
+  try {
+    const [stack] = synthesize([m], out);
+    const text = readFileSync(stack.file, 'utf8');
+    return { json: JSON.parse(text) as TfJson, model: m, text };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Every resource of a Terraform type, with its address. */
+export function resourcesOf(json: TfJson, type: string): { address: string; body: Record<string, any> }[] {
+  return Object.entries(json.resource[type] ?? {}).map(([name, body]) => ({ address: `${type}.${name}`, body: body as Record<string, any> }));
+}
+
+/** The parsed values of a helm_release (its single values document). */
+export function releaseValues(body: Record<string, any>): Record<string, any> {
+  return JSON.parse(body.values[0]);
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the real CLI as a user would. */
+export function runCli(args: string[], cwd = root): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
