@@ -99,6 +99,8 @@ export function mockProduct(o: MockOptions): ImageProduct {
     resources: mockResources,
     storage: { kind: 'none' },
     ...(o.apiPathPrefix ? { apiPathPrefix: o.apiPathPrefix } : {}),
+    // raw.githubusercontent.com is served from a CDN with no fixed address range.
+    egress: [{ name: 'spec-download', cidrs: ['0.0.0.0/0'], ports: [443], reason: 'the mock downloads its OpenAPI document from raw.githubusercontent.com at start-up' }],
     caveats: [
       'fetches the specification from raw.githubusercontent.com at start-up, so the Pod needs HTTPS egress to it',
       'returns the specification\'s example or schema-generated responses; it keeps no state and checks no credentials',

@@ -65,6 +65,18 @@ interface ProductBase {
   readonly apiAdapter?: Source;
   /** Known limitations a deployer must handle (each backed by a source in the entry's file). */
   readonly caveats?: readonly string[];
+  /** Connections the product needs beyond the cluster; each becomes a NetworkPolicy allow carrying its reason. */
+  readonly egress?: readonly EgressNeed[];
+}
+
+/** An outbound connection a product cannot work without. */
+export interface EgressNeed {
+  /** Policy name suffix, a DNS label. */
+  readonly name: string;
+  readonly cidrs: readonly string[];
+  readonly ports: readonly number[];
+  /** Why the product needs it (shown on the NetworkPolicy and in the audit). */
+  readonly reason: string;
 }
 
 /** A product deployed from an upstream Helm chart. */

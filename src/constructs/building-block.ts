@@ -53,9 +53,10 @@ export class BuildingBlock extends Construct {
       podSecurityJustification: props.podSecurityJustification,
       labels: block.exposure === 'none' ? {} : { [`govstack.global/gateway-${block.exposure}`]: 'true' },
     });
-    for (const cidr of block.egressCidrs) {
-      const name = cidr.replace(/[./]/g, '-');
-      this.namespace.allowEgress(`Cidr${name}`, { name, cidrs: [cidr] }, [{ port: 443 }], { 'govstack.global/justified-override': 'egress' });
+    for (const need of block.egress) {
+      this.namespace.allowEgress(`Egress${need.name}`, { name: need.name, cidrs: need.cidrs }, need.ports.map((port) => ({ port })), {
+        'govstack.global/egress-reason': need.reason,
+      });
     }
 
     const location = block.product.kind === 'image' ? projectChart(this, 'govstack-building-block') : upstreamChart({ ...block.product.chart, version: block.version }, settings.charts);

@@ -34,7 +34,7 @@ export class CountryDeployment extends TerraformStack {
     const release: ReleaseSettings = { ...model.deployment };
     const justification = (target: string) => model.overrides.find((o) => o.control === 'pod-security' && o.target === target)?.justification;
     const gateway = new Gateway(this, 'Gateway', { model, release, podSecurityJustification: justification('gateway') });
-    const mediator = new InformationMediator(this, 'Mediator', { model, release, podSecurityJustification: justification('mediator') });
+    const mediator = new InformationMediator(this, 'Mediator', { model, release, podSecurityJustification: model.mediator.podSecurityJustification });
     const observability = model.observability.enabled ? new Observability(this, 'Observability', { model, release, podSecurityJustification: justification('observability') }) : undefined;
 
     for (const block of model.buildingBlocks) {

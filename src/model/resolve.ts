@@ -1,4 +1,4 @@
-import { findBuildingBlock } from '../catalog';
+import { findBuildingBlock, mediatorCatalog } from '../catalog';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
@@ -64,7 +64,12 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       servicePort: product.kind === 'chart' ? product.service.port : entry.servicePort,
       podSecurity,
       runAsRoot: overrideFor('run-as-root', id) !== undefined,
-      egressCidrs: overrides.filter((o) => o.control === 'egress' && o.target === id).map((o) => String(o.value)),
+      egress: [
+        ...(product.kind === 'external' ? [] : (product.egress ?? [])),
+        ...overrides
+          .filter((o) => o.control === 'egress' && o.target === id)
+          .map((o) => ({ name: String(o.value).replace(/[./]/g, '-'), cidrs: [String(o.value)], ports: [443], reason: o.justification })),
+      ],
       pointer,
     });
   }
@@ -104,7 +109,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       centralServer: bp.mediator.centralServer ?? true,
       namespace: `${prefix}mediator`,
       securityServers: organisationList.filter((o) => o.securityServer).map((o) => ({ name: o.securityServer!, organisation: o.name })),
-      podSecurity: platformPodSecurity('mediator', 'restricted'),
+      ...mediatorPodSecurity(overrideFor('pod-security', 'mediator')),
     },
     buildingBlocks: resolvedBlocks,
     flows,
@@ -261,4 +266,18 @@ function targetHint(control: AppliedOverride['control']): string {
     default:
       return 'an enabled building block';
   }
+}
+
+/**
+ * X-Road's security server image starts its services as root (catalog: mediator), so the
+ * mediator namespace runs at `baseline` unless the blueprint sets a level itself.
+ */
+function mediatorPodSecurity(override: AppliedOverride | undefined): { podSecurity: PodSecurityLevel; podSecurityJustification?: string } {
+  if (override) return { podSecurity: override.value as PodSecurityLevel, podSecurityJustification: override.justification };
+  if (!mediatorCatalog.securityServer.runsAsRoot) return { podSecurity: 'restricted' };
+  return {
+    podSecurity: 'baseline',
+    podSecurityJustification:
+      'The X-Road security server image starts its services with supervisord as root (no non-root variant is published); baseline still forbids privileged mode, host namespaces and host paths.',
+  };
 }

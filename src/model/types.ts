@@ -55,6 +55,8 @@ export interface ModelMediator {
   readonly namespace: string;
   readonly securityServers: readonly { readonly name: string; readonly organisation: string }[];
   readonly podSecurity: PodSecurityLevel;
+  /** Why the level is below restricted, when it is. */
+  readonly podSecurityJustification?: string;
 }
 
 export interface ModelBuildingBlock {
@@ -75,8 +77,8 @@ export interface ModelBuildingBlock {
   readonly serviceName: string;
   readonly podSecurity: PodSecurityLevel;
   readonly runAsRoot: boolean;
-  /** Extra egress CIDRs allowed by justified overrides. */
-  readonly egressCidrs: readonly string[];
+  /** Egress beyond the cluster: the product's own needs and justified overrides, each with its reason. */
+  readonly egress: readonly { readonly name: string; readonly cidrs: readonly string[]; readonly ports: readonly number[]; readonly reason: string }[];
   /** JSON pointer of this block in the blueprint. */
   readonly pointer: string;
 }

@@ -88,6 +88,16 @@ describe('BuildingBlock |', () => {
     expect(registration.config.GOVSTACK_WORKFLOW_URL).toMatch(/^http:\/\/workflow\.gs-workflow\.svc\.cluster\.local:\d+$/);
   });
 
+  test('egress beyond the cluster exists only where a product needs it, with the reason attached', () => {
+    const external = policies.filter((p) => (p.body.spec.egress ?? []).some((r: any) => (r.to ?? []).some((t: any) => t.ip_block)));
+    for (const p of external) {
+      const ns = namespaceOf(json, p.body.metadata.namespace);
+      const reason = p.body.metadata.annotations['govstack.global/egress-reason'];
+      const platform = ['gs-gateway', 'gs-gateway-external', 'gs-observability', 'gs-observability-collector'].includes(ns);
+      expect(platform || /downloads its OpenAPI document/.test(reason)).toBe(true);
+    }
+  });
+
   test('no value anywhere in the output looks like a secret', () => {
     expect(sandbox.text).not.toMatch(/password"\s*:\s*"[^$]/i);
     expect(sandbox.text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
@@ -156,10 +166,14 @@ describe('Observability |', () => {
     for (const name of ['metrics', 'logs', 'traces', 'log-collector', 'govstack-observability']) expect(names).toContain(name);
   });
 
-  test('only the log collector namespace is privileged, and it says why', () => {
+  test('only the mediator (baseline) and the log collector (privileged) are relaxed, and each says why', () => {
     const relaxed = namespaces.filter((n) => n.body.metadata.labels['pod-security.kubernetes.io/enforce'] !== 'restricted');
-    expect(relaxed.map(nsName)).toEqual(['gs-observability-collector']);
-    expect(relaxed[0].body.metadata.annotations['govstack.global/pod-security-justification']).toMatch(/hostPath/);
+    const level = (n: (typeof relaxed)[0]) => `${nsName(n)}=${n.body.metadata.labels['pod-security.kubernetes.io/enforce']}`;
+    expect(relaxed.map(level).sort()).toEqual(['gs-mediator=baseline', 'gs-observability-collector=privileged']);
+    const why = (name: string) => relaxed.find((n) => nsName(n) === name)!.body.metadata.annotations['govstack.global/pod-security-justification'];
+    expect(why('gs-observability-collector')).toMatch(/hostPath/);
+    expect(why('gs-mediator')).toMatch(/as root/);
+    for (const n of relaxed) expect(n.body.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
   });
 
   test('alert receivers are passed by Secret reference only', () => {
