@@ -1,5 +1,6 @@
 import { BuildingBlockEntry } from '../catalog/types';
 import { countryCodes } from './countries';
+import { upstreamComponents } from './types';
 
 /** Identifier of the published schema; blueprints may reference it with `$schema`. */
 export const schemaId = 'https://govstack.global/blueprint/v1/blueprint.schema.json';
@@ -247,6 +248,12 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
         waits: { type: 'boolean', description: 'Wait for rollouts on apply (helm wait, wait_for_rollout; default true).' },
         timeoutSeconds: { type: 'integer', minimum: 60, maximum: 7200, description: 'Per-release apply timeout (default 900).' },
         storageClass: { ...dnsLabel, description: 'StorageClass for persistent volumes; it should encrypt at rest (default: the cluster default).' },
+        preinstalled: {
+          type: 'array',
+          uniqueItems: true,
+          items: { enum: [...upstreamComponents] },
+          description: 'Platform components the cluster already runs (installed by its operators); the stack configures them but does not install them.',
+        },
         charts: object(
           {
             mirror: { type: 'string', pattern: '^(oci|https)://[^\\s]+$', description: 'OCI or HTTP chart mirror replacing every upstream repository.' },

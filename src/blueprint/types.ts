@@ -95,8 +95,13 @@ export interface Blueprint {
     readonly timeoutSeconds?: number;
     readonly storageClass?: string;
     readonly charts?: ChartSources;
+    readonly preinstalled?: readonly UpstreamComponent[];
   };
 }
+
+/** Platform components installed from upstream charts, which a cluster may already run. */
+export const upstreamComponents = ['gateway-controller', 'metrics', 'logs', 'traces', 'log-collector'] as const;
+export type UpstreamComponent = (typeof upstreamComponents)[number];
 
 export type OverrideControl = 'pod-security' | 'run-as-root' | 'min-replicas' | 'egress' | 'tls-min-version';
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { ChartSources } from '../blueprint/types';
+import { ChartSources, UpstreamComponent } from '../blueprint/types';
 import { ModelBuildingBlock } from '../model/types';
 import { stableJson } from '../stable-json';
 import { projectChart, upstreamChart } from './chart-source';
@@ -16,6 +16,8 @@ export interface ReleaseSettings {
   readonly charts: ChartSources;
   /** StorageClass for persistent volumes. @default - the cluster's default class */
   readonly storageClass?: string;
+  /** Upstream platform components the cluster already runs; their releases are left out. @default - none */
+  readonly preinstalled: readonly UpstreamComponent[];
 }
 
 export interface BuildingBlockProps {

@@ -9,6 +9,7 @@ import { InformationMediator, securityServerMessagePorts } from './information-m
 import { IsolatedNamespace } from './isolated-namespace';
 import { Observability } from './observability';
 import { configureStateBackend } from './state-backend';
+import { constrainProviders } from './provider-versions';
 
 export interface CountryDeploymentProps {
   /** The resolved deployment: everything this stack creates is derived from it. */
@@ -30,6 +31,7 @@ export class CountryDeployment extends TerraformStack {
     const model = (this.model = props.model);
     configureStateBackend(this, model.state, model.stateKey);
     new ClusterTarget(this, 'Cluster', { target: model.target });
+    constrainProviders(this);
 
     const release: ReleaseSettings = { ...model.deployment };
     const justification = (target: string) => model.overrides.find((o) => o.control === 'pod-security' && o.target === target)?.justification;

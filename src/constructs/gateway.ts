@@ -36,7 +36,7 @@ export interface GatewayProps {
  */
 export class Gateway extends Construct {
   readonly controller: IsolatedNamespace;
-  private readonly controllerRelease: Release;
+  private readonly controllerRelease?: Release;
   private readonly edges: Record<'external' | 'internal', IsolatedNamespace>;
   private readonly model: DeploymentModel;
   private readonly release: ReleaseSettings;
@@ -61,7 +61,7 @@ export class Gateway extends Construct {
     }
     if (gw.oidc) this.edges.external.allowEgress('OidcIssuer', { name: 'oidc-issuer', cidrs: ['0.0.0.0/0'] }, [{ port: 443 }]);
 
-    this.controllerRelease = new Release(this, 'Controller', {
+    if (!release.preinstalled.includes('gateway-controller')) this.controllerRelease = new Release(this, 'Controller', {
       name: 'envoy-gateway',
       namespace: this.controller.name,
       ...upstreamChart(gatewayCatalog.chart, release.charts),
@@ -88,7 +88,7 @@ export class Gateway extends Construct {
       wait: this.release.waits,
       timeout: this.release.timeoutSeconds,
       maxHistory: 5,
-      dependsOn: [this.controllerRelease, this.edges.external.resource, this.edges.internal.resource, ...routeNamespaces.map((n) => n.resource)],
+      dependsOn: [...(this.controllerRelease ? [this.controllerRelease] : []), this.edges.external.resource, this.edges.internal.resource, ...routeNamespaces.map((n) => n.resource)],
     });
   }
 

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { observabilityCatalog } from '../catalog';
+import { ObservabilityComponent, observabilityCatalog } from '../catalog';
+import { UpstreamComponent } from '../blueprint/types';
 import { DeploymentModel } from '../model/types';
 import { stableJson } from '../stable-json';
 import { ReleaseSettings } from './building-block';
@@ -56,8 +57,10 @@ export class Observability extends Construct {
     this.namespace.allowIngress('Collector', { namespace: collectorNamespace }, [{ port: observabilityCatalog.logs.pushPort }]);
 
     const settings = { wait: release.waits, timeout: release.timeoutSeconds, maxHistory: 5 };
-    const upstream = (id: string, name: string, component: typeof observabilityCatalog.metrics, namespace: IsolatedNamespace, values: object) =>
-      new Release(this, id, { name, namespace: namespace.name, ...upstreamChart(component.chart, release.charts), values: [stableJson(values)], ...settings });
+    const upstream = (id: string, name: UpstreamComponent, component: ObservabilityComponent, namespace: IsolatedNamespace, values: object) =>
+      release.preinstalled.includes(name)
+        ? undefined
+        : new Release(this, id, { name, namespace: namespace.name, ...upstreamChart(component.chart, release.charts), values: [stableJson(values)], ...settings });
 
     const metrics = upstream('Metrics', 'metrics', observabilityCatalog.metrics, this.namespace, observabilityCatalog.metrics.valuesFor({ retention: obs.retention.metrics }));
     upstream('Logs', 'logs', observabilityCatalog.logs, this.namespace, observabilityCatalog.logs.valuesFor({ retention: obs.retention.logs }));
@@ -76,7 +79,7 @@ export class Observability extends Construct {
         }),
       ],
       ...settings,
-      dependsOn: [metrics],
+      dependsOn: metrics ? [metrics] : [],
     });
   }
 }

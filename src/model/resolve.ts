@@ -136,6 +136,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       timeoutSeconds: bp.deployment?.timeoutSeconds ?? 900,
       storageClass: bp.deployment?.storageClass,
       charts: bp.deployment?.charts ?? {},
+      preinstalled: bp.deployment?.preinstalled ?? [],
     },
     sources: loaded.sources,
     locate: loaded.locate,

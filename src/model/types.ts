@@ -1,5 +1,5 @@
 import { BuildingBlockEntry, ProductOption } from '../catalog/types';
-import { ChartSources, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
+import { ChartSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
 import { SourceFile } from '../blueprint/load';
 import { SourceLocation } from '../blueprint/problems';
 
@@ -32,6 +32,8 @@ export interface DeploymentModel {
     readonly timeoutSeconds: number;
     readonly storageClass?: string;
     readonly charts: ChartSources;
+    /** Upstream platform components the cluster already runs; not installed by the stack. */
+    readonly preinstalled: readonly UpstreamComponent[];
   };
   /** Files read (entry first) and their sha256. */
   readonly sources: readonly SourceFile[];

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { root, releaseValues, resourcesOf, synth, TfJson } from './support';
+import { fixture, root, releaseValues, resourcesOf, synth, TfJson } from './support';
 
 const sandbox = synth(path.join(root, 'blueprints', 'sandbox.yaml'));
 const { json, model } = sandbox;
@@ -188,14 +188,24 @@ describe('ClusterTarget and state backend |', () => {
     expect(json.provider.helm).toEqual([{ kubernetes: { config_path: '~/.kube/config' } }]);
   });
 
-  test('provider versions are exact', () => {
+  test('provider versions are constrained to the tested major versions', () => {
     expect((json.terraform as any).required_providers).toEqual({
-      helm: { source: 'helm', version: '3.1.1' },
-      kubernetes: { source: 'kubernetes', version: '2.38.0' },
+      helm: { source: 'helm', version: '>= 3.1.1, < 4.0.0' },
+      kubernetes: { source: 'kubernetes', version: '>= 3.2.1, < 4.0.0' },
     });
   });
 
   test('local state gets a per-country, per-environment file', () => {
     expect((json.terraform as any).backend).toEqual({ local: { path: 'terraform.govstack.de.dev.sandbox.tfstate' } });
+  });
+});
+
+describe('preinstalled platform components |', () => {
+  test('components the cluster already runs are configured but not installed', () => {
+    const { json: pre } = synth(fixture('valid', 'preinstalled.yaml'));
+    const names = resourcesOf(pre, 'helm_release').map((r) => r.body.name).sort();
+    expect(names).toEqual(['govstack-gateway', 'govstack-observability', 'identity', 'registration', 'traces', 'xroad']);
+    const gateways = resourcesOf(pre, 'helm_release').find((r) => r.body.name === 'govstack-gateway')!;
+    expect(gateways.body.depends_on.some((d: string) => d.startsWith('helm_release.'))).toBe(false);
   });
 });
