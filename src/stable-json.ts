@@ -14,3 +14,14 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** Merge plain objects recursively; `over` wins; arrays and scalars are replaced. */
+export function deepMerge(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const previous = out[key];
+    const bothObjects = [previous, value].every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+    out[key] = bothObjects ? deepMerge(previous as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}

@@ -178,9 +178,24 @@ const observability = object({
       {
         name: dnsLabel,
         type: { enum: ['email', 'slack', 'webhook', 'msteams'] },
-        secretRef: object({ name: secretName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]{1,253}$' } }, ['name', 'key']),
+        secretRef: object(
+          { name: secretName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]{1,253}$' } },
+          ['name', 'key'],
+          { description: 'Secret holding the credential: SMTP password, Slack or Teams webhook URL, webhook URL.' },
+        ),
+        email: object(
+          {
+            to: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$' },
+            from: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$' },
+            smarthost: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$', description: 'SMTP host:port.' },
+            username: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+          ['to', 'from', 'smarthost'],
+        ),
+        channel: { type: 'string', pattern: '^#?[-_a-z0-9]{1,80}$', description: 'Slack channel.' },
       },
       ['name', 'type', 'secretRef'],
+      { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },
     ),
   },
 });

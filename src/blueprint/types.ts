@@ -85,6 +85,8 @@ export interface Blueprint {
       readonly name: string;
       readonly type: 'email' | 'slack' | 'webhook' | 'msteams';
       readonly secretRef: { readonly name: string; readonly key: string };
+      readonly email?: { readonly to: string; readonly from: string; readonly smarthost: string; readonly username?: string };
+      readonly channel?: string;
     }[];
   };
   readonly security?: {

@@ -9,7 +9,7 @@ let compiled: { schema: Record<string, unknown>; validate: ValidateFunction } | 
 export function schemaAndValidator(): { schema: Record<string, unknown>; validate: ValidateFunction } {
   if (!compiled) {
     const schema = blueprintSchema(buildingBlocks);
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
     ajv.addKeyword({ keyword: 'x-merge-key', schemaType: 'string' });
     compiled = { schema, validate: ajv.compile(schema) };
   }

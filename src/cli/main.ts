@@ -2,6 +2,9 @@ import yargs from 'yargs';
 import { catalogCommand } from './commands/catalog';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
+import { auditCommand } from './commands/audit';
+import { diagramCommand } from './commands/diagram';
+import { diffCommand } from './commands/diff';
 import { exitCodes } from './run';
 
 /** The `govstack` command line. */
@@ -12,6 +15,9 @@ export async function main(argv: string[]): Promise<void> {
     .command(validateCommand)
     .command(synthCommand)
     .command(catalogCommand)
+    .command(auditCommand)
+    .command(diagramCommand)
+    .command(diffCommand)
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .recommendCommands()

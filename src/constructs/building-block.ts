@@ -74,6 +74,7 @@ export class BuildingBlock extends Construct {
       atomic: false,
       cleanupOnFail: true,
       maxHistory: 5,
+      dependsOn: [this.namespace.serviceAccount],
     });
   }
 }
@@ -95,7 +96,7 @@ function genericChartValues(block: ModelBuildingBlock, serviceAccountName: strin
     resources: block.resources,
     serviceAccountName,
     writablePaths: product.writablePaths ?? ['/tmp'],
-    ...(block.runAsRoot ? { securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 } } : {}),
+    ...(block.runAsRoot ? { securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 }, podSecurityJustification: block.runAsRootJustification } : {}),
     metrics: { enabled: product.metricsPath !== undefined, path: product.metricsPath ?? '/metrics' },
     database: {
       enabled: product.storage.kind === 'postgres',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { HelmChartRef } from '../catalog/types';
 import { ChartSources } from '../blueprint/types';
 import { chartsDir } from '../paths';
@@ -19,8 +19,12 @@ export interface ChartLocation {
  * stack is self-contained and its chart paths resolve from the stack's folder on any machine.
  */
 export function projectChart(scope: Construct, name: string): ChartLocation {
-  const source = path.join(chartsDir, name);
-  const asset = new TerraformAsset(scope, `Chart-${name}`, { path: source, type: AssetType.DIRECTORY, assetHash: contentHash(source) });
+  const stack = TerraformStack.of(scope);
+  const id = `Chart-${name}`;
+  // One copy per stack, however many releases use the chart.
+  const asset =
+    (stack.node.tryFindChild(id) as TerraformAsset | undefined) ??
+    new TerraformAsset(stack, id, { path: path.join(chartsDir, name), type: AssetType.DIRECTORY, assetHash: contentHash(path.join(chartsDir, name)) });
   return { chart: asset.path };
 }
 

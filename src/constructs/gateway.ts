@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { gatewayCatalog } from '../catalog';
 import { DeploymentModel } from '../model/types';
-import { stableJson } from '../stable-json';
+import { deepMerge, stableJson } from '../stable-json';
 import { ReleaseSettings } from './building-block';
 import { projectChart, upstreamChart } from './chart-source';
 import { IsolatedNamespace, PortRule } from './isolated-namespace';
@@ -65,7 +65,8 @@ export class Gateway extends Construct {
       name: 'envoy-gateway',
       namespace: this.controller.name,
       ...upstreamChart(gatewayCatalog.chart, release.charts),
-      values: [stableJson(gatewayCatalog.values ?? {})],
+      // Proxies run in each Gateway's own namespace, so NetworkPolicy keeps external and internal apart.
+      values: [stableJson(deepMerge(gatewayCatalog.values ?? {}, { config: { envoyGateway: { provider: { type: 'Kubernetes', kubernetes: { deploy: { type: 'GatewayNamespace' } } } } } }))],
       wait: release.waits,
       timeout: release.timeoutSeconds,
       maxHistory: 5,
@@ -105,7 +106,7 @@ function gatewayValues(model: DeploymentModel) {
     enabled: true,
     namespace: gw.namespaces[which],
     hostnames: [`*.${gw.domains[which]}`],
-    tls: gw.tls.certificateSecret ? { certificateSecret: gw.tls.certificateSecret } : { clusterIssuer: gw.tls.clusterIssuer },
+    tls: { certificateSecret: gw.tls.certificateSecret ?? '', clusterIssuer: gw.tls.clusterIssuer ?? '' },
   });
   return {
     gatewayClassName: gatewayCatalog.gatewayClassName,

@@ -52,6 +52,7 @@ export class InformationMediator extends Construct {
       values: [
         stableJson({
           instance: mediator.instance,
+          serviceAccountName: this.namespace.serviceAccountName,
           centralServer: { enabled: mediator.centralServer },
           securityServers: mediator.securityServers.map((s) => {
             const org = organisations.get(s.organisation)!;
@@ -63,6 +64,7 @@ export class InformationMediator extends Construct {
       wait: release.waits,
       timeout: release.timeoutSeconds,
       maxHistory: 5,
+      dependsOn: [this.namespace.serviceAccount],
     });
   }
 

@@ -38,8 +38,12 @@ export interface PortRule {
  * Other traffic is opened one rule at a time with `allowIngress` and `allowEgress`.
  */
 export class IsolatedNamespace extends Construct {
+  /** The namespace name as a reference, so resources placed in it depend on it. */
   readonly name: string;
+  /** The ServiceAccount's literal name (the component id). */
   readonly serviceAccountName: string;
+  /** The ServiceAccount resource, for explicit dependencies. */
+  readonly serviceAccount: ServiceAccountV1;
   /** The namespace resource, for explicit dependencies. */
   readonly resource: NamespaceV1;
   private readonly labels: Record<string, string>;
@@ -60,11 +64,11 @@ export class IsolatedNamespace extends Construct {
     });
     this.name = this.resource.metadata.name;
 
-    const account = new ServiceAccountV1(this, 'ServiceAccount', {
+    this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
       metadata: { name: props.component, namespace: this.name, labels: this.labels, annotations: controlAnnotation(controls.serviceAccount) },
       automountServiceAccountToken: false,
     });
-    this.serviceAccountName = account.metadata.name;
+    this.serviceAccountName = props.component;
 
     new LimitRangeV1(this, 'DefaultLimits', {
       metadata: { name: 'default-limits', namespace: this.name, labels: this.labels, annotations: controlAnnotation(controls.resources) },

@@ -73,9 +73,18 @@ export class Observability extends Construct {
       ...projectChart(this, 'govstack-observability'),
       values: [
         stableJson({
-          retention: obs.retention,
-          receivers: obs.receivers.map((r) => ({ name: r.name, type: r.type, secretName: r.secretName, key: r.secretKey })),
-          buildingBlocks: model.buildingBlocks.filter((b) => b.product.kind !== 'external').map((b) => b.id),
+          retention: obs.retention.metrics,
+          receivers: obs.receivers.map((r) => ({
+            name: r.name,
+            type: r.type,
+            secretName: r.secretName,
+            key: r.secretKey,
+            ...(r.email ? { to: r.email.to, from: r.email.from, smarthost: r.email.smarthost, ...(r.email.username ? { authUsername: r.email.username } : {}) } : {}),
+            ...(r.channel ? { channel: r.channel } : {}),
+          })),
+          buildingBlocks: model.buildingBlocks.filter((b) => b.product.kind !== 'external').map((b) => ({ id: b.id, namespace: b.namespace })),
+          xroad: { namespace: model.mediator.namespace },
+          gateway: { proxyNamespaces: [model.gateway.namespaces.external, model.gateway.namespaces.internal] },
         }),
       ],
       ...settings,

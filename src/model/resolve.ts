@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { findBuildingBlock, mediatorCatalog } from '../catalog';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
@@ -64,6 +65,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       servicePort: product.kind === 'chart' ? product.service.port : entry.servicePort,
       podSecurity,
       runAsRoot: overrideFor('run-as-root', id) !== undefined,
+      runAsRootJustification: overrideFor('run-as-root', id)?.justification,
       egress: [
         ...(product.kind === 'external' ? [] : (product.egress ?? [])),
         ...overrides
@@ -82,7 +84,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   // One security server per organisation that runs a building block here.
   const serverOwners = [...new Set(buildingBlocks.filter((b) => b.product.kind !== 'external').map((b) => b.owner.name))].sort();
   const organisationList: ModelOrganisation[] = [...organisations.values()].map((o) =>
-    serverOwners.includes(o.name) ? { ...o, securityServer: `ss-${o.name}` } : o,
+    serverOwners.includes(o.name) ? { ...o, securityServer: securityServerName(o.name) } : o,
   );
   const withServers = new Map(organisationList.map((o) => [o.name, o]));
   const resolvedBlocks = buildingBlocks.map((b) => ({ ...b, owner: withServers.get(b.owner.name) ?? b.owner }));
@@ -127,7 +129,14 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       enabled: bp.observability?.enabled ?? true,
       namespace: `${prefix}observability`,
       retention: { metrics: '15d', logs: '7d', traces: '3d', ...bp.observability?.retention },
-      receivers: (bp.observability?.alertReceivers ?? []).map((r) => ({ name: r.name, type: r.type, secretName: r.secretRef.name, secretKey: r.secretRef.key })),
+      receivers: (bp.observability?.alertReceivers ?? []).map((r) => ({
+        name: r.name,
+        type: r.type,
+        secretName: r.secretRef.name,
+        secretKey: r.secretRef.key,
+        ...(r.email ? { email: r.email } : {}),
+        ...(r.channel ? { channel: r.channel } : {}),
+      })),
       podSecurity: platformPodSecurity('observability', 'restricted'),
     },
     overrides: overrides as AppliedOverride[],
@@ -281,4 +290,15 @@ function mediatorPodSecurity(override: AppliedOverride | undefined): { podSecuri
     podSecurityJustification:
       'The X-Road security server image starts its services with supervisord as root (no non-root variant is published); baseline still forbids privileged mode, host namespaces and host paths.',
   };
+}
+
+/**
+ * The security server of an organisation: `ss-<organisation>`, shortened with a stable hash
+ * suffix when longer than the 30 characters the mediator chart allows in object names.
+ */
+export function securityServerName(organisation: string): string {
+  const name = `ss-${organisation}`;
+  if (name.length <= 30) return name;
+  const hash = createHash('sha256').update(organisation).digest('hex').slice(0, 6);
+  return `${name.slice(0, 23).replace(/-+$/, '')}-${hash}`;
 }

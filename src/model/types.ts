@@ -79,6 +79,8 @@ export interface ModelBuildingBlock {
   readonly serviceName: string;
   readonly podSecurity: PodSecurityLevel;
   readonly runAsRoot: boolean;
+  /** The blueprint's reason for running as root, when it does. */
+  readonly runAsRootJustification?: string;
   /** Egress beyond the cluster: the product's own needs and justified overrides, each with its reason. */
   readonly egress: readonly { readonly name: string; readonly cidrs: readonly string[]; readonly ports: readonly number[]; readonly reason: string }[];
   /** JSON pointer of this block in the blueprint. */
@@ -118,7 +120,15 @@ export interface ModelObservability {
   readonly enabled: boolean;
   readonly namespace: string;
   readonly retention: { readonly metrics: string; readonly logs: string; readonly traces: string };
-  readonly receivers: readonly { readonly name: string; readonly type: string; readonly secretName: string; readonly secretKey: string }[];
+  /** Alert receivers; credentials only by Secret reference. */
+  readonly receivers: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly secretName: string;
+    readonly secretKey: string;
+    readonly email?: { readonly to: string; readonly from: string; readonly smarthost: string; readonly username?: string };
+    readonly channel?: string;
+  }[];
   readonly podSecurity: PodSecurityLevel;
 }
 

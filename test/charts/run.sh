@@ -5,6 +5,7 @@
 #   HELM=/path/to/helm test/charts/run.sh
 #   GOVSTACK_CRD_DIRS="dir1:dir2" test/charts/run.sh   # also validate custom resources
 #                                                      # against those CRD schemas
+#   PROMTOOL=/path/to/promtool test/charts/run.sh       # also unit-test the alert rules
 # For each chart: `helm lint --strict` and `helm template` with the representative
 # values in test/charts/values/<chart>.yaml, rendered twice: without CRDs (CRD-kind
 # objects must be skipped) and with --api-versions for every CRD kind the chart uses
@@ -120,6 +121,18 @@ expect_fail "building-block: schema rejects runAsUser 0" "runAsUser|minimum" \
   "$HELM" template t "$BB" -f "$BBV" --set securityContext.runAsUser=0
 expect_fail "building-block: schema rejects database image tag latest" "latest|tag" \
   "$HELM" template t "$BB" -f "$BBV" --set database.image.tag=latest
+ROOT_MODE=(--set securityContext.runAsNonRoot=false --set securityContext.runAsUser=0 --set securityContext.runAsGroup=0 --set securityContext.fsGroup=0)
+expect_fail "building-block: root mode requires podSecurityJustification" "podSecurityJustification" \
+  "$HELM" template t "$BB" -f "$BBV" "${ROOT_MODE[@]}"
+expect_fail "building-block: capabilitiesAdd needs root mode" "capabilitiesAdd|maxItems" \
+  "$HELM" template t "$BB" -f "$BBV" --set 'securityContext.capabilitiesAdd={CHOWN}'
+expect_ok "building-block: root mode renders a documented baseline exception" \
+  render "$OUT/bb-root.yaml" "$BB" -f "$BBV" "${ROOT_MODE[@]}" \
+    --set podSecurityJustification="The vendor image writes to root-owned paths at start and publishes no non-root variant."
+expect_ok "building-block: root mode passes as justified baseline, datastore stays restricted" \
+  python3 "$HERE/check-restricted.py" --quiet --allow-baseline '^Deployment/' "$OUT/bb-root.yaml"
+expect_fail "building-block: root mode is not restricted" "runAsNonRoot must be true" \
+  python3 "$HERE/check-restricted.py" --quiet "$OUT/bb-root.yaml"
 expect_ok "building-block: no PDB with 1 replica" \
   sh -c '! "$0" template t "$1" -f "$2" --set replicas=1 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
 expect_ok "building-block: PDB with 2 replicas" \
@@ -134,6 +147,21 @@ expect_fail "gateway: schema rejects TLS 1.1" "minVersion|enum|value must be one
   "$HELM" template t "$GW" -f "$GWV" --set tls.minVersion=1.1
 expect_fail "gateway: schema requires clientId with an OIDC issuer" "clientId|minLength" \
   "$HELM" template t "$GW" -f "$GWV" --set oidc.clientId=
+expect_ok "gateway: Gateways, policies and parentRefs use the per-gateway namespaces" \
+  python3 - "$OUT/govstack-gateway.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+ns = {"t-external": "gs-gateway-external", "t-internal": "gs-gateway-internal"}
+for d in docs:
+    k, m = d["kind"], d["metadata"]
+    if k == "Gateway":
+        assert m["namespace"] == ns[m["name"]], m
+    if k in ("ClientTrafficPolicy", "BackendTrafficPolicy", "SecurityPolicy"):
+        assert m["namespace"] == ns[d["spec"]["targetRefs"][0]["name"]], m
+    if k == "HTTPRoute":
+        for p in d["spec"]["parentRefs"]:
+            assert p["namespace"] == ns[p["name"]], p
+PY
 expect_fail "gateway: route to a disabled gateway fails" "not enabled" \
   "$HELM" template t "$GW" -f "$GWV" --set gateways.internal.enabled=false
 
@@ -156,6 +184,22 @@ expect_fail "observability: schema rejects an unknown receiver type" "type|enum|
   "$HELM" template t "$OB" -f "$OBV" --set 'receivers[0].type=pagerduty'
 expect_fail "observability: schema requires smarthost for email" "smarthost" \
   "$HELM" template t "$OB" -f "$OBV" --set 'receivers[0].smarthost=null'
+
+# Alert rules: syntax and behaviour (needs promtool; skipped when absent).
+PROMTOOL=${PROMTOOL:-$(command -v promtool || true)}
+if [[ -n "$PROMTOOL" ]]; then
+  python3 - "$OUT/govstack-observability.yaml" "$OUT/rules.yaml" <<'PY'
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d.get("kind") == "PrometheusRule":
+        yaml.safe_dump({"groups": d["spec"]["groups"]}, open(sys.argv[2], "w"), sort_keys=False)
+PY
+  cp "$HERE/alerts.test.yaml" "$OUT/alerts.test.yaml"
+  expect_ok "observability: promtool check rules" "$PROMTOOL" check rules "$OUT/rules.yaml"
+  expect_ok "observability: promtool test rules (alerts.test.yaml)" "$PROMTOOL" test rules "$OUT/alerts.test.yaml"
+else
+  echo "SKIP  observability: promtool not found (set PROMTOOL) - alert rules not unit-tested"
+fi
 
 if [[ -n "${GOVSTACK_CRD_DIRS:-}" ]]; then
   crd_args=()

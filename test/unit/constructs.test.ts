@@ -70,7 +70,8 @@ describe('BuildingBlock |', () => {
       expect(v.image.tag).not.toBe('latest');
       expect(v.resources.requests.cpu).toBeDefined();
       expect(v.resources.limits.memory).toBeDefined();
-      expect(v.serviceAccountName).toMatch(/^\$\{kubernetes_service_account_v1\./);
+      expect(v.serviceAccountName).toBe(r.body.name);
+      expect(r.body.depends_on).toEqual([expect.stringMatching(/^kubernetes_service_account_v1\./)]);
       expect(v.securityContext).toBeUndefined();
     }
   });
@@ -178,7 +179,7 @@ describe('Observability |', () => {
 
   test('alert receivers are passed by Secret reference only', () => {
     const rules = releaseValues(releases.find((r) => r.body.name === 'govstack-observability')!.body);
-    expect(rules.receivers).toEqual([{ name: 'sandbox-operators', type: 'email', secretName: 'alertmanager-email', key: 'smtp' }]);
+    expect(rules.receivers).toEqual([{ name: 'sandbox-operators', type: 'email', secretName: 'alertmanager-email', key: 'smtp-password', to: 'operators@sandbox.govstack.example', from: 'alerts@sandbox.govstack.example', smarthost: 'smtp.sandbox.govstack.example:587' }]);
   });
 });
 

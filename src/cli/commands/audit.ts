@@ -1,0 +1,73 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CommandModule } from 'yargs';
+import { loadModels } from '../../model/load-models';
+import { InputError } from '../../blueprint/problems';
+import { runCommand } from '../run';
+
+type Format = 'html' | 'md' | 'json' | 'oscal';
+
+interface Args {
+  blueprint: string;
+  format: Format;
+  out?: string;
+  timestamp: boolean;
+}
+
+export const auditCommand: CommandModule<object, Args> = {
+  command: 'audit <blueprint>',
+  describe: 'Check a blueprint and the Terraform it synthesises against GovStack requirements (PASS, FAIL, WAIVED, MANUAL)',
+  builder: (y) =>
+    y
+      .positional('blueprint', { type: 'string', demandOption: true, describe: 'Blueprint file (YAML or JSON)' })
+      .option('format', { alias: 'f', choices: ['html', 'md', 'json', 'oscal'] as const, default: 'md' as Format, describe: 'html: one self-contained page with the diagram; md: for review threads; json: see src/audit/report.schema.json; oscal: NIST OSCAL component definition and assessment results (needs --out DIR)' })
+      .option('out', { alias: 'o', type: 'string', describe: 'Write to this file (for oscal: this folder) instead of standard output' })
+      .option('timestamp', { type: 'boolean', default: false, describe: 'Record the time of the audit; without it the same input gives the same bytes' })
+      .example('$0 audit blueprints/sandbox.yaml --format html --out sandbox-audit.html', 'A report to open in any browser, offline')
+      .example('$0 audit blueprints/sandbox.yaml --format oscal --out oscal/', 'OSCAL documents for GRC tools') as never,
+  handler: (args) =>
+    runCommand(async () => {
+      if (args.format === 'oscal' && !args.out) {
+        throw new InputError([{ file: args.blueprint, line: 0, pointer: '', message: '--format oscal writes two documents (component-definition.json, assessment-results.json): name a folder with --out' }]);
+      }
+      const [model] = loadModels([args.blueprint]);
+      const { audit } = await import('../../audit/report');
+      const report = await audit(model, { timestamp: args.timestamp ? new Date() : undefined });
+      const written: string[] = [];
+      const write = (file: string, text: string) => {
+        mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        writeFileSync(file, text);
+        written.push(file);
+      };
+      let text: string;
+      switch (args.format) {
+        case 'oscal': {
+          const { toOscal } = await import('../../audit/oscal');
+          const docs = toOscal(report);
+          write(path.join(args.out!, 'component-definition.json'), docs.componentDefinition);
+          write(path.join(args.out!, 'assessment-results.json'), docs.assessmentResults);
+          text = '';
+          break;
+        }
+        case 'html': {
+          const { diagramDot, renderSvg, inlineSvg } = await import('../../audit/diagram');
+          const { toHtml } = await import('../../audit/format');
+          text = toHtml(report, inlineSvg(await renderSvg(diagramDot(model))));
+          break;
+        }
+        case 'json':
+          text = (await import('../../audit/format')).toJson(report);
+          break;
+        default:
+          text = (await import('../../audit/format')).toMarkdown(report);
+      }
+      if (args.format !== 'oscal') {
+        if (args.out) write(args.out, text);
+        else process.stdout.write(text);
+      }
+      if (written.length > 0) {
+        const s = report.summary;
+        process.stdout.write(`${model.name}: ${s.FAIL} FAIL, ${s.MANUAL} MANUAL, ${s.WAIVED} WAIVED, ${s.PASS} PASS; wrote ${written.join(', ')}\n`);
+      }
+    }),
+};
