@@ -19,7 +19,7 @@ export function mergeLocated(base: Located, overlay: Located, schema: SchemaNode
         continue;
       }
       const previous = entries.get(key);
-      entries.set(key, previous ? mergeLocated(previous, value, childSchema(schema, key)) : value);
+      entries.set(key, previous ? mergeLocated(previous, value, childSchema(schema, key)) : withoutNulls(value));
     }
     return { kind: 'map', entries, loc: overlay.loc };
   }
@@ -35,6 +35,13 @@ export function mergeLocated(base: Located, overlay: Located, schema: SchemaNode
     return { kind: 'seq', items, loc: overlay.loc };
   }
   return overlay;
+}
+
+/** A value new to the merge keeps no `null` keys: there is nothing for them to remove. */
+function withoutNulls(node: Located): Located {
+  if (node.kind !== 'map') return node;
+  const entries = new Map([...node.entries].filter(([, v]) => !(v.kind === 'scalar' && v.value === null)).map(([k, v]) => [k, withoutNulls(v)]));
+  return { ...node, entries };
 }
 
 /** The part of a JSON Schema the merge reads. */
