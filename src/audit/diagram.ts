@@ -57,7 +57,7 @@ export function diagramDot(model: DeploymentModel): string {
   const orgs = [...model.organisations].sort((a, b) => a.name.localeCompare(b.name));
   line(`digraph ${q(model.name)} {`);
   line(`  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.35, ranksep=0.9, fontname=${q(font)}, fontsize=22, labelloc=t, label=${q(`${model.name}: ${model.country} ${model.environment} · ${blocks.length} building blocks · ${model.flows.length} flows`)}, pad=0.3];`);
-  line(`  node [fontname=${q(font)}, fontsize=12, shape=box, style="rounded,filled", fillcolor=${q(colours.block)}, color="#55606b", margin="0.15,0.08"];`);
+  line(`  node [fontname=${q(font)}, fontsize=12, shape=box, style="rounded,filled", fillcolor=${q(colours.block)}, color="#55606b", margin="0.3,0.1"];`);
   line(`  edge [fontname=${q(font)}, fontsize=10, color="#555555", arrowsize=0.7];`);
 
   line('  subgraph cluster_clients {');

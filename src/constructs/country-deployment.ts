@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
+import { observabilityCatalog } from '../catalog';
 import { DeploymentModel, Flow, ModelBuildingBlock } from '../model/types';
 import { consumerConfig, securityServerClientPort } from '../model/consumer-config';
 import { BuildingBlock, ReleaseSettings } from './building-block';
@@ -62,11 +63,16 @@ export class CountryDeployment extends TerraformStack {
       target.allowIngress(`FromGateway${pascal(route.gateway)}`, { namespace: model.gateway.namespaces[route.gateway] }, [{ port: route.servicePort }], tag);
     }
     if (observability) {
+      const scraping = { 'govstack.global/purpose': 'metrics-scraping' };
+      const tracing = { 'govstack.global/purpose': 'trace-export' };
+      const otlp = [{ port: observabilityCatalog.traces.otlpGrpcPort }, { port: observabilityCatalog.traces.otlpHttpPort }];
       for (const block of model.buildingBlocks) {
         const ns = this.namespaceOf(block.id);
         if (!ns) continue;
-        ns.allowIngress('FromObservability', { namespace: model.observability.namespace }, [{ port: block.servicePort }], { 'govstack.global/purpose': 'metrics-scraping' });
-        observability.namespace.allowEgress(`To${pascal(block.id)}`, { namespace: block.namespace }, [{ port: block.servicePort }], { 'govstack.global/purpose': 'metrics-scraping' });
+        ns.allowIngress('FromObservability', { namespace: model.observability.namespace }, [{ port: block.servicePort }], scraping);
+        observability.namespace.allowEgress(`To${pascal(block.id)}`, { namespace: block.namespace }, [{ port: block.servicePort }], scraping);
+        ns.allowEgress('ToObservability', { namespace: model.observability.namespace }, otlp, tracing);
+        observability.namespace.allowIngress(`From${pascal(block.id)}`, { namespace: block.namespace }, otlp, tracing);
       }
     }
   }

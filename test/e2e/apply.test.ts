@@ -25,7 +25,12 @@ const plane = new ControlPlane(path.join(work, 'control-plane'), env);
 const cluster = new Cluster(plane.kubeconfig, env);
 const report: Record<string, unknown>[] = [];
 
-beforeAll(() => plane.up());
+beforeAll(() => {
+  plane.up();
+  // The upstream controllers are preinstalled in the test profile; their CRDs make the project's
+  // gateway and monitoring objects real API objects, checked by the server.
+  plane.installCrds();
+});
 afterAll(() => {
   try {
     plane.down();

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { packageRoot } from '../../src/paths';
 
 const script = path.join(packageRoot, 'scripts', 'control-plane.sh');
+const crdScript = path.join(packageRoot, 'scripts', 'crds.sh');
 
 /**
  * A real Kubernetes control plane (etcd, kube-apiserver with Pod Security admission,
@@ -20,6 +23,27 @@ export class ControlPlane {
   up(): void {
     this.running = true; // set first: a half-started plane must still be torn down
     execFileSync('bash', [script, 'up', this.dir], { env: this.env, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+
+  /**
+   * Install the upstream CRDs the project's charts render objects of (Gateway API, Envoy
+   * Gateway, prometheus-operator, at the catalog's versions) and return the
+   * `group/version/Kind` strings they serve, for `helm template --api-versions`.
+   */
+  installCrds(): string[] {
+    const dir = execFileSync('bash', [crdScript], { env: this.env, encoding: 'utf8' }).trim();
+    const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { env: this.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    kubectl('apply', '--server-side', '--force-conflicts', '-f', dir);
+    kubectl('wait', '--for=condition=Established', '--timeout=120s', 'crd', '--all');
+    const served: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+      for (const doc of parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))) {
+        const crd = doc.toJS();
+        if (crd?.kind !== 'CustomResourceDefinition') continue;
+        for (const v of crd.spec.versions) if (v.served) served.push(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`);
+      }
+    }
+    return served;
   }
 
   down(): void {

@@ -43,7 +43,11 @@ function expectedConnections(model: DeploymentModel): Set<string> {
     }
   }
   for (const r of model.gateway.routes) out.add(`${model.gateway.namespaces[r.gateway]}>${r.namespace}`);
-  for (const b of ns.values()) if (model.observability.enabled) out.add(`${model.observability.namespace}>${b}`);
+  for (const b of ns.values()) {
+    if (!model.observability.enabled) continue;
+    out.add(`${model.observability.namespace}>${b}`); // metrics scraping
+    out.add(`${b}>${model.observability.namespace}`); // trace export (OTLP)
+  }
   for (const edge of ['external', 'internal'] as const) out.add(`${model.gateway.namespaces[edge]}>${model.gateway.namespaces.controller}`);
   if (model.observability.enabled) out.add(`${model.observability.namespace}-collector>${model.observability.namespace}`);
   return out;

@@ -89,7 +89,7 @@ export const metricsObservability: Check = {
     const [rules] = view.releasesOf('govstack-observability');
     const deployed = deployedBlocks(model).map((b) => b.id).sort();
     if (model.observability.enabled) {
-      const covered = ((rules?.values.buildingBlocks ?? []) as string[]).slice().sort();
+      const covered = ((rules?.values.buildingBlocks ?? []) as (string | { id?: string })[]).map((b) => (typeof b === 'string' ? b : String(b.id))).sort();
       const missing = deployed.filter((id) => !covered.includes(id));
       findings.push(
         rules && missing.length === 0
