@@ -102,7 +102,10 @@ export function expectedLinks(model: DeploymentModel): ExpectedLink[] {
   }
   for (const edge of ['external', 'internal'] as const) add(model.gateway.namespaces[edge], model.gateway.namespaces.controller, [xdsPort], `${edge} gateway proxies fetch their configuration (xDS)`);
   if (model.observability.enabled) {
-    for (const block of deployedBlocks(model)) add(model.observability.namespace, block.namespace, [block.servicePort], 'metrics scraping');
+    for (const block of deployedBlocks(model)) {
+      add(model.observability.namespace, block.namespace, [block.servicePort], 'metrics scraping');
+      add(block.namespace, model.observability.namespace, [observabilityCatalog.traces.otlpGrpcPort, observabilityCatalog.traces.otlpHttpPort], 'trace export (OTLP)');
+    }
     add(collectorNamespace(model), model.observability.namespace, [observabilityCatalog.logs.pushPort], 'node log collector pushes logs to the log store');
   }
   return [...links.values()]
