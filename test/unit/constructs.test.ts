@@ -210,3 +210,30 @@ describe('preinstalled platform components |', () => {
     expect(gateways.body.depends_on.some((d: string) => d.startsWith('helm_release.'))).toBe(false);
   });
 });
+
+describe('chart sources for air-gapped sites |', () => {
+  const upstream = (json: TfJson) => resourcesOf(json, 'helm_release').filter((r) => !String(r.body.chart).startsWith('assets/'));
+
+  test('by default upstream charts come from their pinned repositories', () => {
+    for (const r of upstream(json)) {
+      expect(r.body.repository).toMatch(/^(https|oci):\/\//);
+      expect(r.body.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test('a mirror replaces every repository, keeping names and versions', () => {
+    const mirrored = upstream(synth(fixture('valid', 'mirror.yaml')).json);
+    expect(mirrored.length).toBeGreaterThan(0);
+    for (const r of mirrored) expect(r.body.repository).toBe('oci://registry.gov.example/charts');
+    expect(mirrored.map((r) => `${r.body.chart}@${r.body.version}`).sort()).toEqual(upstream(json).map((r) => `${r.body.chart}@${r.body.version}`).sort());
+  });
+
+  test('a local folder serves unpacked charts by name, with no repository', () => {
+    const local = upstream(synth(fixture('valid', 'local-charts.yaml')).json);
+    expect(local.length).toBeGreaterThan(0);
+    for (const r of local) {
+      expect(r.body.repository).toBeUndefined();
+      expect(r.body.chart).toMatch(/^\/srv\/charts\/[a-z-]+$/);
+    }
+  });
+});
