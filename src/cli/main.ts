@@ -5,6 +5,7 @@ import { validateCommand } from './commands/validate';
 import { auditCommand } from './commands/audit';
 import { diagramCommand } from './commands/diagram';
 import { diffCommand } from './commands/diff';
+import { mediatorConfigCommand } from './commands/mediator-config';
 import { exitCodes } from './run';
 
 /** The `govstack` command line. */
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(auditCommand)
     .command(diagramCommand)
     .command(diffCommand)
+    .command(mediatorConfigCommand)
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .recommendCommands()

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { DeploymentModel } from '../model/types';
+import { xroadConfiguration } from '../mediator/xroad-config';
+import { mediatorReleaseName } from '../model/consumer-config';
 import { stableJson } from '../stable-json';
 import { ReleaseSettings } from './building-block';
 import { projectChart } from './chart-source';
@@ -45,8 +47,12 @@ export class InformationMediator extends Construct {
     if (!mediator.centralServer) this.namespace.allowEgress('CentralServer', { name: 'central-server', cidrs: ['0.0.0.0/0'] }, centralServerPorts);
 
     const organisations = new Map(model.organisations.map((o) => [o.name, o]));
+    // Members, subsystems, services and access rights, derived from the blueprint's flows; the
+    // chart's reconcile Job applies them through the X-Road admin APIs on every change.
+    const configuration = xroadConfiguration(model);
+    const serverCodes = new Map(configuration.securityServers.map((s) => [s.name, s.serverCode]));
     this.release = new Release(this, 'Release', {
-      name: 'xroad',
+      name: mediatorReleaseName,
       namespace: this.namespace.name,
       ...projectChart(this, 'govstack-xroad'),
       values: [
@@ -56,8 +62,9 @@ export class InformationMediator extends Construct {
           centralServer: { enabled: mediator.centralServer },
           securityServers: mediator.securityServers.map((s) => {
             const org = organisations.get(s.organisation)!;
-            return { name: s.name, organisation: org.name, memberClass: org.memberClass, memberCode: org.memberCode };
+            return { name: s.name, organisation: org.name, memberClass: org.memberClass, memberCode: org.memberCode, serverCode: serverCodes.get(s.name)! };
           }),
+          reconcile: { enabled: true, configuration },
           ...(release.storageClass ? { storage: { storageClassName: release.storageClass } } : {}),
         }),
       ],

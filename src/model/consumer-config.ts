@@ -8,9 +8,17 @@ export function subsystemId(model: DeploymentModel, block: ModelBuildingBlock): 
   return `${model.mediator.instance}/${block.owner.memberClass}/${block.owner.memberCode}/${block.id}`;
 }
 
-/** In-cluster URL of a security server's client endpoint. */
+/** Helm release name of the mediator chart; its Services are named after it. */
+export const mediatorReleaseName = 'xroad';
+
+/** The chart's Service of a security server: `<release, at most 20 characters>-ss-<name>` (charts/govstack-xroad/templates/_helpers.tpl). */
+export function securityServerService(name: string): string {
+  return `${mediatorReleaseName.slice(0, 20).replace(/-+$/, '')}-ss-${name}`;
+}
+
+/** In-cluster URL of a security server's client endpoint (HTTPS). */
 export function securityServerUrl(model: DeploymentModel, securityServer: string): string {
-  return `https://${securityServer}.${model.mediator.namespace}.svc.cluster.local:${securityServerClientPort}`;
+  return `https://${securityServerService(securityServer)}.${model.mediator.namespace}.svc.cluster.local:${securityServerClientPort}`;
 }
 
 /** Environment variable name for a provider's base URL, e.g. GOVSTACK_DIGITAL_REGISTRIES_URL. */

@@ -293,11 +293,11 @@ function mediatorPodSecurity(override: AppliedOverride | undefined): { podSecuri
 }
 
 /**
- * The security server of an organisation: `ss-<organisation>`, shortened with a stable hash
+ * The security server of an organisation: named after it, shortened with a stable hash
  * suffix when longer than the 30 characters the mediator chart allows in object names.
  */
 export function securityServerName(organisation: string): string {
-  const name = `ss-${organisation}`;
+  const name = organisation;
   if (name.length <= 30) return name;
   const hash = createHash('sha256').update(organisation).digest('hex').slice(0, 6);
   return `${name.slice(0, 23).replace(/-+$/, '')}-${hash}`;

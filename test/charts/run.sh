@@ -170,8 +170,56 @@ expect_fail "xroad: schema rejects security server image tag latest" "latest|tag
   "$HELM" template t "$XR" -f "$XRV" --set images.securityServer.tag=latest
 expect_fail "xroad: schema rejects a non-baseline capability" "capabilitiesAdd|enum|value must be one of" \
   "$HELM" template t "$XR" -f "$XRV" --set 'xroadSecurityContext.capabilitiesAdd={SYS_ADMIN}'
-expect_fail "xroad: reconcile placeholder fails when enabled" "not implemented" \
+XRR=$HERE/values/govstack-xroad-reconcile.yaml
+expect_fail "xroad: reconcile enabled needs a configuration" "configuration" \
   "$HELM" template t "$XR" -f "$XRV" --set reconcile.enabled=true
+expect_ok "xroad: helm lint --strict with the reconcile Job" "$HELM" lint --strict "$XR" -f "$XRV" -f "$XRR"
+expect_ok "xroad: helm template with the reconcile Job" \
+  render "$OUT/xroad-reconcile.yaml" "$XR" -f "$XRV" -f "$XRR"
+expect_ok "xroad: reconcile Job is Pod Security restricted, X-Road servers stay documented baseline" \
+  python3 "$HERE/check-restricted.py" --quiet --allow-baseline "$XROAD_BASELINE" "$OUT/xroad-reconcile.yaml"
+expect_ok "xroad: reconcile Job, script, credentials by secretKeyRef only, admin API parameters mounted" \
+  python3 - "$OUT/xroad-reconcile.yaml" "$ROOT/charts/govstack-xroad/files/reconcile.js" <<'PY'
+import json, re, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+jobs = [d for d in docs if d["kind"] == "Job"]
+assert len(jobs) == 1, [d["metadata"]["name"] for d in jobs]
+job = jobs[0]
+assert re.fullmatch(r"t-reconcile-[0-9a-f]{10}", job["metadata"]["name"]), job["metadata"]["name"]
+pod = job["spec"]["template"]["spec"]
+assert pod["restartPolicy"] == "Never"
+c = pod["containers"][0]
+assert c["image"] == "node:22.20.0-alpine3.22", c["image"]
+for e in c["env"]:
+    if re.search(r"USER|PASSWORD|PIN", e["name"]):
+        assert "value" not in e and e["valueFrom"]["secretKeyRef"]["name"].endswith("-credentials"), e
+names = {e["name"] for e in c["env"]}
+for n in ("SS_GOV_ADMIN_USER", "SS_GOV_ADMIN_PASSWORD", "SS_GOV_TOKEN_PIN", "SS_ORG_TOKEN_PIN", "CS_ADMIN_PASSWORD", "CS_TOKEN_PIN", "CS_ADDRESS"):
+    assert n in names, n
+cms = {d["metadata"]["name"]: d for d in docs if d["kind"] == "ConfigMap"}
+assert cms["t-reconcile"]["data"]["reconcile.js"].strip() == open(sys.argv[2]).read().strip(), "script differs from files/reconcile.js"
+desired = json.loads(cms["t-reconcile"]["data"]["desired.json"])
+assert desired["instance"] == "SANDBOX" and desired["accessRights"], desired
+assert not re.search(r"(?i)password|token_pin|pin-", cms["t-reconcile"]["data"]["desired.json"])
+assert "key-management-api-whitelist" in cms["t-admin-api"]["data"]["override-govstack-admin-api.ini"]
+for d in docs:
+    if d["kind"] == "StatefulSet" and re.fullmatch(r"t-(ss-(gov|org)|cs)", d["metadata"]["name"]):
+        mounts = d["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+        assert any(m["mountPath"] == "/etc/xroad/conf.d/override-govstack-admin-api.ini" for m in mounts), d["metadata"]["name"]
+PY
+expect_ok "xroad: the Job name is stable for equal values and changes with the configuration" \
+  sh -c 'a=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
+         b=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
+         c=$("$0" template t "$1" -f "$2" -f "$3" --set "reconcile.configuration.subsystems[0].services[0].timeout=30" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
+         [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$c" ]' "$HELM" "$XR" "$XRV" "$XRR"
+expect_fail "xroad: reconcile configuration of another instance fails" "differs from instance" \
+  "$HELM" template t "$XR" -f "$XRV" -f "$XRR" --set reconcile.configuration.instance=OTHER
+expect_fail "xroad: reconcile configuration naming an unknown security server fails" "not in securityServers" \
+  "$HELM" template t "$XR" -f "$XRV" -f "$XRR" --set "reconcile.configuration.securityServers[0].name=nope"
+expect_fail "xroad: schema rejects an unpinned reconcile image" "latest|tag" \
+  "$HELM" template t "$XR" -f "$XRV" -f "$XRR" --set reconcile.image.tag=latest
+expect_ok "xroad: no reconcile objects while disabled" \
+  sh -c '! grep -Eq "name: t-(reconcile|admin-api)" "$0"' "$OUT/govstack-xroad.yaml"
 expect_fail "xroad: schema requires instance" "instance" \
   "$HELM" template t "$XR" -f "$XRV" --set instance=
 expect_ok "xroad: X-Road pods carry the baseline justification" \

@@ -70,7 +70,7 @@ describe('audit checks on the sandbox |', () => {
       if (f.status === 'WAIVED') expect((f.justification ?? '').length).toBeGreaterThanOrEqual(20);
     }
     expect(result(results, 'backup-restore').status).toBe('MANUAL');
-    expect(result(results, 'backup-restore').findings.map((f) => f.subject)).toContain('ss-ministry-of-interior');
+    expect(result(results, 'backup-restore').findings.map((f) => f.subject)).toContain('ministry-of-interior');
   });
 });
 

@@ -84,7 +84,7 @@ describe('BuildingBlock |', () => {
     const registration = releaseValues(generic.find((r) => r.body.name === 'registration')!.body);
     expect(registration.config.GOVSTACK_XROAD_CLIENT).toBe('SANDBOX/GOV/1003/registration');
     expect(registration.config.GOVSTACK_IDENTITY_URL).toBe(
-      `https://${model.organisations.find((o) => o.name === 'ministry-of-social-protection')!.securityServer}.gs-mediator.svc.cluster.local:8443/r1/SANDBOX/GOV/1001/identity`,
+      'https://xroad-ss-ministry-of-social-protection.gs-mediator.svc.cluster.local:8443/r1/SANDBOX/GOV/1001/identity',
     );
     expect(registration.config.GOVSTACK_WORKFLOW_URL).toMatch(/^http:\/\/workflow\.gs-workflow\.svc\.cluster\.local:\d+$/);
   });

@@ -176,3 +176,27 @@ Returns the base64-encoded value.
 {{- $_ := set $seen .name true -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Environment variable prefix of a Security Server's credentials in the reconcile Job
+(files/reconcile.js envPrefix). Usage: include "gsxr.ss.envPrefix" $server */}}
+{{- define "gsxr.ss.envPrefix" -}}
+{{- printf "SS_%s_" (regexReplaceAll "[^A-Z0-9]" (upper .name) "_") -}}
+{{- end -}}
+
+{{/* ConfigMap with the X-Road system parameters the reconcile Job needs (API key creation from its Pod). */}}
+{{- define "gsxr.adminApiConfigName" -}}
+{{- printf "%s-admin-api" (include "gsxr.prefix" .) -}}
+{{- end -}}
+
+{{/* Volume and mount of that ConfigMap in an X-Road server container, when reconcile is enabled. */}}
+{{- define "gsxr.adminApiMount" -}}
+- name: admin-api-parameters
+  mountPath: /etc/xroad/conf.d/override-govstack-admin-api.ini
+  subPath: override-govstack-admin-api.ini
+  readOnly: true
+{{- end -}}
+{{- define "gsxr.adminApiVolume" -}}
+- name: admin-api-parameters
+  configMap:
+    name: {{ include "gsxr.adminApiConfigName" . }}
+{{- end -}}

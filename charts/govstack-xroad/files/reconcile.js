@@ -1,0 +1,507 @@
+'use strict';
+/*
+ * Declarative X-Road configuration: brings an X-Road instance (its central server, when the
+ * instance is self-contained, and every security server) to the configuration derived from a
+ * govstack-blueprint deployment (`govstack mediator-config --format xroad`), through the
+ * admin REST APIs of X-Road 7.8 (paths and bodies as in the Security Server and Central
+ * Server admin API OpenAPI documents).
+ *
+ * The same file is mounted into the chart's reconcile Job (node, no dependencies) and loaded
+ * by the project's contract tests, which run it against a stub server that validates every
+ * request and response against those OpenAPI documents.
+ *
+ * What one run does, per server, in order:
+ *   1. Creates a short-lived API key with HTTP basic authentication of the admin user
+ *      (POST /api/v1/api-keys, X-Road Security Server User Guide §19.1.1: the one documented
+ *      bootstrap path; not part of the OpenAPI documents) and revokes it when done.
+ *   2. Central server (self-contained instance only): initialises it if needed, then adds
+ *      missing member classes, members (renames changed names) and subsystems.
+ *   3. Security server: imports the instance's configuration anchor and initialises the
+ *      server if needed; adds missing clients (one subsystem per building block it hosts);
+ *      adds, updates, enables or removes OpenAPI 3 service descriptions so that each provider
+ *      subsystem serves exactly its declared services at their service URLs; grants and
+ *      revokes access rights so that each service has exactly its declared clients.
+ * Nothing is changed when the server already matches, so a second run sends no mutating
+ * request besides creating and revoking its own API key. The first failing request stops the
+ * run with an error naming the server, method, path and status; the next run carries on from
+ * whatever state was reached.
+ *
+ * Command line (the Job):
+ *   node reconcile.js --desired desired.json --servers servers.json
+ * servers.json is the chart's topology ConfigMap; credentials come from the environment:
+ *   SS_<NAME>_ADMIN_USER, SS_<NAME>_ADMIN_PASSWORD, SS_<NAME>_TOKEN_PIN   (NAME: server name,
+ *     upper case, "-" as "_"), CS_ADMIN_USER, CS_ADMIN_PASSWORD, CS_TOKEN_PIN, CS_ADDRESS;
+ *   RECONCILE_WAIT_SECONDS (how long to wait for the admin APIs to answer, default 900),
+ *   RECONCILE_HEARTBEAT (file touched while the run makes progress).
+ */
+
+const http = require('node:http');
+const https = require('node:https');
+const fs = require('node:fs');
+
+/** Roles of the temporary API key (X-Road 7.8 Role enum); the admin user holds all of them. */
+const SECURITY_SERVER_ROLES = ['XROAD_SYSTEM_ADMINISTRATOR', 'XROAD_SECURITY_OFFICER', 'XROAD_REGISTRATION_OFFICER', 'XROAD_SERVICE_ADMINISTRATOR'];
+const CENTRAL_SERVER_ROLES = ['XROAD_SYSTEM_ADMINISTRATOR', 'XROAD_SECURITY_OFFICER', 'XROAD_REGISTRATION_OFFICER'];
+/** Connection type of every managed client: HTTPS from the information systems, no client certificate. */
+const CONNECTION_TYPE = 'HTTPS_NO_AUTH';
+const SIGNING_KEY_LABEL = 'govstack-internal-configuration';
+
+class ReconcileError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ server?: string, method?: string, path?: string, status?: number }} [details]
+   */
+  constructor(message, details = {}) {
+    super(message);
+    this.name = 'ReconcileError';
+    Object.assign(this, details);
+  }
+}
+
+/** X-Road's encoded identifier of a member or subsystem: INSTANCE:CLASS:CODE[:SUBSYSTEM]. */
+function encodeId(instance, memberClass, memberCode, subsystemCode) {
+  return [instance, memberClass, memberCode, ...(subsystemCode ? [subsystemCode] : [])].join(':');
+}
+
+/** A tiny HTTP client for one admin API: JSON in and out, optional API key, no dependencies. */
+class AdminApi {
+  /**
+   * @param {string} server  name used in messages
+   * @param {string} baseUrl e.g. https://xroad-ss-interior:4000 (the API lives under /api/v1)
+   * @param {{ insecureTls?: boolean, timeoutMs?: number, onRequest?: (method: string, path: string) => void }} options
+   */
+  constructor(server, baseUrl, options) {
+    this.server = server;
+    this.base = new URL(baseUrl.replace(/\/+$/, '') + '/api/v1');
+    this.options = options;
+    this.apiKey = undefined;
+    this.agent = this.base.protocol === 'https:' ? new https.Agent({ rejectUnauthorized: !options.insecureTls, keepAlive: false }) : undefined;
+  }
+
+  /**
+   * @param {string} method
+   * @param {string} path        below /api/v1, already encoded
+   * @param {{ json?: unknown, binary?: Buffer, basic?: { user: string, password: string }, accept?: string, ok?: number[] }} [req]
+   * @returns {Promise<{ status: number, body: any, raw: Buffer }>}
+   */
+  request(method, path, req = {}) {
+    const url = new URL(this.base.pathname + path, this.base);
+    const headers = { accept: req.accept ?? 'application/json' };
+    let payload;
+    if (req.json !== undefined) {
+      payload = Buffer.from(JSON.stringify(req.json));
+      headers['content-type'] = 'application/json';
+    } else if (req.binary) {
+      payload = req.binary;
+      headers['content-type'] = 'application/octet-stream';
+    }
+    if (payload) headers['content-length'] = String(payload.length);
+    if (req.basic) headers.authorization = 'Basic ' + Buffer.from(`${req.basic.user}:${req.basic.password}`).toString('base64');
+    else if (this.apiKey) headers.authorization = `X-Road-ApiKey token=${this.apiKey}`;
+    if (this.options.onRequest) this.options.onRequest(method, path);
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const r = lib.request(url, { method, headers, agent: this.agent, timeout: this.options.timeoutMs ?? 60000 }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const type = String(res.headers['content-type'] ?? '');
+          let body;
+          if (raw.length > 0 && type.includes('json')) {
+            try {
+              body = JSON.parse(raw.toString('utf8'));
+            } catch {
+              body = undefined;
+            }
+          }
+          const status = res.statusCode ?? 0;
+          const ok = req.ok ?? [200, 201, 204];
+          if (!ok.includes(status)) {
+            reject(new ReconcileError(`${this.server}: ${method} /api/v1${path} answered ${status}${describeError(body, raw)}`, { server: this.server, method, path, status }));
+            return;
+          }
+          resolve({ status, body, raw });
+        });
+      });
+      r.on('timeout', () => r.destroy(new Error(`${method} /api/v1${path} timed out`)));
+      r.on('error', (err) => reject(new ReconcileError(`${this.server}: ${method} /api/v1${path} failed: ${err.message}`, { server: this.server, method, path, status: 0 })));
+      if (payload) r.write(payload);
+      r.end();
+    });
+  }
+
+  /** GET, accepting `ok` statuses (default 200). */
+  get(path, ok) {
+    return this.request('GET', path, { ok: ok ?? [200] });
+  }
+}
+
+/** The error code X-Road puts in its ErrorInfo body, when there is one. */
+function describeError(body, raw) {
+  if (body && typeof body === 'object') {
+    const code = body.error && body.error.code;
+    const meta = body.error && Array.isArray(body.error.metadata) ? ` ${body.error.metadata.join(', ')}` : '';
+    const warnings = Array.isArray(body.warnings) && body.warnings.length > 0 ? `; warnings: ${body.warnings.map((w) => w.code).join(', ')}` : '';
+    if (code) return ` (${code}${meta}${warnings})`;
+  }
+  const text = raw.toString('utf8').trim();
+  return text ? ` (${text.slice(0, 200)})` : '';
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One server's session: a temporary API key, created with basic authentication and revoked at
+ * the end. Waits up to `waitSeconds` for the admin API to answer at all (a starting server
+ * refuses connections or answers 502/503).
+ */
+async function openSession(api, credentials, roles, options) {
+  const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = await api.request('POST', '/api-keys', { json: roles, basic: credentials, ok: [200, 201] });
+      const key = created.body;
+      if (!key || typeof key.key !== 'string' || key.id === undefined) throw new ReconcileError(`${api.server}: POST /api/v1/api-keys returned no key`, { server: api.server });
+      api.apiKey = key.key;
+      return key.id;
+    } catch (err) {
+      const retriable = err instanceof ReconcileError && (err.status === 0 || err.status === 502 || err.status === 503);
+      if (!retriable || Date.now() >= deadline) throw err;
+      options.log(`${api.server}: admin API not answering yet (${err.message}); retrying (attempt ${attempt})`);
+      heartbeat(options);
+      await sleep(options.retryDelayMs ?? 10000);
+    }
+  }
+}
+
+async function closeSession(api, keyId, credentials) {
+  api.apiKey = undefined;
+  await api.request('DELETE', `/api-keys/${encodeURIComponent(String(keyId))}`, { basic: credentials, ok: [200, 204] });
+}
+
+function heartbeat(options) {
+  if (!options.heartbeatFile) return;
+  try {
+    const now = new Date();
+    fs.utimesSync(options.heartbeatFile, now, now);
+  } catch {
+    try {
+      fs.writeFileSync(options.heartbeatFile, '');
+    } catch {
+      /* best effort */
+    }
+  }
+}
+
+/** Records and logs what a run changed. */
+class Changes {
+  constructor(options) {
+    this.options = options;
+    /** @type {{ server: string, action: string, target: string }[]} */
+    this.list = [];
+  }
+  add(server, action, target) {
+    this.list.push({ server, action, target });
+    this.options.log(`${server}: ${action} ${target}`);
+    heartbeat(this.options);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Central server (self-contained instance)
+// ---------------------------------------------------------------------------------------------
+
+async function reconcileCentralServer(api, desired, target, changes) {
+  const status = (await api.get('/initialization/status')).body;
+  if (status.instance_identifier && status.instance_identifier !== desired.instance) {
+    throw new ReconcileError(`${api.server}: initialised for instance "${status.instance_identifier}", the blueprint declares "${desired.instance}"; refusing to change it`, { server: api.server });
+  }
+  if (!status.instance_identifier || status.software_token_init_status === 'NOT_INITIALIZED') {
+    await api.request('POST', '/initialization', {
+      json: { instance_identifier: desired.instance, central_server_address: target.address, software_token_pin: target.tokenPin },
+    });
+    changes.add(api.server, 'initialise', `instance ${desired.instance} at ${target.address}`);
+  }
+
+  const classes = new Set((await api.get('/member-classes')).body.map((c) => c.code));
+  for (const code of desired.memberClasses) {
+    if (classes.has(code)) continue;
+    await api.request('POST', '/member-classes', { json: { code, description: `GovStack member class ${code}` } });
+    changes.add(api.server, 'create member class', code);
+  }
+
+  for (const member of desired.members) {
+    const id = encodeId(desired.instance, member.memberClass, member.memberCode);
+    const found = await api.get(`/members/${encodeURIComponent(id)}`, [200, 404]);
+    if (found.status === 404) {
+      await api.request('POST', '/members', { json: { member_name: member.name, member_id: { member_class: member.memberClass, member_code: member.memberCode } } });
+      changes.add(api.server, 'create member', `${id} (${member.name})`);
+    } else if (found.body.member_name !== member.name) {
+      await api.request('PATCH', `/members/${encodeURIComponent(id)}`, { json: { member_name: member.name } });
+      changes.add(api.server, 'rename member', `${id} to ${member.name}`);
+    }
+    const existing = new Set((await api.get(`/members/${encodeURIComponent(id)}/subsystems`)).body.map((s) => s.subsystem_id && s.subsystem_id.subsystem_code));
+    for (const subsystem of desired.subsystems.filter((s) => s.memberClass === member.memberClass && s.memberCode === member.memberCode)) {
+      if (existing.has(subsystem.subsystemCode)) continue;
+      await api.request('POST', '/subsystems', {
+        json: { subsystem_id: { member_class: subsystem.memberClass, member_code: subsystem.memberCode, subsystem_code: subsystem.subsystemCode }, subsystem_name: subsystem.name },
+      });
+      changes.add(api.server, 'create subsystem', subsystem.id);
+    }
+  }
+}
+
+/**
+ * The instance's internal configuration anchor, made on first need: logs the software token
+ * in, adds an internal configuration signing key when there is none, and (re)creates the
+ * anchor when there is none.
+ */
+async function centralServerAnchor(api, target, changes) {
+  const container = (await api.get('/configuration-sources/INTERNAL/anchor')).body;
+  if (!container || !container.anchor) {
+    const tokens = (await api.get('/tokens')).body;
+    const token = tokens[0];
+    if (!token) throw new ReconcileError(`${api.server}: no signing token`, { server: api.server });
+    if (!token.logged_in) {
+      await api.request('PUT', `/tokens/${encodeURIComponent(token.id)}/login`, { json: { password: target.tokenPin } });
+      changes.add(api.server, 'log in', `token ${token.id}`);
+    }
+    const keys = token.configuration_signing_keys ?? [];
+    if (!keys.some((k) => k.source_type === 'INTERNAL')) {
+      await api.request('POST', '/configuration-sources/INTERNAL/signing-keys', { json: { token_id: token.id, key_label: SIGNING_KEY_LABEL } });
+      changes.add(api.server, 'create signing key', `INTERNAL on token ${token.id}`);
+    }
+    await api.request('PUT', '/configuration-sources/INTERNAL/anchor/re-create');
+    changes.add(api.server, 'create anchor', 'INTERNAL');
+  }
+  const file = await api.request('GET', '/configuration-sources/INTERNAL/anchor/download', { accept: 'application/xml' });
+  return file.raw;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security server
+// ---------------------------------------------------------------------------------------------
+
+async function initialiseSecurityServer(api, server, target, changes, anchor) {
+  const status = (await api.get('/initialization/status')).body;
+  if (status.software_token_init_status === 'UNKNOWN') {
+    throw new ReconcileError(`${api.server}: the signer does not report the token status yet (UNKNOWN); try again when the server has started`, { server: api.server });
+  }
+  if (!status.is_anchor_imported) {
+    const file = await anchor();
+    if (!file) throw new ReconcileError(`${api.server}: no configuration anchor imported; import the instance's anchor (POST /api/v1/system/anchor) first`, { server: api.server });
+    await api.request('POST', '/system/anchor', { binary: file });
+    changes.add(api.server, 'import', 'configuration anchor');
+  }
+  if (!status.is_server_owner_initialized || !status.is_server_code_initialized || status.software_token_init_status !== 'INITIALIZED') {
+    await api.request('POST', '/initialization', {
+      json: { owner_member_class: server.ownerClass, owner_member_code: server.ownerCode, security_server_code: server.serverCode, software_token_pin: target.tokenPin, ignore_warnings: true },
+    });
+    changes.add(api.server, 'initialise', `${server.ownerClass}/${server.ownerCode}/${server.serverCode}`);
+  }
+}
+
+async function reconcileClients(api, desired, hosted, changes) {
+  const existing = (await api.get(`/clients?instance=${encodeURIComponent(desired.instance)}&show_members=false&internal_search=true`)).body;
+  const byId = new Map(existing.filter((c) => c.subsystem_code).map((c) => [encodeId(c.instance_id ?? desired.instance, c.member_class, c.member_code, c.subsystem_code), c]));
+  for (const subsystem of hosted) {
+    const client = byId.get(subsystem.id);
+    if (!client) {
+      await api.request('POST', '/clients', {
+        json: { client: { member_class: subsystem.memberClass, member_code: subsystem.memberCode, subsystem_code: subsystem.subsystemCode, connection_type: CONNECTION_TYPE }, ignore_warnings: true },
+      });
+      changes.add(api.server, 'create client', subsystem.id);
+    } else if (client.connection_type !== CONNECTION_TYPE) {
+      await api.request('PATCH', `/clients/${encodeURIComponent(subsystem.id)}`, { json: { connection_type: CONNECTION_TYPE } });
+      changes.add(api.server, 'update client', `${subsystem.id} connection ${CONNECTION_TYPE}`);
+    }
+  }
+}
+
+/** The service code a service description provides (OpenAPI 3 and REST descriptions hold one). */
+function serviceCodeOf(description) {
+  const services = description.services ?? [];
+  return services.length === 1 ? services[0].service_code : undefined;
+}
+
+async function reconcileServices(api, subsystem, changes) {
+  const path = `/clients/${encodeURIComponent(subsystem.id)}/service-descriptions`;
+  let descriptions = (await api.get(path)).body;
+  const wanted = new Map(subsystem.services.map((s) => [s.code, s]));
+
+  // Remove what the blueprint no longer declares (this subsystem is managed as a whole).
+  const seen = new Set();
+  for (const d of descriptions) {
+    const code = serviceCodeOf(d);
+    const keep = d.type === 'OPENAPI3' && code !== undefined && wanted.has(code) && !seen.has(code);
+    if (keep) {
+      seen.add(code);
+      continue;
+    }
+    await api.request('DELETE', `/service-descriptions/${encodeURIComponent(String(d.id))}`);
+    changes.add(api.server, 'delete service description', `${d.url} (${code ?? d.type}) of ${subsystem.id}`);
+  }
+  descriptions = descriptions.filter((d) => d.type === 'OPENAPI3' && seen.has(serviceCodeOf(d)));
+  const byCode = new Map(descriptions.map((d) => [serviceCodeOf(d), d]));
+
+  for (const service of subsystem.services) {
+    let d = byCode.get(service.code);
+    if (!d) {
+      d = (await api.request('POST', path, { json: { url: service.specUrl, type: 'OPENAPI3', rest_service_code: service.code, ignore_warnings: true } })).body;
+      changes.add(api.server, 'create service description', `${service.code} of ${subsystem.id} from ${service.specUrl}`);
+    } else if (d.url !== service.specUrl) {
+      d = (await api.request('PATCH', `/service-descriptions/${encodeURIComponent(String(d.id))}`, {
+        json: { url: service.specUrl, type: 'OPENAPI3', rest_service_code: service.code, ignore_warnings: true },
+      })).body;
+      changes.add(api.server, 'update service description', `${service.code} of ${subsystem.id} to ${service.specUrl}`);
+    }
+    if (d.disabled) {
+      await api.request('PUT', `/service-descriptions/${encodeURIComponent(String(d.id))}/enable`);
+      changes.add(api.server, 'enable service description', `${service.code} of ${subsystem.id}`);
+    }
+    const current = (d.services ?? []).find((s) => s.service_code === service.code);
+    if (!current) throw new ReconcileError(`${api.server}: service description ${d.id} of ${subsystem.id} does not provide service ${service.code}`, { server: api.server });
+    if (current.url !== service.serviceUrl || current.timeout !== service.timeout || current.ssl_auth === true) {
+      await api.request('PATCH', `/services/${encodeURIComponent(current.id)}`, { json: { url: service.serviceUrl, timeout: service.timeout, ssl_auth: false, ignore_warnings: true } });
+      changes.add(api.server, 'update service', `${current.id} url ${service.serviceUrl}`);
+    }
+    await reconcileRights(api, current.id, service.clients, changes);
+  }
+}
+
+/** Exactly the declared clients may call the service: grant the missing, revoke the rest. */
+async function reconcileRights(api, serviceId, clients, changes) {
+  const path = `/services/${encodeURIComponent(serviceId)}/service-clients`;
+  const current = (await api.get(path)).body.map((c) => c.id);
+  const wanted = new Set(clients);
+  const missing = [...wanted].filter((id) => !current.includes(id)).sort();
+  const extra = current.filter((id) => !wanted.has(id)).sort();
+  if (extra.length > 0) {
+    await api.request('POST', `${path}/delete`, { json: { items: extra.map((id) => ({ id })) } });
+    for (const id of extra) changes.add(api.server, 'revoke', `${id} on ${serviceId}`);
+  }
+  if (missing.length > 0) {
+    await api.request('POST', path, { json: { items: missing.map((id) => ({ id })) } });
+    for (const id of missing) changes.add(api.server, 'grant', `${id} on ${serviceId}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Bring the instance to the desired configuration.
+ * @param {any} desired   `govstack mediator-config --format xroad` document
+ * @param {{ securityServers: Record<string, { url: string, user: string, password: string, tokenPin: string }>,
+ *           centralServer?: { url: string, user: string, password: string, tokenPin: string, address: string } }} targets
+ * @param {{ log?: (line: string) => void, waitSeconds?: number, retryDelayMs?: number, insecureTls?: boolean,
+ *           heartbeatFile?: string, timeoutMs?: number }} [opts]
+ * @returns {Promise<{ changes: { server: string, action: string, target: string }[] }>}
+ */
+async function reconcile(desired, targets, opts = {}) {
+  const options = { log: () => {}, waitSeconds: 0, ...opts };
+  const changes = new Changes(options);
+  const apiOptions = { insecureTls: options.insecureTls, timeoutMs: options.timeoutMs, onRequest: () => heartbeat(options) };
+
+  for (const server of desired.securityServers) {
+    if (!targets.securityServers[server.name]) throw new ReconcileError(`no admin endpoint or credentials for security server ${server.name}`, { server: server.name });
+  }
+
+  let cs;
+  let csKey;
+  const csTarget = desired.centralServer ? targets.centralServer : undefined;
+  if (desired.centralServer && !csTarget) throw new ReconcileError('the instance is self-contained but no central server endpoint was given', { server: 'central-server' });
+  const csCredentials = csTarget ? { user: csTarget.user, password: csTarget.password } : undefined;
+  let anchorFile;
+  const anchor = async () => {
+    if (!cs) return undefined;
+    if (!anchorFile) anchorFile = await centralServerAnchor(cs, csTarget, changes);
+    return anchorFile;
+  };
+
+  try {
+    if (csTarget) {
+      cs = new AdminApi('central-server', csTarget.url, apiOptions);
+      csKey = await openSession(cs, csCredentials, CENTRAL_SERVER_ROLES, options);
+      await reconcileCentralServer(cs, desired, csTarget, changes);
+    }
+    for (const server of desired.securityServers) {
+      const target = targets.securityServers[server.name];
+      const credentials = { user: target.user, password: target.password };
+      const api = new AdminApi(server.name, target.url, apiOptions);
+      const keyId = await openSession(api, credentials, SECURITY_SERVER_ROLES, options);
+      try {
+        await initialiseSecurityServer(api, server, target, changes, anchor);
+        const hosted = desired.subsystems.filter((s) => s.securityServer === server.name);
+        await reconcileClients(api, desired, hosted, changes);
+        for (const subsystem of hosted) await reconcileServices(api, subsystem, changes);
+      } finally {
+        await closeSession(api, keyId, credentials).catch((err) => options.log(`${server.name}: could not revoke the temporary API key: ${err.message}`));
+      }
+    }
+  } finally {
+    if (cs && csKey !== undefined) await closeSession(cs, csKey, csCredentials).catch((err) => options.log(`central-server: could not revoke the temporary API key: ${err.message}`));
+  }
+  return { changes: changes.list };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line (the Job)
+// ---------------------------------------------------------------------------------------------
+
+/** Environment variable prefix of a security server's credentials: SS_<NAME>_. */
+function envPrefix(name) {
+  return `SS_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+}
+
+/** Targets from the chart's topology ConfigMap (servers.json) and the credentials in the environment. */
+function targetsFrom(topology, env) {
+  const need = (key) => {
+    const value = env[key];
+    if (!value) throw new ReconcileError(`environment variable ${key} is not set`);
+    return value;
+  };
+  const securityServers = {};
+  for (const s of topology.securityServers ?? []) {
+    const p = envPrefix(s.name);
+    securityServers[s.name] = { url: s.adminUrl, user: need(`${p}ADMIN_USER`), password: need(`${p}ADMIN_PASSWORD`), tokenPin: need(`${p}TOKEN_PIN`) };
+  }
+  const cs = topology.centralServer;
+  const centralServer = cs && cs.enabled
+    ? { url: cs.adminUrl, user: need('CS_ADMIN_USER'), password: need('CS_ADMIN_PASSWORD'), tokenPin: need('CS_TOKEN_PIN'), address: need('CS_ADDRESS') }
+    : undefined;
+  return { securityServers, centralServer };
+}
+
+async function main(argv, env) {
+  const arg = (name) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0 || !argv[i + 1]) throw new ReconcileError(`usage: reconcile.js --desired FILE --servers FILE (missing --${name})`);
+    return argv[i + 1];
+  };
+  const desired = JSON.parse(fs.readFileSync(arg('desired'), 'utf8'));
+  const topology = JSON.parse(fs.readFileSync(arg('servers'), 'utf8'));
+  if (topology.instance !== desired.instance) throw new ReconcileError(`the chart's instance "${topology.instance}" differs from the configuration's "${desired.instance}"`);
+  const targets = targetsFrom(topology, env);
+  heartbeat({ heartbeatFile: env.RECONCILE_HEARTBEAT });
+  const log = (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const { changes } = await reconcile(desired, targets, {
+    log,
+    waitSeconds: Number(env.RECONCILE_WAIT_SECONDS ?? 900),
+    insecureTls: true, // the admin APIs serve self-signed certificates generated at first start
+    heartbeatFile: env.RECONCILE_HEARTBEAT,
+  });
+  log(changes.length === 0 ? 'in step: nothing changed' : `done: ${changes.length} change${changes.length === 1 ? '' : 's'}`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env).catch((err) => {
+    process.stderr.write(`reconcile failed: ${err && err.message ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = { reconcile, targetsFrom, envPrefix, encodeId, ReconcileError, SECURITY_SERVER_ROLES, CENTRAL_SERVER_ROLES, CONNECTION_TYPE };

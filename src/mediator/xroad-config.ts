@@ -1,0 +1,210 @@
+import * as path from 'node:path';
+import { ApiDescription } from '../catalog/types';
+import { DeploymentModel, ModelBuildingBlock } from '../model/types';
+import { securityServerUrl } from '../model/consumer-config';
+
+/**
+ * The X-Road configuration of a deployment's information mediator, derived from the model:
+ * what the reconcile Job of `charts/govstack-xroad` applies through the admin REST APIs, and
+ * what `govstack mediator-config --format xroad` prints. Identifiers are in X-Road's encoded
+ * form (`INSTANCE:CLASS:CODE:SUBSYSTEM`, services `…:SUBSYSTEM:SERVICE`), as the admin API
+ * takes them; `consumer-config.ts` writes the same subsystems with `/` for the `X-Road-Client`
+ * header and the `/r1/…` path.
+ */
+export interface XRoadConfiguration {
+  readonly instance: string;
+  /** The instance is self-contained: its central server runs in this deployment. */
+  readonly centralServer: boolean;
+  readonly memberClasses: readonly string[];
+  /** Every organisation of the blueprint, as an X-Road member. */
+  readonly members: readonly XRoadMember[];
+  /** The security servers of this deployment, one per organisation running a building block here. */
+  readonly securityServers: readonly XRoadSecurityServer[];
+  /** One subsystem per enabled building block (subsystem code = building block id). */
+  readonly subsystems: readonly XRoadSubsystem[];
+  /** One entry per flow declared through the mediator, and nothing else. */
+  readonly accessRights: readonly XRoadAccessRight[];
+}
+
+export interface XRoadMember {
+  readonly memberClass: string;
+  readonly memberCode: string;
+  /** Organisation title, the X-Road member name. */
+  readonly name: string;
+  /** Organisation name in the blueprint. */
+  readonly organisation: string;
+}
+
+export interface XRoadSecurityServer {
+  /** Server name in the chart (object names `<release>-ss-<name>`). */
+  readonly name: string;
+  readonly ownerClass: string;
+  readonly ownerCode: string;
+  /** X-Road server code. */
+  readonly serverCode: string;
+  /** In-cluster HTTPS client endpoint of the server (the chart's Service), where information systems send requests. */
+  readonly clientUrl: string;
+}
+
+export interface XRoadSubsystem {
+  /** Encoded subsystem id, INSTANCE:CLASS:CODE:SUBSYSTEM. */
+  readonly id: string;
+  readonly memberClass: string;
+  readonly memberCode: string;
+  readonly subsystemCode: string;
+  /** Building block title, the X-Road subsystem name. */
+  readonly name: string;
+  readonly buildingBlock: string;
+  /** Security server of this deployment hosting the subsystem; null when the block runs elsewhere. */
+  readonly securityServer: string | null;
+  /** REST services (OpenAPI 3 descriptions) the subsystem provides here; none when it runs elsewhere. */
+  readonly services: readonly XRoadService[];
+}
+
+export interface XRoadService {
+  /** Service code, from the API file's name. */
+  readonly code: string;
+  /** Encoded service id, INSTANCE:CLASS:CODE:SUBSYSTEM:SERVICE. */
+  readonly id: string;
+  /** The building block's API file the service publishes. */
+  readonly api: string;
+  /** Where the security server reads the OpenAPI description: the catalog's pinned specification file. */
+  readonly specUrl: string;
+  /** Where the security server forwards requests: the provider's in-cluster Service plus its API path prefix. */
+  readonly serviceUrl: string;
+  /** Request timeout in seconds. */
+  readonly timeout: number;
+  /** Encoded subsystem ids of the clients allowed to call the service (the consumers of its flows). */
+  readonly clients: readonly string[];
+}
+
+export interface XRoadAccessRight {
+  /** Consumer building block. */
+  readonly from: string;
+  /** Provider building block. */
+  readonly to: string;
+  /** Encoded subsystem id of the consumer (the service client). */
+  readonly client: string;
+  /** Encoded subsystem id of the provider. */
+  readonly provider: string;
+  /** Service codes of the provider the right covers (all of them); empty when the provider runs elsewhere. */
+  readonly services: readonly string[];
+  /** Security server that holds the right; null when the provider's security server is not in this deployment. */
+  readonly securityServer: string | null;
+  /** JSON pointer of the flow in the blueprint. */
+  readonly pointer: string;
+}
+
+/** Request timeout of every service, seconds (X-Road's default). */
+export const serviceTimeoutSeconds = 60;
+
+/** Encoded X-Road id of a building block's subsystem. */
+export function encodedSubsystemId(model: DeploymentModel, block: ModelBuildingBlock): string {
+  return [model.mediator.instance, block.owner.memberClass, block.owner.memberCode, block.id].join(':');
+}
+
+/** X-Road server code of a security server: its name upper-cased (the chart's default too). */
+export function serverCode(name: string): string {
+  return name.toUpperCase();
+}
+
+/** The in-cluster base URL of a building block's API: Service, port and the product's path prefix. */
+export function serviceUrl(block: ModelBuildingBlock): string {
+  return `http://${block.serviceName}.${block.namespace}.svc.cluster.local:${block.servicePort}${block.product.apiPathPrefix ?? ''}`;
+}
+
+/**
+ * The address of a catalog API file: a catalog source `Org/repo@commit:path` becomes its
+ * raw.githubusercontent.com address at that commit (path segments URL-encoded).
+ */
+export function specUrl(api: ApiDescription): string {
+  const m = /^([^/@\s]+)\/([^/@\s]+)@([0-9a-f]{7,40}):(.+)$/.exec(api.source);
+  if (!m) throw new Error(`catalog source "${api.source}" is not owner/repo@commit:path`);
+  const [, owner, repo, commit, file] = m;
+  return `https://raw.githubusercontent.com/${owner}/${repo}/${commit}/${file.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * Service codes of a building block's APIs, one per API file: the file name without extension,
+ * characters other than letters, digits, `_` and `-` replaced by `-` (X-Road reads a `.` as a
+ * version separator). The same API published twice (`x.json` and `x.yaml` in one folder) is one
+ * service, from the first file; two different files with the same name are told apart by their
+ * folder.
+ */
+export function serviceCodes(apis: readonly ApiDescription[]): { code: string; api: ApiDescription }[] {
+  const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const out: { code: string; api: ApiDescription; stem: string }[] = [];
+  for (const api of apis) {
+    const stem = api.file.replace(/\.[^./]+$/, '');
+    if (out.some((s) => s.stem === stem)) continue;
+    let code = slug(path.posix.basename(stem));
+    if (out.some((s) => s.code === code)) code = slug(stem);
+    if (!code || out.some((s) => s.code === code)) throw new Error(`cannot derive a distinct service code for ${api.file}`);
+    out.push({ code, api, stem });
+  }
+  return out.map(({ code, api }) => ({ code, api }));
+}
+
+/** Derive the X-Road configuration of the deployment's instance from its model. */
+export function xroadConfiguration(model: DeploymentModel): XRoadConfiguration {
+  const instance = model.mediator.instance;
+  const byId = new Map(model.buildingBlocks.map((b) => [b.id, b]));
+  const mediated = model.flows.filter((f) => f.via === 'mediator');
+  const hostedHere = (b: ModelBuildingBlock) => b.product.kind !== 'external' && b.owner.securityServer !== undefined;
+
+  const subsystems: XRoadSubsystem[] = model.buildingBlocks.map((block) => {
+    const id = encodedSubsystemId(model, block);
+    const services = hostedHere(block)
+      ? serviceCodes(block.entry.apis).map(({ code, api }) => ({
+          code,
+          id: `${id}:${code}`,
+          api: api.file,
+          specUrl: specUrl(api),
+          serviceUrl: serviceUrl(block),
+          timeout: serviceTimeoutSeconds,
+          clients: [...new Set(mediated.filter((f) => f.to === block.id).map((f) => encodedSubsystemId(model, byId.get(f.from)!)))].sort(),
+        }))
+      : [];
+    return {
+      id,
+      memberClass: block.owner.memberClass,
+      memberCode: block.owner.memberCode,
+      subsystemCode: block.id,
+      name: block.entry.title,
+      buildingBlock: block.id,
+      securityServer: hostedHere(block) ? block.owner.securityServer! : null,
+      services,
+    };
+  });
+  const subsystemOf = new Map(subsystems.map((s) => [s.buildingBlock, s]));
+
+  return {
+    instance,
+    centralServer: model.mediator.centralServer,
+    memberClasses: [...model.mediator.memberClasses],
+    members: model.organisations.map((o) => ({ memberClass: o.memberClass, memberCode: o.memberCode, name: o.title, organisation: o.name })),
+    securityServers: model.mediator.securityServers.map((s) => {
+      const owner = model.organisations.find((o) => o.name === s.organisation)!;
+      return {
+        name: s.name,
+        ownerClass: owner.memberClass,
+        ownerCode: owner.memberCode,
+        serverCode: serverCode(s.name),
+        clientUrl: securityServerUrl(model, s.name),
+      };
+    }),
+    subsystems,
+    accessRights: mediated.map((flow) => {
+      const provider = subsystemOf.get(flow.to)!;
+      return {
+        from: flow.from,
+        to: flow.to,
+        client: subsystemOf.get(flow.from)!.id,
+        provider: provider.id,
+        services: provider.services.map((s) => s.code),
+        securityServer: provider.securityServer,
+        pointer: flow.pointer,
+      };
+    }),
+  };
+}
