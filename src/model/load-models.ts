@@ -5,9 +5,10 @@ import { DeploymentModel } from './types';
 
 /**
  * Load, validate and resolve several blueprints, collecting every file's problems into one
- * InputError, and rejecting two blueprints that would write the same stack.
+ * InputError, and (unless `uniqueNames` is false, as when comparing two versions of one
+ * deployment) rejecting two blueprints that would write the same stack.
  */
-export function loadModels(files: readonly string[]): DeploymentModel[] {
+export function loadModels(files: readonly string[], { uniqueNames = true } = {}): DeploymentModel[] {
   const problems: Problem[] = [];
   const models: DeploymentModel[] = [];
   for (const file of files) {
@@ -19,7 +20,7 @@ export function loadModels(files: readonly string[]): DeploymentModel[] {
     }
   }
   const byName = new Map<string, DeploymentModel>();
-  for (const model of models) {
+  for (const model of uniqueNames ? models : []) {
     const other = byName.get(model.name);
     if (other) problems.push({ ...model.locate('/metadata/name'), pointer: '/metadata/name', message: `stack name "${model.name}" is also used by ${other.sources[0].path}` });
     byName.set(model.name, model);
