@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Blueprint } from './types';
 import { Located, locate, parseLocated, toPlain } from './located';
 import { mergeLocated, SchemaNode } from './merge';
 import { InputError, Problem, SourceLocation } from './problems';
-import { schemaAndValidator, validateAgainstSchema } from './validate';
+import { schemaAndValidator, templateSequences, validateAgainstSchema } from './validate';
 
 /** Input limits: a blueprint is a few kilobytes; anything far beyond is a mistake or an attack. */
 export const fileLimits = { maxBytes: 1024 * 1024, maxExtendsDepth: 8 };
@@ -40,7 +40,7 @@ export function loadBlueprint(file: string): LoadedBlueprint {
   const { value, locations } = toPlain(tree);
   const fallback = { file: displayPath(file), line: 0 };
   const where = (pointer: string) => locate(locations, pointer, fallback);
-  const violations = validateAgainstSchema(value);
+  const violations = [...validateAgainstSchema(value), ...templateSequences(value)];
   if (violations.length > 0) {
     throw new InputError(violations.map((v) => ({ ...where(v.pointer), pointer: v.pointer, message: v.message })));
   }
@@ -80,6 +80,13 @@ function readWithBases(file: string, chain: readonly string[], sources: SourceFi
       problems.push({ ...bases.loc, pointer: '/extends', message: 'extends must be a list of file paths' });
       return undefined;
     }
+    // Only blueprint files are read, whatever a base names (the schema says the same, but
+    // that runs after the merge, and a base's bytes must not be read to find out).
+    const notBlueprint = bases.items.find((b) => !/\.(ya?ml|json)$/i.test(String((b as { value: string }).value)));
+    if (notBlueprint) {
+      problems.push({ ...notBlueprint.loc, pointer: '/extends', message: `extends names ${JSON.stringify((notBlueprint as { value: string }).value)}; a base must be a .yaml, .yml or .json file` });
+      return undefined;
+    }
     for (const base of bases.items) {
       const basePath = path.resolve(path.dirname(absolute), String((base as { value: string }).value));
       const baseTree = readWithBases(basePath, [...chain, absolute], sources, problems, { file: shown, line: base.loc.line });
@@ -103,7 +110,13 @@ function readText(absolute: string, shown: string, at: SourceLocation, problems:
       problems.push({ file: shown, line: 0, pointer: '', message: `file is ${(stat.size / 1048576).toFixed(1)} MiB; a blueprint may be at most ${fileLimits.maxBytes / 1048576} MiB` });
       return undefined;
     }
-    bytes = readFileSync(absolute);
+    // A bounded read: files such as /proc/self/pagemap report size 0 but never end.
+    const read = readAtMost(absolute, fileLimits.maxBytes);
+    if (read.length > fileLimits.maxBytes) {
+      problems.push({ file: shown, line: 0, pointer: '', message: `file is larger than ${fileLimits.maxBytes / 1048576} MiB, the most a blueprint may be` });
+      return undefined;
+    }
+    bytes = read;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     problems.push({ ...at, pointer: '', message: code === 'ENOENT' ? `cannot read ${shown}: no such file` : `cannot read ${shown}: ${code ?? 'read error'}` });
@@ -116,6 +129,26 @@ function readText(absolute: string, shown: string, at: SourceLocation, problems:
     const line = bytes.subarray(0, bad).toString('latin1').split('\n').length;
     problems.push({ file: shown, line, pointer: '', message: `not valid UTF-8 (byte ${bad})` });
     return undefined;
+  }
+}
+
+/** A file's bytes, but no more than `limit` and one more chunk (so a longer file shows as longer). */
+function readAtMost(file: string, limit: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= limit) {
+      // Whole 64 KiB chunks: some kernel files (/proc/self/pagemap) refuse odd-sized reads.
+      const chunk = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
   }
 }
 

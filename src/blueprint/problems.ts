@@ -23,13 +23,14 @@ export class InputError extends Error {
 }
 
 export function formatProblem(p: Problem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}` : p.file;
-  return `${where}  ${p.pointer || '/'}  ${oneLine(p.message)}`;
+  // File names and pointers come from the input too (a key may hold a newline): all one line.
+  const where = p.line > 0 ? `${oneLine(p.file)}:${p.line}` : oneLine(p.file);
+  return `${where}  ${oneLine(p.pointer) || '/'}  ${oneLine(p.message)}`;
 }
 
 /** Problems print one per line, whatever the message holds. */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '?');
+  return text.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 /** Escape one reference token of a JSON pointer (RFC 6901 §3). */

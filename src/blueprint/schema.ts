@@ -65,32 +65,46 @@ const target = {
   ],
 };
 
+const stateEncryption = object(
+  {
+    keyProvider: { enum: ['pbkdf2'], description: 'pbkdf2: a key derived from a passphrase of 16 or more characters, given at run time as the Terraform variable `state_encryption_passphrase` (e.g. TF_VAR_state_encryption_passphrase); never in the blueprint.' },
+    migrate: { type: 'boolean', description: 'Read an existing unencrypted state once and write it encrypted (default false: unencrypted state is refused). Set it for the first apply after turning encryption on, then remove it.' },
+  },
+  ['keyProvider'],
+  { description: 'OpenTofu (1.7 or later) state and plan encryption, client-side, on top of the backend\'s own encryption at rest.' },
+);
+const encryption = { encryption: stateEncryption };
+
 const state = {
   type: 'object',
   description: 'Where Terraform keeps this deployment\'s state. The key is derived from country, environment and name.',
   required: ['backend'],
   properties: { backend: { enum: ['local', 's3', 'gcs', 'azurerm', 'pg', 'kubernetes'] } },
   allOf: [
-    variant('backend', 'local', { path: { type: 'string', pattern: '^[^/][^\\0]*\\.tfstate$', description: 'Relative state file path.' } }),
+    variant('backend', 'local', { ...encryption, path: { type: 'string', pattern: '^[^/][^\\0]*\\.tfstate$', description: 'Relative state file path.' } }),
     variant('backend', 's3', {
+      ...encryption,
       bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
       region: awsRegion,
       dynamodbTable: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{3,255}$' },
       kmsKeyId: { type: 'string', minLength: 1 },
     }, ['bucket', 'region']),
     variant('backend', 'gcs', {
+      ...encryption,
       bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$' },
       kmsEncryptionKey: { type: 'string', minLength: 1 },
     }, ['bucket']),
     variant('backend', 'azurerm', {
+      ...encryption,
       storageAccountName: { type: 'string', pattern: '^[a-z0-9]{3,24}$' },
       containerName: { type: 'string', pattern: '^[a-z0-9](-?[a-z0-9]){2,62}$' },
       resourceGroupName: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
     }, ['storageAccountName', 'containerName', 'resourceGroupName']),
     variant('backend', 'pg', {
+      ...encryption,
       schemaName: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
     }),
-    variant('backend', 'kubernetes', { namespace: dnsLabel }),
+    variant('backend', 'kubernetes', { ...encryption, namespace: dnsLabel }),
   ],
 };
 

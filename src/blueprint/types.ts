@@ -21,13 +21,20 @@ export type Target =
   | { readonly kind: 'aks'; readonly clusterName: string; readonly resourceGroup: string; readonly endpoint?: string }
   | { readonly kind: 'gke'; readonly clusterName: string; readonly location: string; readonly project: string; readonly endpoint?: string };
 
-export type StateBackend =
+/** OpenTofu client-side state and plan encryption. */
+export interface StateEncryption {
+  readonly keyProvider: 'pbkdf2';
+  readonly migrate?: boolean;
+}
+
+export type StateBackend = { readonly encryption?: StateEncryption } & (
   | { readonly backend: 'local'; readonly path?: string }
   | { readonly backend: 's3'; readonly bucket: string; readonly region: string; readonly dynamodbTable?: string; readonly kmsKeyId?: string }
   | { readonly backend: 'gcs'; readonly bucket: string; readonly kmsEncryptionKey?: string }
   | { readonly backend: 'azurerm'; readonly storageAccountName: string; readonly containerName: string; readonly resourceGroupName: string }
   | { readonly backend: 'pg'; readonly schemaName?: string }
-  | { readonly backend: 'kubernetes'; readonly namespace?: string };
+  | { readonly backend: 'kubernetes'; readonly namespace?: string }
+);
 
 export interface Organisation {
   readonly name: string;

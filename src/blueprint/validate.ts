@@ -40,6 +40,24 @@ export function validateAgainstSchema(value: unknown): SchemaViolation[] {
   return out;
 }
 
+/**
+ * Every string that holds a Terraform template sequence, `${` (interpolation) or `%{`
+ * (directive). Blueprint text reaches the Terraform JSON (annotations, helm values, paths),
+ * where Terraform would evaluate it, and cdktf would first resolve its own `${TfToken[…]}`
+ * markers in it: both are refused here, so every string that reaches the output is inert.
+ */
+export function templateSequences(value: unknown, pointer = ''): SchemaViolation[] {
+  if (typeof value === 'string') {
+    const found = /\$\{|%\{/.exec(value);
+    if (!found) return [];
+    const what = found[0] === '${' ? 'an interpolation' : 'a template directive';
+    return [{ pointer, message: `contains "${found[0]}", which Terraform would read as ${what}; write "${found[0][0]} {" or leave it out` }];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => templateSequences(item, joinPointer(pointer, i)));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => templateSequences(item, joinPointer(pointer, key)));
+  return [];
+}
+
 function describe(error: ErrorObject): SchemaViolation | undefined {
   const at = error.instancePath;
   const params = error.params as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { AzurermBackend, GcsBackend, LocalBackend, S3Backend, TerraformBackend, TerraformRemoteState } from 'cdktf';
-import { StateBackend } from '../blueprint/types';
+import { AzurermBackend, GcsBackend, LocalBackend, S3Backend, TerraformBackend, TerraformRemoteState, TerraformStack, TerraformVariable } from 'cdktf';
+import { StateBackend, StateEncryption } from '../blueprint/types';
 
 /**
  * Configure where the stack keeps its state: one state per country, environment and
@@ -9,6 +9,7 @@ import { StateBackend } from '../blueprint/types';
  * from its usual environment (AWS_*, GOOGLE_*, ARM_*, PG_CONN_STR, KUBE_CONFIG_PATH).
  */
 export function configureStateBackend(scope: Construct, state: StateBackend, key: string): TerraformBackend {
+  if (state.encryption) configureStateEncryption(scope, state.encryption);
   switch (state.backend) {
     case 'local':
       return new LocalBackend(scope, { path: state.path ?? `terraform.${key.replace(/\//g, '.').replace(/\.tfstate$/, '')}.tfstate` });
@@ -30,6 +31,38 @@ export function configureStateBackend(scope: Construct, state: StateBackend, key
     case 'kubernetes':
       return new AttributeBackend(scope, 'kubernetes', { secret_suffix: key.replace(/[^a-z0-9]+/g, '-').replace(/-tfstate$/, ''), namespace: state.namespace ?? 'kube-system' });
   }
+}
+
+/** Name of the Terraform variable that carries the state encryption passphrase. */
+export const stateEncryptionVariable = 'state_encryption_passphrase';
+
+/**
+ * OpenTofu state and plan encryption (`terraform { encryption { … } }`, OpenTofu 1.7 or later):
+ * AES-GCM with a key derived by PBKDF2 from a passphrase that is given at run time as a
+ * sensitive variable, so it is never in the blueprint or the configuration. Enforced: OpenTofu
+ * refuses to write or read unencrypted state or plans, except that `migrate` lets it read an
+ * existing unencrypted state once. The key provider and method are named `govstack`; renaming
+ * them would make existing state unreadable.
+ */
+function configureStateEncryption(scope: Construct, encryption: StateEncryption): void {
+  const passphrase = new TerraformVariable(scope, stateEncryptionVariable, {
+    type: 'string',
+    sensitive: true,
+    nullable: false,
+    description: 'Passphrase (16 or more characters) from which the state and plan encryption key is derived; set TF_VAR_state_encryption_passphrase',
+  });
+  passphrase.overrideLogicalId(stateEncryptionVariable);
+  // Static references: in JSON syntax these are bare traversals, not `${…}` templates.
+  const method = 'method.aes_gcm.govstack';
+  TerraformStack.of(scope).addOverride('terraform.encryption', {
+    key_provider: { [encryption.keyProvider]: { govstack: { passphrase: `\${var.${stateEncryptionVariable}}` } } },
+    method: {
+      aes_gcm: { govstack: { keys: `\${key_provider.${encryption.keyProvider}.govstack}` } },
+      ...(encryption.migrate ? { unencrypted: { migrate: {} } } : {}),
+    },
+    state: encryption.migrate ? { method, fallback: { method: 'method.unencrypted.migrate' } } : { method, enforced: true },
+    plan: { method, enforced: true },
+  });
 }
 
 /** A backend cdktf has no class for, or whose class would force a secret into the output. */
