@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { CountryDeployment } from '../constructs/country-deployment';
@@ -45,6 +45,7 @@ function publish(staging: string, outdir: string, names: readonly string[]): Syn
     const retired = `${target}.old-${process.pid}`;
     if (existsSync(target)) renameSync(target, retired);
     renameSync(path.join(staging, 'stacks', name), target);
+    keepWorkingFiles(retired, target);
     rmSync(retired, { recursive: true, force: true });
     const file = path.join(target, 'cdk.tf.json');
     const json = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
@@ -53,6 +54,18 @@ function publish(staging: string, outdir: string, names: readonly string[]): Syn
   }
   writeManifest(staging, outdir);
   return written;
+}
+
+/**
+ * A stack folder is also Terraform's working directory: local state, `.terraform/`, the lock
+ * file and saved plans live there. Everything synth does not itself write is carried over
+ * from the previous folder, so re-synthesising never loses state.
+ */
+function keepWorkingFiles(previous: string, next: string): void {
+  if (!existsSync(previous)) return;
+  for (const entry of readdirSync(previous)) {
+    if (!existsSync(path.join(next, entry))) renameSync(path.join(previous, entry), path.join(next, entry));
+  }
 }
 
 /** Keep cdktf's manifest.json listing every stack present in `outdir`, old and new. */

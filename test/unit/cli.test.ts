@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { root, runCli } from './support';
@@ -72,6 +72,22 @@ describe('govstack CLI |', () => {
     expect(readdirSync(path.join(cwd, 'out', 'stacks')).sort()).toEqual(['ee-staging', 'sandbox']);
     const manifest = JSON.parse(readFileSync(path.join(cwd, 'out', 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks)).toEqual(['ee-staging', 'sandbox']);
+    rmSync(cwd, { recursive: true });
+  });
+
+  test('re-synthesising keeps Terraform\'s working files: local state, .terraform, lock file', async () => {
+    const cwd = temp();
+    await runCli(['synth', '--out', 'out'], cwd);
+    const stack = path.join(cwd, 'out', 'stacks', 'sandbox');
+    writeFileSync(path.join(stack, 'terraform.govstack.de.dev.sandbox.tfstate'), '{"version":4}');
+    mkdirSync(path.join(stack, '.terraform', 'providers'), { recursive: true });
+    writeFileSync(path.join(stack, '.terraform.lock.hcl'), '# lock');
+    const r = await runCli(['synth', '--out', 'out'], cwd);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(stack, 'terraform.govstack.de.dev.sandbox.tfstate'), 'utf8')).toBe('{"version":4}');
+    expect(existsSync(path.join(stack, '.terraform', 'providers'))).toBe(true);
+    expect(readFileSync(path.join(stack, '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
+    expect(readdirSync(path.join(cwd, 'out', 'stacks'))).toEqual(['sandbox']);
     rmSync(cwd, { recursive: true });
   });
 
