@@ -34,7 +34,7 @@ afterAll(() => {
 test('every chart folder has representative test values', () => {
   expect(charts.length).toBeGreaterThanOrEqual(4);
   const values = readdirSync(path.join(packageRoot, 'test', 'charts', 'values')).map((f) => f.replace(/\.yaml$/, ''));
-  expect(values.sort()).toEqual(charts);
+  expect(values).toEqual(expect.arrayContaining(charts)); // variants (<chart>-<case>.yaml) belong to test/charts/run.sh
 });
 
 describe.each(charts)('%s |', (chart) => {
