@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
 import { synthesize } from '../../src/synth/synthesize';
 import { packageRoot } from '../../src/paths';
 import { Cluster, eventually } from './cluster';
-import { ControlPlane } from './control-plane';
+import { controlPlaneForTests } from './control-plane';
 import { releasesOf, run, Timer, writeTestProfile } from './harness';
-import { toolchainEnv } from './toolchain';
 
 /**
  * End to end, for real: OpenTofu with the real kubernetes and helm providers (offline, from a
@@ -19,25 +17,14 @@ const examples = readdirSync(path.join(packageRoot, 'blueprints', 'examples')).m
 const onKubeconfig = [path.join(packageRoot, 'blueprints', 'sandbox.yaml'), ...examples].filter((file) => loadModels([file])[0].target.kind === 'kubeconfig');
 const reportFile = path.join(packageRoot, 'e2e-report.json');
 
-const work = mkdtempSync(path.join(tmpdir(), 'govstack-e2e-'));
-const env = toolchainEnv();
-const plane = new ControlPlane(path.join(work, 'control-plane'), env);
-const cluster = new Cluster(plane.kubeconfig, env);
 const report: Record<string, unknown>[] = [];
+const { work, env, plane } = controlPlaneForTests('apply', () => writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n'));
+const cluster = new Cluster(plane.kubeconfig, env);
 
 beforeAll(() => {
-  plane.up();
   // The upstream controllers are preinstalled in the test profile; their CRDs make the project's
   // gateway and monitoring objects real API objects, checked by the server.
   plane.installCrds();
-});
-afterAll(() => {
-  try {
-    plane.down();
-  } finally {
-    writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
-    rmSync(work, { recursive: true, force: true });
-  }
 });
 
 /** Synthesise a blueprint into its own folder and return the stack folder. */

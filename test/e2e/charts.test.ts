@@ -1,11 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { chartsDir, packageRoot } from '../../src/paths';
-import { ControlPlane } from './control-plane';
+import { controlPlaneForTests } from './control-plane';
 import { run } from './harness';
-import { toolchainEnv } from './toolchain';
 
 /**
  * Every chart of the project: `helm lint --strict`, `helm template` for the control plane's
@@ -13,22 +11,12 @@ import { toolchainEnv } from './toolchain';
  * server-side dry run (schemas, defaulting, admission: Pod Security included).
  */
 const kubeVersion = '1.37.2';
-const work = mkdtempSync(path.join(tmpdir(), 'govstack-e2e-charts-'));
-const env = toolchainEnv();
-const plane = new ControlPlane(path.join(work, 'control-plane'), env);
+const { work, env, plane } = controlPlaneForTests('charts');
 const charts = readdirSync(chartsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
 let apiVersions: string[] = [];
 beforeAll(() => {
-  plane.up();
   apiVersions = plane.installCrds();
-});
-afterAll(() => {
-  try {
-    plane.down();
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
 });
 
 test('every chart folder has representative test values', () => {

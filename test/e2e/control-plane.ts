@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { packageRoot } from '../../src/paths';
+import { toolchainEnv } from './toolchain';
 
 const script = path.join(packageRoot, 'scripts', 'control-plane.sh');
 const crdScript = path.join(packageRoot, 'scripts', 'crds.sh');
@@ -51,4 +53,25 @@ export class ControlPlane {
     this.running = false;
     execFileSync('bash', [script, 'down', this.dir, '--purge'], { env: this.env, stdio: ['ignore', 'inherit', 'inherit'] });
   }
+}
+
+/**
+ * One test file's control plane: a work folder, the toolchain environment and a plane that
+ * starts before the file's tests and is always torn down (work folder removed) after them,
+ * also when a test fails. `onTeardown` runs first, e.g. to write a report.
+ */
+export function controlPlaneForTests(prefix: string, onTeardown: () => void = () => undefined): { work: string; env: NodeJS.ProcessEnv; plane: ControlPlane } {
+  const work = mkdtempSync(path.join(tmpdir(), `govstack-e2e-${prefix}-`));
+  const env = toolchainEnv();
+  const plane = new ControlPlane(path.join(work, 'control-plane'), env);
+  beforeAll(() => plane.up());
+  afterAll(() => {
+    try {
+      onTeardown();
+      plane.down();
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+  return { work, env, plane };
 }

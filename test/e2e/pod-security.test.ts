@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
 import { synthesize } from '../../src/synth/synthesize';
 import { packageRoot } from '../../src/paths';
 import { Cluster, eventually } from './cluster';
-import { ControlPlane } from './control-plane';
+import { controlPlaneForTests } from './control-plane';
 import { run, writeTestProfile } from './harness';
-import { toolchainEnv } from './toolchain';
 
 /**
  * A deliberately broken blueprint: a justified `run-as-root` override on a building block
@@ -15,19 +12,9 @@ import { toolchainEnv } from './toolchain';
  * Deployment is admitted); the real admission controller then refuses its Pods, and the e2e
  * check must report exactly that, naming the building block and the violated control.
  */
-const work = mkdtempSync(path.join(tmpdir(), 'govstack-e2e-psa-'));
-const env = toolchainEnv();
-const plane = new ControlPlane(path.join(work, 'control-plane'), env);
+const { work, env, plane } = controlPlaneForTests('psa');
 const cluster = new Cluster(plane.kubeconfig, env);
 
-beforeAll(() => plane.up());
-afterAll(() => {
-  try {
-    plane.down();
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-});
 
 test('a Pod Security violation forced by an override is caught with a clear message', async () => {
   const blueprint = path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml');

@@ -1,5 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { loadModels } from '../../src/model/load-models';
@@ -7,9 +6,8 @@ import { synthesize } from '../../src/synth/synthesize';
 import { configureStateBackend } from '../../src/constructs/state-backend';
 import { packageRoot } from '../../src/paths';
 import { Cluster } from './cluster';
-import { ControlPlane } from './control-plane';
+import { controlPlaneForTests } from './control-plane';
 import { run, writeTestProfile } from './harness';
-import { toolchainEnv } from './toolchain';
 
 /**
  * Secrets, for real. (1) The minimal deployment is applied to a real control plane; the
@@ -20,20 +18,10 @@ import { toolchainEnv } from './toolchain';
  * state, which then opens only with the passphrase; and a tiny stack from the state-backend
  * construct alone shows the file is unreadable without the key.
  */
-const work = mkdtempSync(path.join(tmpdir(), 'govstack-e2e-secrets-'));
-const env = toolchainEnv();
-const plane = new ControlPlane(path.join(work, 'control-plane'), env);
+const { work, env, plane } = controlPlaneForTests('secrets');
 const cluster = new Cluster(plane.kubeconfig, env);
 const passphrase = 'e2e-only passphrase, 16+ characters';
 
-beforeAll(() => plane.up());
-afterAll(() => {
-  try {
-    plane.down();
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-});
 
 function tofu(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}, okCodes: number[] = []) {
   return run('tofu', [...args, '-no-color'], { cwd: dir, env: { ...env, ...extraEnv }, okCodes });
