@@ -89,7 +89,7 @@ TFRC=$T/offline.tfrc
 if [ "$PRINT_ENV" = 1 ]; then
   q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
   echo "export GOVSTACK_TOOLS=$(q "$T")"
-  echo "export PATH=$(q "$D_TOFU:$D_HELM:$D_K8S:$D_ETCD:$D_CHECKOV/bin:$D_KUBELINTER"):\"\$PATH\""
+  echo "export PATH=$(q "$D_TOFU:$D_HELM:$D_K8S:$D_ETCD:$D_CHECKOV/bin:$D_KUBELINTER:$D_CONTAINERD"):\"\$PATH\""
   echo "export TF_CLI_CONFIG_FILE=$(q "$TFRC")"
   echo "export GOVSTACK_NODE_BINS=$(q "$D_K8S:$D_CONTAINERD:$D_RUNC:$D_COREDNS:$D_KUBEROUTER")"
   echo "export GOVSTACK_CNI_BIN=$(q "$D_CNI")"
