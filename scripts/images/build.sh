@@ -16,13 +16,15 @@
 #                         image's (`mockoon-cli start --disable-log-to-file`), user mockoon
 # The Node.js release inside mockoon images is MOCKOON_NODE_VERSION (default 22.20.0).
 # Archives are cached in ${GOVSTACK_TOOLS:-~/.cache/govstack-blueprint}/images, keyed by the
-# recipe, its version, the image name and this script's own content.
+# recipe, its version, the image name, the recipe's REVISION (bump it when changing a recipe)
+# and mkimage.py's content.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/images
 MOCKOON_NODE_VERSION=${MOCKOON_NODE_VERSION:-22.20.0}
+declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=1)
 log() { echo "[images] $*" >&2; }
 die() { echo "[images] ERROR: $*" >&2; exit 1; }
 [ $# -gt 0 ] || { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -100,7 +102,7 @@ build() { # <recipe> <version> <name> <out>
   esac
 }
 
-self=$(sha256sum "${BASH_SOURCE[0]}" "$HERE/mkimage.py" | sha256sum | cut -c1-12)
+self=$(sha256sum "$HERE/mkimage.py" | cut -c1-12)
 for spec in "$@"; do
   [[ $spec == *=* ]] || die "expected RECIPE[:VERSION]=NAME, got '$spec'"
   lhs=${spec%%=*} name=${spec#*=}
@@ -109,7 +111,8 @@ for spec in "$@"; do
   extra=""
   [ "$recipe" = probe ] && extra=$(cat "$ROOT/test/probe/main.go" "$ROOT/test/probe/go.mod" | sha256sum | cut -c1-12)
   [ "$recipe" = mockoon ] && extra=$MOCKOON_NODE_VERSION
-  key=$(printf '%s|%s|%s|%s|%s' "$recipe" "$version" "$name" "$self" "$extra" | sha256sum | cut -c1-16)
+  [ -n "${REVISION[$recipe]:-}" ] || die "unknown recipe '$recipe' (${!REVISION[*]})"
+  key=$(printf '%s|%s|%s|%s|%s|%s' "$recipe" "$version" "$name" "${REVISION[$recipe]}" "$self" "$extra" | sha256sum | cut -c1-16)
   out=$CACHE/$recipe-${version:-local}-$key.tar
   if [ ! -f "$out" ]; then
     s=$SECONDS
