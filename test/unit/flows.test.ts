@@ -78,14 +78,15 @@ describe.each(blueprints.map((b) => [path.basename(b), b]))('%s |', (_name, file
 
   test('a consumer reaches only its own organisation\'s security server; a security server only the providers its organisation serves', () => {
     for (const c of model.connections.filter((x) => x.reason === 'mediator-hop')) {
-      if (!isPods(c.from) || !isPods(c.to)) continue;
-      const consumer = model.buildingBlocks.find((b) => b.id === c.from.component);
-      if (consumer && c.to.component.startsWith('security-server/')) {
-        expect(c.to.podLabels['govstack.global/security-server']).toBe(consumer.owner.securityServer);
+      const { from, to } = c;
+      if (!isPods(from) || !isPods(to)) continue;
+      const consumer = model.buildingBlocks.find((b) => b.id === from.component);
+      if (consumer && to.component.startsWith('security-server/')) {
+        expect(to.podLabels['govstack.global/security-server']).toBe(consumer.owner.securityServer);
       }
-      const provider = model.buildingBlocks.find((b) => b.id === c.to.component);
-      if (provider && c.from.component.startsWith('security-server/')) {
-        expect(c.from.podLabels['govstack.global/security-server']).toBe(provider.owner.securityServer);
+      const provider = model.buildingBlocks.find((b) => b.id === to.component);
+      if (provider && from.component.startsWith('security-server/')) {
+        expect(from.podLabels['govstack.global/security-server']).toBe(provider.owner.securityServer);
       }
     }
   });
