@@ -3,7 +3,7 @@ import { apiCallLogging, gatewayAuthentication, gatewayRateLimit, gatewaysSegreg
 import { inClusterTls } from './checks/tls';
 import { noSecretValues } from './checks/secrets';
 import { containerHardening, podSecurity, serviceAccountNoToken } from './checks/isolation';
-import { apiOnly, networkDeclaredFlows, networkDefaultDeny, networkEgressBeyondCluster } from './checks/network';
+import { apiOnly, networkDeclaredFlows, networkDefaultDeny, networkEgressBeyondCluster, networkPodPorts } from './checks/network';
 import { backupRestore, noSharedStorage, stateEncryptedAtRest, volumesEncryptedAtRest } from './checks/data';
 import { imagesPinned } from './checks/images';
 import { healthProbes, replicasHa, resourcesDeclared } from './checks/workloads';
@@ -24,6 +24,7 @@ export const checks: readonly Check[] = [
   podSecurity,
   networkDefaultDeny,
   networkDeclaredFlows,
+  networkPodPorts,
   networkEgressBeyondCluster,
   serviceAccountNoToken,
   containerHardening,

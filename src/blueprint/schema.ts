@@ -35,6 +35,17 @@ const resources = object(
   ['requests', 'limits'],
 );
 
+const cidr = { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$', description: 'An IPv4 address range, e.g. `10.0.0.0/8`.' };
+const cidrList = { type: 'array', items: cidr, minItems: 1, uniqueItems: true };
+const targetNetwork = object(
+  {
+    apiServerCidrs: { ...cidrList, description: 'Addresses the Kubernetes API server is reached at (and calls admission webhooks from). Default: the RFC 1918 private ranges.' },
+    nodeCidrs: { ...cidrList, description: 'Addresses of the nodes, where kubelets serve metrics. Default: the RFC 1918 private ranges.' },
+  },
+  [],
+  { description: 'Address ranges of the cluster itself, so NetworkPolicies open the Kubernetes API and the kubelets to exactly them.' },
+);
+
 const target = {
   type: 'object',
   description: 'The Kubernetes cluster to deploy to. Synth never calls a cloud API: cloud targets use the provider\'s exec credential plugin at apply time.',
@@ -42,21 +53,25 @@ const target = {
   properties: { kind: { enum: ['kubeconfig', 'eks', 'aks', 'gke'] } },
   allOf: [
     variant('kind', 'kubeconfig', {
+      network: targetNetwork,
       path: { type: 'string', minLength: 1, description: 'Path of the kubeconfig file (any cluster, on-prem included).' },
       context: { type: 'string', minLength: 1, description: 'Context to use; the file\'s current context when omitted.' },
     }, ['path']),
     variant('kind', 'eks', {
+      network: targetNetwork,
       clusterName: dnsLabel,
       region: awsRegion,
       endpoint: { ...httpsUrl, description: 'API server URL; otherwise the Terraform variable `cluster_endpoint` must be set.' },
       roleArn: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$' },
     }, ['clusterName', 'region']),
     variant('kind', 'aks', {
+      network: targetNetwork,
       clusterName: dnsLabel,
       resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
       endpoint: httpsUrl,
     }, ['clusterName', 'resourceGroup']),
     variant('kind', 'gke', {
+      network: targetNetwork,
       clusterName: dnsLabel,
       location: { type: 'string', pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$' },
       project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$' },
@@ -207,6 +222,14 @@ const observability = object({
           ['to', 'from', 'smarthost'],
         ),
         channel: { type: 'string', pattern: '^#?[-_a-z0-9]{1,80}$', description: 'Slack channel.' },
+        deliversTo: object(
+          {
+            cidrs: { ...cidrList, description: 'Addresses of the SMTP server or webhook endpoint.' },
+            port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Its port. Default: the smarthost\'s port for e-mail, 443 otherwise.' },
+          },
+          ['cidrs'],
+          { description: 'Where Alertmanager delivers, so its egress opens to exactly that. Default: any address, on the delivery port only.' },
+        ),
       },
       ['name', 'type', 'secretRef'],
       { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },

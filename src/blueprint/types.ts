@@ -15,11 +15,18 @@ export interface Resources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export type Target =
+/** Address ranges of the cluster itself; each defaults to the RFC 1918 private ranges. */
+export interface TargetNetwork {
+  readonly apiServerCidrs?: readonly string[];
+  readonly nodeCidrs?: readonly string[];
+}
+
+export type Target = (
   | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
   | { readonly kind: 'eks'; readonly clusterName: string; readonly region: string; readonly endpoint?: string; readonly roleArn?: string }
   | { readonly kind: 'aks'; readonly clusterName: string; readonly resourceGroup: string; readonly endpoint?: string }
-  | { readonly kind: 'gke'; readonly clusterName: string; readonly location: string; readonly project: string; readonly endpoint?: string };
+  | { readonly kind: 'gke'; readonly clusterName: string; readonly location: string; readonly project: string; readonly endpoint?: string }
+) & { readonly network?: TargetNetwork };
 
 /** OpenTofu client-side state and plan encryption. */
 export interface StateEncryption {
@@ -93,6 +100,8 @@ export interface Blueprint {
       readonly type: 'email' | 'slack' | 'webhook' | 'msteams';
       readonly secretRef: { readonly name: string; readonly key: string };
       readonly email?: { readonly to: string; readonly from: string; readonly smarthost: string; readonly username?: string };
+      /** Where Alertmanager delivers (SMTP server or webhook endpoint). */
+      readonly deliversTo?: { readonly cidrs: readonly string[]; readonly port?: number };
       readonly channel?: string;
     }[];
   };

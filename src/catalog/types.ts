@@ -79,6 +79,24 @@ export interface EgressNeed {
   readonly reason: string;
 }
 
+/** A port a Pod's container listens on: what a NetworkPolicy matches (never a Service port). */
+export interface PodPort {
+  readonly port: number;
+  /** The container port's name, when the workload names it. @default - unnamed */
+  readonly name?: string;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** The Pods a chart runs for the building block's API: how to select them and where they listen. */
+export interface ChartPods {
+  /** Labels on the API Pods (their template's `metadata.labels`, a subset is enough to select them). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The API container's port (the Service's `targetPort`). */
+  readonly port: PodPort;
+  readonly source: Source;
+}
+
 /** A product deployed from an upstream Helm chart. */
 export interface ChartProduct extends ProductBase {
   readonly kind: 'chart';
@@ -87,6 +105,8 @@ export interface ChartProduct extends ProductBase {
   readonly values?: Readonly<Record<string, unknown>>;
   /** Service the chart creates that serves the building block's API, and its port. */
   readonly service: { readonly name: string; readonly port: number };
+  /** The Pods behind that Service: their labels and the port the API container listens on. */
+  readonly pods: ChartPods;
   readonly healthPath: string;
   readonly storage: StorageNeed;
 }

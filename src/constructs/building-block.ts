@@ -55,11 +55,6 @@ export class BuildingBlock extends Construct {
       podSecurityJustification: props.podSecurityJustification,
       labels: block.exposure === 'none' ? {} : { [`govstack.global/gateway-${block.exposure}`]: 'true' },
     });
-    for (const need of block.egress) {
-      this.namespace.allowEgress(`Egress${need.name}`, { name: need.name, cidrs: need.cidrs }, need.ports.map((port) => ({ port })), {
-        'govstack.global/egress-reason': need.reason,
-      });
-    }
 
     const location = block.product.kind === 'image' ? projectChart(this, 'govstack-building-block') : upstreamChart({ ...block.product.chart, version: block.version }, settings.charts);
     const values = block.product.kind === 'image' ? genericChartValues(block, this.namespace.serviceAccountName, props.config ?? {}, settings.storageClass) : (block.product.values ?? {});

@@ -4,6 +4,8 @@ import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
 import { BuildingBlockDecl, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
+import { kubernetesCatalog } from '../catalog';
+import { buildConnections } from './connections/build';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
 
 /** Replicas and the multiple of the product's resources for each size profile. */
@@ -96,12 +98,16 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     .map((b) => ({ buildingBlock: b.id, gateway: b.exposure as 'external' | 'internal', host: b.host!, namespace: b.namespace, serviceName: b.serviceName, servicePort: b.servicePort }));
   const platformPodSecurity = (target: string, fallback: PodSecurityLevel) => (overrideFor('pod-security', target)?.value as PodSecurityLevel | undefined) ?? fallback;
 
-  return {
+  const facts: Omit<DeploymentModel, 'connections'> = {
     name: bp.metadata.name,
     country: bp.metadata.country,
     environment: bp.metadata.environment,
     description: bp.metadata.description,
     target: bp.target,
+    network: {
+      apiServerCidrs: bp.target.network?.apiServerCidrs ?? kubernetesCatalog.privateRanges,
+      nodeCidrs: bp.target.network?.nodeCidrs ?? kubernetesCatalog.privateRanges,
+    },
     state: bp.state,
     stateKey: `govstack/${bp.metadata.country.toLowerCase()}/${bp.metadata.environment}/${bp.metadata.name}.tfstate`,
     organisations: organisationList,
@@ -128,14 +134,20 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     observability: {
       enabled: bp.observability?.enabled ?? true,
       namespace: `${prefix}observability`,
+      collectorNamespace: `${prefix}observability-collector`,
       retention: { metrics: '15d', logs: '7d', traces: '3d', ...bp.observability?.retention },
-      receivers: (bp.observability?.alertReceivers ?? []).map((r) => ({
+      receivers: (bp.observability?.alertReceivers ?? []).map((r, i) => ({
         name: r.name,
         type: r.type,
         secretName: r.secretRef.name,
         secretKey: r.secretRef.key,
         ...(r.email ? { email: r.email } : {}),
         ...(r.channel ? { channel: r.channel } : {}),
+        deliversTo: {
+          cidrs: r.deliversTo?.cidrs ?? kubernetesCatalog.anywhere,
+          port: r.deliversTo?.port ?? (r.email ? Number(r.email.smarthost.split(':').pop()) : 443),
+        },
+        pointer: `/observability/alertReceivers/${i}`,
       })),
       podSecurity: platformPodSecurity('observability', 'restricted'),
     },
@@ -150,6 +162,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     sources: loaded.sources,
     locate: loaded.locate,
   };
+  return { ...facts, connections: buildConnections(facts) };
 }
 
 function resolveOrganisations(loaded: LoadedBlueprint, problem: (pointer: string, message: string) => void): Map<string, ModelOrganisation> {
