@@ -298,6 +298,17 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
       security: object({ overrides: { type: 'array', items: securityOverride } }),
       deployment: object({
         waits: { type: 'boolean', description: 'Wait for rollouts on apply (helm wait, wait_for_rollout; default true).' },
+        noWaitFor: {
+          type: 'array',
+          items: object(
+            {
+              component: { ...dnsLabel, description: 'An enabled building block id, or gateway, mediator or observability.' },
+              reason: { type: 'string', minLength: 10, maxLength: 500, description: 'Why its workloads are not expected to become ready during the apply.' },
+            },
+            ['component', 'reason'],
+          ),
+          description: 'Components whose releases the apply does not wait for even with waits on (each with its reason, shown in the audit).',
+        },
         timeoutSeconds: { type: 'integer', minimum: 60, maximum: 7200, description: 'Per-release apply timeout (default 900).' },
         storageClass: { ...dnsLabel, description: 'StorageClass for persistent volumes; it should encrypt at rest (default: the cluster default).' },
         preinstalled: {

@@ -110,11 +110,20 @@ export interface Blueprint {
   };
   readonly deployment?: {
     readonly waits?: boolean;
+    readonly noWaitFor?: readonly NoWait[];
     readonly timeoutSeconds?: number;
     readonly storageClass?: string;
     readonly charts?: ChartSources;
     readonly preinstalled?: readonly UpstreamComponent[];
   };
+}
+
+/** A component whose releases the apply does not wait for, and why. */
+export interface NoWait {
+  /** An enabled building block id, or gateway, mediator or observability. */
+  readonly component: string;
+  /** Why its workloads are not expected to become ready during the apply. */
+  readonly reason: string;
 }
 
 /** Platform components installed from upstream charts, which a cluster may already run. */

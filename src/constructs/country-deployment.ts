@@ -35,11 +35,12 @@ export class CountryDeployment extends TerraformStack {
     new ClusterTarget(this, 'Cluster', { target: model.target });
     constrainProviders(this);
 
-    const release: ReleaseSettings = { ...model.deployment };
+    const noWait = new Set(model.deployment.noWaitFor.map((n) => n.component));
+    const releaseFor = (component: string): ReleaseSettings => ({ ...model.deployment, waits: model.deployment.waits && !noWait.has(component) });
     const justification = (target: string) => model.overrides.find((o) => o.control === 'pod-security' && o.target === target)?.justification;
-    const gateway = new Gateway(this, 'Gateway', { model, release, podSecurityJustification: justification('gateway') });
-    const mediator = new InformationMediator(this, 'Mediator', { model, release, podSecurityJustification: model.mediator.podSecurityJustification });
-    const observability = model.observability.enabled ? new Observability(this, 'Observability', { model, release, podSecurityJustification: justification('observability') }) : undefined;
+    const gateway = new Gateway(this, 'Gateway', { model, release: releaseFor('gateway'), podSecurityJustification: justification('gateway') });
+    const mediator = new InformationMediator(this, 'Mediator', { model, release: releaseFor('mediator'), podSecurityJustification: model.mediator.podSecurityJustification });
+    const observability = model.observability.enabled ? new Observability(this, 'Observability', { model, release: releaseFor('observability'), podSecurityJustification: justification('observability') }) : undefined;
 
     for (const block of model.buildingBlocks) {
       this.blocks.set(
@@ -47,7 +48,7 @@ export class CountryDeployment extends TerraformStack {
         new BuildingBlock(this, pascal(block.id), {
           block,
           deployment: model.name,
-          release,
+          release: releaseFor(block.id),
           config: consumerConfig(model, block),
           podSecurityJustification: justification(block.id),
         }),

@@ -3,7 +3,7 @@ import { findBuildingBlock, mediatorCatalog } from '../catalog';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
-import { BuildingBlockDecl, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
+import { BuildingBlockDecl, NoWait, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
 import { kubernetesCatalog } from '../catalog';
 import { buildConnections } from './connections/build';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
@@ -154,6 +154,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     overrides: overrides as AppliedOverride[],
     deployment: {
       waits: bp.deployment?.waits ?? true,
+      noWaitFor: resolveNoWait(bp.deployment?.noWaitFor ?? [], new Set(buildingBlocks.map((b) => b.id)), problem),
       timeoutSeconds: bp.deployment?.timeoutSeconds ?? 900,
       storageClass: bp.deployment?.storageClass,
       charts: bp.deployment?.charts ?? {},
@@ -163,6 +164,20 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     locate: loaded.locate,
   };
   return { ...facts, connections: buildConnections(facts) };
+}
+
+function resolveNoWait(
+  declared: readonly NoWait[],
+  enabled: ReadonlySet<string>,
+  problem: (pointer: string, message: string) => void,
+): DeploymentModel['deployment']['noWaitFor'] {
+  return declared.map((n, i) => {
+    const pointer = `/deployment/noWaitFor/${i}`;
+    if (!enabled.has(n.component) && !(platformComponents as readonly string[]).includes(n.component)) {
+      problem(joinPointer(pointer, 'component'), `"${n.component}" is not an enabled building block or one of ${platformComponents.join(', ')}`);
+    }
+    return { component: n.component, reason: n.reason, pointer };
+  });
 }
 
 function resolveOrganisations(loaded: LoadedBlueprint, problem: (pointer: string, message: string) => void): Map<string, ModelOrganisation> {

@@ -37,6 +37,8 @@ export interface DeploymentModel {
   readonly overrides: readonly AppliedOverride[];
   readonly deployment: {
     readonly waits: boolean;
+    /** Components whose releases are applied without waiting, each with the blueprint's reason. */
+    readonly noWaitFor: readonly { readonly component: string; readonly reason: string; readonly pointer: string }[];
     readonly timeoutSeconds: number;
     readonly storageClass?: string;
     readonly charts: ChartSources;
