@@ -68,7 +68,7 @@ export async function startMock(block: ModelBuildingBlock, mockoon: string): Pro
     rmSync(work, { recursive: true, force: true });
   };
   try {
-    await waitForHttp(`http://127.0.0.1:${port}${product.healthPath}`, child, 60);
+    await waitForHttp(`http://127.0.0.1:${port}${product.healthPath}`, child, 300);
   } catch (e) {
     stop();
     throw e;

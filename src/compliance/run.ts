@@ -99,8 +99,9 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
       results.push(notRunResult(suite, block.product.id, `product ${block.product.id} is not a mock; pass --url ${block.id}=<base URL>`));
       continue;
     }
-    const mock = given ? undefined : await startMock(block, o.mockoon!);
+    let mock: { url: string; stop: () => void } | undefined;
     try {
+      mock = given ? undefined : await startMock(block, o.mockoon!);
       const outcomes = runSuiteOnHost(suite, o.suitesDir, given ?? mock!.url);
       results.push(summarise(suite, given ? given : block.product.id, !given && isExampleMock(block), outcomes));
     } catch (e) {
