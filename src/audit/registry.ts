@@ -9,6 +9,7 @@ import { imagesPinned } from './checks/images';
 import { healthProbes, replicasHa, resourcesDeclared } from './checks/workloads';
 import { centralLogging, metricsObservability, securityEventLogs, tracing } from './checks/observability';
 import { mediatorMessageLog, mediatorMonitoring } from './checks/mediator';
+import { apiCompliance } from '../compliance/audit-check';
 
 /**
  * Every audit check, in report order: security (CFR 6.5 and the Security guide §8.1),
@@ -44,6 +45,7 @@ export const checks: readonly Check[] = [
   metricsObservability,
   mediatorMessageLog,
   mediatorMonitoring,
+  apiCompliance,
 ];
 
 /** Where each GovStack requirement ID is defined, for the reports. */

@@ -149,6 +149,27 @@ const mediator = object(
   { description: 'The information mediator (X-Road) instance: one security server per organisation.' },
 );
 
+/** `deployment.documents` (see `DocumentSources` in types.ts): one field for every document fetched from GovStack's repositories. */
+export const documents = {
+  ...object(
+    {
+      source: { enum: ['upstream', 'mirror', 'bundled'], description: 'upstream (default): raw.githubusercontent.com at the pinned commit; mirror: the same layout under `mirror`; bundled: read at synth time from `bundle` and carried into the cluster.' },
+      mirror: { ...httpsUrl, description: 'Base URL laid out like raw.githubusercontent.com: `<mirror>/<owner>/<repo>/<commit>/<file>`.' },
+      bundle: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'string', minLength: 1 },
+        description: 'Folders holding `<building-block id>/<file path in its repository>`, searched in order; relative to the blueprint file.',
+      },
+    },
+    ['source'],
+  ),
+  allOf: [
+    { if: { properties: { source: { const: 'mirror' } } }, then: { required: ['mirror'] } },
+    { if: { properties: { source: { const: 'bundled' } } }, then: { required: ['bundle'] } },
+  ],
+};
+
 function buildingBlockDecl(entry: BuildingBlockEntry) {
   return object(
     {
@@ -325,6 +346,7 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
           [],
           { maxProperties: 1 },
         ),
+        documents,
       }),
     },
   };

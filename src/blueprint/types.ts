@@ -115,6 +115,7 @@ export interface Blueprint {
     readonly storageClass?: string;
     readonly charts?: ChartSources;
     readonly preinstalled?: readonly UpstreamComponent[];
+    readonly documents?: DocumentSources;
   };
 }
 
@@ -137,6 +138,20 @@ export interface SecurityOverride {
   readonly target: string;
   readonly value: string | number | boolean;
   readonly justification: string;
+}
+
+/**
+ * Where documents a component loads from GovStack's repositories come from (a mock's OpenAPI
+ * document or Mockoon environment, the mediator's service descriptions):
+ * - `upstream` (default): `https://raw.githubusercontent.com/<owner>/<repo>/<commit>/<file>`;
+ * - `mirror`: `<mirror>/<owner>/<repo>/<commit>/<file>` (a mirror keeps raw.githubusercontent.com's layout);
+ * - `bundled`: read at synth time from the first `bundle` folder holding `<building-block id>/<file>`
+ *   and carried into the cluster (a ConfigMap), so nothing is fetched at start-up (air-gapped sites).
+ */
+export interface DocumentSources {
+  readonly source: 'upstream' | 'mirror' | 'bundled';
+  readonly mirror?: string;
+  readonly bundle?: readonly string[];
 }
 
 /** Where chart archives come from; upstream by default, or a mirror for air-gapped sites. */

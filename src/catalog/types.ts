@@ -111,8 +111,28 @@ export interface ChartProduct extends ProductBase {
   readonly storage: StorageNeed;
 }
 
+/**
+ * A document the product loads at start-up from a building block's repository at a pinned
+ * commit. Where it is fetched from (upstream, a mirror, or carried into the cluster) is the
+ * blueprint's choice (`deployment.documents`); the model puts `[argument, <location>]` before
+ * the product's `args`.
+ */
+export interface StartupDocument {
+  /** `owner/name` of the repository, e.g. `GovStackWorkingGroup/bb-identity`. */
+  readonly repository: string;
+  readonly commit: string;
+  /** Path in the repository. */
+  readonly file: string;
+  /** What the file is: an OpenAPI description, or a hand-written Mockoon environment. */
+  readonly kind: 'openapi' | 'mockoon-environment';
+  /** Command-line option the product takes the document's location with, e.g. `--data`. */
+  readonly argument: string;
+}
+
 /** A container image run by the project's own generic building-block chart. */
 export interface ImageProduct extends ProductBase {
+  /** A document the container loads at start-up (see `StartupDocument`). */
+  readonly document?: StartupDocument;
   readonly kind: 'image';
   readonly image: ImageRef;
   /** Port the container listens on. */

@@ -6,6 +6,7 @@ import { auditCommand } from './commands/audit';
 import { diagramCommand } from './commands/diagram';
 import { diffCommand } from './commands/diff';
 import { mediatorConfigCommand } from './commands/mediator-config';
+import { complianceCommand } from './commands/compliance';
 import { exitCodes } from './run';
 
 /** The `govstack` command line. */
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(diagramCommand)
     .command(diffCommand)
     .command(mediatorConfigCommand)
+    .command(complianceCommand)
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .recommendCommands()

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ChartSources, UpstreamComponent } from '../blueprint/types';
 import { ModelBuildingBlock } from '../model/types';
+import { bundledDocumentsPath } from '../model/documents';
 import { stableJson } from '../stable-json';
 import { projectChart, upstreamChart } from './chart-source';
 import { IsolatedNamespace } from './isolated-namespace';
@@ -91,6 +92,7 @@ function genericChartValues(block: ModelBuildingBlock, serviceAccountName: strin
     resources: block.resources,
     serviceAccountName,
     writablePaths: product.writablePaths ?? ['/tmp'],
+    ...(block.documents ? { documents: { mountPath: bundledDocumentsPath, files: block.documents } } : {}),
     ...(block.runAsRoot ? { securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 }, podSecurityJustification: block.runAsRootJustification } : {}),
     metrics: { enabled: product.metricsPath !== undefined, path: product.metricsPath ?? '/metrics' },
     database: {

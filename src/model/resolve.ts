@@ -6,6 +6,7 @@ import { InputError, joinPointer, Problem } from '../blueprint/problems';
 import { BuildingBlockDecl, NoWait, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
 import { kubernetesCatalog } from '../catalog';
 import { buildConnections } from './connections/build';
+import { declaringDir, defaultDocumentSources, resolveDocument } from './documents';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
 
 /** Replicas and the multiple of the product's resources for each size profile. */
@@ -37,12 +38,22 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   const enabled = new Map(declared.filter(([, d]) => d.enabled !== false));
   if (enabled.size === 0) problem('/buildingBlocks', 'no building block is enabled');
 
+  const documentSources = bp.deployment?.documents ?? defaultDocumentSources;
+  const bundlePointer = '/deployment/documents/bundle';
+  const documentsDir = documentSources.bundle ? declaringDir(loaded.locate(bundlePointer).file) : '.';
+
   const buildingBlocks: ModelBuildingBlock[] = [];
   for (const [id, decl] of enabled) {
     const pointer = joinPointer('/buildingBlocks', id);
     const entry = findBuildingBlock(id);
     if (!entry) continue; // the schema only admits catalog ids
-    const product = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id)) ?? entry.products[0];
+    const chosen = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id)) ?? entry.products[0];
+    const document = chosen.kind === 'image' && chosen.document ? resolveDocument(documentSources, documentsDir, id, chosen.document) : undefined;
+    if (typeof document === 'string') problem(bundlePointer, document);
+    const startup = typeof document === 'object' ? document : undefined;
+    // The document's location goes before the product's own arguments (e.g. `--data <url>`).
+    const product: ProductOption =
+      chosen.kind === 'image' && chosen.document && startup ? { ...chosen, args: [chosen.document.argument, startup.location, ...(chosen.args ?? [])] } : chosen;
     const owner = organisations.get(decl.owner);
     if (!owner) problem(joinPointer(pointer, 'owner'), `owner "${decl.owner}" is not an organisation in /mediator/organisations`);
     if (product.kind === 'external') {
@@ -70,10 +81,12 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       runAsRootJustification: overrideFor('run-as-root', id)?.justification,
       egress: [
         ...(product.kind === 'external' ? [] : (product.egress ?? [])),
+        ...(startup?.egress ? [startup.egress] : []),
         ...overrides
           .filter((o) => o.control === 'egress' && o.target === id)
           .map((o) => ({ name: String(o.value).replace(/[./]/g, '-'), cidrs: [String(o.value)], ports: [443], reason: o.justification })),
       ],
+      ...(startup?.bundled ? { documents: { [startup.bundled.key]: startup.bundled.content } } : {}),
       pointer,
     });
   }
@@ -159,6 +172,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       storageClass: bp.deployment?.storageClass,
       charts: bp.deployment?.charts ?? {},
       preinstalled: bp.deployment?.preinstalled ?? [],
+      documents: documentSources,
     },
     sources: loaded.sources,
     locate: loaded.locate,

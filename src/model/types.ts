@@ -1,5 +1,5 @@
 import { BuildingBlockEntry, ProductOption } from '../catalog/types';
-import { ChartSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
+import { ChartSources, DocumentSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
 import { SourceFile } from '../blueprint/load';
 import { SourceLocation } from '../blueprint/problems';
 import { Connection } from './connections/types';
@@ -44,6 +44,8 @@ export interface DeploymentModel {
     readonly charts: ChartSources;
     /** Upstream platform components the cluster already runs; not installed by the stack. */
     readonly preinstalled: readonly UpstreamComponent[];
+    /** Where documents fetched from GovStack's repositories come from (`upstream` unless the blueprint says otherwise). */
+    readonly documents: DocumentSources;
   };
   /** Files read (entry first) and their sha256. */
   readonly sources: readonly SourceFile[];
@@ -93,6 +95,8 @@ export interface ModelBuildingBlock {
   readonly runAsRootJustification?: string;
   /** Egress beyond the cluster: the product's own needs and justified overrides, each with its reason. */
   readonly egress: readonly { readonly name: string; readonly cidrs: readonly string[]; readonly ports: readonly number[]; readonly reason: string }[];
+  /** Documents carried into the cluster for the product (ConfigMap key → content), when `deployment.documents.source` is `bundled`. */
+  readonly documents?: Readonly<Record<string, string>>;
   /** JSON pointer of this block in the blueprint. */
   readonly pointer: string;
 }

@@ -36,7 +36,13 @@ export const identity: BuildingBlockEntry = {
   ],
   servicePort: 8080,
   products: [
-    mockProduct({ repo, commit, file: 'api/Identity-Provider.yaml', healthPath: '/.well-known/openid-configuration' }),
+    mockProduct({
+      repo,
+      commit,
+      file: 'api/Identity-Provider.yaml',
+      healthPath: '/.well-known/openid-configuration',
+      example: { file: 'examples/mock-identity/mockoon-bbidentity.json', healthPath: '/.well-known/openid-configuration' },
+    }),
     {
       kind: 'chart',
       id: 'esignet',
