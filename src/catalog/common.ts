@@ -42,8 +42,12 @@ export function apiDescriber(repo: string, commit: string) {
  *   …:packages/cli/src/libs/data.ts, …:packages/commons-server/src/libs/server/admin-api.ts).
  * - Writes: the CLI's init hook always creates `$HOME/.mockoon-cli/logs`, even with
  *   `--disable-log-to-file` (…:packages/cli/src/hooks/init.ts, src/config.ts); nothing else was
- *   written when run locally. `HOME` is set explicitly because the Pod runs under a UID that
- *   has no passwd entry in the image.
+ *   written when run locally.
+ * - User: `mockoon`, uid/gid 1001: `adduser mockoon` on a `node:*-alpine` base, whose `node`
+ *   user already holds 1000 (docker-library/node alpine Dockerfiles: `adduser -u 1000 … node`).
+ *   The CLI looks its user up at start (`uv_os_get_passwd`): under a UID without a passwd
+ *   entry it exits with ERR_SYSTEM_ERROR, as the e2e's real node showed, so the Pod runs as
+ *   this user. `HOME` is set too.
  * - No health endpoint: unmatched paths return 404 (so `/` cannot be the probe). A spec route
  *   is used instead: the first declared response of an imported operation is the default, and
  *   the first `servers[0].url` path becomes the route prefix
@@ -55,6 +59,7 @@ export const mockoonCli = {
   /** Version GovStack's example environments were written for (`npm install -g @mockoon/cli@2.2.1` in each example's Dockerfile, e.g. bb-identity@8e342936614d89316fbd586fb730761b213d31fb:examples/mock-identity/Dockerfile). 9.7.0 migrates them on load. */
   examplesWrittenFor: '2.2.1',
   containerPort: 3000,
+  user: { uid: 1001, gid: 1001 },
   home: '/home/mockoon',
   source:
     'https://www.npmjs.com/package/@mockoon/cli/v/9.7.0; mockoon/mockoon@df02ba3b0d9e8b88651230f3b38d8e6fa3679b9b:.github/workflows/release-libs.yml',
@@ -110,6 +115,7 @@ export function mockProduct(o: MockOptions): ImageProduct {
     source: `${mockoonCli.source}; ${specSource(o.repo, o.commit, file)}`,
     image: mockoonCli.image,
     containerPort: mockoonCli.containerPort,
+    user: mockoonCli.user,
     healthPath: o.example?.healthPath ?? o.healthPath,
     document: { repository: `${govstackOrg}/${o.repo}`, commit: o.commit, file, kind: o.example ? 'mockoon-environment' : 'openapi', argument: '--data' },
     args: ['--port', String(mockoonCli.containerPort), '--disable-admin-api'],

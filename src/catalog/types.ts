@@ -137,6 +137,12 @@ export interface ImageProduct extends ProductBase {
   readonly image: ImageRef;
   /** Port the container listens on. */
   readonly containerPort: number;
+  /**
+   * The image's own non-root user, for products that need their user in the image's
+   * `/etc/passwd` (the Pod then runs as it instead of the generic chart's 10001).
+   * @default - the chart's 10001:10001
+   */
+  readonly user?: { readonly uid: number; readonly gid: number };
   readonly healthPath: string;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;

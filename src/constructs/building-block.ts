@@ -93,7 +93,11 @@ function genericChartValues(block: ModelBuildingBlock, serviceAccountName: strin
     serviceAccountName,
     writablePaths: product.writablePaths ?? ['/tmp'],
     ...(block.documents ? { documents: { mountPath: bundledDocumentsPath, files: block.documents } } : {}),
-    ...(block.runAsRoot ? { securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 }, podSecurityJustification: block.runAsRootJustification } : {}),
+    ...(block.runAsRoot
+      ? { securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 }, podSecurityJustification: block.runAsRootJustification }
+      : product.user
+        ? { securityContext: { runAsNonRoot: true, runAsUser: product.user.uid, runAsGroup: product.user.gid, fsGroup: product.user.gid } }
+        : {}),
     metrics: { enabled: product.metricsPath !== undefined, path: product.metricsPath ?? '/metrics' },
     database: {
       enabled: product.storage.kind === 'postgres',
