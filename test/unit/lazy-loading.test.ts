@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { commandModules, commandsFor } from '../../src/cli/main';
 import { root } from './support';
@@ -32,6 +34,19 @@ test('validate loads no cdktf and compiles no schema (the validator is generated
   expect(loaded).toContain('dist/src/blueprint/schema-validator.generated.js');
   expect(packages(loaded)).not.toContain('cdktf');
   expect(loaded.filter((f) => /node_modules\/ajv\/dist\/(core|compile)/.test(f))).toEqual([]);
+});
+
+test('synth loads no schema compiler and not the archive library cdktf loads eagerly', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'govstack-lazy-'));
+  try {
+    const loaded = modulesLoadedBy(['synth', '--out', out, '--quiet']);
+    const deps = packages(loaded);
+    expect(deps).toContain('cdktf');
+    for (const unused of ['archiver-utils', 'zip-stream']) expect(deps).not.toContain(unused);
+    expect(loaded.filter((f) => /node_modules\/ajv\/dist\/(core|compile)/.test(f))).toEqual([]);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test('every command module is registered under the name its command string starts with', () => {
