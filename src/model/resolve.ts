@@ -149,6 +149,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     },
     sources: loaded.sources,
     locate: loaded.locate,
+    warnings: loaded.warnings,
   };
 }
 
