@@ -22,7 +22,7 @@ function limitsCoverRequests(bp: Blueprint): SchemaViolation[] {
       const limit = quantityValue(r.limits[what]);
       if (request === undefined || limit === undefined || limit >= request) continue;
       out.push({
-        pointer: joinPointer(joinPointer(joinPointer('/buildingBlocks', id), 'resources'), `limits/${what}`),
+        pointer: joinPointer(joinPointer(joinPointer(joinPointer('/buildingBlocks', id), 'resources'), 'limits'), what),
         message: `${what} limit ${String(r.limits[what])} is below the request ${String(r.requests[what])}; Kubernetes refuses such a container: raise the limit to at least ${String(r.requests[what])} or lower the request`,
       });
     }

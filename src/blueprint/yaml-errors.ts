@@ -26,6 +26,13 @@ const plain: Partial<Record<string, [string, string]>> = {
  * parser's own text (which can quote the file) is used only for codes not listed above.
  */
 export function yamlProblemMessage(error: YAMLError, text: string, line: number): string {
+  const flow = /^Flow (sequence|mapping)\b/.exec(error.message);
+  if (flow) {
+    // The parser notices an unclosed [ or { only where the next key starts: name the key that opened it.
+    const [open, close] = flow[1] === 'sequence' ? ['[', ']'] : ['{', '}'];
+    const opener = nearestKey(text, line, open);
+    return `YAML syntax: the ${open} after ${opener ? `"${opener}"` : 'a key'} is not closed; end it with ${close} on the same line, or quote the value ("…") if the ${open} is part of the text`;
+  }
   const key = nearestKey(text, line);
   const near = key ? ` near "${key}"` : '';
   const known = plain[error.code];
@@ -33,12 +40,12 @@ export function yamlProblemMessage(error: YAMLError, text: string, line: number)
   return `YAML syntax: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${near}`;
 }
 
-/** The key on the given 1-based line, or on the closest line above that has one. */
-function nearestKey(text: string, line: number): string | undefined {
+/** The key on the given 1-based line, or on the closest line above that has one (and whose value holds `holding`). */
+function nearestKey(text: string, line: number, holding?: string): string | undefined {
   const lines = text.split(/\r?\n/);
   for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
-    const match = /^\s*(?:-\s+)?([A-Za-z0-9_$.-]{1,64})\s*:(\s|$)/.exec(lines[i]);
-    if (match) return match[1];
+    const match = /^\s*(?:-\s+)?([A-Za-z0-9_$.-]{1,64})\s*:(\s|$)(.*)$/.exec(lines[i]);
+    if (match && (!holding || match[3].includes(holding))) return match[1];
   }
   return undefined;
 }

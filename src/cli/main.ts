@@ -6,6 +6,8 @@ import { auditCommand } from './commands/audit';
 import { diagramCommand } from './commands/diagram';
 import { diffCommand } from './commands/diff';
 import { mediatorConfigCommand } from './commands/mediator-config';
+import { showCommand } from './commands/show';
+import { initCommand } from './commands/init';
 import { exitCodes } from './run';
 
 /** The `govstack` command line. */
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(diagramCommand)
     .command(diffCommand)
     .command(mediatorConfigCommand)
+    .command(showCommand)
+    .command(initCommand)
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .recommendCommands()
@@ -32,6 +36,6 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns || 110))
-    .epilogue('Exit codes: 0 success, 1 internal error, 2 bad input (one line per problem: file:line  /json/pointer  message).')
+    .epilogue('Exit codes: 0 success; 1 internal error; 2 bad input (one line per problem: file:line  /json/pointer  message) or an environment problem (one plain line); 3 the answer is no (diff: they differ; audit --fail-on: findings).')
     .parseAsync();
 }
