@@ -8,7 +8,7 @@ import { SchemaViolation } from './validate';
  * each is a problem Kubernetes or the cluster would otherwise report only at apply time.
  */
 export function crossFieldProblems(bp: Blueprint): SchemaViolation[] {
-  return [...limitsCoverRequests(bp), ...distinctGatewayDomains(bp)];
+  return [...limitsCoverRequests(bp), ...distinctGatewayDomains(bp), ...oneEncryptionFallback(bp)];
 }
 
 /** The API server refuses a container whose limit is below its request (both cpu and memory). */
@@ -35,4 +35,11 @@ function distinctGatewayDomains(bp: Blueprint): SchemaViolation[] {
   const { external, internal } = bp.gateway.domains;
   if (external !== internal) return [];
   return [{ pointer: '/gateway/domains/internal', message: `the internal domain is the external one (${external}); internal APIs must not be reachable on the external gateway's host: use another domain, e.g. internal.${external}` }];
+}
+
+/** OpenTofu reads state with one fallback method: the plaintext one (migrate) or the previous key (rotate). */
+function oneEncryptionFallback(bp: Blueprint): SchemaViolation[] {
+  const e = bp.state.encryption;
+  if (!e?.migrate || !e.rotate) return [];
+  return [{ pointer: '/state/encryption/rotate', message: 'migrate and rotate cannot be combined (OpenTofu has one fallback): apply once with migrate to encrypt, remove it, then rotate in a later apply' }];
 }

@@ -6,7 +6,8 @@ import { SchemaViolation } from './validate';
 /**
  * What is valid but risky in the declared environment, or what `govstack audit` will FAIL:
  * printed by `validate` and `synth` as warnings (exit 0), turned into errors by `--strict`.
- * Each says what to do about it.
+ * Each says what to do about it. In dev nothing warns: mocks, plain HTTP, local state and the
+ * current kubeconfig context are what a development sandbox is for.
  */
 export function riskWarnings(bp: Blueprint): SchemaViolation[] {
   const env = bp.metadata.environment;
@@ -34,9 +35,9 @@ export function riskWarnings(bp: Blueprint): SchemaViolation[] {
     if (bp.state.backend === 'local') {
       out.push({ pointer: '/state/backend', message: `local state in ${env} lives only on the machine that applies; use a remote backend (s3, gcs, azurerm, pg, kubernetes) so it is shared, locked and encrypted at rest` });
     }
-  }
-  if (bp.target.kind === 'kubeconfig' && !bp.target.context) {
-    out.push({ pointer: '/target', message: 'a kubeconfig target without "context" deploys to whatever the file\'s current context is when you apply; name the context' });
+    if (bp.target.kind === 'kubeconfig' && !bp.target.context) {
+      out.push({ pointer: '/target', message: `a kubeconfig target without "context" deploys ${env} to whatever the file's current context is when you apply; name the context` });
+    }
   }
   return out;
 }
