@@ -40,8 +40,9 @@ export interface LoadedBlueprint {
 export interface LoadOptions {
   /**
    * Folders whose files `extends:` may name besides the default ones: the entry file's own
-   * folder tree and, when the entry file lies inside it, the working directory's tree. Every
-   * path is compared after resolving symlinks.
+   * folder tree and the working directory's tree (a project's checkout, where donors' bases
+   * live beside the countries' files; not when it is the filesystem root). Every path is
+   * compared after resolving symlinks.
    * @default none
    */
   readonly extendsRoots?: readonly string[];
@@ -101,7 +102,7 @@ class Reader {
     this.entry = path.resolve(file);
     const entryDir = realOrSelf(path.dirname(this.entry));
     const cwd = realOrSelf(process.cwd());
-    this.roots = [entryDir, ...(isInside(realOrSelf(this.entry), cwd) && cwd !== path.parse(cwd).root ? [cwd] : []), ...(options.extendsRoots ?? []).map((r) => realOrSelf(path.resolve(r)))];
+    this.roots = [entryDir, ...(cwd !== path.parse(cwd).root ? [cwd] : []), ...(options.extendsRoots ?? []).map((r) => realOrSelf(path.resolve(r)))];
   }
 
   read(file: string, chain: readonly string[], from?: SourceLocation): Located | undefined {

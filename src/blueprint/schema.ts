@@ -12,8 +12,8 @@ const dnsLabel = { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$',
  * suffix, written as a string or as a plain YAML number (`cpu: 1`, `cpu: 0.5`).
  */
 export const quantityPattern = '^(\\+)?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?$';
-const quantityCpu = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'CPU quantity, e.g. `250m`, `1` or `0.5` (a number is fine).' };
-const quantityMemory = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'Memory quantity, e.g. `256Mi` or `1Gi` (a plain number is bytes).' };
+const quantityCpu = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'CPU quantity such as `250m`, `1` or `0.5`; a number is fine.' };
+const quantityMemory = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'Memory quantity such as `256Mi` or `1Gi`; a plain number is bytes.' };
 const duration = { type: 'string', pattern: '^[0-9]+(h|d|w)$', description: 'A retention period such as `15d`.' };
 const hostname = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$', maxLength: 253 };
 const secretName = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$', description: 'Name of an existing Kubernetes Secret.' };

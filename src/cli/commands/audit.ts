@@ -36,7 +36,7 @@ export const auditCommand: CommandModule<object, Args> = {
       if (format === 'oscal' && !args.out) {
         throw new InputError([{ file: args.blueprint, line: 0, pointer: '', message: '--format oscal writes two documents (component-definition.json, assessment-results.json): name a folder with --out' }]);
       }
-      const { models: [model] } = loadChecked([args.blueprint], args);
+      const { models: [model] } = loadChecked([args.blueprint], args, { quiet: true });
       const { audit } = await import('../../audit/report');
       const report = await audit(model, { timestamp: args.timestamp ? new Date() : undefined });
       const written: string[] = [];

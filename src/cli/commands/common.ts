@@ -15,12 +15,13 @@ export interface LoadArgs {
 export function loadOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('strict', { type: 'boolean', default: false, describe: 'Treat warnings (what the audit will FAIL, or is risky in this environment) as errors: exit 2' })
-    .option('extends-root', { type: 'string', array: true, describe: 'Also allow extends: to read bases under this folder (default: the blueprint\'s folder, and the working folder when the blueprint is inside it)' }) as Argv<T>;
+    .option('extends-root', { type: 'string', array: true, describe: 'Also allow extends: to read bases under this folder (default: the blueprint\'s folder and the working folder, after following symlinks)' }) as Argv<T>;
 }
 
 /**
  * Load blueprints as `loadModels` does, print their warnings to standard error
- * (`warning: file:line  /pointer  message`), and with `--strict` fail on them as on errors.
+ * (`warning: file:line  /pointer  message`; `validate` and `synth` do, the commands whose
+ * output is a report or a picture keep quiet), and with `--strict` fail on them as on errors.
  */
 export function loadChecked(files: readonly string[], args: LoadArgs, options: { uniqueNames?: boolean; quiet?: boolean } = {}): { models: DeploymentModel[]; warnings: Problem[] } {
   const models = loadModels(files, { uniqueNames: options.uniqueNames, extendsRoots: args['extends-root'] });

@@ -23,7 +23,7 @@ export const diagramCommand: CommandModule<object, Args> = {
   handler: (args) =>
     runCommand(async () => {
       const format = formatForOut(args.out, args.format, 'svg', extensions, ['png', 'jpg', 'jpeg', 'gif', 'pdf', 'webp', 'html']);
-      const { models: [model] } = loadChecked([args.blueprint], args);
+      const { models: [model] } = loadChecked([args.blueprint], args, { quiet: true });
       const text = await diagram(model, format);
       if (!args.out) {
         process.stdout.write(text);

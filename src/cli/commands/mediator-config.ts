@@ -35,7 +35,7 @@ export const mediatorConfigCommand: CommandModule<object, Args> = {
   handler: (args) =>
     runCommand(() => {
       const syntax = formatForOut(args.out, args.yaml ? 'yaml' : undefined, 'json', { json: 'json', yaml: 'yaml', yml: 'yaml' });
-      const { models: [model] } = loadChecked([args.blueprint], args);
+      const { models: [model] } = loadChecked([args.blueprint], args, { quiet: true });
       const xroad = xroadConfiguration(model);
       const document = args.format === 'govstack' ? govstackConfiguration(model, xroad) : xroad;
       const text = render(document, syntax === 'yaml');
