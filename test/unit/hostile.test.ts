@@ -172,7 +172,7 @@ describe('paths on the operator machine: allowed, and nothing is written outside
     const upstream = resourcesOf(json, 'helm_release').filter((r) => !String(r.body.chart).startsWith('assets/'));
     expect(upstream.length).toBeGreaterThan(0);
     // A relative localDir is read from the declaring file's folder (issue 13), written absolute.
-    for (const r of upstream) expect(r.body.chart).toBe(path.posix.join(path.resolve(path.dirname(file), '../../etc'), String(r.body.chart).split('/').pop()));
+    for (const r of upstream) expect(r.body.chart).toBe(path.posix.join(path.resolve(path.dirname(file), '../../etc'), String(String(r.body.chart).split('/').pop())));
     expect((json.terraform.backend as any).local.path).toBe('../../../state/x.tfstate');
     expect(existsSync(path.resolve(path.dirname(stack.file), '../../etc'))).toBe(false);
     expect(existsSync(path.join(root, 'state'))).toBe(false);
