@@ -7,6 +7,7 @@ import { DeploymentModel } from '../../src/model/types';
 import { xroadConfiguration, XRoadConfiguration } from '../../src/mediator/xroad-config';
 import { clientConnectionType, envPrefix, reconcile, ReconcileTargets, reconcileScript } from '../../src/mediator/reconcile';
 import { XRoadStub } from '../contract/xroad-stub';
+import { referenceDocuments } from '../contract/reference-documents';
 import { model, root } from './support';
 
 /**
@@ -68,7 +69,14 @@ function expected(config: XRoadConfiguration) {
 
 const quiet = { log: () => undefined };
 
-describe('the stub keeps the admin API contract |', () => {
+/** The stub validates every exchange against X-Road's admin API documents; without them nothing here can run. */
+const withXRoadApis = referenceDocuments(
+  'reconcile contract tests against the X-Road admin API documents',
+  ['xroad', 'security-server-admin-api.yaml'],
+  ['xroad', 'central-server-admin-api.yaml'],
+);
+
+withXRoadApis.describe('the stub keeps the admin API contract |', () => {
   test('an unknown path, an invalid body and a missing API key are contract violations', async () => {
     const { stub } = await instance(desired);
     try {
@@ -96,7 +104,7 @@ describe('the stub keeps the admin API contract |', () => {
   });
 });
 
-describe('reconcile against the X-Road admin API contract |', () => {
+withXRoadApis.describe('reconcile against the X-Road admin API contract |', () => {
   let stub: XRoadStub;
   let targets: ReconcileTargets;
 
@@ -195,7 +203,7 @@ describe('reconcile against the X-Road admin API contract |', () => {
   });
 });
 
-describe('reconcile repairs drift |', () => {
+withXRoadApis.describe('reconcile repairs drift |', () => {
   test('changed, disabled and undeclared items are put back to the declaration, then nothing changes', async () => {
     const { stub, targets } = await instance(desired);
     try {
@@ -236,7 +244,7 @@ describe('reconcile repairs drift |', () => {
   });
 });
 
-describe('reconcile converges after an API error mid-way |', () => {
+withXRoadApis.describe('reconcile converges after an API error mid-way |', () => {
   test('a 500 fails the run clearly; the next run completes the configuration; a third changes nothing', async () => {
     const { stub, targets } = await instance(desired);
     try {
@@ -263,7 +271,7 @@ describe('reconcile converges after an API error mid-way |', () => {
   });
 });
 
-describe('the Job\'s command line |', () => {
+withXRoadApis.describe('the Job\'s command line |', () => {
   test('reads the desired configuration, the chart\'s topology and credentials from the environment', async () => {
     const { stub, targets } = await instance(desired);
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-reconcile-'));
