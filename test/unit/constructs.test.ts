@@ -44,13 +44,15 @@ describe('IsolatedNamespace |', () => {
     for (const sa of accounts) expect(sa.body.automount_service_account_token).toBe(false);
   });
 
-  test('DNS egress is allowed only to kube-dns on port 53', () => {
-    const dns = policies.filter((p) => p.body.metadata.name === 'allow-dns');
-    expect(dns.length).toBe(namespaces.length);
+  test('DNS egress is allowed only to kube-dns on port 53, UDP and TCP, from every namespace', () => {
+    const dns = policies.filter((p) => p.body.metadata.annotations['govstack.global/reason'] === 'dns');
+    expect(dns.length).toBe(namespaces.length * 2);
     for (const p of dns) {
       expect(p.body.spec.egress[0].to[0].pod_selector.match_labels).toEqual({ 'k8s-app': 'kube-dns' });
-      expect(p.body.spec.egress[0].ports.map((x: any) => x.port)).toEqual(['53', '53']);
+      expect(p.body.spec.egress[0].to[0].namespace_selector.match_labels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
+      expect(p.body.spec.egress[0].ports.map((x: any) => x.port)).toEqual(['53']);
     }
+    expect(dns.map((p) => p.body.spec.egress[0].ports[0].protocol).sort()).toEqual([...Array(namespaces.length).fill('TCP'), ...Array(namespaces.length).fill('UDP')]);
   });
 });
 
@@ -129,9 +131,9 @@ describe('Gateway |', () => {
   });
 
   test('the internal gateway accepts only private ranges; the external one anyone', () => {
-    const internalIngress = policiesIn('gs-gateway-internal').find((p) => p.body.metadata.name === 'allow-ingress-from-private-ranges')!;
+    const internalIngress = policiesIn('gs-gateway-internal').find((p) => p.body.metadata.name === 'ingress-route-clients-to-gateway-internal')!;
     expect(internalIngress.body.spec.ingress[0].from.map((f: any) => f.ip_block.cidr)).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
-    const externalIngress = policiesIn('gs-gateway-external').find((p) => p.body.metadata.name === 'allow-ingress-from-any')!;
+    const externalIngress = policiesIn('gs-gateway-external').find((p) => p.body.metadata.name === 'ingress-route-clients-to-gateway-external')!;
     expect(externalIngress.body.spec.ingress[0].from[0].ip_block.cidr).toBe('0.0.0.0/0');
   });
 
