@@ -97,7 +97,7 @@ describe('BuildingBlock |', () => {
       const ns = namespaceOf(json, p.body.metadata.namespace);
       const reason = p.body.metadata.annotations['govstack.global/egress-reason'];
       const platform = ['gs-gateway', 'gs-gateway-external', 'gs-observability', 'gs-observability-collector'].includes(ns);
-      expect(platform || /downloads its OpenAPI document/.test(reason)).toBe(true);
+      expect(platform || /the mock fetches .+ from .+ at start-up/.test(reason)).toBe(true);
     }
   });
 
