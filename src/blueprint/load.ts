@@ -5,7 +5,7 @@ import { Blueprint } from './types';
 import { Located, locate, parseLocated, toPlain } from './located';
 import { mergeLocated, SchemaNode } from './merge';
 import { InputError, Problem, SourceLocation } from './problems';
-import { schemaAndValidator, templateSequences, validateAgainstSchema } from './validate';
+import { SchemaViolation, schemaAndValidator, templateSequences, validateAgainstSchema } from './validate';
 
 /** Input limits: a blueprint is a few kilobytes; anything far beyond is a mistake or an attack. */
 export const fileLimits = { maxBytes: 1024 * 1024, maxExtendsDepth: 8 };
@@ -40,11 +40,19 @@ export function loadBlueprint(file: string): LoadedBlueprint {
   const { value, locations } = toPlain(tree);
   const fallback = { file: displayPath(file), line: 0 };
   const where = (pointer: string) => locate(locations, pointer, fallback);
-  const violations = [...validateAgainstSchema(value), ...templateSequences(value)];
+  const violations = blueprintViolations(value);
   if (violations.length > 0) {
     throw new InputError(violations.map((v) => ({ ...where(v.pointer), pointer: v.pointer, message: v.message })));
   }
   return { file: displayPath(file), blueprint: value as Blueprint, sources, locate: where };
+}
+
+/**
+ * The checks every blueprint value passes, whether read from a file or declared in code: the
+ * JSON Schema and the template-sequence guard. Returns the violations (empty when valid).
+ */
+export function blueprintViolations(value: unknown): SchemaViolation[] {
+  return [...validateAgainstSchema(value), ...templateSequences(value)];
 }
 
 function readWithBases(file: string, chain: readonly string[], sources: SourceFile[], problems: Problem[], from?: SourceLocation): Located | undefined {

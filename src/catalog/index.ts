@@ -20,6 +20,8 @@ export * from './types';
 export * from './platform-types';
 export { gatewayCatalog } from './platform/gateway';
 export { mediatorCatalog } from './platform/mediator';
+export { blockDatabase } from './platform/datastore';
+export { buildingBlockChartImages, chartImageValues, xroadChartImages } from './chart-images';
 export { observabilityCatalog, goDuration } from './platform/observability';
 export { mockoonCli } from './common';
 

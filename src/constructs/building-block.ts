@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ChartSources, UpstreamComponent } from '../blueprint/types';
+import { buildingBlockChartImages } from '../catalog';
 import { ModelBuildingBlock } from '../model/types';
 import { stableJson } from '../stable-json';
 import { projectChart, upstreamChart } from './chart-source';
@@ -100,7 +101,7 @@ function genericChartValues(block: ModelBuildingBlock, serviceAccountName: strin
     metrics: { enabled: product.metricsPath !== undefined, path: product.metricsPath ?? '/metrics' },
     database: {
       enabled: product.storage.kind === 'postgres',
-      ...(product.storage.kind === 'postgres' ? { size: product.storage.size } : {}),
+      ...(product.storage.kind === 'postgres' ? { size: product.storage.size, ...buildingBlockChartImages().database } : {}),
       ...(storageClass ? { storageClassName: storageClass } : {}),
     },
   };

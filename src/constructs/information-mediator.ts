@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { xroadChartImages } from '../catalog';
 import { DeploymentModel } from '../model/types';
 import { xroadConfiguration } from '../mediator/xroad-config';
 import { mediatorReleaseName } from '../model/consumer-config';
@@ -50,6 +51,7 @@ export class InformationMediator extends Construct {
     // Members, subsystems, services and access rights, derived from the blueprint's flows; the
     // chart's reconcile Job applies them through the X-Road admin APIs on every change.
     const configuration = xroadConfiguration(model);
+    const images = xroadChartImages();
     const serverCodes = new Map(configuration.securityServers.map((s) => [s.name, s.serverCode]));
     this.release = new Release(this, 'Release', {
       name: mediatorReleaseName,
@@ -64,7 +66,9 @@ export class InformationMediator extends Construct {
             const org = organisations.get(s.organisation)!;
             return { name: s.name, organisation: org.name, memberClass: org.memberClass, memberCode: org.memberCode, serverCode: serverCodes.get(s.name)! };
           }),
-          reconcile: { enabled: true, configuration },
+          // Every image from the catalog; the chart has no deployable default of its own.
+          images: images.images,
+          reconcile: { enabled: true, configuration, image: images.reconcile.image },
           ...(release.storageClass ? { storage: { storageClassName: release.storageClass } } : {}),
         }),
       ],

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { GovStackApp } from '../api/app';
 import { CountryDeployment } from '../constructs/country-deployment';
 import { DeploymentModel } from '../model/types';
 
@@ -24,11 +24,7 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string): 
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(path.join(parent, '.govstack-synth-'));
   try {
-    const app = new App({
-      outdir: staging,
-      stackTraces: false,
-      context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
-    });
+    const app = new GovStackApp({ outdir: staging });
     for (const model of models) new CountryDeployment(app, model.name, { model });
     app.synth();
     return publish(staging, path.resolve(outdir), models.map((m) => m.name));
