@@ -37,7 +37,8 @@ export function customEntry(id: string, decl: CustomBuildingBlockDecl): Building
     id,
     title: decl.title,
     spec: { repository: decl.source, commit: '', version: 'custom' },
-    apis: decl.api ? [{ file: path.posix.basename(new URL(decl.api.openapi).pathname) || id, openapi: '3', infoVersion: '', basePaths: [], source: decl.api.openapi }] : [],
+    // The API file is named after the block, so its X-Road service code is the block id.
+    apis: decl.api ? [{ file: `${id}${path.posix.extname(new URL(decl.api.openapi).pathname)}`, openapi: '3', infoVersion: '', basePaths: [], source: decl.api.openapi }] : [],
     servicePort: customBlockServicePort,
     products: [product],
   };
