@@ -11,7 +11,10 @@ export interface GovStackAppProps {
  * logical ids without the stack id (so renaming a stack does not replace resources), no
  * construct stack traces in the output (they hold absolute paths).
  */
-export const deterministicAppContext: Readonly<Record<string, string>> = { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' };
+export const deterministicAppContext: Readonly<Record<string, string>> = {
+  excludeStackIdFromLogicalIds: 'true',
+  allowSepCharsInLogicalIds: 'true',
+};
 
 /**
  * A cdktf `App` configured for reproducible output: the same blueprint gives the same bytes

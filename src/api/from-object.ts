@@ -32,7 +32,12 @@ export function loadBlueprintObject(blueprint: Blueprint, options: BlueprintObje
   const problems: Problem[] = [];
   const value = plainValue(blueprint, '', new Set(), (pointer, message) => problems.push({ file: label, line: 0, pointer, message }));
   if (value !== null && typeof value === 'object' && 'extends' in value) {
-    problems.push({ file: label, line: 0, pointer: '/extends', message: 'extends names files; in code, spread a base object into this one (or load the files with loadBlueprint)' });
+    problems.push({
+      file: label,
+      line: 0,
+      pointer: '/extends',
+      message: 'extends names files; in code, spread a base object into this one (or load the files with loadBlueprint)',
+    });
   }
   if (problems.length === 0) {
     for (const v of blueprintViolations(value)) problems.push({ file: label, line: 0, pointer: v.pointer, message: v.message });
@@ -98,7 +103,12 @@ function plainValue(value: unknown, pointer: string, path: Set<object>, problem:
     for (const [key, item] of Object.entries(value)) {
       if (item === undefined) continue;
       // defineProperty, not assignment: a key named __proto__ must stay data.
-      Object.defineProperty(out, key, { value: plainValue(item, joinPointer(pointer, key), path, problem), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: plainValue(item, joinPointer(pointer, key), path, problem),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   } finally {

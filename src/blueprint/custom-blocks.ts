@@ -40,20 +40,33 @@ export interface CustomBuildingBlockDecl extends Omit<BuildingBlockDecl, 'produc
   };
 }
 
-const dnsLabel = { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$', description: 'A DNS label: lower-case letters, digits and dashes, 1-32 characters.' };
+const dnsLabel = {
+  type: 'string',
+  pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$',
+  description: 'A DNS label: lower-case letters, digits and dashes, 1-32 characters.',
+};
 const imageSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['repository'],
   properties: {
-    repository: { type: 'string', pattern: '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$', maxLength: 255, description: 'Image repository, without tag or digest.' },
-    tag: { type: 'string', pattern: '^(?![Ll][Aa][Tt][Ee][Ss][Tt]$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', description: 'An immutable version tag; `latest` is refused.' },
+    repository: {
+      type: 'string',
+      pattern: '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$',
+      maxLength: 255,
+      description: 'Image repository, without tag or digest.',
+    },
+    tag: {
+      type: 'string',
+      pattern: '^(?![Ll][Aa][Tt][Ee][Ss][Tt]$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+      description: 'An immutable version tag; `latest` is refused.',
+    },
     digest: { type: 'string', pattern: '^sha256:[a-f0-9]{64}$' },
   },
   minProperties: 2,
   description: 'A pinned image: repository and a tag or digest.',
 };
-const httpPath = { type: 'string', pattern: '^/[A-Za-z0-9._~!$&\'()*+,;=:@/-]*$', maxLength: 512 };
+const httpPath = { type: 'string', pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$", maxLength: 512 };
 
 /**
  * The JSON Schema of one custom building block: the fields above, merged with the
@@ -65,11 +78,17 @@ export function customBuildingBlockSchema(deploymentFields: Record<string, unkno
     type: 'object',
     additionalProperties: false,
     required: ['title', 'source', 'owner', 'image', 'containerPort', 'healthPath'],
-    description: 'A building block the catalog does not hold, deployed with the same defaults, flows, routes, scraping and mediator subsystem.',
+    description:
+      'A building block the catalog does not hold, deployed with the same defaults, flows, routes, scraping and mediator subsystem.',
     properties: {
       ...fields,
       title: { type: 'string', minLength: 1, maxLength: 200 },
-      source: { type: 'string', minLength: 1, maxLength: 1000, description: 'Where the image and its facts come from; shown in the audit.' },
+      source: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 1000,
+        description: 'Where the image and its facts come from; shown in the audit.',
+      },
       image: imageSchema,
       containerPort: { type: 'integer', minimum: 1, maximum: 65535 },
       healthPath: httpPath,
@@ -103,11 +122,14 @@ export function customBuildingBlockSchema(deploymentFields: Record<string, unkno
 }
 
 /** The `customBuildingBlocks` section: custom blocks by id (a DNS label). */
-export function customBuildingBlocksSchema(deploymentFields: Record<string, unknown>, catalogIds: readonly string[]): Record<string, unknown> {
+export function customBuildingBlocksSchema(
+  deploymentFields: Record<string, unknown>,
+  catalogIds: readonly string[],
+): Record<string, unknown> {
   return {
     type: 'object',
     propertyNames: { ...dnsLabel, not: { enum: [...catalogIds] } },
     additionalProperties: customBuildingBlockSchema(deploymentFields),
-    description: 'The country\'s own building blocks by id (not a catalog id), deployed like catalog ones.',
+    description: "The country's own building blocks by id (not a catalog id), deployed like catalog ones.",
   };
 }

@@ -38,7 +38,17 @@ export function customEntry(id: string, decl: CustomBuildingBlockDecl): Building
     title: decl.title,
     spec: { repository: decl.source, commit: '', version: 'custom' },
     // The API file is named after the block, so its X-Road service code is the block id.
-    apis: decl.api ? [{ file: `${id}${path.posix.extname(new URL(decl.api.openapi).pathname)}`, openapi: '3', infoVersion: '', basePaths: [], source: decl.api.openapi }] : [],
+    apis: decl.api
+      ? [
+          {
+            file: `${id}${path.posix.extname(new URL(decl.api.openapi).pathname)}`,
+            openapi: '3',
+            infoVersion: '',
+            basePaths: [],
+            source: decl.api.openapi,
+          },
+        ]
+      : [],
     servicePort: customBlockServicePort,
     products: [product],
   };

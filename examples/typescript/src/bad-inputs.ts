@@ -15,7 +15,9 @@ const bad = {
   metadata: { ...sandbox.metadata, name: 'KE_Test', country: 'Kenya' },
   mediator: {
     ...sandbox.mediator,
-    organisations: sandbox.mediator.organisations.map((o) => (o.name === 'ministry-of-interior' ? { ...o, title: 'Interior ${file("/etc/passwd")}' } : o)),
+    organisations: sandbox.mediator.organisations.map((o) =>
+      o.name === 'ministry-of-interior' ? { ...o, title: 'Interior ${file("/etc/passwd")}' } : o,
+    ),
   },
   buildingBlocks: {
     ...sandbox.buildingBlocks,

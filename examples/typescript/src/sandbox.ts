@@ -68,7 +68,11 @@ export const sandbox: Blueprint = {
       {
         name: 'sandbox-operators',
         type: 'email',
-        email: { to: 'operators@sandbox.govstack.example', from: 'alerts@sandbox.govstack.example', smarthost: 'smtp.sandbox.govstack.example:587' },
+        email: {
+          to: 'operators@sandbox.govstack.example',
+          from: 'alerts@sandbox.govstack.example',
+          smarthost: 'smtp.sandbox.govstack.example:587',
+        },
         secretRef: { name: 'alertmanager-email', key: 'smtp-password' },
       },
     ],
