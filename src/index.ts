@@ -47,6 +47,7 @@ export {
   StateEncryption,
   Target,
   UpstreamComponent,
+  upstreamComponents,
 } from './blueprint/types';
 export { CustomBuildingBlockDecl } from './blueprint/custom-blocks';
 

@@ -22,6 +22,10 @@ export const deterministicAppContext: Readonly<Record<string, string>> = {
  * {@link CountryDeployment} per deployment, then call `synth()`.
  */
 export class GovStackApp extends App {
+  /**
+   * An app writing to `props.outdir`.
+   * @param props - where to write; everything else is fixed for reproducible output
+   */
   constructor(props: GovStackAppProps = {}) {
     super({ outdir: props.outdir ?? 'cdktf.out', stackTraces: false, context: { ...deterministicAppContext } });
   }

@@ -16,7 +16,14 @@ export interface CustomBuildingBlockDecl extends Omit<BuildingBlockDecl, 'produc
   /** Where the facts below come from (a repository at a commit, a registry page, a release note), shown in the audit. */
   readonly source: string;
   /** The container image, pinned by tag (never `latest`) or digest. */
-  readonly image: { readonly repository: string; readonly tag?: string; readonly digest?: string };
+  readonly image: {
+    /** Repository without tag or digest, e.g. `registry.gov.example/civil-registry/api`. */
+    readonly repository: string;
+    /** Version tag; `latest` is refused. One of `tag` and `digest` is required. */
+    readonly tag?: string;
+    /** `sha256:<64 hex>`; pins the exact image and wins over `tag`. */
+    readonly digest?: string;
+  };
   /** Port the container listens on (1-65535). */
   readonly containerPort: number;
   /** HTTP path the readiness and liveness probes call; must answer 200 without credentials. */
@@ -30,7 +37,12 @@ export interface CustomBuildingBlockDecl extends Omit<BuildingBlockDecl, 'produc
   /** Paths the container writes to (emptyDir; the root filesystem stays read-only). @default ['/tmp'] */
   readonly writablePaths?: readonly string[];
   /** Persistent state: `postgres` runs the generic chart's PostgreSQL with a volume of `size`. @default - none */
-  readonly storage?: { readonly kind: 'postgres'; readonly size: string };
+  readonly storage?: {
+    /** The only kind a custom block may ask for. */
+    readonly kind: 'postgres';
+    /** Volume size, e.g. `20Gi`. */
+    readonly size: string;
+  };
   /** The OpenAPI 3 document the block serves, published as an X-Road service. @default - a subsystem without services */
   readonly api?: {
     /** `https://` address of the OpenAPI document, pinned (a commit or a versioned release). */

@@ -12,7 +12,9 @@ export const fileLimits = { maxBytes: 1024 * 1024, maxExtendsDepth: 8 };
 
 /** A blueprint file as read: its display path and content hash (for audit integrity). */
 export interface SourceFile {
+  /** Path as shown to the user (relative inside the working directory), or a label for a blueprint from code. */
   readonly path: string;
+  /** SHA-256 of the file's bytes (of the canonical JSON for a blueprint from code), hex. */
   readonly sha256: string;
 }
 
@@ -20,6 +22,7 @@ export interface SourceFile {
 export interface LoadedBlueprint {
   /** The entry file, as the user named it. */
   readonly file: string;
+  /** The merged, schema-valid blueprint. */
   readonly blueprint: Blueprint;
   /** The entry file first, then every base it extends, each once. */
   readonly sources: readonly SourceFile[];

@@ -21,6 +21,7 @@ export interface ReleaseSettings {
   readonly preinstalled: readonly UpstreamComponent[];
 }
 
+/** Properties of {@link BuildingBlock}. */
 export interface BuildingBlockProps {
   /** The resolved building block. */
   readonly block: ModelBuildingBlock;
@@ -40,9 +41,17 @@ export interface BuildingBlockProps {
  * An `external` product creates nothing here; it is reached through the mediator.
  */
 export class BuildingBlock extends Construct {
+  /** The block's namespace; absent for an `external` product, which runs elsewhere. */
   readonly namespace?: IsolatedNamespace;
+  /** The block's Helm release; absent for an `external` product. */
   readonly release?: Release;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see BuildingBlockProps
+   */
   constructor(scope: Construct, id: string, props: BuildingBlockProps) {
     super(scope, id);
     const { block, release: settings } = props;

@@ -18,6 +18,7 @@ const xdsPort = 18000;
 const kubeApi = { name: 'kube-api', cidrs: ['0.0.0.0/0'] };
 const kubeApiPorts: PortRule[] = [{ port: 443 }, { port: 6443 }];
 
+/** Properties of {@link Gateway}. */
 export interface GatewayProps {
   /** The deployment; its gateway section and routes drive everything here. */
   readonly model: DeploymentModel;
@@ -35,12 +36,19 @@ export interface GatewayProps {
  * are set on the gateways; exposed building blocks get one HTTPRoute each.
  */
 export class Gateway extends Construct {
+  /** Namespace of the gateway controller (Envoy Gateway). */
   readonly controller: IsolatedNamespace;
   private readonly controllerRelease?: Release;
   private readonly edges: Record<'external' | 'internal', IsolatedNamespace>;
   private readonly model: DeploymentModel;
   private readonly release: ReleaseSettings;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see GatewayProps
+   */
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
     const { model, release } = props;

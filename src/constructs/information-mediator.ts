@@ -15,6 +15,7 @@ export const securityServerMessagePorts: readonly PortRule[] = [{ port: 5500 }, 
 const centralServerPorts: PortRule[] = [{ port: 80 }, { port: 4001 }];
 const anywhere = { name: 'xroad-peers', cidrs: ['0.0.0.0/0'] };
 
+/** Properties of {@link InformationMediator}. */
 export interface InformationMediatorProps {
   /** The deployment; its mediator section and organisations drive everything here. */
   readonly model: DeploymentModel;
@@ -30,10 +31,18 @@ export interface InformationMediatorProps {
  * reach their own organisation's security server; flows to providers leave from it.
  */
 export class InformationMediator extends Construct {
+  /** Namespace of the security servers, the central server and the reconcile Job. */
   readonly namespace: IsolatedNamespace;
+  /** The `govstack-xroad` Helm release. */
   readonly release: Release;
   private messageExchangeOpen = false;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see InformationMediatorProps
+   */
   constructor(scope: Construct, id: string, props: InformationMediatorProps) {
     super(scope, id);
     const { model, release } = props;

@@ -7,6 +7,7 @@ import { PodSecurityLevel } from '../blueprint/types';
 import { Control, controlAnnotation, controls } from '../policy/controls';
 import { commonLabels, namespaceNameLabel, podSecurityLabels } from './labels';
 
+/** Properties of {@link IsolatedNamespace}. */
 export interface IsolatedNamespaceProps {
   /** Namespace name. */
   readonly name: string;
@@ -23,11 +24,23 @@ export interface IsolatedNamespaceProps {
 }
 
 /** The other end of an allowed connection: a namespace, or named address ranges. */
-export type Peer = { readonly namespace: string } | { readonly name: string; readonly cidrs: readonly string[] };
+export type Peer =
+  | {
+      /** Name of the peer namespace (matched by its `kubernetes.io/metadata.name` label). */
+      readonly namespace: string;
+    }
+  | {
+      /** Rule name suffix, a DNS label, e.g. `xroad-peers`. */
+      readonly name: string;
+      /** Address ranges in CIDR notation, e.g. `10.0.0.0/8`. */
+      readonly cidrs: readonly string[];
+    };
 
 /** A port a NetworkPolicy rule opens. */
 export interface PortRule {
+  /** Port number, 1-65535. */
   readonly port: number;
+  /** Transport protocol. @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
 }
 
@@ -48,6 +61,12 @@ export class IsolatedNamespace extends Construct {
   readonly resource: NamespaceV1;
   private readonly labels: Record<string, string>;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see IsolatedNamespaceProps
+   */
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     super(scope, id);
     const level = props.podSecurity ?? 'restricted';

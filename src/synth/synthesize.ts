@@ -6,6 +6,7 @@ import { DeploymentModel } from '../model/types';
 
 /** A stack written by `synthesize`. */
 export interface SynthesizedStack {
+  /** Stack name (the blueprint's `metadata.name`). */
   readonly name: string;
   /** Path of the stack's `cdk.tf.json`. */
   readonly file: string;
