@@ -7,6 +7,6 @@ import { ImageRef, Source } from '../types';
  */
 export const blockDatabase: { readonly image: ImageRef; readonly source: Source } = {
   image: { repository: 'postgres', tag: '17.9-alpine' },
-  source:
-    'docker-library official image `postgres` (Docker Hub library/postgres), 17.x Alpine variant, as pinned by charts/govstack-building-block since the datastore was added',
+  // docker-library's official `postgres` image, 17.x Alpine variant (the tag the chart pinned since the datastore was added).
+  source: 'https://hub.docker.com/_/postgres',
 };

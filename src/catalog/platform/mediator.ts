@@ -86,7 +86,8 @@ export const mediatorCatalog: MediatorEntry = {
   },
   reconcileRuntime: {
     image: { repository: 'node', tag: '22.20.0-alpine3.22' },
-    source: 'docker-library official image `node` (Docker Hub library/node), 22.x LTS on Alpine 3.22, as pinned by charts/govstack-xroad since the reconcile Job was added',
+    // docker-library's official `node` image, 22.x LTS on Alpine 3.22 (the tag the chart pinned since the Job was added).
+    source: 'https://hub.docker.com/_/node',
   },
   resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
   metrics: {
