@@ -95,7 +95,8 @@ function plainValue(value: unknown, pointer: string, path: Set<object>, problem:
       });
     }
     const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) {
+    // A plain object from any realm (a vm context, structuredClone in a test sandbox): its prototype's prototype is null.
+    if (proto !== null && Object.getPrototypeOf(proto) !== null) {
       problem(pointer, `a ${(value as object).constructor?.name ?? 'class'} instance cannot be part of a blueprint (only plain objects)`);
       return null;
     }
