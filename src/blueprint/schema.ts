@@ -1,6 +1,7 @@
 import { BuildingBlockEntry } from '../catalog/types';
 import { countryCodes } from './countries';
 import { upstreamComponents } from './types';
+import { customBuildingBlocksSchema } from './custom-blocks';
 
 /** Identifier of the published schema; blueprints may reference it with `$schema`. */
 export const schemaId = 'https://govstack.global/blueprint/v1/blueprint.schema.json';
@@ -321,6 +322,10 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
         properties: Object.fromEntries(catalog.map((entry) => [entry.id, buildingBlockDecl(entry)])),
         description: 'Building blocks by id: ' + catalog.map((e) => e.id).join(', ') + '.',
       },
+      customBuildingBlocks: customBuildingBlocksSchema(
+        (buildingBlockDecl(catalog[0]) as { properties: Record<string, unknown> }).properties,
+        catalog.map((e) => e.id),
+      ),
       gateway,
       observability,
       security: object({ overrides: { type: 'array', items: securityOverride } }),

@@ -3,6 +3,7 @@
  * accepted it. Field documentation lives in the JSON Schema (`schema.ts`), which is the
  * single description users see in their editor and in `blueprints/blueprint.schema.json`.
  */
+import type { CustomBuildingBlockDecl } from './custom-blocks';
 
 export type Environment = 'dev' | 'test' | 'staging' | 'prod';
 export type Exposure = 'external' | 'internal' | 'none';
@@ -88,6 +89,8 @@ export interface Blueprint {
     readonly centralServer?: boolean;
   };
   readonly buildingBlocks: Readonly<Record<string, BuildingBlockDecl>>;
+  /** The country's own building blocks, by id (see `CustomBuildingBlockDecl`). */
+  readonly customBuildingBlocks?: Readonly<Record<string, CustomBuildingBlockDecl>>;
   readonly gateway: {
     readonly domains: { readonly external: string; readonly internal: string };
     readonly tls: { readonly clusterIssuer?: string; readonly certificateSecret?: string };

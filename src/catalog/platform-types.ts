@@ -109,12 +109,19 @@ export interface MediatorEntry {
     readonly note: string;
     /** The image GovStack's sandbox built on (X-Road 7.2.2): older than `version`, shown for reference only. */
     readonly sandboxBaseImage: ImageRef;
+    /**
+     * The image a self-contained (sandbox) instance runs, the only place its tag is written;
+     * `verified` says whether the tag could be checked against NIIS's own sources.
+     */
+    readonly image: ImageRef & { readonly verified: boolean };
     readonly ports: CentralServerPorts;
     readonly health: { readonly port: number; readonly path: string };
     readonly source: Source;
   };
   /** External database for the servers. */
   readonly database: { readonly image: ImageRef; readonly majorVersion: number; readonly source: Source };
+  /** Runtime of the chart's reconcile Job (its script needs Node.js 20 or later and nothing else). */
+  readonly reconcileRuntime: { readonly image: ImageRef; readonly source: Source };
   /** Default requests and limits per server. */
   readonly resources: ResourceProfile;
   /** X-Road Metrics (operational data collector); absent as a deployable chart, see `note`. */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ChartSources, UpstreamComponent } from '../blueprint/types';
+import { buildingBlockChartImages } from '../catalog';
 import { ModelBuildingBlock } from '../model/types';
 import { bundledDocumentsPath } from '../model/documents';
 import { stableJson } from '../stable-json';
@@ -21,6 +22,7 @@ export interface ReleaseSettings {
   readonly preinstalled: readonly UpstreamComponent[];
 }
 
+/** Properties of {@link BuildingBlock}. */
 export interface BuildingBlockProps {
   /** The resolved building block. */
   readonly block: ModelBuildingBlock;
@@ -40,9 +42,17 @@ export interface BuildingBlockProps {
  * An `external` product creates nothing here; it is reached through the mediator.
  */
 export class BuildingBlock extends Construct {
+  /** The block's namespace; absent for an `external` product, which runs elsewhere. */
   readonly namespace?: IsolatedNamespace;
+  /** The block's Helm release; absent for an `external` product. */
   readonly release?: Release;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see BuildingBlockProps
+   */
   constructor(scope: Construct, id: string, props: BuildingBlockProps) {
     super(scope, id);
     const { block, release: settings } = props;
@@ -101,7 +111,7 @@ function genericChartValues(block: ModelBuildingBlock, serviceAccountName: strin
     metrics: { enabled: product.metricsPath !== undefined, path: product.metricsPath ?? '/metrics' },
     database: {
       enabled: product.storage.kind === 'postgres',
-      ...(product.storage.kind === 'postgres' ? { size: product.storage.size } : {}),
+      ...(product.storage.kind === 'postgres' ? { size: product.storage.size, ...buildingBlockChartImages().database } : {}),
       ...(storageClass ? { storageClassName: storageClass } : {}),
     },
   };

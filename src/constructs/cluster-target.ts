@@ -13,6 +13,7 @@ const execApiVersion = 'client.authentication.k8s.io/v1beta1';
  */
 const aksServerId = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
+/** Properties of {@link ClusterTarget}. */
 export interface ClusterTargetProps {
   /** Where the cluster is and how to authenticate. */
   readonly target: Target;
@@ -34,6 +35,12 @@ interface Connection {
  * `cluster_ca_certificate`), typically fed from the cluster module's outputs.
  */
 export class ClusterTarget extends Construct {
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see ClusterTargetProps
+   */
   constructor(scope: Construct, id: string, props: ClusterTargetProps) {
     super(scope, id);
     const connection = this.connection(props.target);

@@ -7,6 +7,7 @@ import { ReleaseSettings } from './building-block';
 import { projectChart, upstreamChart } from './chart-source';
 import { IsolatedNamespace } from './isolated-namespace';
 
+/** Properties of {@link Gateway}. */
 export interface GatewayProps {
   /** The deployment; its gateway section and routes drive everything here. */
   readonly model: DeploymentModel;
@@ -24,12 +25,19 @@ export interface GatewayProps {
  * are set on the gateways; exposed building blocks get one HTTPRoute each.
  */
 export class Gateway extends Construct {
+  /** Namespace of the gateway controller (Envoy Gateway). */
   readonly controller: IsolatedNamespace;
   private readonly controllerRelease?: Release;
   private readonly edges: Record<'external' | 'internal', IsolatedNamespace>;
   private readonly model: DeploymentModel;
   private readonly release: ReleaseSettings;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see GatewayProps
+   */
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
     const { model, release } = props;

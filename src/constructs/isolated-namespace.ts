@@ -7,6 +7,7 @@ import { PodSecurityLevel } from '../blueprint/types';
 import { Control, controlAnnotation, controls } from '../policy/controls';
 import { commonLabels, podSecurityLabels } from './labels';
 
+/** Properties of {@link IsolatedNamespace}. */
 export interface IsolatedNamespaceProps {
   /** Namespace name. */
   readonly name: string;
@@ -42,6 +43,12 @@ export class IsolatedNamespace extends Construct {
   /** Labels stamped on everything in the namespace. */
   readonly labels: Record<string, string>;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see IsolatedNamespaceProps
+   */
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     super(scope, id);
     const level = props.podSecurity ?? 'restricted';

@@ -13,6 +13,7 @@ export const logCollectorJustification =
   'Node log collection reads container logs from the host (/var/log/pods, read-only hostPath), which only the privileged level admits; '
   + 'the collector is alone in its namespace, so nothing else gains that level (govstack-cfr-security#req-7 needs central logs).';
 
+/** Properties of {@link Observability}. */
 export interface ObservabilityProps {
   /** The deployment; its observability section drives retention and receivers. */
   readonly model: DeploymentModel;
@@ -28,9 +29,17 @@ export interface ObservabilityProps {
  * node log collector runs alone in a privileged namespace because it reads host log files.
  */
 export class Observability extends Construct {
+  /** Namespace of metrics, logs, traces, dashboards and alerting. */
   readonly namespace: IsolatedNamespace;
+  /** Namespace of the node log collector, alone because it runs privileged (it reads host log files). */
   readonly collectorNamespace: IsolatedNamespace;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see ObservabilityProps
+   */
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const { model, release } = props;

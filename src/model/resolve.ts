@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { findBuildingBlock, mediatorCatalog } from '../catalog';
+import { customDeploymentDecl, customEntry } from './custom-blocks';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
@@ -34,7 +35,10 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   const overrides = (bp.security?.overrides ?? []).map((o, i) => ({ ...o, pointer: `/security/overrides/${i}` }));
   const overrideFor = (control: SecurityOverride['control'], target: string) => overrides.find((o) => o.control === control && o.target === target);
 
-  const declared = Object.entries(bp.buildingBlocks).sort(([a], [b]) => a.localeCompare(b));
+  // A country's own blocks join the catalog's here; from now on both are resolved alike.
+  const custom = new Map(Object.entries(bp.customBuildingBlocks ?? {}).map(([id, decl]) => [id, { entry: customEntry(id, decl), decl: customDeploymentDecl(decl) }]));
+  const sectionOf = (id: string) => (custom.has(id) ? '/customBuildingBlocks' : '/buildingBlocks');
+  const declared = [...Object.entries(bp.buildingBlocks), ...[...custom].map(([id, c]) => [id, c.decl] as [string, BuildingBlockDecl])].sort(([a], [b]) => a.localeCompare(b));
   const enabled = new Map(declared.filter(([, d]) => d.enabled !== false));
   if (enabled.size === 0) problem('/buildingBlocks', 'no building block is enabled');
 
@@ -44,9 +48,9 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
 
   const buildingBlocks: ModelBuildingBlock[] = [];
   for (const [id, decl] of enabled) {
-    const pointer = joinPointer('/buildingBlocks', id);
-    const entry = findBuildingBlock(id);
-    if (!entry) continue; // the schema only admits catalog ids
+    const pointer = joinPointer(sectionOf(id), id);
+    const entry = custom.get(id)?.entry ?? findBuildingBlock(id);
+    if (!entry) continue; // the schema only admits catalog ids and custom blocks
     const chosen = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id)) ?? entry.products[0];
     const document = chosen.kind === 'image' && chosen.document ? resolveDocument(documentSources, documentsDir, id, chosen.document) : undefined;
     if (typeof document === 'string') problem(bundlePointer, document);
@@ -92,7 +96,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   }
 
   const byId = new Map(buildingBlocks.map((b) => [b.id, b]));
-  const flows = resolveFlows(enabled, byId, declared, problem);
+  const flows = resolveFlows(enabled, byId, declared, sectionOf, problem);
   checkHosts(buildingBlocks, problem);
   checkOverrides(overrides, byId, problem);
 
@@ -250,6 +254,7 @@ function resolveFlows(
   enabled: Map<string, BuildingBlockDecl>,
   byId: Map<string, ModelBuildingBlock>,
   declared: [string, BuildingBlockDecl][],
+  sectionOf: (id: string) => string,
   problem: (pointer: string, message: string) => void,
 ): Flow[] {
   const flows: Flow[] = [];
@@ -257,7 +262,7 @@ function resolveFlows(
   for (const [from, decl] of enabled) {
     const seen = new Set<string>();
     (decl.consumes ?? []).forEach((flow, i) => {
-      const pointer = `/buildingBlocks/${from}/consumes/${i}`;
+      const pointer = `${sectionOf(from)}/${from}/consumes/${i}`;
       const provider = byId.get(flow.to);
       const consumer = byId.get(from);
       if (flow.to === from) return problem(joinPointer(pointer, 'to'), `${from} cannot consume itself`);
