@@ -78,12 +78,21 @@ function walk(node, prefix, keys, open) {
   }
 }
 
-/** Literal `kind:` lines of every template (templated kinds are not counted). */
-function kindsOf(repo, rev, dir) {
+/**
+ * Literal `kind:` lines of every template (templated kinds are not counted), and every
+ * `.Values.a.b` path the templates read: a key the chart uses but leaves out of (or only
+ * comments in) values.yaml, such as Tempo's persistence.storageClassName, is a key too.
+ */
+function templatesOf(repo, rev, dir, keyPrefix, keys) {
   const kinds = new Set();
-  const files = git(repo, 'ls-tree', '-r', '--name-only', rev, '--', join(dir, 'templates')).split('\n').filter((f) => /\.(ya?ml|tpl)$/.test(f));
+  const files = git(repo, 'ls-tree', '-r', '--name-only', rev, '--', join(dir, 'templates')).split('\n').filter((f) => /\.(ya?ml|tpl|txt)$/.test(f));
   for (const f of files) {
-    for (const m of show(repo, rev, f).matchAll(/^kind:\s*["']?([A-Za-z]+)["']?\s*$/gm)) kinds.add(m[1]);
+    const text = show(repo, rev, f);
+    for (const m of text.matchAll(/^kind:\s*["']?([A-Za-z]+)["']?\s*$/gm)) kinds.add(m[1]);
+    for (const m of text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
+      const parts = m[1].slice(1).split('.');
+      for (let i = 1; i <= parts.length; i++) keys.add([keyPrefix, ...parts.slice(0, i)].filter(Boolean).join('.'));
+    }
   }
   return kinds;
 }
@@ -105,7 +114,7 @@ function inventoryOf(repo, rev, dir, valuesFile, keyPrefix, acc, deps, notes) {
   walk(scoped, '', acc.keys, acc.open);
   const schemaText = tryShow(repo, rev, join(dir, 'values.schema.json'));
   if (schemaText) schemaKeys(JSON.parse(schemaText), keyPrefix, acc.keys, acc.open);
-  for (const k of kindsOf(repo, rev, dir)) acc.kinds.add(k);
+  for (const k of templatesOf(repo, rev, dir, keyPrefix, acc.keys)) acc.kinds.add(k);
 
   const chart = YAML.parse(show(repo, rev, join(dir, 'Chart.yaml')));
   for (const dep of chart.dependencies ?? []) {

@@ -35,6 +35,10 @@ const resources = object(
   ['requests', 'limits'],
 );
 
+const kubernetesVersion = {
+  kubernetesVersion: { type: 'string', pattern: '^1\\.[0-9]{1,3}$', description: 'Kubernetes minor version the cluster runs, e.g. "1.35"; checked against the range the pinned Envoy Gateway supports.' },
+};
+
 const target = {
   type: 'object',
   description: 'The Kubernetes cluster to deploy to. Synth never calls a cloud API: cloud targets use the provider\'s exec credential plugin at apply time.',
@@ -42,21 +46,25 @@ const target = {
   properties: { kind: { enum: ['kubeconfig', 'eks', 'aks', 'gke'] } },
   allOf: [
     variant('kind', 'kubeconfig', {
+      ...kubernetesVersion,
       path: { type: 'string', minLength: 1, description: 'Path of the kubeconfig file (any cluster, on-prem included).' },
       context: { type: 'string', minLength: 1, description: 'Context to use; the file\'s current context when omitted.' },
     }, ['path']),
     variant('kind', 'eks', {
+      ...kubernetesVersion,
       clusterName: dnsLabel,
       region: awsRegion,
       endpoint: { ...httpsUrl, description: 'API server URL; otherwise the Terraform variable `cluster_endpoint` must be set.' },
       roleArn: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$' },
     }, ['clusterName', 'region']),
     variant('kind', 'aks', {
+      ...kubernetesVersion,
       clusterName: dnsLabel,
       resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
       endpoint: httpsUrl,
     }, ['clusterName', 'resourceGroup']),
     variant('kind', 'gke', {
+      ...kubernetesVersion,
       clusterName: dnsLabel,
       location: { type: 'string', pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$' },
       project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$' },
@@ -177,6 +185,13 @@ const gateway = object(
     ),
     oidc: object({ issuer: httpsUrl, clientId: { type: 'string', minLength: 1, maxLength: 200 }, clientSecretName: secretName }, ['issuer', 'clientId', 'clientSecretName']),
     rateLimit: object({ requests: { type: 'integer', minimum: 1, maximum: 1000000 }, unit: { enum: ['Second', 'Minute', 'Hour'] } }, ['requests', 'unit']),
+    internalLoadBalancerAnnotations: {
+      type: 'object',
+      maxProperties: 20,
+      propertyNames: { pattern: '^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' },
+      additionalProperties: { type: 'string', maxLength: 1024 },
+      description: 'Annotations that make the internal gateway\'s load balancer private on this cluster. EKS, AKS and GKE get their cloud\'s annotation by default; on a kubeconfig target (e.g. MetalLB) name them here.',
+    },
   },
   ['domains', 'tls'],
   { description: 'Segregated external and internal API gateways (Kubernetes Gateway API).' },
@@ -184,6 +199,7 @@ const gateway = object(
 
 const observability = object({
   enabled: { type: 'boolean', description: 'Deploy metrics, logs, traces, dashboards and alerts (default true).' },
+  size: { enum: ['small', 'medium', 'large'], description: 'Size profile of the observability components: requests, limits and volume sizes scale with it (default small; medium doubles, large quadruples).' },
   retention: object({ metrics: duration, logs: duration, traces: duration }),
   alertReceivers: {
     type: 'array',

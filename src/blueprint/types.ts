@@ -15,11 +15,12 @@ export interface Resources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export type Target =
+export type Target = { readonly kubernetesVersion?: string } & (
   | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
   | { readonly kind: 'eks'; readonly clusterName: string; readonly region: string; readonly endpoint?: string; readonly roleArn?: string }
   | { readonly kind: 'aks'; readonly clusterName: string; readonly resourceGroup: string; readonly endpoint?: string }
-  | { readonly kind: 'gke'; readonly clusterName: string; readonly location: string; readonly project: string; readonly endpoint?: string };
+  | { readonly kind: 'gke'; readonly clusterName: string; readonly location: string; readonly project: string; readonly endpoint?: string }
+);
 
 /** OpenTofu client-side state and plan encryption. */
 export interface StateEncryption {
@@ -84,9 +85,11 @@ export interface Blueprint {
     readonly tls: { readonly clusterIssuer?: string; readonly certificateSecret?: string };
     readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecretName: string };
     readonly rateLimit?: { readonly requests: number; readonly unit: 'Second' | 'Minute' | 'Hour' };
+    readonly internalLoadBalancerAnnotations?: Readonly<Record<string, string>>;
   };
   readonly observability?: {
     readonly enabled?: boolean;
+    readonly size?: SizeProfile;
     readonly retention?: { readonly metrics?: string; readonly logs?: string; readonly traces?: string };
     readonly alertReceivers?: readonly {
       readonly name: string;

@@ -48,7 +48,8 @@ export class CountryDeployment extends TerraformStack {
           deployment: model.name,
           release,
           config: consumerConfig(model, block),
-          podSecurityJustification: justification(block.id),
+          podSecurityJustification: block.podSecurityJustification,
+          monitoring: observability ? { release: observability.metricsRelease } : undefined,
         }),
       );
     }

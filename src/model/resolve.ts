@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { findBuildingBlock, mediatorCatalog } from '../catalog';
+import { findBuildingBlock, gatewayCatalog, mediatorCatalog } from '../catalog';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
@@ -48,7 +48,17 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       if (decl.exposure && decl.exposure !== 'none') problem(joinPointer(pointer, 'exposure'), 'an external building block is exposed where it runs, not through this gateway');
     }
     const sizing = resolveSizing(id, decl, product, bp.metadata.environment, overrideFor('min-replicas', id) !== undefined, (m) => problem(pointer, m));
-    const podSecurity = (overrideFor('pod-security', id)?.value as PodSecurityLevel | undefined) ?? 'restricted';
+    const podSecurityOverride = overrideFor('pod-security', id);
+    const chartLevel = product.kind === 'chart' && product.podSecurity.level !== 'restricted' ? product.podSecurity : undefined;
+    const podSecurity = (podSecurityOverride?.value as PodSecurityLevel | undefined) ?? chartLevel?.level ?? 'restricted';
+    const podSecurityJustification = podSecurityOverride?.justification ?? chartLevel?.reason;
+    if (product.kind === 'chart' && product.unmetPrerequisites) {
+      const need = product.unmetPrerequisites;
+      problem(
+        joinPointer(pointer, 'product'),
+        `product ${product.id} cannot be deployed from a blueprint: its chart reads ConfigMaps ${need.configMaps.join(', ')} and Secrets ${need.secrets.join(', ')}, which ${need.createdBy} create and nothing here does`,
+      );
+    }
     const exposure = decl.exposure ?? 'none';
     const hostLabel = decl.hostname ?? id;
     buildingBlocks.push({
@@ -64,6 +74,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       serviceName: product.kind === 'chart' ? product.service.name : id,
       servicePort: product.kind === 'chart' ? product.service.port : entry.servicePort,
       podSecurity,
+      ...(podSecurityJustification ? { podSecurityJustification } : {}),
       runAsRoot: overrideFor('run-as-root', id) !== undefined,
       runAsRootJustification: overrideFor('run-as-root', id)?.justification,
       egress: [
@@ -74,6 +85,13 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       ],
       pointer,
     });
+  }
+
+  if (bp.target.kubernetesVersion && !gatewayCatalog.kubernetesVersions.includes(bp.target.kubernetesVersion)) {
+    problem(
+      '/target/kubernetesVersion',
+      `Kubernetes ${bp.target.kubernetesVersion} is outside the range ${gatewayCatalog.implementation} supports (${gatewayCatalog.kubernetesVersions.join(', ')})`,
+    );
   }
 
   const byId = new Map(buildingBlocks.map((b) => [b.id, b]));
@@ -122,6 +140,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       tlsMinVersion: overrideFor('tls-min-version', 'gateway') ? '1.2' : '1.3',
       oidc: bp.gateway.oidc,
       rateLimit: bp.gateway.rateLimit ?? { requests: 100, unit: 'Second' },
+      internalLoadBalancerAnnotations: bp.gateway.internalLoadBalancerAnnotations ?? (bp.target.kind === 'kubeconfig' ? {} : gatewayCatalog.internalLoadBalancerAnnotations[bp.target.kind].annotations),
       routes,
       podSecurity: platformPodSecurity('gateway', 'restricted'),
     },
@@ -129,6 +148,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       enabled: bp.observability?.enabled ?? true,
       namespace: `${prefix}observability`,
       retention: { metrics: '15d', logs: '7d', traces: '3d', ...bp.observability?.retention },
+      size: bp.observability?.size ?? 'small',
       receivers: (bp.observability?.alertReceivers ?? []).map((r) => ({
         name: r.name,
         type: r.type,
