@@ -223,9 +223,19 @@ const observability = object({
           ['to', 'from', 'smarthost'],
         ),
         channel: { type: 'string', pattern: '^#?[-_a-z0-9]{1,80}$', description: 'Slack channel.' },
+        endpoint: {
+          type: 'string',
+          pattern: '^[a-zA-Z0-9]([-a-zA-Z0-9.]{0,251}[a-zA-Z0-9])?:[0-9]{1,5}$',
+          description: 'host:port the receiver delivers to (its webhook URL stays in the Secret); Alertmanager may connect there and nowhere else. Required for webhook and msteams; Slack defaults to hooks.slack.com:443, e-mail uses email.smarthost.',
+        },
       },
       ['name', 'type', 'secretRef'],
-      { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },
+      {
+        allOf: [
+          { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },
+          { if: { properties: { type: { enum: ['webhook', 'msteams'] } } }, then: { required: ['endpoint'] } },
+        ],
+      },
     ),
   },
 });

@@ -97,6 +97,7 @@ export interface Blueprint {
       readonly secretRef: { readonly name: string; readonly key: string };
       readonly email?: { readonly to: string; readonly from: string; readonly smarthost: string; readonly username?: string };
       readonly channel?: string;
+      readonly endpoint?: string;
     }[];
   };
   readonly security?: {

@@ -151,6 +151,8 @@ export interface ObservabilityEntry {
     /** Port of the query API Grafana reads traces from. */
     readonly queryPort: number;
   };
+  /** Host and port of Slack's incoming webhooks (`https://hooks.slack.com/services/…`), where a Slack receiver delivers. */
+  readonly slackWebhook: { readonly host: string; readonly port: number; readonly source: Source };
   /** apiVersion of the operator kinds the project renders itself, by kind. */
   readonly crdApiVersions: {
     readonly ServiceMonitor: string;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { findBuildingBlock, gatewayCatalog, mediatorCatalog } from '../catalog';
+import { findBuildingBlock, gatewayCatalog, mediatorCatalog, observabilityCatalog } from '../catalog';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
@@ -156,6 +156,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
         secretKey: r.secretRef.key,
         ...(r.email ? { email: r.email } : {}),
         ...(r.channel ? { channel: r.channel } : {}),
+        delivery: receiverDelivery(r),
       })),
       podSecurity: platformPodSecurity('observability', 'restricted'),
     },
@@ -321,4 +322,16 @@ export function securityServerName(organisation: string): string {
   if (name.length <= 30) return name;
   const hash = createHash('sha256').update(organisation).digest('hex').slice(0, 6);
   return `${name.slice(0, 23).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * Where an alert receiver delivers, as host and port: the e-mail smarthost, the declared
+ * endpoint, or (Slack without one) the catalog's Slack webhook host. The schema requires an
+ * endpoint for webhook and msteams receivers.
+ */
+function receiverDelivery(r: { type: string; email?: { smarthost: string }; endpoint?: string }): { host: string; port: number } {
+  const hostPort = r.email?.smarthost ?? r.endpoint ?? (r.type === 'slack' ? `${observabilityCatalog.slackWebhook.host}:${observabilityCatalog.slackWebhook.port}` : undefined);
+  if (!hostPort) throw new Error(`receiver of type ${r.type} has no delivery endpoint (the schema requires one)`);
+  const at = hostPort.lastIndexOf(':');
+  return { host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) };
 }

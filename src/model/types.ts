@@ -134,6 +134,8 @@ export interface ModelObservability {
     readonly secretKey: string;
     readonly email?: { readonly to: string; readonly from: string; readonly smarthost: string; readonly username?: string };
     readonly channel?: string;
+    /** Where the receiver delivers: the SMTP smarthost, the declared webhook endpoint, or Slack's webhook host. */
+    readonly delivery: { readonly host: string; readonly port: number };
   }[];
   readonly podSecurity: PodSecurityLevel;
 }

@@ -369,6 +369,7 @@ export const observabilityCatalog: ObservabilityEntry = {
       persistence: { enabled: true, size: `${volumeGiB('traces', retention, size)}Gi`, ...(storageClass ? { storageClassName: storageClass } : {}) },
     }),
   },
+  slackWebhook: { host: 'hooks.slack.com', port: 443, source: 'https://api.slack.com/messaging/webhooks' },
   crdApiVersions: {
     ServiceMonitor: 'monitoring.coreos.com/v1',
     PrometheusRule: 'monitoring.coreos.com/v1',
