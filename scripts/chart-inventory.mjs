@@ -35,6 +35,9 @@ const charts = [
     name: 'gateway-helm', version: 'v1.9.0', repo: 'envoyproxy/gateway', commit: '39763b1c07ec30a5526fe70434a2cfe4181de642', dir: 'charts/gateway-helm',
     // The chart is published from values.tmpl.yaml with the image tag filled in (tools/make/helm.mk).
     valuesFile: 'values.tmpl.yaml', deps: {},
+    // templates/envoy-gateway-config.yaml renders config.envoyGateway whole as the EnvoyGateway
+    // configuration (api/v1alpha1/envoygateway_types.go), so any field of that API passes.
+    passThrough: { 'config.envoyGateway': 'rendered whole into the EnvoyGateway configuration (templates/envoy-gateway-config.yaml); its fields are those of api/v1alpha1/envoygateway_types.go' },
   },
   { name: 'consentbb', version: '2023.12.4', repo: 'decentralised-dataexchange/bb-consent-infrastructure', commit: 'b68fe26cba5c656731e4d7e9e6c2131193e16077', dir: '', deps: {} },
   { name: 'esignet', version: '1.6.2', repo: 'mosip/esignet', commit: '37bb188e58a0b3532c59a2b5f364dfd05e7c57b0', dir: 'helm/esignet', deps: {} },
@@ -155,6 +158,10 @@ for (const c of charts) {
   const acc = { keys: new Set(), open: new Set(), kinds: new Set() };
   const notes = [];
   inventoryOf(c.repo, c.commit, c.dir, c.valuesFile, '', acc, c.deps, notes);
+  for (const [key, why] of Object.entries(c.passThrough ?? {})) {
+    acc.open.add(key);
+    notes.push(`${key}: open, ${why}`);
+  }
   const chartYaml = YAML.parse(show(c.repo, c.commit, join(c.dir, 'Chart.yaml')));
   if (String(chartYaml.version).replace(/^v?/, 'v') !== c.version.replace(/^v?/, 'v') && !(c.valuesFile && chartYaml.version === 'v0.0.0-latest'))
     throw new Error(`${c.repo}@${c.commit}:${c.dir}/Chart.yaml has version ${chartYaml.version}, not ${c.version}`);
