@@ -86,12 +86,18 @@ function walk(node, prefix, keys, open) {
  * `.Values.a.b` path the templates read: a key the chart uses but leaves out of (or only
  * comments in) values.yaml, such as Tempo's persistence.storageClassName, is a key too.
  */
-function templatesOf(repo, rev, dir, keyPrefix, keys) {
+function templatesOf(repo, rev, dir, keyPrefix, keys, open) {
   const kinds = new Set();
   const files = git(repo, 'ls-tree', '-r', '--name-only', rev, '--', join(dir, 'templates')).split('\n').filter((f) => /\.(ya?ml|tpl|txt)$/.test(f));
   for (const f of files) {
     const text = show(repo, rev, f);
     for (const m of text.matchAll(/^kind:\s*["']?([A-Za-z]+)["']?\s*$/gm)) kinds.add(m[1]);
+    // A map the template renders whole (`toYaml .Values.a.b`) passes any key below it.
+    for (const m of text.matchAll(/toYaml\s+\(?\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) open.add([keyPrefix, ...m[1].slice(1).split('.')].filter(Boolean).join('.'));
+    // …also through `with .Values.a.b }}` followed by `toYaml .`.
+    for (const m of text.matchAll(/with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?}}/g)) {
+      if (/toYaml\s+\.\s/.test(text.slice(m.index, m.index + m[0].length + 200).split(/{{-?\s*end/)[0])) open.add([keyPrefix, ...m[1].slice(1).split('.')].filter(Boolean).join('.'));
+    }
     for (const m of text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
       const parts = m[1].slice(1).split('.');
       for (let i = 1; i <= parts.length; i++) keys.add([keyPrefix, ...parts.slice(0, i)].filter(Boolean).join('.'));
@@ -117,7 +123,7 @@ function inventoryOf(repo, rev, dir, valuesFile, keyPrefix, acc, deps, notes) {
   walk(scoped, '', acc.keys, acc.open);
   const schemaText = tryShow(repo, rev, join(dir, 'values.schema.json'));
   if (schemaText) schemaKeys(JSON.parse(schemaText), keyPrefix, acc.keys, acc.open);
-  for (const k of templatesOf(repo, rev, dir, keyPrefix, acc.keys)) acc.kinds.add(k);
+  for (const k of templatesOf(repo, rev, dir, keyPrefix, acc.keys, acc.open)) acc.kinds.add(k);
 
   const chart = YAML.parse(show(repo, rev, join(dir, 'Chart.yaml')));
   for (const dep of chart.dependencies ?? []) {
