@@ -22,7 +22,7 @@ export interface TargetNetwork {
   readonly nodeCidrs?: readonly string[];
 }
 
-export type Target = (
+export type Target = { readonly kubernetesVersion?: string } & (
   | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
   | { readonly kind: 'eks'; readonly clusterName: string; readonly region: string; readonly endpoint?: string; readonly roleArn?: string }
   | { readonly kind: 'aks'; readonly clusterName: string; readonly resourceGroup: string; readonly endpoint?: string }
@@ -96,9 +96,11 @@ export interface Blueprint {
     readonly tls: { readonly clusterIssuer?: string; readonly certificateSecret?: string };
     readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecretName: string };
     readonly rateLimit?: { readonly requests: number; readonly unit: 'Second' | 'Minute' | 'Hour' };
+    readonly internalLoadBalancerAnnotations?: Readonly<Record<string, string>>;
   };
   readonly observability?: {
     readonly enabled?: boolean;
+    readonly size?: SizeProfile;
     readonly retention?: { readonly metrics?: string; readonly logs?: string; readonly traces?: string };
     readonly alertReceivers?: readonly {
       readonly name: string;

@@ -61,6 +61,16 @@ export class ClusterTarget extends Construct {
     });
     endpoint.overrideLogicalId('cluster_endpoint');
     ca.overrideLogicalId('cluster_ca_certificate');
+    // Checked at plan, before any provider dials: an empty endpoint would otherwise send
+    // plain HTTP to localhost, and an empty CA would skip nothing but fail obscurely later.
+    endpoint.addValidation({
+      condition: '${can(regex("^https://[^/\\s]+", var.cluster_endpoint))}',
+      errorMessage: 'cluster_endpoint must be the API server\'s https:// URL (e.g. the cluster module\'s endpoint output).',
+    });
+    ca.addValidation({
+      condition: '${length(var.cluster_ca_certificate) > 0 && can(base64decode(var.cluster_ca_certificate))}',
+      errorMessage: 'cluster_ca_certificate must be the non-empty base64 encoding of the API server\'s CA certificate (base64 -w0 ca.crt).',
+    });
     return { host: endpoint.stringValue, clusterCaCertificate: Fn.base64decode(ca.stringValue), exec: { apiVersion: execApiVersion, ...execCommand(target) } };
   }
 }

@@ -58,7 +58,8 @@ export class CountryDeployment extends TerraformStack {
           deployment: model.name,
           release: releaseFor(block.id),
           config: consumerConfig(model, block),
-          podSecurityJustification: justification(block.id),
+          podSecurityJustification: block.podSecurityJustification,
+          monitoring: observability ? { release: observability.metricsRelease } : undefined,
         }),
       );
     }

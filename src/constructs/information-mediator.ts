@@ -5,7 +5,7 @@ import { DeploymentModel } from '../model/types';
 import { xroadConfiguration } from '../mediator/xroad-config';
 import { mediatorReleaseName } from '../model/consumer-config';
 import { stableJson } from '../stable-json';
-import { ReleaseSettings } from './building-block';
+import { ReleaseSettings, releaseArguments } from './building-block';
 import { projectChart } from './chart-source';
 import { IsolatedNamespace } from './isolated-namespace';
 
@@ -73,10 +73,8 @@ export class InformationMediator extends Construct {
           ...(release.storageClass ? { storage: { storageClassName: release.storageClass } } : {}),
         }),
       ],
-      wait: release.waits,
-      timeout: release.timeoutSeconds,
-      maxHistory: 5,
-      dependsOn: [this.namespace.serviceAccount],
+      ...releaseArguments(release),
+      dependsOn: this.namespace.prerequisites,
     });
   }
 }

@@ -40,6 +40,8 @@ export class IsolatedNamespace extends Construct {
   readonly serviceAccount: ServiceAccountV1;
   /** The namespace resource, for explicit dependencies. */
   readonly resource: NamespaceV1;
+  /** The default-limits LimitRange, for explicit dependencies. */
+  readonly limitRange: LimitRangeV1;
   /** Labels stamped on everything in the namespace. */
   readonly labels: Record<string, string>;
 
@@ -72,7 +74,7 @@ export class IsolatedNamespace extends Construct {
     });
     this.serviceAccountName = props.component;
 
-    new LimitRangeV1(this, 'DefaultLimits', {
+    this.limitRange = new LimitRangeV1(this, 'DefaultLimits', {
       metadata: { name: 'default-limits', namespace: this.name, labels: this.labels, annotations: controlAnnotation(controls.resources) },
       spec: {
         limit: [{ type: 'Container', default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } }],
@@ -85,6 +87,15 @@ export class IsolatedNamespace extends Construct {
       ingress: [{ from: [{ podSelector: {} }] }],
       egress: [{ to: [{ podSelector: {} }] }],
     });
+  }
+
+  /**
+   * What must exist before any release is installed here: the ServiceAccount the workloads
+   * run as and the LimitRange that gives every container a floor (admission applies it only
+   * to Pods created after it).
+   */
+  get prerequisites(): (ServiceAccountV1 | LimitRangeV1)[] {
+    return [this.serviceAccount, this.limitRange];
   }
 
   private policy(id: string, name: string, control: Control, spec: Omit<ConstructorParameters<typeof NetworkPolicyV1>[2]['spec'], 'podSelector'>): void {

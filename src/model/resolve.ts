@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { findBuildingBlock, mediatorCatalog } from '../catalog';
+import { findBuildingBlock, gatewayCatalog, mediatorCatalog, observabilityCatalog } from '../catalog';
 import { customDeploymentDecl, customEntry } from './custom-blocks';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
@@ -65,7 +65,17 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       if (decl.exposure && decl.exposure !== 'none') problem(joinPointer(pointer, 'exposure'), 'an external building block is exposed where it runs, not through this gateway');
     }
     const sizing = resolveSizing(id, decl, product, bp.metadata.environment, overrideFor('min-replicas', id) !== undefined, (m) => problem(pointer, m));
-    const podSecurity = (overrideFor('pod-security', id)?.value as PodSecurityLevel | undefined) ?? 'restricted';
+    const podSecurityOverride = overrideFor('pod-security', id);
+    const chartLevel = product.kind === 'chart' && product.podSecurity.level !== 'restricted' ? product.podSecurity : undefined;
+    const podSecurity = (podSecurityOverride?.value as PodSecurityLevel | undefined) ?? chartLevel?.level ?? 'restricted';
+    const podSecurityJustification = podSecurityOverride?.justification ?? chartLevel?.reason;
+    if (product.kind === 'chart' && product.unmetPrerequisites) {
+      const need = product.unmetPrerequisites;
+      problem(
+        joinPointer(pointer, 'product'),
+        `product ${product.id} cannot be deployed from a blueprint: its chart reads ConfigMaps ${need.configMaps.join(', ')} and Secrets ${need.secrets.join(', ')}, which ${need.createdBy} create and nothing here does`,
+      );
+    }
     const exposure = decl.exposure ?? 'none';
     const hostLabel = decl.hostname ?? id;
     buildingBlocks.push({
@@ -81,6 +91,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       serviceName: product.kind === 'chart' ? product.service.name : id,
       servicePort: product.kind === 'chart' ? product.service.port : entry.servicePort,
       podSecurity,
+      ...(podSecurityJustification ? { podSecurityJustification } : {}),
       runAsRoot: overrideFor('run-as-root', id) !== undefined,
       runAsRootJustification: overrideFor('run-as-root', id)?.justification,
       egress: [
@@ -93,6 +104,13 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       ...(startup?.bundled ? { documents: { [startup.bundled.key]: startup.bundled.content } } : {}),
       pointer,
     });
+  }
+
+  if (bp.target.kubernetesVersion && !gatewayCatalog.kubernetesVersions.includes(bp.target.kubernetesVersion)) {
+    problem(
+      '/target/kubernetesVersion',
+      `Kubernetes ${bp.target.kubernetesVersion} is outside the range ${gatewayCatalog.implementation} supports (${gatewayCatalog.kubernetesVersions.join(', ')})`,
+    );
   }
 
   const byId = new Map(buildingBlocks.map((b) => [b.id, b]));
@@ -145,6 +163,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       tlsMinVersion: overrideFor('tls-min-version', 'gateway') ? '1.2' : '1.3',
       oidc: bp.gateway.oidc,
       rateLimit: bp.gateway.rateLimit ?? { requests: 100, unit: 'Second' },
+      internalLoadBalancerAnnotations: bp.gateway.internalLoadBalancerAnnotations ?? (bp.target.kind === 'kubeconfig' ? {} : gatewayCatalog.internalLoadBalancerAnnotations[bp.target.kind].annotations),
       routes,
       podSecurity: platformPodSecurity('gateway', 'restricted'),
     },
@@ -153,6 +172,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       namespace: `${prefix}observability`,
       collectorNamespace: `${prefix}observability-collector`,
       retention: { metrics: '15d', logs: '7d', traces: '3d', ...bp.observability?.retention },
+      size: bp.observability?.size ?? 'small',
       receivers: (bp.observability?.alertReceivers ?? []).map((r, i) => ({
         name: r.name,
         type: r.type,
@@ -162,7 +182,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
         ...(r.channel ? { channel: r.channel } : {}),
         deliversTo: {
           cidrs: r.deliversTo?.cidrs ?? kubernetesCatalog.anywhere,
-          port: r.deliversTo?.port ?? (r.email ? Number(r.email.smarthost.split(':').pop()) : 443),
+          port: r.deliversTo?.port ?? receiverPort(r),
         },
         pointer: `/observability/alertReceivers/${i}`,
       })),
@@ -349,4 +369,14 @@ export function securityServerName(organisation: string): string {
   if (name.length <= 30) return name;
   const hash = createHash('sha256').update(organisation).digest('hex').slice(0, 6);
   return `${name.slice(0, 23).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * The port an alert receiver delivers to when its `deliversTo` names none: the e-mail
+ * smarthost's, Slack's webhook port (catalog), otherwise HTTPS 443. The schema requires
+ * `deliversTo` for webhook and msteams receivers.
+ */
+function receiverPort(r: { type: string; email?: { smarthost: string } }): number {
+  if (r.email) return Number(r.email.smarthost.slice(r.email.smarthost.lastIndexOf(':') + 1));
+  return r.type === 'slack' ? observabilityCatalog.slackWebhook.port : 443;
 }

@@ -73,7 +73,8 @@ describe('BuildingBlock |', () => {
       expect(v.resources.requests.cpu).toBeDefined();
       expect(v.resources.limits.memory).toBeDefined();
       expect(v.serviceAccountName).toBe(r.body.name);
-      expect(r.body.depends_on).toEqual([expect.stringMatching(/^kubernetes_service_account_v1\./)]);
+      // The ServiceAccount and the LimitRange exist before any release in the namespace (issue 10, item 9).
+      expect([...r.body.depends_on].sort()).toEqual([expect.stringMatching(/^kubernetes_limit_range_v1\./), expect.stringMatching(/^kubernetes_service_account_v1\./)]);
       expect(v.securityContext).toBeUndefined();
     }
   });
