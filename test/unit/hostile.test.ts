@@ -141,7 +141,7 @@ describe('names that are not Kubernetes DNS labels, and ../ in names', () => {
     ['/buildingBlocks/registration/consumes/1/to', (v) => ({ buildingBlocks: { registration: { consumes: [{ to: 'identity' }, { to: v }] } } })],
     ['/gateway/tls/clusterIssuer', (v) => ({ gateway: { tls: { clusterIssuer: v } } })],
     ['/deployment/storageClass', (v) => ({ deployment: { storageClass: v } })],
-    ['/observability/alertReceivers/0/name', (v) => ({ observability: { alertReceivers: [{ name: v, type: 'webhook', secretRef: { name: 'hook', key: 'url' } }] } })],
+    ['/observability/alertReceivers/0/name', (v) => ({ observability: { alertReceivers: [{ name: v, type: 'webhook', secretRef: { name: 'hook', key: 'url' }, deliversTo: { cidrs: ['192.0.2.10/32'] } }] } })],
     ['/security/overrides/0/target', (v) => ({ security: { overrides: [{ control: 'egress', target: v, value: '203.0.113.0/24', justification: 'A justification long enough.' }] } })],
   ];
 
