@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
 import { Blueprint, BuildingBlock, CountryDeployment, IsolatedNamespace, resolveBlueprint } from '../../src/index';
+import { renderConnections } from '../../src/constructs/connection-policies';
 import { root } from './support';
 
 /**
@@ -17,7 +18,20 @@ const release = { waits: true, timeoutSeconds: 900, charts: {}, preinstalled: []
 describe('IsolatedNamespace |', () => {
   const synthesized = Testing.synthScope((scope) => {
     const ns = new IsolatedNamespace(scope, 'Ns', { name: 'gs-civil-registry', deployment: 'rw-staging', component: 'civil-registry' });
-    ns.allowEgress('ToConsent', { namespace: 'gs-consent' }, [{ port: 8080 }], { 'govstack.global/flow': 'civil-registry->consent' });
+    // Allows are edges of the connection graph, rendered into the namespaces they start or end in.
+    renderConnections(new Map([['gs-civil-registry', ns]]), [
+      {
+        id: 'flow:civil-registry->consent',
+        from: { component: 'civil-registry', namespace: 'gs-civil-registry', podLabels: {} },
+        to: { component: 'consent', namespace: 'gs-consent', podLabels: {} },
+        ports: [{ port: 8080 }],
+        protocol: 'TCP',
+        reason: 'flow',
+        why: 'flow civil-registry->consent (direct)',
+        pointers: [],
+        flows: ['civil-registry->consent'],
+      },
+    ]);
   });
 
   test('enforces Pod Security restricted by default', () => {
@@ -41,14 +55,18 @@ describe('IsolatedNamespace |', () => {
     expect(Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_service_account_v1', { automount_service_account_token: false })).toBe(true);
   });
 
-  test('allowEgress opens exactly the named namespace and port, tagged with the flow', () => {
+  test('a graph edge opens exactly the named namespace and port, tagged with the flow; the far end is not rendered here', () => {
     expect(
       Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_network_policy_v1', {
-        metadata: { name: 'allow-egress-to-gs-consent', annotations: { 'govstack.global/flow': 'civil-registry->consent' } },
-        spec: { policy_types: ['Egress'], egress: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] },
+        metadata: { name: 'egress-flow-civil-registry-to-consent', annotations: { 'govstack.global/flow': 'civil-registry->consent' } },
+        spec: {
+          policy_types: ['Egress'],
+          egress: [{ to: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gs-consent' } } }], ports: [{ port: '8080', protocol: 'TCP' }] }],
+        },
       }),
     ).toBe(true);
-    expect(Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_network_policy_v1', { metadata: { name: 'allow-egress-to-gs-identity' } })).toBe(false);
+    // gs-consent is not a namespace of this scope, so its ingress half is not created.
+    expect(Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_network_policy_v1', { metadata: { name: 'ingress-flow-civil-registry-to-consent' } })).toBe(false);
   });
 });
 
@@ -89,14 +107,14 @@ describe('CountryDeployment | a custom building block', () => {
     Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_network_policy_v1', { metadata: { name, annotations } });
 
   test('is reached by its consumer through the mediator, on both ends', () => {
-    const flow = { 'govstack.global/flow': 'registration->civil-registry' };
-    expect(policy('gs-mediator', 'allow-egress-to-gs-civil-registry', flow)).toBe(true);
-    expect(policy('gs-civil-registry', 'allow-ingress-from-gs-mediator', flow)).toBe(true);
+    const hop = { 'govstack.global/connection': 'mediator-hop:security-server/nida->civil-registry', 'govstack.global/flow': 'registration->civil-registry' };
+    expect(policy('gs-mediator', 'egress-mediator-hop-security-server-nida-to-civil-registry', hop)).toBe(true);
+    expect(policy('gs-civil-registry', 'ingress-mediator-hop-security-server-nida-to-civil-registry', hop)).toBe(true);
   });
 
   test('is routed by the internal gateway and scraped by observability', () => {
-    expect(policy('gs-civil-registry', 'allow-ingress-from-gs-gateway-internal', { 'govstack.global/route': 'civil-registry.internal.gov.rw.example' })).toBe(true);
-    expect(policy('gs-civil-registry', 'allow-ingress-from-gs-observability', { 'govstack.global/purpose': 'metrics-scraping' })).toBe(true);
+    expect(policy('gs-civil-registry', 'ingress-route-gateway-internal-to-civil-registry', { 'govstack.global/connection': 'route:gateway-internal->civil-registry' })).toBe(true);
+    expect(policy('gs-civil-registry', 'ingress-scrape-prometheus-to-civil-registry', { 'govstack.global/connection': 'scrape:prometheus->civil-registry' })).toBe(true);
   });
 
   test('is an X-Road subsystem with its API as a service that exactly its consumer may call', () => {
