@@ -76,7 +76,8 @@ describe('BuildingBlock |', () => {
 
   test('a custom block runs its own image in the generic chart, its datastore image from the catalog', () => {
     const synthesized = Testing.synthScope((scope) => {
-      new BuildingBlock(scope, 'CivilRegistry', { block, deployment: model.name, release });
+      // monitoring: metrics are scraped only where an observability stack runs (platform's change).
+      new BuildingBlock(scope, 'CivilRegistry', { block, deployment: model.name, release, monitoring: {} });
     });
     const releases = Object.values(JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>);
     expect(releases.map((r) => r.name)).toEqual(['civil-registry']);

@@ -33,8 +33,8 @@ export const initCommand: CommandModule<object, Args> = {
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing --out file' })
       .check((a) => {
         const code = String(a.country).toUpperCase();
-        if (!countryCodes.includes(code)) throw new Error(`--country ${String(a.country)} is not an ISO 3166-1 alpha-2 code (e.g. KE, EE, PH)`);
-        return true;
+        // A returned message (not a thrown Error) is a usage problem for yargs: exit 2, one line.
+        return countryCodes.includes(code) ? true : `--country ${String(a.country)} is not an ISO 3166-1 alpha-2 code (e.g. KE, EE, PH)`;
       })
       .example('$0 init --country KE --environment test --target aks', 'A starting blueprint for Kenya on AKS, in ke-test.yaml')
       .example('$0 init -c KE -e test -t aks --extends blueprints/bases/social-protection.yaml', 'Kenya\'s file on top of a donor\'s base') as never,
