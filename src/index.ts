@@ -22,21 +22,24 @@ export { Observability, ObservabilityProps } from './constructs/observability';
 
 // Load, validate, resolve, synthesise
 export { loadBlueprintObject, resolveBlueprint, BlueprintObjectOptions } from './api/from-object';
-export { loadBlueprint, LoadedBlueprint, SourceFile } from './blueprint/load';
+export { loadBlueprint, LoadedBlueprint, LoadOptions, SourceFile } from './blueprint/load';
 export { InputError, Problem, SourceLocation, formatProblem } from './blueprint/problems';
 export { resolveModel } from './model/resolve';
 export { loadModels } from './model/load-models';
-export { synthesize, SynthesizedStack } from './synth/synthesize';
+export { synthesize, SynthesizedStack, SynthesizeOptions } from './synth/synthesize';
+export { PublishStep } from './synth/publish';
 
 // Blueprint types
 export {
   Blueprint,
   BuildingBlockDecl,
   ChartSources,
+  DocumentSources,
   Environment,
   Exposure,
   FlowDecl,
   FlowRoute,
+  NoWait,
   Organisation,
   OverrideControl,
   PodSecurityLevel,
@@ -46,6 +49,7 @@ export {
   StateBackend,
   StateEncryption,
   Target,
+  TargetNetwork,
   UpstreamComponent,
   upstreamComponents,
 } from './blueprint/types';
@@ -63,21 +67,25 @@ export {
   ModelObservability,
   ModelOrganisation,
 } from './model/types';
+export { AddressEndpoint, Connection, ConnectionReason, Endpoint, PodsEndpoint } from './model/connections/types';
 
 // Catalog
 export { buildingBlocks, findBuildingBlock, gatewayCatalog, mediatorCatalog, observabilityCatalog } from './catalog';
 export {
   ApiDescription,
   BuildingBlockEntry,
+  ChartPods,
   ChartProduct,
   EgressNeed,
   ExternalProduct,
   HelmChartRef,
   ImageProduct,
   ImageRef,
+  PodPort,
   ProductOption,
   ResourceProfile,
   Source,
+  StartupDocument,
   StorageNeed,
 } from './catalog/types';
 export {

@@ -47,6 +47,9 @@ helm_with_catalog_images() {
   "$REAL_HELM" "$@" "${extra[@]}"
 }
 HELM=helm_with_catalog_images
+# Checks that run helm inside `bash -c` call the same function (sh would not know it).
+export -f helm_with_catalog_images
+export OUT REAL_HELM
 
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); echo "PASS  $*"; }
@@ -151,9 +154,9 @@ expect_ok "building-block: root mode passes as justified baseline, datastore sta
 expect_fail "building-block: root mode is not restricted" "runAsNonRoot must be true" \
   python3 "$HERE/check-restricted.py" --quiet "$OUT/bb-root.yaml"
 expect_ok "building-block: no PDB with 1 replica" \
-  sh -c '! "$0" template t "$1" -f "$2" --set replicas=1 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
+  bash -c '! "$0" template t "$1" -f "$2" --set replicas=1 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
 expect_ok "building-block: PDB with 2 replicas" \
-  sh -c '"$0" template t "$1" -f "$2" --set replicas=2 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
+  bash -c '"$0" template t "$1" -f "$2" --set replicas=2 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
 
 GW=$ROOT/charts/govstack-gateway; GWV=$HERE/values/govstack-gateway.yaml
 expect_fail "gateway: schema rejects both certificateSecret and clusterIssuer" "oneOf|certificateSecret|clusterIssuer" \
@@ -225,7 +228,7 @@ for d in docs:
         assert any(m["mountPath"] == "/etc/xroad/conf.d/override-govstack-admin-api.ini" for m in mounts), d["metadata"]["name"]
 PY
 expect_ok "xroad: the Job name is stable for equal values and changes with the configuration" \
-  sh -c 'a=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
+  bash -c 'a=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
          b=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
          c=$("$0" template t "$1" -f "$2" -f "$3" --set "reconcile.configuration.subsystems[0].services[0].timeout=30" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
          [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$c" ]' "$HELM" "$XR" "$XRV" "$XRR"
@@ -236,13 +239,13 @@ expect_fail "xroad: reconcile configuration naming an unknown security server fa
 expect_fail "xroad: schema rejects an unpinned reconcile image" "latest|tag" \
   "$HELM" template t "$XR" -f "$XRV" -f "$XRR" --set reconcile.image.tag=latest
 expect_ok "xroad: no reconcile objects while disabled" \
-  sh -c '! grep -Eq "name: t-(reconcile|admin-api)" "$0"' "$OUT/govstack-xroad.yaml"
+  bash -c '! grep -Eq "name: t-(reconcile|admin-api)" "$0"' "$OUT/govstack-xroad.yaml"
 expect_fail "xroad: schema requires instance" "instance" \
   "$HELM" template t "$XR" -f "$XRV" --set instance=
 expect_ok "xroad: X-Road pods carry the baseline justification" \
   grep -q "govstack.global/pod-security-justification" "$OUT/govstack-xroad.yaml"
 expect_ok "xroad: no secret value in the servers ConfigMap" \
-  sh -c '! grep -A40 "name: t-servers" "$0" | grep -Eiq "password\"?: *\"[^\"]|pin\"?: *\"[^\"]"' "$OUT/govstack-xroad.yaml"
+  bash -c '! grep -A40 "name: t-servers" "$0" | grep -Eiq "password\"?: *\"[^\"]|pin\"?: *\"[^\"]"' "$OUT/govstack-xroad.yaml"
 
 OB=$ROOT/charts/govstack-observability; OBV=$HERE/values/govstack-observability.yaml
 expect_fail "observability: schema rejects an unknown receiver type" "type|enum|value must be one of" \
