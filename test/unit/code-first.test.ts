@@ -27,8 +27,12 @@ describe('resolveBlueprint |', () => {
   test.each(withoutExtends.map((f) => [path.relative(root, f), f]))('%s as an object gives the model the file gives', (_name, file) => {
     const fromFile = resolveModel(loadBlueprint(file));
     const fromCode = resolveBlueprint(parse(readFileSync(file, 'utf8')) as Blueprint, { label: 'code' });
-    const comparable = (m: typeof fromFile) => JSON.stringify({ ...m, sources: undefined, locate: undefined });
+    // Warnings (ux) carry where they were declared: file and line for a file, the label for code.
+    const comparable = (m: typeof fromFile) => JSON.stringify({ ...m, sources: undefined, locate: undefined, warnings: undefined });
     expect(comparable(fromCode)).toBe(comparable(fromFile));
+    const said = (m: typeof fromFile) => (m.warnings ?? []).map((w) => `${w.pointer}  ${w.message}`);
+    expect(said(fromCode)).toEqual(said(fromFile));
+    for (const w of fromCode.warnings ?? []) expect(w).toMatchObject({ file: 'code', line: 0 });
     expect(fromCode.sources).toEqual([{ path: 'code', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(fromCode.locate('/metadata/name')).toEqual({ file: 'code', line: 0 });
   });
