@@ -14,6 +14,7 @@ import { diffCommand } from '../src/cli/commands/diff';
 import { mediatorConfigCommand } from '../src/cli/commands/mediator-config';
 import { showCommand } from '../src/cli/commands/show';
 import { initCommand } from '../src/cli/commands/init';
+import { complianceCommand } from '../src/cli/commands/compliance';
 
 /**
  * The figures README.md shows that the code decides (the sandbox audit's summary, resource
@@ -31,6 +32,7 @@ export const commands: readonly CommandModule<object, never>[] = [
   diagramCommand,
   diffCommand,
   mediatorConfigCommand,
+  complianceCommand,
 ] as never;
 
 const sandbox = 'blueprints/sandbox.yaml';

@@ -19,7 +19,9 @@ export const fileLimits = { maxBytes: 1024 * 1024, maxExtendsDepth: 8, maxTotalB
 
 /** A blueprint file as read: its display path and content hash (for audit integrity). */
 export interface SourceFile {
+  /** Path as shown to the user (relative inside the working directory), or a label for a blueprint from code. */
   readonly path: string;
+  /** SHA-256 of the file's bytes (of the canonical JSON for a blueprint from code), hex. */
   readonly sha256: string;
 }
 
@@ -27,6 +29,7 @@ export interface SourceFile {
 export interface LoadedBlueprint {
   /** The entry file, as the user named it. */
   readonly file: string;
+  /** The merged, schema-valid blueprint. */
   readonly blueprint: Blueprint;
   /** The entry file first, then every base it extends, each once. */
   readonly sources: readonly SourceFile[];
@@ -79,12 +82,20 @@ export function validateBlueprintValue(
   locate: (pointer: string) => SourceLocation = () => ({ file: '<blueprint>', line: 0 }),
 ): { blueprint?: Blueprint; problems: Problem[]; warnings: Problem[] } {
   const at = (v: SchemaViolation): Problem => ({ ...locate(v.pointer), pointer: v.pointer, message: v.message });
-  const violations = [...validateAgainstSchema(value), ...templateSequences(value)];
+  const violations = blueprintViolations(value);
   if (violations.length > 0) return { problems: violations.map(at), warnings: [] };
   const blueprint = normalizeQuantities(value as Blueprint);
   const crossField = crossFieldProblems(blueprint);
   if (crossField.length > 0) return { problems: crossField.map(at), warnings: [] };
   return { blueprint, problems: [], warnings: riskWarnings(blueprint).map(at) };
+}
+
+/**
+ * The checks every blueprint value passes first, whether read from a file or declared in code:
+ * the JSON Schema and the template-sequence guard. Returns the violations (empty when valid).
+ */
+export function blueprintViolations(value: unknown): SchemaViolation[] {
+  return [...validateAgainstSchema(value), ...templateSequences(value)];
 }
 
 /** Reads one blueprint's files: each at most once, confined, capped in total size. */

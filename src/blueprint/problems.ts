@@ -1,6 +1,8 @@
 /** Where a value came from: the file and the 1-based line of its key (0 when unknown). */
 export interface SourceLocation {
+  /** File as shown to the user, or the label of a blueprint declared in code. */
   readonly file: string;
+  /** 1-based line of the key; 0 when unknown (always 0 for a blueprint declared in code). */
   readonly line: number;
 }
 
@@ -8,6 +10,7 @@ export interface SourceLocation {
 export interface Problem extends SourceLocation {
   /** RFC 6901 JSON pointer into the merged blueprint; empty for the whole document. */
   readonly pointer: string;
+  /** What is wrong and, where possible, how to fix it; one line. */
   readonly message: string;
 }
 
@@ -16,12 +19,17 @@ export interface Problem extends SourceLocation {
  * Everything else that is thrown is an internal error.
  */
 export class InputError extends Error {
+  /**
+   * An error carrying every problem of one input.
+   * @param problems - every problem found, in the order found; the message lists them one per line
+   */
   constructor(readonly problems: readonly Problem[]) {
     super(problems.map(formatProblem).join('\n'));
     this.name = 'InputError';
   }
 }
 
+/** One problem as one line: `file:line  /json/pointer  message` (`file` alone when the line is unknown). */
 export function formatProblem(p: Problem): string {
   // File names and pointers come from the input too (a key may hold a newline): all one line.
   const where = p.line > 0 ? `${oneLine(p.file)}:${p.line}` : oneLine(p.file);

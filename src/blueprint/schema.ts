@@ -1,6 +1,7 @@
 import { BuildingBlockEntry } from '../catalog/types';
 import { countryCodes } from './countries';
 import { upstreamComponents } from './types';
+import { customBuildingBlocksSchema } from './custom-blocks';
 
 /** Identifier of the published schema; blueprints may reference it with `$schema`. */
 export const schemaId = 'https://govstack.global/blueprint/v1/blueprint.schema.json';
@@ -51,6 +52,9 @@ const targetNetwork = object(
   [],
   { description: 'Address ranges of the cluster itself, so NetworkPolicies open the Kubernetes API and the kubelets to exactly them.' },
 );
+const kubernetesVersion = {
+  kubernetesVersion: { type: 'string', pattern: '^1\\.[0-9]{1,3}$', description: 'Kubernetes minor version the cluster runs, e.g. "1.35"; checked against the range the pinned Envoy Gateway supports.' },
+};
 
 const target = {
   type: 'object',
@@ -60,11 +64,13 @@ const target = {
   allOf: [
     variant('kind', 'kubeconfig', {
       network: targetNetwork,
+      ...kubernetesVersion,
       path: { type: 'string', minLength: 1, description: 'Path of the kubeconfig file (any cluster, on-prem included).' },
       context: { type: 'string', minLength: 1, description: 'Context to use; the file\'s current context when omitted.' },
     }, ['path']),
     variant('kind', 'eks', {
       network: targetNetwork,
+      ...kubernetesVersion,
       clusterName: dnsLabel,
       region: awsRegion,
       endpoint: { ...httpsUrl, description: 'API server URL; otherwise the Terraform variable `cluster_endpoint` must be set.' },
@@ -72,12 +78,14 @@ const target = {
     }, ['clusterName', 'region']),
     variant('kind', 'aks', {
       network: targetNetwork,
+      ...kubernetesVersion,
       clusterName: dnsLabel,
       resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
       endpoint: httpsUrl,
     }, ['clusterName', 'resourceGroup']),
     variant('kind', 'gke', {
       network: targetNetwork,
+      ...kubernetesVersion,
       clusterName: dnsLabel,
       location: { type: 'string', pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$' },
       project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$' },
@@ -220,6 +228,13 @@ const gateway = object(
     ),
     oidc: object({ issuer: httpsUrl, clientId: { type: 'string', minLength: 1, maxLength: 200 }, clientSecretName: secretName }, ['issuer', 'clientId', 'clientSecretName']),
     rateLimit: object({ requests: { type: 'integer', minimum: 1, maximum: 1000000 }, unit: { enum: ['Second', 'Minute', 'Hour'] } }, ['requests', 'unit']),
+    internalLoadBalancerAnnotations: {
+      type: 'object',
+      maxProperties: 20,
+      propertyNames: { pattern: '^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' },
+      additionalProperties: { type: 'string', maxLength: 1024 },
+      description: 'Annotations that make the internal gateway\'s load balancer private on this cluster. EKS, AKS and GKE get their cloud\'s annotation by default; on a kubeconfig target (e.g. MetalLB) name them here.',
+    },
   },
   ['domains', 'tls'],
   { description: 'Segregated external and internal API gateways (Kubernetes Gateway API).' },
@@ -227,6 +242,7 @@ const gateway = object(
 
 const observability = object({
   enabled: { type: 'boolean', description: 'Deploy metrics, logs, traces, dashboards and alerts (default true).' },
+  size: { enum: ['small', 'medium', 'large'], description: 'Size profile of the observability components: requests, limits and volume sizes scale with it (default small; medium doubles, large quadruples).' },
   retention: object({ metrics: duration, logs: duration, traces: duration }),
   alertReceivers: {
     type: 'array',
@@ -256,11 +272,16 @@ const observability = object({
             port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Its port. Default: the smarthost\'s port for e-mail, 443 otherwise.' },
           },
           ['cidrs'],
-          { description: 'Where Alertmanager delivers, so its egress opens to exactly that. Default: any address, on the delivery port only.' },
+          { description: 'Where Alertmanager delivers (its webhook URL stays in the Secret), so its egress opens to exactly that. Required for webhook and msteams; default for e-mail and Slack: any address, on the smarthost\'s port for e-mail, 443 for Slack.' },
         ),
       },
       ['name', 'type', 'secretRef'],
-      { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },
+      {
+        allOf: [
+          { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },
+          { if: { properties: { type: { enum: ['webhook', 'msteams'] } } }, then: { required: ['deliversTo'] } },
+        ],
+      },
     ),
   },
 });
@@ -321,6 +342,10 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
         properties: Object.fromEntries(catalog.map((entry) => [entry.id, buildingBlockDecl(entry)])),
         description: 'Building blocks by id: ' + catalog.map((e) => e.id).join(', ') + '.',
       },
+      customBuildingBlocks: customBuildingBlocksSchema(
+        (buildingBlockDecl(catalog[0]) as { properties: Record<string, unknown> }).properties,
+        catalog.map((e) => e.id),
+      ),
       gateway,
       observability,
       security: object({ overrides: { type: 'array', items: securityOverride } }),

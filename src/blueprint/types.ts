@@ -3,6 +3,7 @@
  * accepted it. Field documentation lives in the JSON Schema (`schema.ts`), which is the
  * single description users see in their editor and in `blueprints/blueprint.schema.json`.
  */
+import type { CustomBuildingBlockDecl } from './custom-blocks';
 
 export type Environment = 'dev' | 'test' | 'staging' | 'prod';
 export type Exposure = 'external' | 'internal' | 'none';
@@ -21,7 +22,7 @@ export interface TargetNetwork {
   readonly nodeCidrs?: readonly string[];
 }
 
-export type Target = (
+export type Target = { readonly kubernetesVersion?: string } & (
   | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
   | { readonly kind: 'eks'; readonly clusterName: string; readonly region: string; readonly endpoint?: string; readonly roleArn?: string }
   | { readonly kind: 'aks'; readonly clusterName: string; readonly resourceGroup: string; readonly endpoint?: string }
@@ -88,14 +89,18 @@ export interface Blueprint {
     readonly centralServer?: boolean;
   };
   readonly buildingBlocks: Readonly<Record<string, BuildingBlockDecl>>;
+  /** The country's own building blocks, by id (see `CustomBuildingBlockDecl`). */
+  readonly customBuildingBlocks?: Readonly<Record<string, CustomBuildingBlockDecl>>;
   readonly gateway: {
     readonly domains: { readonly external: string; readonly internal: string };
     readonly tls: { readonly clusterIssuer?: string; readonly certificateSecret?: string };
     readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecretName: string };
     readonly rateLimit?: { readonly requests: number; readonly unit: 'Second' | 'Minute' | 'Hour' };
+    readonly internalLoadBalancerAnnotations?: Readonly<Record<string, string>>;
   };
   readonly observability?: {
     readonly enabled?: boolean;
+    readonly size?: SizeProfile;
     readonly retention?: { readonly metrics?: string; readonly logs?: string; readonly traces?: string };
     readonly alertReceivers?: readonly {
       readonly name: string;

@@ -14,13 +14,17 @@ import { payments } from './building-blocks/payments';
 import { registration } from './building-blocks/registration';
 import { scheduler } from './building-blocks/scheduler';
 import { workflow } from './building-blocks/workflow';
-import { BuildingBlockEntry, ChartProduct, ImageProduct } from './types';
+import { BuildingBlockEntry, ChartProduct, HelmChartRef, ImageProduct } from './types';
+import { gatewayCatalog as gatewayCatalogRef } from './platform/gateway';
+import { observabilityCatalog as observabilityCatalogRef } from './platform/observability';
 
 export * from './types';
 export * from './platform-types';
 export { gatewayCatalog } from './platform/gateway';
 export { mediatorCatalog } from './platform/mediator';
 export { kubernetesCatalog, KubernetesEntry } from './platform/kubernetes';
+export { blockDatabase } from './platform/datastore';
+export { buildingBlockChartImages, chartImageValues, xroadChartImages } from './chart-images';
 export { observabilityCatalog, goDuration } from './platform/observability';
 export { mockoonCli } from './common';
 
@@ -50,4 +54,12 @@ export function findBuildingBlock(id: string): BuildingBlockEntry | undefined {
 /** The products of an entry that this project deploys (everything but `external`), default first. */
 export function deployableProducts(entry: BuildingBlockEntry): readonly (ImageProduct | ChartProduct)[] {
   return entry.products.filter((p): p is ImageProduct | ChartProduct => p.kind !== 'external');
+}
+
+/** Every upstream chart the catalog pins (platform components and chart products), each once. */
+export function pinnedUpstreamCharts(): readonly HelmChartRef[] {
+  const { metrics, logs, traces, collector } = observabilityCatalogRef;
+  const refs = [gatewayCatalogRef.chart, metrics.chart, logs.chart, traces.chart, collector.chart];
+  for (const entry of buildingBlocks) for (const p of entry.products) if (p.kind === 'chart') refs.push(p.chart);
+  return refs.filter((r, i) => refs.findIndex((o) => o.name === r.name && o.version === r.version) === i);
 }

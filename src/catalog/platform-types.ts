@@ -3,6 +3,7 @@
  * information mediator (X-Road) and the observability stack. Like the building-block
  * entries, each fact carries the source it was read from.
  */
+import { SizeProfile } from '../blueprint/types';
 import { HelmChartRef, ImageRef, PodPort, ResourceProfile, Source } from './types';
 
 /** The Kubernetes Gateway API implementation the gateway charts are written for. */
@@ -54,6 +55,10 @@ export interface GatewayEntry {
     readonly webhook: PodPort;
     readonly source: Source;
   };
+  /** Per cloud target, the proxy Service annotations that make a load balancer internal, and where each is documented. */
+  readonly internalLoadBalancerAnnotations: Readonly<Record<'eks' | 'aks' | 'gke', { readonly annotations: Readonly<Record<string, string>>; readonly source: Source }>>;
+  /** Rate-limit modes and what each can key on; why the project's limit is what it is. */
+  readonly rateLimiting: { readonly note: string; readonly source: Source };
   readonly sources: readonly Source[];
 }
 
@@ -109,12 +114,19 @@ export interface MediatorEntry {
     readonly note: string;
     /** The image GovStack's sandbox built on (X-Road 7.2.2): older than `version`, shown for reference only. */
     readonly sandboxBaseImage: ImageRef;
+    /**
+     * The image a self-contained (sandbox) instance runs, the only place its tag is written;
+     * `verified` says whether the tag could be checked against NIIS's own sources.
+     */
+    readonly image: ImageRef & { readonly verified: boolean };
     readonly ports: CentralServerPorts;
     readonly health: { readonly port: number; readonly path: string };
     readonly source: Source;
   };
   /** External database for the servers. */
   readonly database: { readonly image: ImageRef; readonly majorVersion: number; readonly source: Source };
+  /** Runtime of the chart's reconcile Job (its script needs Node.js 20 or later and nothing else). */
+  readonly reconcileRuntime: { readonly image: ImageRef; readonly source: Source };
   /** Default requests and limits per server. */
   readonly resources: ResourceProfile;
   /** X-Road Metrics (operational data collector); absent as a deployable chart, see `note`. */
@@ -126,8 +138,14 @@ export interface MediatorEntry {
 export interface ObservabilityValuesOptions {
   /** Retention such as `15d` or `72h`. */
   readonly retention?: string;
-  /** Base URL of the log store's push endpoint, e.g. `http://logs.<ns>.svc.cluster.local:3100`. */
+  /** Base URL of the log store, e.g. `http://logs.<ns>.svc.cluster.local:3100`. */
   readonly logsUrl?: string;
+  /** Base URL of the trace store's query API, e.g. `http://traces.<ns>.svc.cluster.local:3200`. */
+  readonly tracesUrl?: string;
+  /** Size profile requests, limits and volumes scale with. @default 'small' */
+  readonly size?: SizeProfile;
+  /** StorageClass of the stores' volumes. @default - the cluster's default class */
+  readonly storageClass?: string;
 }
 
 /** One upstream chart of the observability stack. */
@@ -159,7 +177,11 @@ export interface ObservabilityEntry {
     readonly serviceName: string;
     readonly otlpGrpcPort: number;
     readonly otlpHttpPort: number;
+    /** Port of the query API Grafana reads traces from. */
+    readonly queryPort: number;
   };
+  /** Host and port of Slack's incoming webhooks (`https://hooks.slack.com/services/…`), where a Slack receiver delivers. */
+  readonly slackWebhook: { readonly host: string; readonly port: number; readonly source: Source };
   /** apiVersion of the operator kinds the project renders itself, by kind. */
   readonly crdApiVersions: {
     readonly ServiceMonitor: string;

@@ -109,6 +109,19 @@ export interface ChartProduct extends ProductBase {
   readonly pods: ChartPods;
   readonly healthPath: string;
   readonly storage: StorageNeed;
+  /**
+   * The Pod Security level the chart's pods need as the chart really installs them, and why
+   * (read from its templates and values). The namespace enforces exactly this level and
+   * carries the reason; warn and audit stay "restricted".
+   */
+  readonly podSecurity: { readonly level: 'restricted' | 'baseline' | 'privileged'; readonly reason: string; readonly source: Source };
+  /** Dotted values key that sets the StorageClass of the chart's volumes (given the blueprint's `deployment.storageClass`, or "" for the cluster default). @default - the chart has no volumes */
+  readonly storageClassKey?: string;
+  /**
+   * Objects the chart reads but neither creates nor lets the project generate; while set,
+   * `validate` refuses the product with one line naming them.
+   */
+  readonly unmetPrerequisites?: { readonly configMaps: readonly string[]; readonly secrets: readonly string[]; readonly createdBy: string; readonly source: Source };
 }
 
 /**

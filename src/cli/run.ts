@@ -29,7 +29,9 @@ export function environmentMessage(err: unknown): string | undefined {
   const { EnvironmentError } = require('../blueprint/problems') as typeof Problems;
   if (err instanceof EnvironmentError) return err.message;
   const e = err as NodeJS.ErrnoException | undefined;
-  const why = e?.code ? environmentCodes[e.code] : undefined;
+  // mkdir -p through a file fails with EEXIST naming that file (Node 20), not ENOTDIR.
+  const code = e?.code === 'EEXIST' && e.syscall === 'mkdir' ? 'ENOTDIR' : e?.code;
+  const why = code ? environmentCodes[code] : undefined;
   if (!why) return undefined;
   return e!.path ? `cannot ${e!.syscall === 'open' || e!.syscall === 'mkdir' || e!.syscall === 'rename' ? 'write' : 'use'} ${e!.path}: ${why}` : `${e!.syscall ?? 'output'}: ${why}`;
 }

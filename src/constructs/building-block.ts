@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ChartSources, UpstreamComponent } from '../blueprint/types';
+import { buildingBlockChartImages } from '../catalog';
 import { ModelBuildingBlock } from '../model/types';
 import { bundledDocumentsPath } from '../model/documents';
-import { stableJson } from '../stable-json';
+import { chartInventory } from '../catalog/chart-inventory';
+import { deepMerge, stableJson } from '../stable-json';
 import { projectChart, upstreamChart } from './chart-source';
 import { IsolatedNamespace } from './isolated-namespace';
 
@@ -21,6 +23,26 @@ export interface ReleaseSettings {
   readonly preinstalled: readonly UpstreamComponent[];
 }
 
+/**
+ * helm_release arguments every release shares. Recovery from a failed first install:
+ * with waits on, `atomic` uninstalls a release that fails or times out (helm sets `wait`
+ * with it); in every case `replace` lets the next apply install over a release left in
+ * status "failed" (helm's install refuses a name still in use unless `replace` is set and
+ * the newest revision is failed or uninstalled: pkg/action/install.go, availableName), and
+ * `cleanupOnFail` deletes what a failed upgrade created.
+ */
+export function releaseArguments(settings: ReleaseSettings) {
+  return {
+    wait: settings.waits,
+    timeout: settings.timeoutSeconds,
+    atomic: settings.waits,
+    replace: true,
+    cleanupOnFail: true,
+    maxHistory: 5,
+  };
+}
+
+/** Properties of {@link BuildingBlock}. */
 export interface BuildingBlockProps {
   /** The resolved building block. */
   readonly block: ModelBuildingBlock;
@@ -32,6 +54,12 @@ export interface BuildingBlockProps {
   readonly config?: Record<string, string>;
   /** Justification shown on the namespace when its Pod Security level is relaxed. @default - none */
   readonly podSecurityJustification?: string;
+  /**
+   * Monitoring is on: metrics are scraped, and a chart rendering ServiceMonitors waits for
+   * `release` (the one installing the CRDs; absent when they are preinstalled).
+   * @default - observability off: no ServiceMonitor is rendered
+   */
+  readonly monitoring?: { readonly release?: Release };
 }
 
 /**
@@ -40,9 +68,17 @@ export interface BuildingBlockProps {
  * An `external` product creates nothing here; it is reached through the mediator.
  */
 export class BuildingBlock extends Construct {
+  /** The block's namespace; absent for an `external` product, which runs elsewhere. */
   readonly namespace?: IsolatedNamespace;
+  /** The block's Helm release; absent for an `external` product. */
   readonly release?: Release;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see BuildingBlockProps
+   */
   constructor(scope: Construct, id: string, props: BuildingBlockProps) {
     super(scope, id);
     const { block, release: settings } = props;
@@ -58,25 +94,44 @@ export class BuildingBlock extends Construct {
     });
 
     const location = block.product.kind === 'image' ? projectChart(this, 'govstack-building-block') : upstreamChart({ ...block.product.chart, version: block.version }, settings.charts);
-    const values = block.product.kind === 'image' ? genericChartValues(block, this.namespace.serviceAccountName, props.config ?? {}, settings.storageClass) : (block.product.values ?? {});
+    const monitoring = props.monitoring !== undefined;
+    const values =
+      block.product.kind === 'image'
+        ? genericChartValues(block, this.namespace.serviceAccountName, props.config ?? {}, monitoring, settings.storageClass)
+        : deepMerge(block.product.values ?? {}, block.product.storageClassKey ? setPath(block.product.storageClassKey, settings.storageClass ?? '') : {});
     this.release = new Release(this, 'Release', {
       name: block.id,
       namespace: this.namespace.name,
       ...location,
       values: [stableJson(values)],
-      wait: settings.waits,
+      ...releaseArguments(settings),
       waitForJobs: settings.waits,
-      timeout: settings.timeoutSeconds,
-      atomic: false,
-      cleanupOnFail: true,
-      maxHistory: 5,
-      dependsOn: [this.namespace.serviceAccount],
+      dependsOn: [...this.namespace.prerequisites, ...(props.monitoring?.release && rendersServiceMonitor(block) ? [props.monitoring.release] : [])],
     });
   }
 }
 
+/** `{a: {b: value}}` for the path `a.b`. */
+function setPath(dotted: string, value: unknown): Record<string, unknown> {
+  return dotted.split('.').reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as Record<string, unknown>);
+}
+
+/** Kinds served by the monitoring CRDs that kube-prometheus-stack installs. */
+const monitoringKinds = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'];
+
+/**
+ * Whether the block's chart renders a monitoring CRD kind: the generic chart when the product
+ * serves metrics, an upstream chart when its inventory lists such a kind (eSignet's ServiceMonitor).
+ */
+function rendersServiceMonitor(block: ModelBuildingBlock): boolean {
+  if (block.product.kind === 'image') return block.product.metricsPath !== undefined;
+  if (block.product.kind !== 'chart') return false;
+  const inventory = chartInventory(block.product.chart.name, block.version);
+  return inventory?.kinds.some((k) => monitoringKinds.includes(k)) ?? false;
+}
+
 /** Values for `charts/govstack-building-block` (see its values.schema.json). */
-function genericChartValues(block: ModelBuildingBlock, serviceAccountName: string, config: Record<string, string>, storageClass?: string) {
+function genericChartValues(block: ModelBuildingBlock, serviceAccountName: string, config: Record<string, string>, monitoring: boolean, storageClass?: string) {
   if (block.product.kind !== 'image') throw new Error('generic chart values need an image product');
   const product = block.product;
   return {
@@ -98,10 +153,13 @@ function genericChartValues(block: ModelBuildingBlock, serviceAccountName: strin
       : product.user
         ? { securityContext: { runAsNonRoot: true, runAsUser: product.user.uid, runAsGroup: product.user.gid, fsGroup: product.user.gid } }
         : {}),
-    metrics: { enabled: product.metricsPath !== undefined, path: product.metricsPath ?? '/metrics' },
+    metrics: { enabled: monitoring && product.metricsPath !== undefined, path: product.metricsPath ?? '/metrics' },
+    // A missing ServiceMonitor CRD fails the release with the chart's message instead of
+    // silently leaving the object out (the release waits for the metrics release).
+    requireCrds: true,
     database: {
       enabled: product.storage.kind === 'postgres',
-      ...(product.storage.kind === 'postgres' ? { size: product.storage.size } : {}),
+      ...(product.storage.kind === 'postgres' ? { size: product.storage.size, ...buildingBlockChartImages().database } : {}),
       ...(storageClass ? { storageClassName: storageClass } : {}),
     },
   };

@@ -13,6 +13,7 @@ const execApiVersion = 'client.authentication.k8s.io/v1beta1';
  */
 const aksServerId = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
+/** Properties of {@link ClusterTarget}. */
 export interface ClusterTargetProps {
   /** Where the cluster is and how to authenticate. */
   readonly target: Target;
@@ -34,6 +35,12 @@ interface Connection {
  * `cluster_ca_certificate`), typically fed from the cluster module's outputs.
  */
 export class ClusterTarget extends Construct {
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see ClusterTargetProps
+   */
   constructor(scope: Construct, id: string, props: ClusterTargetProps) {
     super(scope, id);
     const connection = this.connection(props.target);
@@ -54,6 +61,16 @@ export class ClusterTarget extends Construct {
     });
     endpoint.overrideLogicalId('cluster_endpoint');
     ca.overrideLogicalId('cluster_ca_certificate');
+    // Checked at plan, before any provider dials: an empty endpoint would otherwise send
+    // plain HTTP to localhost, and an empty CA would skip nothing but fail obscurely later.
+    endpoint.addValidation({
+      condition: '${can(regex("^https://[^/\\s]+", var.cluster_endpoint))}',
+      errorMessage: 'cluster_endpoint must be the API server\'s https:// URL (e.g. the cluster module\'s endpoint output).',
+    });
+    ca.addValidation({
+      condition: '${length(var.cluster_ca_certificate) > 0 && can(base64decode(var.cluster_ca_certificate))}',
+      errorMessage: 'cluster_ca_certificate must be the non-empty base64 encoding of the API server\'s CA certificate (base64 -w0 ca.crt).',
+    });
     return { host: endpoint.stringValue, clusterCaCertificate: Fn.base64decode(ca.stringValue), exec: { apiVersion: execApiVersion, ...execCommand(target) } };
   }
 }

@@ -13,6 +13,7 @@ import { Observability } from './observability';
 import { configureStateBackend } from './state-backend';
 import { constrainProviders } from './provider-versions';
 
+/** Properties of {@link CountryDeployment}. */
 export interface CountryDeploymentProps {
   /** The resolved deployment: everything this stack creates is derived from it. */
   readonly model: DeploymentModel;
@@ -25,9 +26,16 @@ export interface CountryDeploymentProps {
  * routes, the platform's own paths) and nothing else.
  */
 export class CountryDeployment extends TerraformStack {
+  /** The model this stack renders (from `resolveBlueprint`, `resolveModel` or `loadModels`). */
   readonly model: DeploymentModel;
   private readonly blocks = new Map<string, BuildingBlock>();
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - stack id, also the folder `stacks/<id>`; use the model's `name` to match `govstack synth`
+   * @param props - see CountryDeploymentProps
+   */
   constructor(scope: Construct, id: string, props: CountryDeploymentProps) {
     super(scope, id);
     const model = (this.model = props.model);
@@ -50,7 +58,8 @@ export class CountryDeployment extends TerraformStack {
           deployment: model.name,
           release: releaseFor(block.id),
           config: consumerConfig(model, block),
-          podSecurityJustification: justification(block.id),
+          podSecurityJustification: block.podSecurityJustification,
+          monitoring: observability ? { release: observability.metricsRelease } : undefined,
         }),
       );
     }

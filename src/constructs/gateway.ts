@@ -3,10 +3,11 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { gatewayCatalog } from '../catalog';
 import { DeploymentModel } from '../model/types';
 import { deepMerge, stableJson } from '../stable-json';
-import { ReleaseSettings } from './building-block';
+import { ReleaseSettings, releaseArguments } from './building-block';
 import { projectChart, upstreamChart } from './chart-source';
 import { IsolatedNamespace } from './isolated-namespace';
 
+/** Properties of {@link Gateway}. */
 export interface GatewayProps {
   /** The deployment; its gateway section and routes drive everything here. */
   readonly model: DeploymentModel;
@@ -24,12 +25,19 @@ export interface GatewayProps {
  * are set on the gateways; exposed building blocks get one HTTPRoute each.
  */
 export class Gateway extends Construct {
+  /** Namespace of the gateway controller (Envoy Gateway). */
   readonly controller: IsolatedNamespace;
   private readonly controllerRelease?: Release;
   private readonly edges: Record<'external' | 'internal', IsolatedNamespace>;
   private readonly model: DeploymentModel;
   private readonly release: ReleaseSettings;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see GatewayProps
+   */
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
     const { model, release } = props;
@@ -47,9 +55,8 @@ export class Gateway extends Construct {
       ...upstreamChart(gatewayCatalog.chart, release.charts),
       // Proxies run in each Gateway's own namespace, so NetworkPolicy keeps external and internal apart.
       values: [stableJson(deepMerge(gatewayCatalog.values ?? {}, { config: { envoyGateway: { provider: { type: 'Kubernetes', kubernetes: { deploy: { type: 'GatewayNamespace' } } } } } }))],
-      wait: release.waits,
-      timeout: release.timeoutSeconds,
-      maxHistory: 5,
+      ...releaseArguments(release),
+      dependsOn: this.controller.prerequisites,
     });
 
     this.model = model;
@@ -66,10 +73,14 @@ export class Gateway extends Construct {
       namespace: this.controller.name,
       ...projectChart(this, 'govstack-gateway'),
       values: [stableJson(gatewayValues(this.model))],
-      wait: this.release.waits,
-      timeout: this.release.timeoutSeconds,
-      maxHistory: 5,
-      dependsOn: [...(this.controllerRelease ? [this.controllerRelease] : []), this.edges.external.resource, this.edges.internal.resource, ...routeNamespaces.map((n) => n.resource)],
+      ...releaseArguments(this.release),
+      dependsOn: [
+        ...(this.controllerRelease ? [this.controllerRelease] : []),
+        ...this.controller.prerequisites,
+        ...this.edges.external.prerequisites,
+        ...this.edges.internal.prerequisites,
+        ...routeNamespaces.map((n) => n.resource),
+      ],
     });
   }
 
@@ -87,6 +98,7 @@ function gatewayValues(model: DeploymentModel) {
     namespace: gw.namespaces[which],
     hostnames: [`*.${gw.domains[which]}`],
     tls: { certificateSecret: gw.tls.certificateSecret ?? '', clusterIssuer: gw.tls.clusterIssuer ?? '' },
+    loadBalancerAnnotations: which === 'internal' ? gw.internalLoadBalancerAnnotations : {},
   });
   return {
     gatewayClassName: gatewayCatalog.gatewayClassName,
@@ -95,6 +107,10 @@ function gatewayValues(model: DeploymentModel) {
     tls: { minVersion: gw.tlsMinVersion },
     rateLimit: gw.rateLimit,
     accessLog: true,
+    // Port 80 only answers with a redirect to HTTPS.
+    httpRedirect: true,
+    // A missing Gateway API or Envoy Gateway CRD fails the apply with the chart's message.
+    requireCrds: true,
     ...(gw.oidc ? { oidc: gw.oidc } : {}),
     routes: gw.routes.map((r) => ({
       name: r.buildingBlock,

@@ -1,13 +1,15 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { xroadChartImages } from '../catalog';
 import { DeploymentModel } from '../model/types';
 import { xroadConfiguration } from '../mediator/xroad-config';
 import { mediatorReleaseName } from '../model/consumer-config';
 import { stableJson } from '../stable-json';
-import { ReleaseSettings } from './building-block';
+import { ReleaseSettings, releaseArguments } from './building-block';
 import { projectChart } from './chart-source';
 import { IsolatedNamespace } from './isolated-namespace';
 
+/** Properties of {@link InformationMediator}. */
 export interface InformationMediatorProps {
   /** The deployment; its mediator section and organisations drive everything here. */
   readonly model: DeploymentModel;
@@ -23,9 +25,17 @@ export interface InformationMediatorProps {
  * reach their own organisation's security server; flows to providers leave from it.
  */
 export class InformationMediator extends Construct {
+  /** Namespace of the security servers, the central server and the reconcile Job. */
   readonly namespace: IsolatedNamespace;
+  /** The `govstack-xroad` Helm release. */
   readonly release: Release;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see InformationMediatorProps
+   */
   constructor(scope: Construct, id: string, props: InformationMediatorProps) {
     super(scope, id);
     const { model, release } = props;
@@ -42,6 +52,7 @@ export class InformationMediator extends Construct {
     // Members, subsystems, services and access rights, derived from the blueprint's flows; the
     // chart's reconcile Job applies them through the X-Road admin APIs on every change.
     const configuration = xroadConfiguration(model);
+    const images = xroadChartImages();
     const serverCodes = new Map(configuration.securityServers.map((s) => [s.name, s.serverCode]));
     this.release = new Release(this, 'Release', {
       name: mediatorReleaseName,
@@ -56,14 +67,14 @@ export class InformationMediator extends Construct {
             const org = organisations.get(s.organisation)!;
             return { name: s.name, organisation: org.name, memberClass: org.memberClass, memberCode: org.memberCode, serverCode: serverCodes.get(s.name)! };
           }),
-          reconcile: { enabled: true, configuration },
+          // Every image from the catalog; the chart has no deployable default of its own.
+          images: images.images,
+          reconcile: { enabled: true, configuration, image: images.reconcile.image },
           ...(release.storageClass ? { storage: { storageClassName: release.storageClass } } : {}),
         }),
       ],
-      wait: release.waits,
-      timeout: release.timeoutSeconds,
-      maxHistory: 5,
-      dependsOn: [this.namespace.serviceAccount],
+      ...releaseArguments(release),
+      dependsOn: this.namespace.prerequisites,
     });
   }
 }

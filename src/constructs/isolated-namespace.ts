@@ -7,6 +7,7 @@ import { PodSecurityLevel } from '../blueprint/types';
 import { Control, controlAnnotation, controls } from '../policy/controls';
 import { commonLabels, podSecurityLabels } from './labels';
 
+/** Properties of {@link IsolatedNamespace}. */
 export interface IsolatedNamespaceProps {
   /** Namespace name. */
   readonly name: string;
@@ -39,9 +40,17 @@ export class IsolatedNamespace extends Construct {
   readonly serviceAccount: ServiceAccountV1;
   /** The namespace resource, for explicit dependencies. */
   readonly resource: NamespaceV1;
+  /** The default-limits LimitRange, for explicit dependencies. */
+  readonly limitRange: LimitRangeV1;
   /** Labels stamped on everything in the namespace. */
   readonly labels: Record<string, string>;
 
+  /**
+   * Create the construct and everything it holds, from its props alone.
+   * @param scope - the parent construct (for a stack, the `App`)
+   * @param id - construct id; part of every resource's logical id, so changing it replaces resources
+   * @param props - see IsolatedNamespaceProps
+   */
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     super(scope, id);
     const level = props.podSecurity ?? 'restricted';
@@ -65,7 +74,7 @@ export class IsolatedNamespace extends Construct {
     });
     this.serviceAccountName = props.component;
 
-    new LimitRangeV1(this, 'DefaultLimits', {
+    this.limitRange = new LimitRangeV1(this, 'DefaultLimits', {
       metadata: { name: 'default-limits', namespace: this.name, labels: this.labels, annotations: controlAnnotation(controls.resources) },
       spec: {
         limit: [{ type: 'Container', default: { cpu: '500m', memory: '512Mi' }, defaultRequest: { cpu: '100m', memory: '128Mi' } }],
@@ -78,6 +87,15 @@ export class IsolatedNamespace extends Construct {
       ingress: [{ from: [{ podSelector: {} }] }],
       egress: [{ to: [{ podSelector: {} }] }],
     });
+  }
+
+  /**
+   * What must exist before any release is installed here: the ServiceAccount the workloads
+   * run as and the LimitRange that gives every container a floor (admission applies it only
+   * to Pods created after it).
+   */
+  get prerequisites(): (ServiceAccountV1 | LimitRangeV1)[] {
+    return [this.serviceAccount, this.limitRange];
   }
 
   private policy(id: string, name: string, control: Control, spec: Omit<ConstructorParameters<typeof NetworkPolicyV1>[2]['spec'], 'podSelector'>): void {

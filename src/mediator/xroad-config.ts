@@ -114,10 +114,13 @@ export function serviceUrl(block: ModelBuildingBlock): string {
 }
 
 /**
- * The address of a catalog API file: a catalog source `Org/repo@commit:path` becomes its
- * raw.githubusercontent.com address at that commit (path segments URL-encoded).
+ * The address of an API file: a catalog source `Org/repo@commit:path` becomes its
+ * raw.githubusercontent.com address at that commit (path segments URL-encoded); a custom
+ * block's `https://` address is used as it is.
  */
 export function specUrl(api: ApiDescription): string {
+  // A custom building block names its OpenAPI document by address.
+  if (/^https:\/\/\S+$/.test(api.source)) return api.source;
   const m = /^([^/@\s]+)\/([^/@\s]+)@([0-9a-f]{7,40}):(.+)$/.exec(api.source);
   if (!m) throw new Error(`catalog source "${api.source}" is not owner/repo@commit:path`);
   const [, owner, repo, commit, file] = m;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { findBuildingBlock, mediatorCatalog } from '../catalog';
+import { findBuildingBlock, gatewayCatalog, mediatorCatalog, observabilityCatalog } from '../catalog';
+import { customDeploymentDecl, customEntry } from './custom-blocks';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
@@ -34,7 +35,10 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   const overrides = (bp.security?.overrides ?? []).map((o, i) => ({ ...o, pointer: `/security/overrides/${i}` }));
   const overrideFor = (control: SecurityOverride['control'], target: string) => overrides.find((o) => o.control === control && o.target === target);
 
-  const declared = Object.entries(bp.buildingBlocks).sort(([a], [b]) => a.localeCompare(b));
+  // A country's own blocks join the catalog's here; from now on both are resolved alike.
+  const custom = new Map(Object.entries(bp.customBuildingBlocks ?? {}).map(([id, decl]) => [id, { entry: customEntry(id, decl), decl: customDeploymentDecl(decl) }]));
+  const sectionOf = (id: string) => (custom.has(id) ? '/customBuildingBlocks' : '/buildingBlocks');
+  const declared = [...Object.entries(bp.buildingBlocks), ...[...custom].map(([id, c]) => [id, c.decl] as [string, BuildingBlockDecl])].sort(([a], [b]) => a.localeCompare(b));
   const enabled = new Map(declared.filter(([, d]) => d.enabled !== false));
   if (enabled.size === 0) problem('/buildingBlocks', 'no building block is enabled');
 
@@ -44,9 +48,9 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
 
   const buildingBlocks: ModelBuildingBlock[] = [];
   for (const [id, decl] of enabled) {
-    const pointer = joinPointer('/buildingBlocks', id);
-    const entry = findBuildingBlock(id);
-    if (!entry) continue; // the schema only admits catalog ids
+    const pointer = joinPointer(sectionOf(id), id);
+    const entry = custom.get(id)?.entry ?? findBuildingBlock(id);
+    if (!entry) continue; // the schema only admits catalog ids and custom blocks
     const chosen = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id)) ?? entry.products[0];
     const document = chosen.kind === 'image' && chosen.document ? resolveDocument(documentSources, documentsDir, id, chosen.document) : undefined;
     if (typeof document === 'string') problem(bundlePointer, document);
@@ -61,7 +65,17 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       if (decl.exposure && decl.exposure !== 'none') problem(joinPointer(pointer, 'exposure'), 'an external building block is exposed where it runs, not through this gateway');
     }
     const sizing = resolveSizing(id, decl, product, bp.metadata.environment, overrideFor('min-replicas', id) !== undefined, (m) => problem(pointer, m));
-    const podSecurity = (overrideFor('pod-security', id)?.value as PodSecurityLevel | undefined) ?? 'restricted';
+    const podSecurityOverride = overrideFor('pod-security', id);
+    const chartLevel = product.kind === 'chart' && product.podSecurity.level !== 'restricted' ? product.podSecurity : undefined;
+    const podSecurity = (podSecurityOverride?.value as PodSecurityLevel | undefined) ?? chartLevel?.level ?? 'restricted';
+    const podSecurityJustification = podSecurityOverride?.justification ?? chartLevel?.reason;
+    if (product.kind === 'chart' && product.unmetPrerequisites) {
+      const need = product.unmetPrerequisites;
+      problem(
+        joinPointer(pointer, 'product'),
+        `product ${product.id} cannot be deployed from a blueprint: its chart reads ConfigMaps ${need.configMaps.join(', ')} and Secrets ${need.secrets.join(', ')}, which ${need.createdBy} create and nothing here does`,
+      );
+    }
     const exposure = decl.exposure ?? 'none';
     const hostLabel = decl.hostname ?? id;
     buildingBlocks.push({
@@ -77,6 +91,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       serviceName: product.kind === 'chart' ? product.service.name : id,
       servicePort: product.kind === 'chart' ? product.service.port : entry.servicePort,
       podSecurity,
+      ...(podSecurityJustification ? { podSecurityJustification } : {}),
       runAsRoot: overrideFor('run-as-root', id) !== undefined,
       runAsRootJustification: overrideFor('run-as-root', id)?.justification,
       egress: [
@@ -91,8 +106,15 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     });
   }
 
+  if (bp.target.kubernetesVersion && !gatewayCatalog.kubernetesVersions.includes(bp.target.kubernetesVersion)) {
+    problem(
+      '/target/kubernetesVersion',
+      `Kubernetes ${bp.target.kubernetesVersion} is outside the range ${gatewayCatalog.implementation} supports (${gatewayCatalog.kubernetesVersions.join(', ')})`,
+    );
+  }
+
   const byId = new Map(buildingBlocks.map((b) => [b.id, b]));
-  const flows = resolveFlows(enabled, byId, declared, problem);
+  const flows = resolveFlows(enabled, byId, declared, sectionOf, problem);
   checkHosts(buildingBlocks, problem);
   checkOverrides(overrides, byId, problem);
 
@@ -141,6 +163,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       tlsMinVersion: overrideFor('tls-min-version', 'gateway') ? '1.2' : '1.3',
       oidc: bp.gateway.oidc,
       rateLimit: bp.gateway.rateLimit ?? { requests: 100, unit: 'Second' },
+      internalLoadBalancerAnnotations: bp.gateway.internalLoadBalancerAnnotations ?? (bp.target.kind === 'kubeconfig' ? {} : gatewayCatalog.internalLoadBalancerAnnotations[bp.target.kind].annotations),
       routes,
       podSecurity: platformPodSecurity('gateway', 'restricted'),
     },
@@ -149,6 +172,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       namespace: `${prefix}observability`,
       collectorNamespace: `${prefix}observability-collector`,
       retention: { metrics: '15d', logs: '7d', traces: '3d', ...bp.observability?.retention },
+      size: bp.observability?.size ?? 'small',
       receivers: (bp.observability?.alertReceivers ?? []).map((r, i) => ({
         name: r.name,
         type: r.type,
@@ -158,7 +182,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
         ...(r.channel ? { channel: r.channel } : {}),
         deliversTo: {
           cidrs: r.deliversTo?.cidrs ?? kubernetesCatalog.anywhere,
-          port: r.deliversTo?.port ?? (r.email ? Number(r.email.smarthost.split(':').pop()) : 443),
+          port: r.deliversTo?.port ?? receiverPort(r),
         },
         pointer: `/observability/alertReceivers/${i}`,
       })),
@@ -250,6 +274,7 @@ function resolveFlows(
   enabled: Map<string, BuildingBlockDecl>,
   byId: Map<string, ModelBuildingBlock>,
   declared: [string, BuildingBlockDecl][],
+  sectionOf: (id: string) => string,
   problem: (pointer: string, message: string) => void,
 ): Flow[] {
   const flows: Flow[] = [];
@@ -257,7 +282,7 @@ function resolveFlows(
   for (const [from, decl] of enabled) {
     const seen = new Set<string>();
     (decl.consumes ?? []).forEach((flow, i) => {
-      const pointer = `/buildingBlocks/${from}/consumes/${i}`;
+      const pointer = `${sectionOf(from)}/${from}/consumes/${i}`;
       const provider = byId.get(flow.to);
       const consumer = byId.get(from);
       if (flow.to === from) return problem(joinPointer(pointer, 'to'), `${from} cannot consume itself`);
@@ -344,4 +369,14 @@ export function securityServerName(organisation: string): string {
   if (name.length <= 30) return name;
   const hash = createHash('sha256').update(organisation).digest('hex').slice(0, 6);
   return `${name.slice(0, 23).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * The port an alert receiver delivers to when its `deliversTo` names none: the e-mail
+ * smarthost's, Slack's webhook port (catalog), otherwise HTTPS 443. The schema requires
+ * `deliversTo` for webhook and msteams receivers.
+ */
+function receiverPort(r: { type: string; email?: { smarthost: string } }): number {
+  if (r.email) return Number(r.email.smarthost.slice(r.email.smarthost.lastIndexOf(':') + 1));
+  return r.type === 'slack' ? observabilityCatalog.slackWebhook.port : 443;
 }

@@ -1,5 +1,5 @@
 import { BuildingBlockEntry, ProductOption } from '../catalog/types';
-import { ChartSources, DocumentSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
+import { ChartSources, DocumentSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, SizeProfile, StateBackend, Target } from '../blueprint/types';
 import { SourceFile } from '../blueprint/load';
 import { Problem, SourceLocation } from '../blueprint/problems';
 import { Connection } from './connections/types';
@@ -92,6 +92,8 @@ export interface ModelBuildingBlock {
   readonly servicePort: number;
   readonly serviceName: string;
   readonly podSecurity: PodSecurityLevel;
+  /** Why the namespace enforces less than "restricted": the blueprint's override, or the chart product's catalog fact. */
+  readonly podSecurityJustification?: string;
   readonly runAsRoot: boolean;
   /** The blueprint's reason for running as root, when it does. */
   readonly runAsRootJustification?: string;
@@ -128,6 +130,8 @@ export interface ModelGateway {
   readonly tlsMinVersion: '1.2' | '1.3';
   readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly clientSecretName: string };
   readonly rateLimit: { readonly requests: number; readonly unit: 'Second' | 'Minute' | 'Hour' };
+  /** Annotations on the internal gateway's proxy Service that keep its load balancer private (the cloud's, or the blueprint's). */
+  readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
   readonly routes: readonly GatewayRoute[];
   readonly podSecurity: PodSecurityLevel;
 }
@@ -138,6 +142,8 @@ export interface ModelObservability {
   /** The node log collector's own namespace (privileged, so kept apart). */
   readonly collectorNamespace: string;
   readonly retention: { readonly metrics: string; readonly logs: string; readonly traces: string };
+  /** Size profile the components' requests, limits and volumes scale with. */
+  readonly size: SizeProfile;
   /** Alert receivers; credentials only by Secret reference. */
   readonly receivers: readonly {
     readonly name: string;

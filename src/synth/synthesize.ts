@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 // First: it defers cdktf's archive library, which must happen before cdktf loads.
 import { skipCrossStackPreparation, withTunedCdktf } from './cdktf-tuning';
-import { App } from 'cdktf';
+import { GovStackApp } from '../api/app';
 import { CountryDeployment } from '../constructs/country-deployment';
 import { DeploymentModel } from '../model/types';
 import { checkOutDir, cleanLeftovers, publishStack, PublishStep, stagingPrefix, writeManifest } from './publish';
 
 /** A stack written by `synthesize`. */
 export interface SynthesizedStack {
+  /** Stack name (the blueprint's `metadata.name`). */
   readonly name: string;
   /** Path of the stack's `cdk.tf.json`. */
   readonly file: string;
@@ -44,11 +45,7 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string, o
   const staging = mkdtempSync(path.join(out, `${stagingPrefix}${process.pid}-`));
   try {
     withTunedCdktf(() => {
-      const app = new App({
-        outdir: staging,
-        stackTraces: false,
-        context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
-      });
+      const app = new GovStackApp({ outdir: staging });
       for (const model of models) new CountryDeployment(app, model.name, { model });
       skipCrossStackPreparation(app);
       app.synth();

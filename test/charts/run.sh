@@ -31,6 +31,26 @@ if [[ -z "${HELM:-}" ]]; then
   exit 2
 fi
 
+# The charts carry no deployable image of their own: the stack passes every image from the
+# catalog. The tests do the same: each helm call on one of the project's charts gets that
+# chart's image values from the compiled catalog (npm run build or npm test first).
+REAL_HELM=$HELM
+for c in govstack-building-block govstack-xroad; do
+  node -e 'process.stdout.write(JSON.stringify(require(process.argv[1]).chartImageValues(process.argv[2])))' \
+    "$ROOT/dist/src/catalog" "$c" >"$OUT/images-$c.json" || { echo "run.sh: build the project first (dist/src/catalog)" >&2; exit 2; }
+done
+helm_with_catalog_images() {
+  local extra=() a
+  for a in "$@"; do
+    [[ -f "$OUT/images-${a##*/}.json" && "$a" == */charts/* ]] && extra=(-f "$OUT/images-${a##*/}.json")
+  done
+  "$REAL_HELM" "$@" "${extra[@]}"
+}
+HELM=helm_with_catalog_images
+# Checks that run helm inside `bash -c` call the same function (sh would not know it).
+export -f helm_with_catalog_images
+export OUT REAL_HELM
+
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); echo "PASS  $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL  $*"; }
@@ -134,9 +154,9 @@ expect_ok "building-block: root mode passes as justified baseline, datastore sta
 expect_fail "building-block: root mode is not restricted" "runAsNonRoot must be true" \
   python3 "$HERE/check-restricted.py" --quiet "$OUT/bb-root.yaml"
 expect_ok "building-block: no PDB with 1 replica" \
-  sh -c '! "$0" template t "$1" -f "$2" --set replicas=1 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
+  bash -c '! "$0" template t "$1" -f "$2" --set replicas=1 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
 expect_ok "building-block: PDB with 2 replicas" \
-  sh -c '"$0" template t "$1" -f "$2" --set replicas=2 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
+  bash -c '"$0" template t "$1" -f "$2" --set replicas=2 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
 
 GW=$ROOT/charts/govstack-gateway; GWV=$HERE/values/govstack-gateway.yaml
 expect_fail "gateway: schema rejects both certificateSecret and clusterIssuer" "oneOf|certificateSecret|clusterIssuer" \
@@ -208,7 +228,7 @@ for d in docs:
         assert any(m["mountPath"] == "/etc/xroad/conf.d/override-govstack-admin-api.ini" for m in mounts), d["metadata"]["name"]
 PY
 expect_ok "xroad: the Job name is stable for equal values and changes with the configuration" \
-  sh -c 'a=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
+  bash -c 'a=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
          b=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
          c=$("$0" template t "$1" -f "$2" -f "$3" --set "reconcile.configuration.subsystems[0].services[0].timeout=30" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);
          [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != "$c" ]' "$HELM" "$XR" "$XRV" "$XRR"
@@ -219,13 +239,13 @@ expect_fail "xroad: reconcile configuration naming an unknown security server fa
 expect_fail "xroad: schema rejects an unpinned reconcile image" "latest|tag" \
   "$HELM" template t "$XR" -f "$XRV" -f "$XRR" --set reconcile.image.tag=latest
 expect_ok "xroad: no reconcile objects while disabled" \
-  sh -c '! grep -Eq "name: t-(reconcile|admin-api)" "$0"' "$OUT/govstack-xroad.yaml"
+  bash -c '! grep -Eq "name: t-(reconcile|admin-api)" "$0"' "$OUT/govstack-xroad.yaml"
 expect_fail "xroad: schema requires instance" "instance" \
   "$HELM" template t "$XR" -f "$XRV" --set instance=
 expect_ok "xroad: X-Road pods carry the baseline justification" \
   grep -q "govstack.global/pod-security-justification" "$OUT/govstack-xroad.yaml"
 expect_ok "xroad: no secret value in the servers ConfigMap" \
-  sh -c '! grep -A40 "name: t-servers" "$0" | grep -Eiq "password\"?: *\"[^\"]|pin\"?: *\"[^\"]"' "$OUT/govstack-xroad.yaml"
+  bash -c '! grep -A40 "name: t-servers" "$0" | grep -Eiq "password\"?: *\"[^\"]|pin\"?: *\"[^\"]"' "$OUT/govstack-xroad.yaml"
 
 OB=$ROOT/charts/govstack-observability; OBV=$HERE/values/govstack-observability.yaml
 expect_fail "observability: schema rejects an unknown receiver type" "type|enum|value must be one of" \

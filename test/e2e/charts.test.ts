@@ -1,6 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { chartImageValues } from '../../src/catalog';
 import { chartsDir, packageRoot } from '../../src/paths';
 import { controlPlaneForTests } from './control-plane';
 import { run } from './harness';
@@ -26,19 +27,23 @@ test('every chart folder has representative test values', () => {
 });
 
 describe.each(charts)('%s |', (chart) => {
-  const values = path.join(packageRoot, 'test', 'charts', 'values', `${chart}.yaml`);
+  const testValues = path.join(packageRoot, 'test', 'charts', 'values', `${chart}.yaml`);
+  // The charts hold no deployable image: the catalog's come in as the stack passes them.
+  const images = path.join(work, `${chart}-images.json`);
+  const values = [testValues, '-f', images] as const;
+  beforeAll(() => writeFileSync(images, JSON.stringify(chartImageValues(chart))));
   const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', plane.kubeconfig, ...args], { env });
 
   test('helm lint --strict passes', () => {
     expect(apiVersions).toContain('gateway.networking.k8s.io/v1/HTTPRoute');
-    run('helm', ['lint', '--strict', path.join(chartsDir, chart), '-f', values, '--kube-version', kubeVersion], { env });
+    run('helm', ['lint', '--strict', path.join(chartsDir, chart), '-f', ...values, '--kube-version', kubeVersion], { env });
   });
 
   test('the rendered manifests pass a server-side dry run on the real API server', () => {
     const namespace = `chart-${chart}`.slice(0, 63);
     // With the upstream CRDs served, the CRD-kind objects render too and the server checks them against the real CRD schemas.
     const served = apiVersions.flatMap((v) => ['--api-versions', v]);
-    const manifest = run('helm', ['template', chart, path.join(chartsDir, chart), '-f', values, '--namespace', namespace, '--kube-version', kubeVersion, ...served], { env }).stdout;
+    const manifest = run('helm', ['template', chart, path.join(chartsDir, chart), '-f', ...values, '--namespace', namespace, '--kube-version', kubeVersion, ...served], { env }).stdout;
     const docs = parseAllDocuments(manifest).map((d) => d.toJS()).filter(Boolean);
     expect(docs.length).toBeGreaterThan(0);
     // The charts expect Terraform to create their namespaces (restricted, or baseline where the chart says so).

@@ -57,8 +57,9 @@ describe('audit checks on the sandbox |', () => {
     const flows = result(results, 'network-declared-flows');
     expect(flows.status).toBe('PASS');
     const registration = model.buildingBlocks.find((b) => b.id === 'registration')!;
-    const direct = flows.findings.find((f) => f.subject === `${registration.namespace} -> gs-workflow`)!;
-    expect(direct.message).toContain('flow registration -> workflow (direct)');
+    // Findings are per edge of the connection graph (graph's change): both ends' Pods and the Pod port.
+    const direct = flows.findings.find((f) => f.subject.startsWith(`${registration.namespace}/registration -> gs-workflow/workflow port `))!;
+    expect(direct.message).toContain('flow registration->workflow (direct)');
     const line = readFileSync(sandbox, 'utf8').split('\n').findIndex((l) => /- to: workflow/.test(l)) + 1;
     expect(direct.evidence).toContainEqual({ kind: 'blueprint', file: 'blueprints/sandbox.yaml', line, pointer: expect.stringMatching(/^\/buildingBlocks\/registration\/consumes\/\d+$/) });
     expect(direct.evidence.filter((e) => e.kind === 'terraform').length).toBe(2);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadBlueprint } from '../../src/blueprint/load';
-import { InputError } from '../../src/blueprint/problems';
 import { resolveModel } from '../../src/model/resolve';
 import { fixture } from './support';
 
@@ -66,20 +65,15 @@ describe('extends overlays |', () => {
   });
 });
 
-test('a problem caused by an overlay points at the base line it breaks', () => {
-  const broken = loadBlueprint(fixture('overlay', 'country-disables-provider.yaml'));
-  let problems: InputError['problems'] = [];
-  try {
-    resolveModel(broken);
-  } catch (err) {
-    problems = (err as InputError).problems;
-  }
-  expect(problems).toEqual([
+test('an overlay that disables a provider takes the base\'s flow to it away, with a warning at the base line (ux: donor overlays)', () => {
+  const loaded = loadBlueprint(fixture('overlay', 'country-disables-provider.yaml'));
+  expect(loaded.warnings).toEqual([
     {
       file: 'test/fixtures/overlay/base.yaml',
       line: 28,
-      pointer: '/buildingBlocks/registration/consumes/1/to',
-      message: 'registration consumes digital-registries, which is disabled',
+      pointer: '/buildingBlocks/registration/consumes/1',
+      message: 'flow registration -> digital-registries dropped: digital-registries is disabled at test/fixtures/overlay/country-disables-provider.yaml:5',
     },
   ]);
+  expect(resolveModel(loaded).flows.some((f) => f.to === 'digital-registries')).toBe(false);
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { cli, fixture, root, runCli } from './support';
@@ -65,10 +65,10 @@ describe('--out and --format agree |', () => {
   test('audit --out report.html writes HTML; .json writes JSON', async () => {
     const html = path.join(work, 'report.html');
     expect((await runCli(['audit', sandbox, '--out', html])).code).toBe(0);
-    expect(require('node:fs').readFileSync(html, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
     const json = path.join(work, 'report.json');
     expect((await runCli(['audit', sandbox, '--out', json])).code).toBe(0);
-    expect(() => JSON.parse(require('node:fs').readFileSync(json, 'utf8'))).not.toThrow();
+    expect(() => JSON.parse(readFileSync(json, 'utf8'))).not.toThrow();
   });
 
   test('a mismatch, or a format the command cannot write, is refused and writes nothing', async () => {

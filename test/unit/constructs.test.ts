@@ -44,13 +44,15 @@ describe('IsolatedNamespace |', () => {
     for (const sa of accounts) expect(sa.body.automount_service_account_token).toBe(false);
   });
 
-  test('DNS egress is allowed only to kube-dns on port 53', () => {
-    const dns = policies.filter((p) => p.body.metadata.name === 'allow-dns');
-    expect(dns.length).toBe(namespaces.length);
+  test('DNS egress is allowed only to kube-dns on port 53, UDP and TCP, from every namespace', () => {
+    const dns = policies.filter((p) => p.body.metadata.annotations['govstack.global/reason'] === 'dns');
+    expect(dns.length).toBe(namespaces.length * 2);
     for (const p of dns) {
       expect(p.body.spec.egress[0].to[0].pod_selector.match_labels).toEqual({ 'k8s-app': 'kube-dns' });
-      expect(p.body.spec.egress[0].ports.map((x: any) => x.port)).toEqual(['53', '53']);
+      expect(p.body.spec.egress[0].to[0].namespace_selector.match_labels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
+      expect(p.body.spec.egress[0].ports.map((x: any) => x.port)).toEqual(['53']);
     }
+    expect(dns.map((p) => p.body.spec.egress[0].ports[0].protocol).sort()).toEqual([...Array(namespaces.length).fill('TCP'), ...Array(namespaces.length).fill('UDP')]);
   });
 });
 
@@ -71,8 +73,12 @@ describe('BuildingBlock |', () => {
       expect(v.resources.requests.cpu).toBeDefined();
       expect(v.resources.limits.memory).toBeDefined();
       expect(v.serviceAccountName).toBe(r.body.name);
-      expect(r.body.depends_on).toEqual([expect.stringMatching(/^kubernetes_service_account_v1\./)]);
-      expect(v.securityContext).toBeUndefined();
+      // The ServiceAccount and the LimitRange exist before any release in the namespace (issue 10, item 9).
+      expect([...r.body.depends_on].sort()).toEqual([expect.stringMatching(/^kubernetes_limit_range_v1\./), expect.stringMatching(/^kubernetes_service_account_v1\./)]);
+      // Not root; an image that declares its user runs as exactly that user (the mocks' image, commit a337da1).
+      const product = model.buildingBlocks.find((b) => b.id === r.body.name)!.product;
+      const user = product.kind === 'image' ? product.user : undefined;
+      expect(v.securityContext).toEqual(user ? { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid } : undefined);
     }
   });
 
@@ -95,7 +101,7 @@ describe('BuildingBlock |', () => {
       const ns = namespaceOf(json, p.body.metadata.namespace);
       const reason = p.body.metadata.annotations['govstack.global/egress-reason'];
       const platform = ['gs-gateway', 'gs-gateway-external', 'gs-observability', 'gs-observability-collector'].includes(ns);
-      expect(platform || /downloads its OpenAPI document/.test(reason)).toBe(true);
+      expect(platform || /the mock fetches .+ from .+ at start-up/.test(reason)).toBe(true);
     }
   });
 
@@ -129,9 +135,9 @@ describe('Gateway |', () => {
   });
 
   test('the internal gateway accepts only private ranges; the external one anyone', () => {
-    const internalIngress = policiesIn('gs-gateway-internal').find((p) => p.body.metadata.name === 'allow-ingress-from-private-ranges')!;
+    const internalIngress = policiesIn('gs-gateway-internal').find((p) => p.body.metadata.name === 'ingress-route-clients-to-gateway-internal')!;
     expect(internalIngress.body.spec.ingress[0].from.map((f: any) => f.ip_block.cidr)).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
-    const externalIngress = policiesIn('gs-gateway-external').find((p) => p.body.metadata.name === 'allow-ingress-from-any')!;
+    const externalIngress = policiesIn('gs-gateway-external').find((p) => p.body.metadata.name === 'ingress-route-clients-to-gateway-external')!;
     expect(externalIngress.body.spec.ingress[0].from[0].ip_block.cidr).toBe('0.0.0.0/0');
   });
 
@@ -157,7 +163,7 @@ describe('InformationMediator |', () => {
   });
 
   test('no credential is passed to the chart', () => {
-    expect(JSON.stringify(values)).not.toMatch(/pin|password|secret/i);
+    expect(JSON.stringify(values)).not.toMatch(/\bpin\b|password|secret/i);
   });
 });
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { fixture, model, root, runCli } from './support';
+import { exitCodes } from '../../src/cli/run';
 import { diffModels } from '../../src/audit/diff';
 
 const sandbox = path.join(root, 'blueprints', 'sandbox.yaml');
@@ -18,10 +19,10 @@ describe('govstack diff |', () => {
     expect(r.code).toBe(0);
   });
 
-  test('--json lists exactly what changed, and exits 1', async () => {
+  test('--json lists exactly what changed, and exits 3 (they differ)', async () => {
     const r = await runCli(['diff', sandbox, changed, '--json']);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(exitCodes.no); // ux: 3 means 'they differ' (1 is an internal error)
     const diff = JSON.parse(r.stdout);
     expect(diff.equal).toBe(false);
     expect(diff.a).toEqual({ file: 'blueprints/sandbox.yaml', name: 'sandbox' });
@@ -50,7 +51,7 @@ describe('govstack diff |', () => {
 
   test('human output groups changes by section with +, - and ~', async () => {
     const r = await runCli(['diff', sandbox, changed]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(exitCodes.no); // ux: 3 means 'they differ' (1 is an internal error)
     expect(r.stdout).toContain('--- blueprints/sandbox.yaml (sandbox)\n+++ test/fixtures/audit/sandbox-changed.yaml (sandbox)\n');
     expect(r.stdout).toMatch(/\nbuilding blocks:\n  - emarketplace  \(product mock, /);
     expect(r.stdout).toContain('  ~ identity\n      version: 9.7.0 -> 9.8.0\n      exposure: external -> internal\n');
@@ -61,7 +62,7 @@ describe('govstack diff |', () => {
 
   test('two countries differ in target, state and owners', async () => {
     const r = await runCli(['diff', path.join(root, 'blueprints', 'examples', 'kenya-aks.yaml'), path.join(root, 'blueprints', 'examples', 'estonia-eks.yaml'), '--json']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(exitCodes.no); // ux: 3 means 'they differ' (1 is an internal error)
     const changes = JSON.parse(r.stdout).changes as any[];
     expect(changes).toContainEqual({ section: 'deployment', subject: 'target', kind: 'changed', field: 'kind', before: 'aks', after: 'eks' });
     expect(changes).toContainEqual(expect.objectContaining({ section: 'deployment', subject: 'state', field: 'backend', before: 'azurerm', after: 's3' }));

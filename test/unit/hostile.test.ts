@@ -62,7 +62,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** The only interpolations the constructs write; anything else would be input turned live. */
-const ownInterpolation = /^\$\{(kubernetes_[a-z0-9_]+\.[A-Za-z0-9_-]+\.metadata\[0\]\.name|var\.(cluster_endpoint|state_encryption_passphrase|state_encryption_previous_passphrase)|base64decode\(var\.cluster_ca_certificate\)|key_provider\.pbkdf2\.govstack(_previous)?)\}$/;
+const ownInterpolation = /^\$\{(kubernetes_[a-z0-9_]+\.[A-Za-z0-9_-]+\.metadata\[0\]\.name|var\.(cluster_endpoint|state_encryption_passphrase|state_encryption_previous_passphrase)|base64decode\(var\.cluster_ca_certificate\)|key_provider\.pbkdf2\.govstack(_previous)?|can\(regex\("\^https:\/\/\[\^\/\\s\]\+", var\.cluster_endpoint\)\)|length\(var\.cluster_ca_certificate\) > 0 && can\(base64decode\(var\.cluster_ca_certificate\)\))\}$/;
 function foreignTemplates(json: unknown): string[] {
   const found: string[] = [];
   const walk = (v: unknown): void => {
@@ -141,7 +141,7 @@ describe('names that are not Kubernetes DNS labels, and ../ in names', () => {
     ['/buildingBlocks/registration/consumes/1/to', (v) => ({ buildingBlocks: { registration: { consumes: [{ to: 'identity' }, { to: v }] } } })],
     ['/gateway/tls/clusterIssuer', (v) => ({ gateway: { tls: { clusterIssuer: v } } })],
     ['/deployment/storageClass', (v) => ({ deployment: { storageClass: v } })],
-    ['/observability/alertReceivers/0/name', (v) => ({ observability: { alertReceivers: [{ name: v, type: 'webhook', secretRef: { name: 'hook', key: 'url' } }] } })],
+    ['/observability/alertReceivers/0/name', (v) => ({ observability: { alertReceivers: [{ name: v, type: 'webhook', secretRef: { name: 'hook', key: 'url' }, deliversTo: { cidrs: ['192.0.2.10/32'] } }] } })],
     ['/security/overrides/0/target', (v) => ({ security: { overrides: [{ control: 'egress', target: v, value: '203.0.113.0/24', justification: 'A justification long enough.' }] } })],
   ];
 

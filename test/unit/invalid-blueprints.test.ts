@@ -34,7 +34,7 @@ const expected: Record<string, string[]> = {
   'extends-not-a-blueprint.yaml': ['extends-not-a-blueprint.yaml:2  /extends  test/fixtures/overlay/not-a-blueprint.yaml is not a blueprint (its top level is not blueprint sections); nothing of it is shown'],
   'external-exposed.yaml': ['external-exposed.yaml:5  /buildingBlocks/identity/exposure  an external building block is exposed where it runs, not through this gateway'],
   'flow-bad-via.yaml': ['flow-bad-via.yaml:6  /buildingBlocks/registration/consumes/0/via  "carrier-pigeon" is not one of: mediator, direct'],
-  'flow-to-disabled.yaml': ['minimal.yaml:26  /buildingBlocks/registration/consumes/0/to  registration consumes identity, which is disabled'],
+  'flow-to-disabled.yaml': ['flow-to-disabled.yaml:7  /buildingBlocks/registration/consumes/0/to  registration consumes identity, which is disabled'],
   'flow-to-self.yaml': ['flow-to-self.yaml:5  /buildingBlocks/registration/consumes/1/to  registration cannot consume itself'],
   'flow-to-undeclared.yaml': ['flow-to-undeclared.yaml:5  /buildingBlocks/registration/consumes/1/to  registration consumes payments, which is not declared in /buildingBlocks'],
   'gateway-same-domains.yaml': ['gateway-same-domains.yaml:5  /gateway/domains/internal  the internal domain is the external one (api.test.example)'],

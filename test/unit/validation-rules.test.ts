@@ -70,7 +70,7 @@ describe('warnings |', () => {
     const warnings = r.stderr.trimEnd().split('\n');
     for (const line of warnings) expect(line).toMatch(/^warning: \S+:\d+  \/\S*  .+$/);
     expect(warnings.filter((w) => w.includes('runs the mock product'))).toHaveLength(5);
-    expect(warnings).toContainEqual(expect.stringMatching(/prod\.yaml:10  \/buildingBlocks\/registration\/consumes\/0\/via  registration -> identity is a direct flow in plain HTTP; outside dev the audit FAILs it/));
+    expect(warnings).toContainEqual(expect.stringMatching(/prod\.yaml:11  \/buildingBlocks\/registration\/consumes\/0\/via  registration -> identity is a direct flow in plain HTTP; outside dev the audit FAILs it/));
     expect(warnings).toContainEqual(expect.stringMatching(/\/state\/backend  local state in prod/));
     expect(warnings).toContainEqual(expect.stringMatching(/\/target  a kubeconfig target without "context"/));
   });
@@ -84,7 +84,7 @@ describe('warnings |', () => {
   });
 
   test('in dev the same blueprint does not warn', async () => {
-    const r = await runCli(['validate', donor('without-consent.yaml'), '--strict']);
+    const r = await runCli(['validate', donor('base.yaml'), '--strict']);
     expect(r.code).toBe(0);
   });
 

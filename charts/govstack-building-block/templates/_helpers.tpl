@@ -16,12 +16,13 @@ that Terraform can predict them: Deployment/Service "<release>", ConfigMap
 
 {{/* Image reference from an {repository, tag, digest} map: the digest wins. */}}
 {{- define "gsbb.image" -}}
+{{- $repository := required "image repository is required: the govstack stack sets every image from its catalog (src/catalog); when installing by hand, set it with a tag or digest" .repository -}}
 {{- if .digest -}}
-{{- printf "%s@%s" .repository .digest -}}
+{{- printf "%s@%s" $repository .digest -}}
 {{- else if .tag -}}
-{{- printf "%s:%s" .repository .tag -}}
+{{- printf "%s:%s" $repository .tag -}}
 {{- else -}}
-{{- fail (printf "image %q needs a tag or a digest" .repository) -}}
+{{- fail (printf "image %q needs a tag or a digest (the govstack stack sets both from its catalog)" $repository) -}}
 {{- end -}}
 {{- end -}}
 

@@ -132,8 +132,14 @@ export const networkPodPorts: Check = {
     const findings: Finding[] = [];
     const known = listeners(model);
     const within = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => Object.entries(a).every(([k, v]) => b[k] === v);
-    for (const { end, policy } of renderedEnds(view)) {
-      const dest = end.direction === 'ingress' ? { namespace: end.namespace, podLabels: end.podLabels } : 'namespace' in end.peer ? end.peer : undefined;
+    // An ingress rule without peers names no other end, yet still opens ports to its own Pods.
+    const peerless = view.policies.flatMap((policy) =>
+      policy.rules
+        .filter((rule) => rule.direction === 'ingress' && rule.peers.length === 0)
+        .map((rule) => ({ end: { direction: rule.direction, namespace: policy.namespace, podLabels: policy.podLabels, ports: rule.ports.map((x) => `${x.port}/${x.protocol}`).sort(), peer: undefined }, policy })),
+    );
+    for (const { end, policy } of [...renderedEnds(view), ...peerless]) {
+      const dest = end.direction === 'ingress' ? { namespace: end.namespace, podLabels: end.podLabels } : end.peer && 'namespace' in end.peer ? end.peer : undefined;
       if (!dest) continue;
       const inNamespace = known.filter((l) => l.namespace === dest.namespace);
       if (inNamespace.length === 0) continue;

@@ -59,6 +59,16 @@ export const consent: BuildingBlockEntry = {
       source: `https://decentralised-dataexchange.github.io/bb-consent-infrastructure/stable/index.yaml; ${chartRepo}:Chart.yaml; ${chartRepo}:values.yaml; ${apiTag}:internal/cmd/start_api.go`,
       chart: { name: 'consentbb', version: '2023.12.4', repository: 'https://decentralised-dataexchange.github.io/bb-consent-infrastructure/stable/' },
       values: { namespace, prefix },
+      podSecurity: {
+        level: 'baseline',
+        reason:
+          'The consentbb chart gives every container the one securityContext value (default runAsUser 0) and no pod-level context, and its API and dashboards listen on port 80 in images built to run as root; '
+          + 'nothing asks for host access or privilege, so Pod Security "baseline" admits it and "restricted" rejects every pod.',
+        source: `${chartRepo}:values.yaml; ${chartRepo}:templates/api/deploy.yaml; ${chartRepo}:templates/mongo/deploy.yaml`,
+      },
+      // templates/mongo/pvc.yaml and templates/postgres/pvc.yaml: storageClassName {{ .Values.storageClassName }}
+      // ("" renders no class, so the cluster default applies).
+      storageClassKey: 'storageClassName',
       service: { name: `${namespace}-${prefix}-api-svc`, port: 80 },
       pods: { labels: { app: `${namespace}-api` }, port: { port: 80 }, source: `${chartRepo}:templates/api/deploy.yaml` },
       healthPath: '/v2/service/organisation',
@@ -68,7 +78,7 @@ export const consent: BuildingBlockEntry = {
         `writes every object to .Values.namespace, which must equal the release namespace (${chartRepo}:templates/api/deploy.yaml)`,
         `runs its pods as root by default (securityContext.runAsUser 0), which Pod Security "restricted" rejects (${chartRepo}:values.yaml)`,
         `takes database, Keycloak and admin passwords and the API secret as chart values and renders them into a ConfigMap, so they would appear in the Terraform output (${chartRepo}:templates/api/configmap.yaml)`,
-        `its PVCs default to storageClassName "standard" (${chartRepo}:values.yaml)`,
+        `its PVCs default to storageClassName "standard"; the project passes deployment.storageClass, or "" for the cluster default (${chartRepo}:values.yaml)`,
         `pulls images with imagePullPolicy Always (${chartRepo}:templates/api/deploy.yaml)`,
       ],
     },

@@ -50,6 +50,22 @@ export const identity: BuildingBlockEntry = {
       source: `https://mosip.github.io/mosip-helm/index.yaml; ${esignetTag}:helm/esignet/Chart.yaml; ${esignetTag}:helm/esignet/values.yaml`,
       chart: { name: 'esignet', version: '1.6.2', repository: 'https://mosip.github.io/mosip-helm' },
       values: { fullnameOverride: 'esignet', istio: { enabled: false } },
+      podSecurity: {
+        level: 'baseline',
+        reason:
+          'The esignet chart\'s cacerts init container runs as root (securityContext.runAsUser 0, image openjdk:11-jre) to write the JVM trust store, and the main container\'s securityContext is disabled by default; '
+          + 'no host access or privilege is asked for, so Pod Security "baseline" admits it and "restricted" rejects the pod.',
+        source: `${esignetTag}:helm/esignet/values.yaml (initContainers, containerSecurityContext)`,
+      },
+      storageClassKey: 'persistence.storageClass',
+      // Read from the chart's env (values.yaml extraEnvVars, extraEnvVarsCM, initContainers) and
+      // MOSIP's installer, which copies them from the other installs (deploy/esignet/install.sh).
+      unmetPrerequisites: {
+        configMaps: ['esignet-global', 'esignet-softhsm-share', 'keycloak-host', 'postgres-config', 'redis-config'],
+        secrets: ['db-common-secrets', 'esignet-misp-onboarder-key', 'esignet-softhsm', 'keycloak-client-secrets', 'redis'],
+        createdBy: "MOSIP's softhsm, postgres, redis, keycloak and partner-onboarder installs",
+        source: `${esignetTag}:helm/esignet/values.yaml; ${esignetTag}:deploy/esignet/install.sh`,
+      },
       service: { name: 'esignet', port: 80 },
       // Bitnami common labels name the pods after the chart; the container port is `springServicePort`.
       pods: {

@@ -68,6 +68,29 @@ export const gatewayCatalog: GatewayEntry = {
     webhook: { port: 9443 },
     source: `${eg}:internal/infrastructure/kubernetes/proxy/resource.go (proxy labels, container ports); ${eg}:internal/gatewayapi/listener.go (privileged ports + 10000); ${eg}:charts/gateway-helm/templates/envoy-gateway-deployment.yaml (xDS 18000, webhook 9443)`,
   },
+  // Envoy Gateway copies a Gateway's spec.infrastructure.annotations onto its proxy Service
+  // (internal/gatewayapi/translator.go, proxy metadata; internal/infrastructure/kubernetes/proxy/resource_provider.go).
+  internalLoadBalancerAnnotations: {
+    eks: {
+      // The first is read by the AWS Load Balancer Controller, the second by the in-tree AWS cloud provider.
+      annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' },
+      source: 'https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#lb-scheme; https://kubernetes.io/docs/reference/labels-annotations-taints/#service-beta-kubernetes-io-aws-load-balancer-internal',
+    },
+    aks: {
+      annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' },
+      source: 'https://learn.microsoft.com/en-us/azure/aks/internal-lb',
+    },
+    gke: {
+      annotations: { 'networking.gke.io/load-balancer-type': 'Internal' },
+      source: 'https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balancing',
+    },
+  },
+  rateLimiting: {
+    note:
+      'Local rate limits count per Envoy replica and route and cannot key on distinct client addresses ("Local rate limiting does not support distinct matching"); '
+      + 'a limit per client address (clientSelectors sourceCIDR type Distinct) needs global rate limiting, i.e. Envoy Gateway\'s rate-limit service with a Redis backend.',
+    source: `${eg}:site/content/en/latest/tasks/traffic/local-rate-limit.md; ${eg}:api/v1alpha1/ratelimit_types.go`,
+  },
   sources: [
     `${eg}:charts/gateway-helm/Chart.yaml`,
     `${eg}:tools/make/helm.mk`,

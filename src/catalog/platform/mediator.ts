@@ -28,15 +28,18 @@ const sim = 'GovStackWorkingGroup/sandbox-bb-information-mediator@b0d5cab46e9179
  *   information systems (HTTP/HTTPS), 5500 and 5577 between security servers (messages, OCSP),
  *   5588 health check; the sandbox probes `GET /` on 5588.
  * - External database: must be PostgreSQL 16 for full compatibility (user guide, external
- *   database section); `postgres:16.13` is the 16.x release in docker-library/postgres
- *   versions.json (2026-02-26).
+ *   database section); 16.13 is the 16.x release in docker-library/postgres versions.json
+ *   (2026-02-26), deployed as its Alpine variant `postgres:16.13-alpine` (the chart's choice:
+ *   smaller, and it runs under the arbitrary non-root UID the chart sets).
  * - Central server: NIIS publishes no production container for it. The X-Road repository's
  *   `Docker/centralserver` builds only development images
  *   (`ghcr.io/nordic-institute/xrddev-central-server:amd-latest|arm-latest`,
  *   .github/workflows/publish_images.yaml), and `Docker/securityserver/README.md` says its
  *   sibling image is "strictly meant for testing and development". GovStack's sandbox built on
  *   `niis/xroad-central-server:focal-7.2.2`; tags such as `noble-7.7.0` and `noble-7.8.2` are used
- *   in public repositories but could not be checked against NIIS sources, so none is pinned.
+ *   in public repositories but could not be checked against NIIS sources. The sandbox's central
+ *   server runs `noble-7.8.2` (`centralServer.image`, marked unverified) because a
+ *   self-contained instance needs one; production instances join an existing central server.
  * - Resources: the sandbox chart's requests 500m/2Gi and limits 2 CPU/4Gi per server
  *   (govstack.md §1.3); the sidecar guide asks for 3 GiB (slim) or 4 GiB or more (full).
  * - X-Road Metrics: GovStack's IM vendor packaged it as a local chart (xroad-metrics 1.1.1,
@@ -69,14 +72,22 @@ export const mediatorCatalog: MediatorEntry = {
     note:
       'NIIS publishes no production Central Server container: the X-Road repository builds only development images (ghcr.io/nordic-institute/xrddev-central-server, mutable *-latest tags). Run the central server from NIIS\'s Ubuntu packages, or use an existing X-Road instance (mediator.centralServer: false).',
     sandboxBaseImage: { repository: 'niis/xroad-central-server', tag: 'focal-7.2.2' },
+    // The tag the mediator chart shipped and the end-to-end tests ran; it matches the
+    // security servers' X-Road 7.8 line but is not traceable to an NIIS source (see above).
+    image: { repository: 'niis/xroad-central-server', tag: 'noble-7.8.2', verified: false },
     ports: { admin: 4000, registration: 4001, management: 4002, globalConf: 80, testCaOcsp: 8888, testCaTsa: 8899 },
     health: { port: 80, path: '/internalconf' },
     source: `${xroad}:.github/workflows/publish_images.yaml; ${xroad}:Docker/securityserver/README.md; ${sim}:x-road/images/sandbox-xroad-cs/Dockerfile; ${sim}:x-road/sandbox-im-x-road/charts/sandbox-xroad-cs/templates/central-server.yaml`,
   },
   database: {
-    image: { repository: 'postgres', tag: '16.13' },
+    image: { repository: 'postgres', tag: '16.13-alpine' },
     majorVersion: 16,
     source: `${xroad}:doc/Sidecar/security_server_sidecar_user_guide.md; docker-library/postgres@6edb0a8c4def40c371514b34aef9037ec82d9110:versions.json`,
+  },
+  reconcileRuntime: {
+    image: { repository: 'node', tag: '22.20.0-alpine3.22' },
+    // docker-library's official `node` image, 22.x LTS on Alpine 3.22 (the tag the chart pinned since the Job was added).
+    source: 'https://hub.docker.com/_/node',
   },
   resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
   metrics: {

@@ -31,16 +31,13 @@ export const initCommand: CommandModule<object, Args> = {
       .option('name', { type: 'string', describe: 'Deployment and stack name (default: <country>-<environment>, lower case)' })
       .option('out', { alias: 'o', type: 'string', describe: 'File to write (default: <name>.yaml); an existing file is kept unless --force' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing --out file' })
-      .check((a) => {
-        const code = String(a.country).toUpperCase();
-        if (!countryCodes.includes(code)) throw new Error(`--country ${String(a.country)} is not an ISO 3166-1 alpha-2 code (e.g. KE, EE, PH)`);
-        return true;
-      })
       .example('$0 init --country KE --environment test --target aks', 'A starting blueprint for Kenya on AKS, in ke-test.yaml')
       .example('$0 init -c KE -e test -t aks --extends blueprints/bases/social-protection.yaml', 'Kenya\'s file on top of a donor\'s base') as never,
   handler: (args) =>
     runCommand(() => {
       const country = args.country.toUpperCase();
+      // Checked here, not in a yargs check(): what a check throws escapes as a stack trace (exit 1).
+      if (!countryCodes.includes(country)) throw new EnvironmentError(`--country ${args.country} is not an ISO 3166-1 alpha-2 code (e.g. KE, EE, PH)`);
       const name = args.name ?? `${country.toLowerCase()}-${args.environment}`;
       const out = args.out ?? `${name}.yaml`;
       if (existsSync(out) && !args.force) throw new EnvironmentError(`${out} exists; choose another --out or add --force`);

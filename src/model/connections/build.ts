@@ -49,8 +49,10 @@ export function buildConnections(model: ModelFacts): Connection[] {
 
   // Gateway: clients, configuration, routes.
   const proxies = (which: 'external' | 'internal'): PodsEndpoint => ({ component: `gateway-${which}`, namespace: gw[which], podLabels: gatewayCatalog.pods.proxyLabels });
-  add('route', 'clients->gateway-external', anywhere('any'), proxies('external'), [port(gatewayCatalog.pods.proxyHttps)], 'the external gateway serves clients on the Internet');
-  add('route', 'clients->gateway-internal', { name: 'private-ranges', cidrs: kubernetesCatalog.privateRanges }, proxies('internal'), [port(gatewayCatalog.pods.proxyHttps)], 'the internal gateway serves clients on private networks only');
+  // HTTPS, and HTTP only for the listener that redirects to HTTPS (gateway construct).
+  const listeners = [port(gatewayCatalog.pods.proxyHttps), port(gatewayCatalog.pods.proxyHttp)];
+  add('route', 'clients->gateway-external', anywhere('any'), proxies('external'), listeners, 'the external gateway serves clients on the Internet (HTTP only redirects to HTTPS)');
+  add('route', 'clients->gateway-internal', { name: 'private-ranges', cidrs: kubernetesCatalog.privateRanges }, proxies('internal'), listeners, 'the internal gateway serves clients on private networks only (HTTP only redirects to HTTPS)');
   for (const which of ['external', 'internal'] as const) {
     add('control', `gateway-${which}->gateway`, proxies(which), wholeNamespace('gateway', gw.controller), [port(gatewayCatalog.pods.xds)], `${which} gateway proxies fetch their configuration (xDS) from the controller`);
   }
