@@ -8,7 +8,7 @@ import { backupRestore, noSharedStorage, stateEncryptedAtRest, volumesEncryptedA
 import { imagesPinned } from './checks/images';
 import { healthProbes, replicasHa, resourcesDeclared } from './checks/workloads';
 import { centralLogging, metricsObservability, securityEventLogs, tracing } from './checks/observability';
-import { mediatorMessageLog, mediatorMonitoring } from './checks/mediator';
+import { mediatorClientAuth, mediatorMessageLog, mediatorMonitoring } from './checks/mediator';
 
 /**
  * Every audit check, in report order: security (CFR 6.5 and the Security guide §8.1),
@@ -43,6 +43,7 @@ export const checks: readonly Check[] = [
   metricsObservability,
   mediatorMessageLog,
   mediatorMonitoring,
+  mediatorClientAuth,
 ];
 
 /** Where each GovStack requirement ID is defined, for the reports. */

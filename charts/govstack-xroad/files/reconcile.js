@@ -107,7 +107,7 @@ class AdminApi {
    */
   request(method, path, req = {}) {
     const url = new URL(this.base.pathname + path, this.base);
-    const headers = { accept: req.accept ?? 'application/json' };
+    const headers = { accept: req.accept ?? 'application/json', 'user-agent': `govstack-reconcile/${this.options.runName ?? process.pid}` };
     let payload;
     if (req.json !== undefined) {
       payload = Buffer.from(JSON.stringify(req.json));
@@ -269,12 +269,14 @@ class KeyJournal {
  */
 function memoryLock() {
   let journal = {};
-  let held = Promise.resolve();
-  let release = () => {};
+  let tail = Promise.resolve();
+  const releases = [];
   return {
     async acquire() {
-      const previous = held;
-      held = new Promise((r) => (release = r));
+      const previous = tail;
+      let release;
+      tail = new Promise((r) => (release = r));
+      releases.push(release);
       await previous;
       return journal;
     },
@@ -282,7 +284,7 @@ function memoryLock() {
       journal = JSON.parse(JSON.stringify(entries));
     },
     async release() {
-      release();
+      releases.shift()();
     },
   };
 }
@@ -692,10 +694,11 @@ async function reconcileRights(api, serviceId, clients, changes) {
  * @param {{ securityServers: Record<string, { url: string, user: string, password: string, tokenPin: string }>,
  *           centralServer?: { url: string, user: string, password: string, tokenPin: string, address: string } }} targets
  * @param {{ log?: (line: string) => void, waitSeconds?: number, retryDelayMs?: number, ca?: string | Buffer,
- *           heartbeatFile?: string, timeoutMs?: number, signal?: AbortSignal,
+ *           heartbeatFile?: string, timeoutMs?: number, signal?: AbortSignal, runName?: string,
  *           lock?: { acquire(onLost?: (err: Error) => void): Promise<any>, record(entries: any): Promise<void>, release(): Promise<void> },
  *           clientCertificate?: (subsystem: any) => string | undefined }} [opts]
- *   ca: PEM the admin APIs' certificates must chain to (https only); lock: default a lock of
+ *   ca: PEM the admin APIs' certificates must chain to (https only); runName: sent as the
+ *   User-Agent `govstack-reconcile/<runName>` (default the process id); lock: default a lock of
  *   this process only; clientCertificate: PEM of a subsystem's client TLS certificate, needed
  *   for every hosted subsystem whose connection type is HTTPS.
  * @returns {Promise<{ changes: { server: string, action: string, target: string }[] }>}
@@ -709,7 +712,7 @@ async function reconcile(desired, targets, opts = {}) {
     if (options.signal.aborted) stop.abort();
     else options.signal.addEventListener('abort', onAbort, { once: true });
   }
-  const apiOptions = { ca: options.ca, timeoutMs: options.timeoutMs, signal: stop.signal, onRequest: () => heartbeat(options) };
+  const apiOptions = { ca: options.ca, timeoutMs: options.timeoutMs, signal: stop.signal, runName: options.runName, onRequest: () => heartbeat(options) };
   const certificateOf = (subsystem) => {
     const pem = options.clientCertificate && options.clientCertificate(subsystem);
     if (!pem) throw new ReconcileError(`no client TLS certificate for ${subsystem.id} (connection type HTTPS)`, { server: subsystem.securityServer });
@@ -846,6 +849,7 @@ async function main(argv, env, signal) {
     ca,
     heartbeatFile: env.RECONCILE_HEARTBEAT,
     signal,
+    runName: env.HOSTNAME || undefined,
     lock: leaseFrom(env, waitSeconds, log),
     clientCertificate: (subsystem) => {
       if (!certDir || !subsystem.clientCertificate) return undefined;
