@@ -121,9 +121,13 @@ const mediator = object(
       items: object(
         {
           name: dnsLabel,
-          title: { type: 'string', minLength: 1, maxLength: 200 },
+          title: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\ufeff\\u200b]+$', description: 'X-Road member name: no control characters (X-Road 7.8 @NoControlChars).' },
           class: memberClass,
-          code: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'X-Road member code (e.g. a registry number).' },
+          code: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$',
+            description: 'X-Road member code (e.g. a registry number): letters, digits, "." and "-", inside X-Road 7.8\'s strict identifier characters (StrictIdentifierValidator: letters, digits and \'()+,-.=?).',
+          },
         },
         ['name', 'class', 'code'],
       ),

@@ -472,7 +472,7 @@ function tlsCertificateJson(hash: string, der: Buffer) {
     rsa_public_key_modulus: 'AB',
     rsa_public_key_exponent: 65537,
     key_usages: ['DIGITAL_SIGNATURE'],
-    subject_alternative_names: '',
+    subject_alternative_names: cert.subjectAltName || cn(cert.subject),
   };
 }
 

@@ -175,6 +175,21 @@ function describeError(body, raw) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Touch the heartbeat file the Job's liveness probe watches. */
+function heartbeat(options) {
+  if (!options.heartbeatFile) return;
+  try {
+    const now = new Date();
+    fs.utimesSync(options.heartbeatFile, now, now);
+  } catch {
+    try {
+      fs.writeFileSync(options.heartbeatFile, '');
+    } catch {
+      /* best effort */
+    }
+  }
+}
+
 /** Same roles, as sets. */
 function sameRoles(a, b) {
   return Array.isArray(a) && a.length === b.length && b.every((r) => a.includes(r));
