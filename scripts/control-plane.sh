@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Local Kubernetes control plane for offline tests: etcd + kube-apiserver +
 # kube-controller-manager, all on 127.0.0.1 with dynamically chosen free ports.
-# No kubelet and no scheduler: Pods stay Pending, but Deployments create
-# ReplicaSets/Pods, PodSecurity admission enforces, and ServiceAccounts work.
+# No kubelet and no scheduler here (scripts/node.sh adds a real node): alone, Pods stay
+# Pending, but Deployments create ReplicaSets/Pods, PodSecurity admission enforces, and
+# ServiceAccounts work.
 #
 #   scripts/control-plane.sh up <dir>            start (reuses <dir>'s PKI and etcd data)
 #   scripts/control-plane.sh status <dir>        exit 0 if all components are up and /readyz is ok
@@ -14,6 +15,9 @@
 # Binaries come from scripts/toolchain.sh's cache (or ETCD_BIN,
 # KUBE_APISERVER_BIN, KUBE_CONTROLLER_MANAGER_BIN, KUBECTL_BIN).
 # Timeouts: CP_ETCD_TIMEOUT (30s), CP_APISERVER_TIMEOUT (120s), CP_SA_TIMEOUT (90s).
+# CP_ADDRESS (default 127.0.0.1): where the API server listens; scripts/node.sh sets it to
+# the test node's own address so Pods reach it through the `kubernetes` Service.
+# CP_APISERVER_PORT (default: a free port).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,6 +43,7 @@ if [ ! -d "$DIR" ]; then
 fi
 DIR=$(cd "$DIR" && pwd)
 PKI=$DIR/pki LOGS=$DIR/logs PIDS=$DIR/pids
+ADDRESS=${CP_ADDRESS:-127.0.0.1}
 
 find_bins() {
   eval "$("$HERE/toolchain.sh" --print-env)"
@@ -104,7 +109,7 @@ subjectKeyIdentifier = hash
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+subjectAltName = IP:127.0.0.1,IP:10.0.0.1,IP:@ADDRESS@,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
 authorityKeyIdentifier = keyid
 [client]
 basicConstraints = critical,CA:FALSE
@@ -112,6 +117,7 @@ keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = clientAuth
 authorityKeyIdentifier = keyid
 EOF
+    sed -i "s/@ADDRESS@/$ADDRESS/" openssl.cnf
     q() { openssl "$@" 2>/dev/null || { openssl "$@"; exit 1; }; }
     q req -x509 -new -nodes -newkey rsa:2048 -sha256 -days 3650 -config openssl.cnf -extensions ca \
       -subj "/CN=govstack-blueprint-local-ca" -keyout ca.key -out ca.crt
@@ -124,6 +130,8 @@ EOF
     issue apiserver "/CN=kube-apiserver" server
     issue admin "/O=system:masters/CN=admin" client
     issue controller-manager "/CN=system:kube-controller-manager" client
+    # The API server's identity towards kubelets (logs, exec, port-forward).
+    issue apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" client
     q genrsa -out sa.key 2048
     q rsa -in sa.key -pubout -out sa.pub
     touch .complete
@@ -139,7 +147,7 @@ kind: Config
 clusters:
 - name: local
   cluster:
-    server: https://127.0.0.1:$APISERVER_PORT
+    server: https://$ADDRESS:$APISERVER_PORT
     certificate-authority-data: $($b64 <"$PKI/ca.crt")
 users:
 - name: $2
@@ -165,7 +173,7 @@ start() { # <component> <binary> args...
 
 apicurl() { # <path>
   curl -sS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
-    "https://127.0.0.1:$APISERVER_PORT$1"
+    "https://$ADDRESS:$APISERVER_PORT$1"
 }
 
 cmd_up() {
@@ -182,11 +190,16 @@ cmd_up() {
 
   gen_pki
   read -r ETCD_CLIENT_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT <<<"$(free_ports 4)"
+  APISERVER_PORT=${CP_APISERVER_PORT:-$APISERVER_PORT}
+  # On loopback no Pod can reach the API server, so the `kubernetes` Service gets no endpoints.
+  local reconciler=none
+  [ "$ADDRESS" = 127.0.0.1 ] || reconciler=lease
   cat >"$DIR/ports.env" <<EOF
 ETCD_CLIENT_PORT=$ETCD_CLIENT_PORT
 ETCD_PEER_PORT=$ETCD_PEER_PORT
 APISERVER_PORT=$APISERVER_PORT
 KCM_PORT=$KCM_PORT
+ADDRESS=$ADDRESS
 EOF
   kubeconfig "$DIR/admin.kubeconfig" admin "$PKI/admin.crt" "$PKI/admin.key"
   kubeconfig "$DIR/controller-manager.kubeconfig" system:kube-controller-manager \
@@ -209,17 +222,19 @@ EOF
   done
 
   # --- kube-apiserver ---
-  say "starting kube-apiserver on https://127.0.0.1:$APISERVER_PORT"
+  say "starting kube-apiserver on https://$ADDRESS:$APISERVER_PORT"
   mkdir -p "$DIR/apiserver-certs"
   start kube-apiserver "$KUBE_APISERVER_BIN" \
     --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+    --bind-address="$ADDRESS" --advertise-address="$ADDRESS" --secure-port="$APISERVER_PORT" \
     --cert-dir="$DIR/apiserver-certs" --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
     --client-ca-file="$PKI/ca.crt" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --service-cluster-ip-range=10.0.0.0/24 --authorization-mode=Node,RBAC --allow-privileged=true \
-    --endpoint-reconciler-type=none --profiling=false
+    --endpoint-reconciler-type=$reconciler --profiling=false \
+    --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types=InternalIP
   deadline=$((SECONDS + ${CP_APISERVER_TIMEOUT:-120}))
   until [ "$(apicurl /readyz 2>/dev/null)" = "ok" ]; do
     pid_alive kube-apiserver || fail_with_log kube-apiserver "kube-apiserver exited during startup"
@@ -280,7 +295,7 @@ cmd_status() {
     # shellcheck disable=SC1091
     . "$DIR/ports.env"
     local r; r=$(apicurl /readyz 2>&1 || true)
-    say "kube-apiserver https://127.0.0.1:$APISERVER_PORT /readyz: $r"
+    say "kube-apiserver https://$ADDRESS:$APISERVER_PORT /readyz: $r"
     [ "$r" = ok ] || ok=1
   else
     ok=1

@@ -2,7 +2,8 @@
 # Regenerates the committed wrapper modules tools/go/<tool>/go.mod + go.sum.
 # Run only when bumping a tool version; it talks to the Go module proxy and
 # rewrites go.mod/go.sum. scripts/toolchain.sh then builds with -mod=readonly.
-# Usage: scripts/toolchain-resolve.sh tofu|k8sprov|helmprov|helm|k8s|etcd|polaris|kubelinter ...
+# Usage: scripts/toolchain-resolve.sh tofu|k8sprov|helmprov|helm|k8s|etcd|polaris|kubelinter|
+#        containerd|runc|cni|coredns|kuberouter ...
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$ROOT/tools/go
@@ -54,8 +55,35 @@ r_k8s() {
   done
   local gd; gd=$(awk '$1=="godebug"{print $2}' "$gm" | head -1)
   [ -n "$gd" ] && go mod edit -godebug="$gd"
-  go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$K8S_VERSION" \
-    "k8s.io/kubernetes/cmd/kube-controller-manager@$K8S_VERSION" "k8s.io/kubernetes/cmd/kubectl@$K8S_VERSION"
+  local c
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
+    go get -tool "k8s.io/kubernetes/cmd/$c@$K8S_VERSION"
+  done
+}
+# The test node's pieces: a wrapper whose go.mod lists the tools and the pinned module, then tidy.
+node_wrapper() { # <name> "<tool packages>" <requires...>
+  local n=$1 t=$2; shift 2
+  fresh "$n"
+  for p in $t; do go mod edit -tool="$p"; done
+  for r in "$@"; do go mod edit -require="$r"; done
+  go mod tidy
+}
+r_containerd() {
+  local c=github.com/containerd/containerd/v2/cmd
+  node_wrapper containerd "$c/containerd $c/containerd-shim-runc-v2 $c/ctr" github.com/containerd/containerd/v2@v2.4.2
+}
+r_runc() { node_wrapper runc github.com/opencontainers/runc github.com/opencontainers/runc@v1.5.3; }
+r_cni() {
+  local p=github.com/containernetworking/plugins/plugins
+  node_wrapper cni "$p/main/bridge $p/ipam/host-local $p/main/loopback $p/meta/portmap" github.com/containernetworking/plugins@v1.10.0
+}
+r_coredns() { node_wrapper coredns github.com/coredns/coredns github.com/coredns/coredns@v1.15.0; }
+# kube-router v2.1.0's own go.mod is not tidy: tidy would pick the newest otel/grpc/x/sys for
+# the modules it misses; pin those to kube-router's own generation before the first tidy.
+r_kuberouter() {
+  node_wrapper kuberouter github.com/cloudnativelabs/kube-router/v2/cmd/kube-router \
+    github.com/cloudnativelabs/kube-router/v2@v2.1.0 go.opentelemetry.io/otel/exporters/otlp/otlptrace@v1.24.0 \
+    go.opentelemetry.io/proto/otlp@v1.1.0 github.com/cenkalti/backoff/v4@v4.2.1 github.com/Azure/go-ansiterm@v0.0.0-20230124172434-306776ec8161
 }
 
 for t in "$@"; do

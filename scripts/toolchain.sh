@@ -36,8 +36,14 @@ K8S_VERSION=1.37.2
 ETCD_VERSION=3.6.16
 CHECKOV_VERSION=3.3.30
 KUBELINTER_VERSION=0.8.3  # golang.stackrox.io/kube-linter via replace => github.com/stackrox/kube-linter
+# The test node (scripts/node.sh): container runtime, CNI, DNS and NetworkPolicy enforcer.
+CONTAINERD_VERSION=2.4.2
+RUNC_VERSION=1.5.3
+CNI_PLUGINS_VERSION=1.10.0
+COREDNS_VERSION=1.15.0
+KUBEROUTER_VERSION=2.1.0  # the only kube-router/v2 version the Go module proxy lists
 
-ALL_TOOLS=(tofu providers helm k8s etcd checkov kubelinter)
+ALL_TOOLS=(tofu providers helm k8s etcd checkov kubelinter node)
 # Known but not buildable from the registries this project reaches:
 # shellcheck disable=SC2034  # read indirectly as ${!u}
 UNAVAILABLE_polaris="polaris: the Go module proxy refuses github.com/fairwindsops/polaris at every version (403 'This module version is not available'; it lists none), so it cannot be built here; checkov's kubernetes/helm checks cover the same ground"
@@ -72,14 +78,21 @@ D_K8S=$T/kubernetes-$K8S_VERSION
 D_ETCD=$T/etcd-$ETCD_VERSION
 D_CHECKOV=$T/checkov-$CHECKOV_VERSION
 D_KUBELINTER=$T/kube-linter-$KUBELINTER_VERSION
+D_CONTAINERD=$T/containerd-$CONTAINERD_VERSION
+D_RUNC=$T/runc-$RUNC_VERSION
+D_CNI=$T/cni-plugins-$CNI_PLUGINS_VERSION
+D_COREDNS=$T/coredns-$COREDNS_VERSION
+D_KUBEROUTER=$T/kube-router-$KUBEROUTER_VERSION
 MIRROR=$T/tf-mirror
 TFRC=$T/offline.tfrc
 
 if [ "$PRINT_ENV" = 1 ]; then
   q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
   echo "export GOVSTACK_TOOLS=$(q "$T")"
-  echo "export PATH=$(q "$D_TOFU:$D_HELM:$D_K8S:$D_ETCD:$D_CHECKOV/bin:$D_KUBELINTER"):\"\$PATH\""
+  echo "export PATH=$(q "$D_TOFU:$D_HELM:$D_K8S:$D_ETCD:$D_CHECKOV/bin:$D_KUBELINTER:$D_CONTAINERD"):\"\$PATH\""
   echo "export TF_CLI_CONFIG_FILE=$(q "$TFRC")"
+  echo "export GOVSTACK_NODE_BINS=$(q "$D_K8S:$D_CONTAINERD:$D_RUNC:$D_COREDNS:$D_KUBEROUTER")"
+  echo "export GOVSTACK_CNI_BIN=$(q "$D_CNI")"
   echo "export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1"
   echo "export BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=True"
   exit 0
@@ -270,7 +283,7 @@ build_k8s() {
   for v in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ldf+=" -X $v.gitVersion=v$K8S_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean -X $v.buildDate=1970-01-01T00:00:00Z"
   done
-  for c in kube-apiserver kube-controller-manager kubectl; do
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
     local s=$SECONDS
     gobuild k8s "$D_K8S.tmp/$c" "$ldf" "k8s.io/kubernetes/cmd/$c"
     log "  $c built in $((SECONDS - s))s"
@@ -318,14 +331,72 @@ build_kubelinter() {
   finish kube-linter "$KUBELINTER_VERSION" "$D_KUBELINTER" "$st"
 }
 
+# The node's runtime pieces (recipe: docs/real-node.md); all static but runc, whose
+# namespace setup (libcontainer/nsenter) is C and which links Debian's libseccomp.
+build_containerd() {
+  require_pin containerd github.com/containerd/containerd/v2 "v$CONTAINERD_VERSION"
+  local st cd=github.com/containerd/containerd/v2 ldf; st=$(wrapper_hash containerd)
+  begin containerd "$CONTAINERD_VERSION" "$D_CONTAINERD" "$st" || return 0
+  ldf="-s -w -X $cd/version.Version=v$CONTAINERD_VERSION -X $cd/version.Revision=v$CONTAINERD_VERSION -X $cd/version.Package=$cd"
+  go -C "$WRAP/containerd" build -pgo=off -tags "urfave_cli_no_docs no_btrfs osusergo netgo static_build" -ldflags "$ldf" -o "$D_CONTAINERD.tmp/containerd" $cd/cmd/containerd
+  go -C "$WRAP/containerd" build -pgo=off -tags "urfave_cli_no_docs no_grpc osusergo netgo static_build" -ldflags "$ldf" -o "$D_CONTAINERD.tmp/containerd-shim-runc-v2" $cd/cmd/containerd-shim-runc-v2
+  go -C "$WRAP/containerd" build -pgo=off -tags "urfave_cli_no_docs no_btrfs osusergo netgo static_build" -ldflags "$ldf" -o "$D_CONTAINERD.tmp/ctr" $cd/cmd/ctr
+  "$D_CONTAINERD.tmp/containerd" --version | grep -q "v$CONTAINERD_VERSION" || die "containerd version stamp missing"
+  finish containerd "$CONTAINERD_VERSION" "$D_CONTAINERD" "$st"
+}
+
+build_runc() {
+  require_pin runc github.com/opencontainers/runc "v$RUNC_VERSION"
+  [ -f /usr/include/seccomp.h ] || die "runc needs libseccomp-dev (apt-get install libseccomp-dev)"
+  local st; st=$(wrapper_hash runc)
+  begin runc "$RUNC_VERSION" "$D_RUNC" "$st" || return 0
+  CGO_ENABLED=1 go -C "$WRAP/runc" build -pgo=off -buildmode=pie -tags "seccomp urfave_cli_no_docs" \
+    -ldflags "-s -w -X main.gitCommit=v$RUNC_VERSION -X main.version=$RUNC_VERSION" -o "$D_RUNC.tmp/runc" github.com/opencontainers/runc
+  "$D_RUNC.tmp/runc" --version | grep -q "$RUNC_VERSION" || die "runc reports '$("$D_RUNC.tmp/runc" --version)'"
+  finish runc "$RUNC_VERSION" "$D_RUNC" "$st"
+}
+
+build_cni() {
+  require_pin cni github.com/containernetworking/plugins "v$CNI_PLUGINS_VERSION"
+  local st p; st=$(wrapper_hash cni)
+  begin cni-plugins "$CNI_PLUGINS_VERSION" "$D_CNI" "$st" || return 0
+  for p in main/bridge ipam/host-local main/loopback meta/portmap; do
+    gobuild cni "$D_CNI.tmp/${p#*/}" "-s -w -X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=v$CNI_PLUGINS_VERSION" \
+      "github.com/containernetworking/plugins/plugins/$p"
+  done
+  finish cni-plugins "$CNI_PLUGINS_VERSION" "$D_CNI" "$st"
+}
+
+build_coredns() {
+  require_pin coredns github.com/coredns/coredns "v$COREDNS_VERSION"
+  local st; st=$(wrapper_hash coredns)
+  begin coredns "$COREDNS_VERSION" "$D_COREDNS" "$st" || return 0
+  gobuild coredns "$D_COREDNS.tmp/coredns" "-s -w -X github.com/coredns/coredns/coremain.GitCommit=v$COREDNS_VERSION" github.com/coredns/coredns
+  "$D_COREDNS.tmp/coredns" -version | grep -q "CoreDNS-$COREDNS_VERSION" || die "coredns reports the wrong version"
+  finish coredns "$COREDNS_VERSION" "$D_COREDNS" "$st"
+}
+
+build_kuberouter() {
+  require_pin kuberouter github.com/cloudnativelabs/kube-router/v2 "v$KUBEROUTER_VERSION"
+  local st v=github.com/cloudnativelabs/kube-router/v2/pkg/version; st=$(wrapper_hash kuberouter)
+  begin kube-router "$KUBEROUTER_VERSION" "$D_KUBEROUTER" "$st" || return 0
+  gobuild kuberouter "$D_KUBEROUTER.tmp/kube-router" "-s -w -X $v.Version=v$KUBEROUTER_VERSION -X $v.BuildDate=1970-01-01" \
+    github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+  finish kube-router "$KUBEROUTER_VERSION" "$D_KUBEROUTER" "$st"
+}
+
+build_node() { build_containerd; build_runc; build_cni; build_coredns; build_kuberouter; }
+
 # ---- run ---------------------------------------------------------------------
 # Go builds run one after another (parallel builds only fight over the 2 cores).
 # What is network-bound overlaps with them: a background `go mod download` of
 # the exact module zips (from each wrapper's go.sum) of every tool still to be
 # built, in build order, and checkov's pip install.
 log "cache $T ($(go version | cut -d' ' -f3), $(nproc) cores)"
-declare -A WRAPPERS=([tofu]="tofu" [providers]="k8sprov helmprov" [helm]="helm" [k8s]="k8s" [etcd]="etcd" [kubelinter]="kubelinter")
-declare -A DIRS=([tofu]="$D_TOFU" [providers]="$D_K8SPROV $D_HELMPROV" [helm]="$D_HELM" [k8s]="$D_K8S" [etcd]="$D_ETCD" [kubelinter]="$D_KUBELINTER")
+declare -A WRAPPERS=([tofu]="tofu" [providers]="k8sprov helmprov" [helm]="helm" [k8s]="k8s" [etcd]="etcd" [kubelinter]="kubelinter"
+  [node]="containerd runc cni coredns kuberouter")
+declare -A DIRS=([tofu]="$D_TOFU" [providers]="$D_K8SPROV $D_HELMPROV" [helm]="$D_HELM" [k8s]="$D_K8S" [etcd]="$D_ETCD" [kubelinter]="$D_KUBELINTER"
+  [node]="$D_CONTAINERD $D_RUNC $D_CNI $D_COREDNS $D_KUBEROUTER")
 todo=()
 for t in "${ALL_TOOLS[@]}"; do
   [ -n "${WANT[$t]:-}" ] && [ -n "${WRAPPERS[$t]:-}" ] || continue
@@ -362,6 +433,7 @@ for t in "${ALL_TOOLS[@]}"; do
     etcd) build_etcd ;;
     checkov) [ -n "$CHECKOV_PID" ] || build_checkov ;;
     kubelinter) build_kubelinter ;;
+    node) build_node ;;
   esac
 done
 if [ -n "$CHECKOV_PID" ]; then

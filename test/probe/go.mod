@@ -1,0 +1,3 @@
+module govstack-blueprint/probe
+
+go 1.26.8
