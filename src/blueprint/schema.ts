@@ -121,7 +121,7 @@ const mediator = object(
       items: object(
         {
           name: dnsLabel,
-          title: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\ufeff\\u200b]+$', description: 'X-Road member name: no control characters (X-Road 7.8 @NoControlChars).' },
+          title: { type: 'string', minLength: 1, maxLength: 200 },
           class: memberClass,
           code: {
             type: 'string',
