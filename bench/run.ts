@@ -1,53 +1,96 @@
 /**
- * `npm run bench`: synthesis speed on this machine, written into BENCHMARKS.md (between the
- * `bench:begin` / `bench:end` markers) and bench-results.json.
+ * `npm run bench`: what each command costs on this machine, written into BENCHMARKS.md
+ * (between the `bench:begin` / `bench:end` markers) and bench-results.json.
  *
- * 1. The speed race, side by side in one run, runs interleaved: cold `govstack synth` of the
- *    sandbox (a new node process each time) against the same app run the way a new cdktf
- *    project runs it: `cdktf synth` (cdktf-cli) in a project scaffolded like `cdktf init
- *    --template typescript`, whose cdktf.json app is `npx ts-node main.ts` and whose main.ts
- *    builds the same CountryDeployment from the same blueprint. Also, for reference, cdktf-cli
- *    on the project's own compiled app (its cdktf.json, `node dist/stacks/main.js`).
- * 2. The fleet: 100 overlay blueprints extending one example; synth of one country with the
- *    whole fleet beside it (and its 99 other stacks already in the output folder) against
- *    synth of that country alone.
+ * Every measurement is a new process (cold: a fresh Node.js; the OS file cache is warm for
+ * all alike), run under `/usr/bin/time` for its CPU time (user + system, children included)
+ * and peak resident memory; wall time by `process.hrtime`. The measurements alternate within
+ * each round, so a load spike on the shared machine hits all of them alike. Measured:
  *
- * BENCH_RUNS (default 5) sets runs per measurement. Offline: CHECKPOINT_DISABLE=1, no registry.
+ * - `node -e 0`, the floor every ratio is taken against;
+ * - `govstack catalog`, `govstack validate` and `govstack synth` of the sandbox;
+ * - the same sandbox app under `cdktf synth`: this repo's cdktf.json (`node dist/stacks/main.js`)
+ *   and a project scaffolded like `cdktf init --template typescript` (`npx ts-node main.ts`);
+ * - fleets of 1, 10 and 100 countries (overlays of one example, own name, country and X-Road
+ *   instance) in one `govstack synth` each: cost per country, and the marginal cost of a
+ *   country (fleet minus the fleet of one, per added country), which must not grow with N.
+ *
+ * BENCH_RUNS (default 5) sets the rounds; BENCH_FLEET100_RUNS (default 3) the runs of the
+ * 100-country fleet. BENCH_INSTRUCTIONS=1 adds one run each of the floor, catalog, validate
+ * and synth under valgrind's callgrind for an instruction count (`perf stat -e instructions`
+ * is not supported on this virtual machine), which load does not distort. Offline:
+ * CHECKPOINT_DISABLE=1, no registry.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { countryCodes } from '../src/blueprint/countries';
 import { packageRoot } from '../src/paths';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+const fleet100Runs = Number(process.env.BENCH_FLEET100_RUNS ?? 3);
+const countInstructions = process.env.BENCH_INSTRUCTIONS === '1';
 const cli = path.join(packageRoot, 'bin', 'govstack.js');
 const sandbox = path.join(packageRoot, 'blueprints', 'sandbox.yaml');
 const fleetBase = path.join(packageRoot, 'blueprints', 'examples', 'djibouti-onprem.yaml');
+const fleetSizes = [1, 10, 100] as const;
 const offline: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
 
-interface Stats {
-  readonly runs: number[];
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
+/** One run of one command. */
+interface Sample {
+  /** Wall-clock seconds. */
+  readonly wall: number;
+  /** CPU seconds, user + system, the command and every child it waited for. */
+  readonly cpu: number;
+  /** Peak resident set of the largest process, MiB. */
+  readonly rssMiB: number;
 }
 
-function stats(values: number[]): Stats {
+interface Stats {
+  readonly runs: number;
+  readonly wall: { median: number; min: number; max: number };
+  readonly cpu: { median: number; min: number; max: number };
+  readonly rssMiB: number;
+  readonly samples: Sample[];
+}
+
+function spread(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { runs: values, median, min: sorted[0], max: sorted[sorted.length - 1] };
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-/** Wall-clock seconds of one spawned command; throws with its output when it fails. */
-function timed(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = offline): number {
+function stats(samples: Sample[]): Stats {
+  return {
+    runs: samples.length,
+    wall: spread(samples.map((s) => s.wall)),
+    cpu: spread(samples.map((s) => s.cpu)),
+    rssMiB: Math.max(...samples.map((s) => s.rssMiB)),
+    samples,
+  };
+}
+
+/** Run a command under /usr/bin/time; throws with its output when it fails. */
+function measure(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = offline): Sample {
+  const rusage = path.join(os.tmpdir(), `govstack-bench-time-${process.pid}`);
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', rusage, command, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${(result.stderr || result.stdout).slice(-3000)}`);
-  return seconds;
+  const [user, system, maxKiB] = readFileSync(rusage, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  rmSync(rusage, { force: true });
+  return { wall, cpu: user + system, rssMiB: maxKiB / 1024 };
+}
+
+/** Instructions executed (valgrind callgrind's `I refs`), or undefined when valgrind is missing. */
+function instructions(command: string, args: string[], cwd: string): number | undefined {
+  const out = path.join(os.tmpdir(), `govstack-bench-callgrind-${process.pid}`);
+  const result = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, command, ...args], { cwd, env: offline, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  rmSync(out, { force: true });
+  const m = /I\s+refs:\s+([\d,]+)/.exec(result.stderr ?? '');
+  return result.status === 0 && m ? Number(m[1].replace(/,/g, '')) : undefined;
 }
 
 function version(pkg: string): string {
@@ -98,83 +141,86 @@ function machine() {
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
+
+const load = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
 
 function main(): void {
   const work = mkdtempSync(path.join(os.tmpdir(), 'govstack-bench-'));
   const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
   try {
     const host = machine();
+    const loadAtStart = load();
     const tools = { cdktf: version('cdktf'), 'cdktf-cli': version('cdktf-cli'), 'ts-node': version('ts-node'), typescript: version('typescript'), node: process.version };
-    log(`${host.nproc} cores (${host.cpu}), ${host.memoryGiB} GiB, load ${host.loadAverageAtStart.join(' ')}; ${runs} runs each`);
+    log(`${host.nproc} cores (${host.cpu}), ${host.memoryGiB} GiB, load ${loadAtStart.join(' ')}; ${runs} rounds`);
 
-    // ---- 1. the speed race ---------------------------------------------------------------
     const project = path.join(work, 'cdktf-app');
     scaffoldCdktfProject(project);
-    const race = { govstack: [] as number[], cdktfTsNode: [] as number[], cdktfCompiled: [] as number[] };
+    const fleetDir = path.join(work, 'fleet');
+    mkdirSync(fleetDir);
+    const codes = countryCodes.filter((c) => c !== 'DJ').slice(0, 100);
+    const fleetFiles = codes.map((code) => {
+      const file = path.join(fleetDir, `${code.toLowerCase()}.yaml`);
+      writeFileSync(file, `extends: [${JSON.stringify(fleetBase)}]\nmetadata:\n  name: fleet-${code.toLowerCase()}\n  country: ${code}\n  description: Fleet member ${code}\nmediator:\n  instance: ${code}-PROD\n`);
+      return file;
+    });
+
+    const samples: Record<string, Sample[]> = {};
+    const add = (name: string, s: Sample) => (samples[name] ??= []).push(s);
     const counts = { govstack: 0, cdktfTsNode: 0, cdktfCompiled: 0 };
+    const node = process.execPath;
     for (let i = 0; i < runs; i++) {
-      const out = path.join(work, `govstack-${i}`);
-      race.govstack.push(timed(process.execPath, [cli, 'synth', sandbox, '--out', out, '--quiet'], packageRoot));
-      counts.govstack = resourcesIn(path.join(out, 'stacks', 'sandbox', 'cdk.tf.json'));
+      const out = path.join(work, `out-${i}`);
+      add('floor', measure(node, ['-e', '0'], packageRoot));
+      add('catalog', measure(node, [cli, 'catalog'], packageRoot));
+      add('validate', measure(node, [cli, 'validate', sandbox, '--quiet'], packageRoot));
+      add('synth', measure(node, [cli, 'synth', sandbox, '--out', path.join(out, 'sandbox'), '--quiet'], packageRoot));
+      counts.govstack = resourcesIn(path.join(out, 'sandbox', 'stacks', 'sandbox', 'cdk.tf.json'));
+      add('cdktfCompiled', measure('npx', ['--no-install', 'cdktf', 'synth', '--output', path.join(out, 'cdktf-compiled')], packageRoot, { ...offline, GOVSTACK_BLUEPRINTS: sandbox }));
+      counts.cdktfCompiled = resourcesIn(path.join(out, 'cdktf-compiled', 'stacks', 'sandbox', 'cdk.tf.json'));
       rmSync(path.join(project, 'cdktf.out'), { recursive: true, force: true });
-      race.cdktfTsNode.push(timed('npx', ['--no-install', 'cdktf', 'synth'], project));
+      add('cdktfTsNode', measure('npx', ['--no-install', 'cdktf', 'synth'], project));
       counts.cdktfTsNode = resourcesIn(path.join(project, 'cdktf.out', 'stacks', 'sandbox', 'cdk.tf.json'));
-      const compiledOut = path.join(work, `cdktf-compiled-${i}`);
-      race.cdktfCompiled.push(timed('npx', ['--no-install', 'cdktf', 'synth', '--output', compiledOut], packageRoot, { ...offline, GOVSTACK_BLUEPRINTS: sandbox }));
-      counts.cdktfCompiled = resourcesIn(path.join(compiledOut, 'stacks', 'sandbox', 'cdk.tf.json'));
-      log(`run ${i + 1}/${runs}: govstack ${race.govstack[i].toFixed(2)}s, cdktf+ts-node ${race.cdktfTsNode[i].toFixed(2)}s, cdktf+compiled ${race.cdktfCompiled[i].toFixed(2)}s`);
+      for (const n of fleetSizes) {
+        if (n === 100 && i >= fleet100Runs) continue;
+        add(`fleet${n}`, measure(node, [cli, 'synth', ...fleetFiles.slice(0, n), '--out', path.join(out, `fleet${n}`), '--quiet'], packageRoot));
+      }
+      rmSync(out, { recursive: true, force: true });
+      const last = (k: string) => samples[k][samples[k].length - 1];
+      log(`round ${i + 1}/${runs} (load ${load()[0]}): ${Object.keys(samples).filter((k) => samples[k].length === i + 1).map((k) => `${k} ${last(k).wall.toFixed(2)}s/${last(k).cpu.toFixed(2)}s cpu`).join(', ')}`);
     }
     if (counts.govstack !== counts.cdktfTsNode || counts.govstack !== counts.cdktfCompiled) {
       throw new Error(`the three synths differ in resources: ${JSON.stringify(counts)}`);
     }
-    const raceStats = { govstack: stats(race.govstack), cdktfTsNode: stats(race.cdktfTsNode), cdktfCompiled: stats(race.cdktfCompiled) };
-    const ratio = raceStats.cdktfTsNode.median / raceStats.govstack.median;
-    log(`ratio (median cdktf+ts-node / median govstack): ${ratio.toFixed(1)}x`);
 
-    // ---- 2. the fleet ----------------------------------------------------------------------
-    const fleetDir = path.join(work, 'fleet');
-    const aloneDir = path.join(work, 'alone');
-    mkdirSync(fleetDir);
-    mkdirSync(aloneDir);
-    const codes = countryCodes.filter((c) => c !== 'DJ').slice(0, 100);
-    if (codes.length < 100) throw new Error('fewer than 100 country codes');
-    for (const code of codes) {
-      const body = `extends: [${JSON.stringify(fleetBase)}]\nmetadata:\n  name: fleet-${code.toLowerCase()}\n  country: ${code}\n  description: Fleet member ${code}\nmediator:\n  instance: ${code}-PROD\n`;
-      writeFileSync(path.join(fleetDir, `${code.toLowerCase()}.yaml`), body);
+    let counted: Record<string, number | undefined> | undefined;
+    if (countInstructions) {
+      log('instruction counts under callgrind (slow)');
+      const out = path.join(work, 'callgrind-out');
+      counted = {
+        floor: instructions(node, ['-e', '0'], packageRoot),
+        catalog: instructions(node, [cli, 'catalog'], packageRoot),
+        validate: instructions(node, [cli, 'validate', sandbox, '--quiet'], packageRoot),
+        synth: instructions(node, [cli, 'synth', sandbox, '--out', out, '--quiet'], packageRoot),
+      };
     }
-    const one = codes.includes('KE') ? 'ke' : codes[0].toLowerCase();
-    cpSync(path.join(fleetDir, `${one}.yaml`), path.join(aloneDir, `${one}.yaml`));
-    const fleetOut = path.join(work, 'fleet-out');
-    const fleetFiles = codes.map((c) => path.join(fleetDir, `${c.toLowerCase()}.yaml`));
-    const wholeFleet = timed(process.execPath, [cli, 'synth', ...fleetFiles, '--out', fleetOut, '--quiet'], packageRoot);
-    log(`whole fleet: ${codes.length} stacks in one run, ${wholeFleet.toFixed(1)}s`);
-    const fleet = { alone: [] as number[], inFleet: [] as number[] };
-    for (let i = 0; i < runs; i++) {
-      const aloneOut = path.join(work, `alone-out-${i}`);
-      fleet.alone.push(timed(process.execPath, [cli, 'synth', path.join(aloneDir, `${one}.yaml`), '--out', aloneOut, '--quiet'], packageRoot));
-      // The same country from the fleet folder, into the output that holds all 100 stacks.
-      fleet.inFleet.push(timed(process.execPath, [cli, 'synth', path.join(fleetDir, `${one}.yaml`), '--out', fleetOut, '--quiet'], packageRoot));
-      log(`run ${i + 1}/${runs}: alone ${fleet.alone[i].toFixed(2)}s, one of the fleet ${fleet.inFleet[i].toFixed(2)}s`);
-    }
-    const fleetStats = { alone: stats(fleet.alone), inFleet: stats(fleet.inFleet) };
-    const fleetRatio = fleetStats.inFleet.median / fleetStats.alone.median;
-    if (!existsSync(path.join(fleetOut, 'stacks', `fleet-${one}`, 'cdk.tf.json'))) throw new Error('the fleet synth wrote no stack');
 
-    const results = {
+    const all = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)]));
+    const results: Results = {
       date: new Date().toISOString(),
-      machine: { ...host, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+      machine: { ...host, loadAverageAtStart: loadAtStart, loadAverageAtEnd: load() },
       tools,
       runs,
-      race: { resources: counts.govstack, ...raceStats, ratio },
-      fleet: { size: codes.length, country: `fleet-${one}`, base: path.relative(packageRoot, fleetBase), wholeFleetSeconds: wholeFleet, ...fleetStats, ratio: fleetRatio },
+      resources: counts.govstack,
+      fleetBase: path.relative(packageRoot, fleetBase),
+      stats: all,
+      instructions: counted,
     };
     writeFileSync(path.join(packageRoot, 'bench-results.json'), JSON.stringify(results, null, 2) + '\n');
-    writeBenchmarks(results);
-    log(`fleet: one country of ${codes.length} ${fleetStats.inFleet.median.toFixed(2)}s vs alone ${fleetStats.alone.median.toFixed(2)}s (x${fleetRatio.toFixed(2)})`);
-    log(`govstack synth is ${ratio.toFixed(1)}x faster than cdktf-cli with ts-node (target: at least 5x) — ${ratio >= 5 ? 'met' : 'NOT met'}`);
+    const lines = report(results);
+    writeBenchmarks(lines);
+    for (const line of verdicts(results)) log(line);
     log('wrote BENCHMARKS.md and bench-results.json');
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -183,42 +229,94 @@ function main(): void {
 
 type Results = {
   date: string;
-  machine: ReturnType<typeof machine> & { loadAverageAtEnd: number[] };
+  machine: ReturnType<typeof machine> & { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   tools: Record<string, string>;
   runs: number;
-  race: { resources: number; govstack: Stats; cdktfTsNode: Stats; cdktfCompiled: Stats; ratio: number };
-  fleet: { size: number; country: string; base: string; wholeFleetSeconds: number; alone: Stats; inFleet: Stats; ratio: number };
+  resources: number;
+  fleetBase: string;
+  stats: Record<string, Stats>;
+  instructions?: Record<string, number | undefined>;
 };
 
-function writeBenchmarks(r: Results): void {
-  const s = (x: number) => `${x.toFixed(2)} s`;
-  const row = (name: string, st: Stats) => `| ${name} | ${s(st.median)} | ${s(st.min)} – ${s(st.max)} | ${st.runs.map((v) => v.toFixed(2)).join(', ')} |`;
-  const section = [
-    '<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->',
-    `Measured ${r.date.slice(0, 10)} by \`npm run bench\` (${r.runs} runs each, interleaved) on ${r.machine.nproc} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB RAM, ${r.machine.os}, Node.js ${r.machine.node}; load average ${r.machine.loadAverageAtStart.join(' / ')} at the start and ${r.machine.loadAverageAtEnd.join(' / ')} at the end (the machine is shared, so absolute times are upper bounds; the runs alternate so both sides see the same load). Tools: cdktf ${r.tools.cdktf}, cdktf-cli ${r.tools['cdktf-cli']}, ts-node ${r.tools['ts-node']}, TypeScript ${r.tools.typescript}.`,
+/** Per added country: (fleet of n − fleet of 1) / (n − 1), medians. */
+function marginal(r: Results, n: number, of: 'wall' | 'cpu'): number {
+  return (r.stats[`fleet${n}`][of].median - r.stats.fleet1[of].median) / (n - 1);
+}
+
+/** The issue's targets, each with its verdict. */
+function verdicts(r: Results): string[] {
+  const st = r.stats;
+  const floor = st.floor.wall.median;
+  const check = (ok: boolean, what: string) => `${ok ? 'met' : 'NOT met'}: ${what}`;
+  return [
+    check(st.synth.wall.median <= 0.4, `sandbox synth ≤ 0.4 s wall median (${st.synth.wall.median.toFixed(3)} s)`),
+    check(st.synth.wall.median / floor <= 7, `sandbox synth ≤ 7× node -e 0 (${(st.synth.wall.median / floor).toFixed(1)}×)`),
+    check(st.synth.rssMiB <= 150, `sandbox synth ≤ 150 MB (${st.synth.rssMiB.toFixed(0)} MiB)`),
+    check(st.validate.wall.median <= 0.2, `validate ≤ 0.2 s (${st.validate.wall.median.toFixed(3)} s)`),
+    check(st.catalog.wall.median <= 0.12, `catalog ≤ 0.12 s (${st.catalog.wall.median.toFixed(3)} s)`),
+    check(st.fleet100.wall.median <= 8, `100 countries ≤ 8 s wall (${st.fleet100.wall.median.toFixed(2)} s)`),
+    check(st.fleet100.rssMiB <= 1024, `100 countries ≤ 1 GB (${st.fleet100.rssMiB.toFixed(0)} MiB)`),
+    check(marginal(r, 100, 'cpu') <= marginal(r, 10, 'cpu') * 1.15, `cost per added country does not grow with N (CPU ${(marginal(r, 10, 'cpu') * 1000).toFixed(0)} ms at 10, ${(marginal(r, 100, 'cpu') * 1000).toFixed(0)} ms at 100)`),
+  ];
+}
+
+function report(r: Results): string[] {
+  const st = r.stats;
+  const s = (x: number) => `${x.toFixed(3)} s`;
+  const range = (x: { median: number; min: number; max: number }) => `${s(x.median)} (${x.min.toFixed(3)}–${x.max.toFixed(3)})`;
+  const times = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+  const row = (name: string, k: string) =>
+    `| ${name} | ${range(st[k].wall)} | ${range(st[k].cpu)} | ${st[k].rssMiB.toFixed(0)} MiB | ${times(st[k].wall.median, st.floor.wall.median)} | ${times(st[k].cpu.median, st.floor.cpu.median)} | ${st[k].runs} |`;
+  const fleetRow = (n: number) => {
+    const f = st[`fleet${n}`];
+    const per = `${((f.wall.median / n) * 1000).toFixed(0)} ms / ${((f.cpu.median / n) * 1000).toFixed(0)} ms`;
+    const added = n === 1 ? '—' : `${(marginal(r, n, 'wall') * 1000).toFixed(0)} ms / ${(marginal(r, n, 'cpu') * 1000).toFixed(0)} ms`;
+    return `| ${n} | ${range(f.wall)} | ${range(f.cpu)} | ${f.rssMiB.toFixed(0)} MiB | ${per} | ${added} | ${f.runs} |`;
+  };
+  const lines = [
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` (${r.runs} rounds, measurements alternating within each round) on ${r.machine.nproc} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB RAM, ${r.machine.os}, Node.js ${r.machine.node}; load average (1/5/15 min) ${r.machine.loadAverageAtStart.join(' / ')} at the start and ${r.machine.loadAverageAtEnd.join(' / ')} at the end. The machine is shared: wall times are upper bounds, CPU time (user + system) is less sensitive to load. Tools: cdktf ${r.tools.cdktf}, cdktf-cli ${r.tools['cdktf-cli']}, ts-node ${r.tools['ts-node']}, TypeScript ${r.tools.typescript}.`,
     '',
-    `### Speed race: the sandbox (${r.race.resources} resources), cold, wall clock`,
+    `### Commands, the sandbox (${r.resources} resources), cold`,
     '',
-    '| synth | median | min – max | runs |',
-    '| --- | --- | --- | --- |',
-    row('`govstack synth blueprints/sandbox.yaml` (new process)', r.race.govstack),
-    row('`cdktf synth`, new cdktf project (`npx ts-node main.ts`)', r.race.cdktfTsNode),
-    row('`cdktf synth`, this repo\'s cdktf.json (`node dist/stacks/main.js`)', r.race.cdktfCompiled),
+    'Median (min–max) over the runs; peak RSS is the largest of the runs; × floor is the ratio of medians to `node -e 0`.',
     '',
-    `**govstack synth is ${r.race.ratio.toFixed(1)}× faster** than the same app run the way a new cdktf project runs it (ratio of medians; target at least 5×: ${r.race.ratio >= 5 ? 'met' : 'not met'}). The cdktf-cli project is scaffolded from cdktf-cli's own \`typescript\` template (its tsconfig with \`lib\`/\`target\` raised to ES2022, which the constructs' source needs), and its main.ts builds the same \`CountryDeployment\` from the same blueprint; all three write the same number of resources.`,
+    '| command | wall | CPU (user+sys) | peak RSS | × floor, wall | × floor, CPU | runs |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    row('`node -e 0` (the floor)', 'floor'),
+    row('`govstack catalog`', 'catalog'),
+    row('`govstack validate blueprints/sandbox.yaml`', 'validate'),
+    row('`govstack synth blueprints/sandbox.yaml`', 'synth'),
+    row('`cdktf synth`, this repo\'s cdktf.json (`node dist/stacks/main.js`)', 'cdktfCompiled'),
+    row('`cdktf synth`, new cdktf project (`npx ts-node main.ts`)', 'cdktfTsNode'),
     '',
-    `### Fleet: one country out of ${r.fleet.size}`,
+    `\`govstack synth\` against \`cdktf synth\` of the same app: compiled app ${times(st.cdktfCompiled.wall.median, st.synth.wall.median)} slower in wall time (${times(st.cdktfCompiled.cpu.median, st.synth.cpu.median)} in CPU), ts-node project ${times(st.cdktfTsNode.wall.median, st.synth.wall.median)} (${times(st.cdktfTsNode.cpu.median, st.synth.cpu.median)} in CPU). All three write the same number of resources.`,
     '',
-    `${r.fleet.size} overlay blueprints each extend \`${r.fleet.base}\` (own name, country, mediator instance). The whole fleet synthesises in one run in ${s(r.fleet.wholeFleetSeconds)}.`,
+    `### Fleets: N countries in one \`govstack synth\``,
     '',
-    '| synth of `' + r.fleet.country + '` | median | min – max | runs |',
-    '| --- | --- | --- | --- |',
-    row('alone (its file alone in a folder, empty output folder)', r.fleet.alone),
-    row(`from the fleet (${r.fleet.size} files beside it, all ${r.fleet.size} stacks already in the output folder)`, r.fleet.inFleet),
+    `Each country is an overlay of \`${r.fleetBase}\` (own name, country, X-Road instance). Per country: the fleet's median over N (wall / CPU). Per added country: (fleet of N − fleet of 1) / (N − 1), the marginal cost, which must not grow with N.`,
     '',
-    `One country of the fleet costs ×${r.fleet.ratio.toFixed(2)} of that country alone (medians; ${r.fleet.inFleet.median <= r.fleet.alone.max ? 'within the run-to-run spread of the country alone' : 'MORE than the spread of the country alone'}): synth reads only the named blueprint and its bases and replaces only its own stack folder, so the other ${r.fleet.size - 1} countries cost nothing. The whole fleet in one process: ${(r.fleet.wholeFleetSeconds / r.fleet.size).toFixed(2)} s per country.`,
-    '<!-- bench:end -->',
-  ].join('\n');
+    '| N | wall | CPU (user+sys) | peak RSS | per country | per added country | runs |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...fleetSizes.map(fleetRow),
+  ];
+  if (r.instructions) {
+    const ir = r.instructions;
+    const g = (k: string) => (ir[k] === undefined ? 'n/a' : `${(ir[k]! / 1e9).toFixed(2)} G`);
+    lines.push(
+      '',
+      '### Instructions (valgrind callgrind, one run each)',
+      '',
+      '| `node -e 0` | catalog | validate | synth (sandbox) |',
+      '| --- | --- | --- | --- |',
+      `| ${g('floor')} | ${g('catalog')} | ${g('validate')} | ${g('synth')} |`,
+    );
+  }
+  lines.push('', '#### Targets (issue 14)', '', ...verdicts(r).map((v) => `- ${v}`));
+  return lines;
+}
+
+function writeBenchmarks(lines: string[]): void {
+  const section = ['<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->', ...lines, '<!-- bench:end -->'].join('\n');
   const file = path.join(packageRoot, 'BENCHMARKS.md');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n';
   const start = current.indexOf('<!-- bench:begin');

@@ -348,7 +348,7 @@ cmd_up() {
   sysctl -qw net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
 
   # The node's own address, on a link of its own.
-  ip link add "$NODE_LINK" type dummy
+  ip link add "$NODE_LINK" type bridge  # an empty bridge: this kernel has no dummy links (CONFIG_DUMMY unset)
   ip addr add "$NODE_IP/32" dev "$NODE_LINK"
   ip link set "$NODE_LINK" up
 

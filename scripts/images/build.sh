@@ -24,7 +24,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/images
 MOCKOON_NODE_VERSION=${MOCKOON_NODE_VERSION:-22.20.0}
-declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=1)
+declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=2)
 log() { echo "[images] $*" >&2; }
 die() { echo "[images] ERROR: $*" >&2; exit 1; }
 [ $# -gt 0 ] || { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -90,14 +90,14 @@ build() { # <recipe> <version> <name> <out>
       python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" --entrypoint '[]' --cmd '["node"]' --user 1000:1000 \
         --env "NODE_VERSION=$version" ;;
     mockoon)
-      base_files "$rf" mockoon 1000
+      base_files "$rf" mockoon 1001  # as upstream: node:alpine's `node` user holds 1000
       node_runtime "$rf" "$MOCKOON_NODE_VERSION"
       mkdir -p "$rf/opt/mockoon"
       (cd "$rf/opt/mockoon" && npm install --silent --no-audit --no-fund --omit=dev --no-package-lock "@mockoon/cli@$version" >/dev/null) \
         || die "npm install @mockoon/cli@$version failed"
       python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
         --entrypoint '["/usr/local/bin/node","/opt/mockoon/node_modules/@mockoon/cli/bin/run.js","start","--disable-log-to-file"]' \
-        --user 1000:1000 --workdir /home/mockoon --env HOME=/home/mockoon --port 3000/tcp ;;
+        --user 1001:1001 --workdir /home/mockoon --env HOME=/home/mockoon --port 3000/tcp ;;
     *) die "unknown recipe '$recipe' (pause, probe, coredns, node, mockoon)" ;;
   esac
 }

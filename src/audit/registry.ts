@@ -3,12 +3,13 @@ import { apiCallLogging, gatewayAuthentication, gatewayRateLimit, gatewaysSegreg
 import { inClusterTls } from './checks/tls';
 import { noSecretValues } from './checks/secrets';
 import { containerHardening, podSecurity, serviceAccountNoToken } from './checks/isolation';
-import { apiOnly, networkDeclaredFlows, networkDefaultDeny, networkEgressBeyondCluster } from './checks/network';
+import { apiOnly, networkDeclaredFlows, networkDefaultDeny, networkEgressBeyondCluster, networkPodPorts } from './checks/network';
 import { backupRestore, noSharedStorage, stateEncryptedAtRest, volumesEncryptedAtRest } from './checks/data';
 import { imagesPinned } from './checks/images';
 import { healthProbes, replicasHa, resourcesDeclared } from './checks/workloads';
 import { centralLogging, metricsObservability, securityEventLogs, tracing } from './checks/observability';
 import { mediatorClientAuth, mediatorMessageLog, mediatorMonitoring } from './checks/mediator';
+import { apiCompliance } from '../compliance/audit-check';
 
 /**
  * Every audit check, in report order: security (CFR 6.5 and the Security guide §8.1),
@@ -24,6 +25,7 @@ export const checks: readonly Check[] = [
   podSecurity,
   networkDefaultDeny,
   networkDeclaredFlows,
+  networkPodPorts,
   networkEgressBeyondCluster,
   serviceAccountNoToken,
   containerHardening,
@@ -44,6 +46,7 @@ export const checks: readonly Check[] = [
   mediatorMessageLog,
   mediatorMonitoring,
   mediatorClientAuth,
+  apiCompliance,
 ];
 
 /** Where each GovStack requirement ID is defined, for the reports. */

@@ -6,6 +6,7 @@ import { DeploymentModel } from '../model/types';
 import { packageRoot } from '../paths';
 import { checks as registry } from './registry';
 import { TerraformJson, TerraformView } from './terraform';
+import { ComplianceEvidence } from '../compliance/audit-check';
 import { AuditContext, Check, CheckResult, Evidence, Status, worst } from './types';
 
 /** Identifies the report format; the JSON Schema at src/audit/report.schema.json has this $id. */
@@ -28,9 +29,10 @@ export interface AuditReport {
 }
 
 /** Run checks on a model and its synthesised Terraform: no synthesis, no files written. */
-export function runChecks(model: DeploymentModel, json: TerraformJson, options: { stackDir?: string; checks?: readonly Check[] } = {}): CheckResult[] {
+export function runChecks(model: DeploymentModel, json: TerraformJson, options: { stackDir?: string; checks?: readonly Check[]; compliance?: ComplianceEvidence } = {}): CheckResult[] {
   const ctx: AuditContext = {
     model,
+    ...(options.compliance ? { compliance: options.compliance } : {}),
     tf: new TerraformView(json, options.stackDir),
     blueprint(pointer: string): Evidence {
       const where = model.locate(pointer);
@@ -67,14 +69,14 @@ export function buildReport(model: DeploymentModel, terraformText: string, resul
  * Synthesise the model into a temporary folder (the same `synthesize` as `govstack synth`),
  * run every check on the model and the written cdk.tf.json, and remove the folder.
  */
-export async function audit(model: DeploymentModel, options: { timestamp?: Date } = {}): Promise<AuditReport> {
+export async function audit(model: DeploymentModel, options: { timestamp?: Date; compliance?: ComplianceEvidence } = {}): Promise<AuditReport> {
   // Loaded only here: cdktf and the provider bindings are most of the start-up time.
   const { synthesize } = await import('../synth/synthesize');
   const out = mkdtempSync(path.join(tmpdir(), 'govstack-audit-'));
   try {
     const [stack] = synthesize([model], out);
     const text = readFileSync(stack.file, 'utf8');
-    const results = runChecks(model, JSON.parse(text) as TerraformJson, { stackDir: path.dirname(stack.file) });
+    const results = runChecks(model, JSON.parse(text) as TerraformJson, { stackDir: path.dirname(stack.file), compliance: options.compliance });
     return buildReport(model, text, results, options);
   } finally {
     rmSync(out, { recursive: true, force: true });

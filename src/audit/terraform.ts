@@ -25,6 +25,8 @@ export interface TfPolicyPeer {
   readonly broad?: boolean;
   /** Pods of the policy's own namespace (`podSelector` alone). */
   readonly sameNamespace?: boolean;
+  /** Labels the peer's `podSelector` matches, beside its namespace (empty: every Pod). */
+  readonly podLabels?: Readonly<Record<string, string>>;
 }
 
 export interface TfPolicyRule {
@@ -42,6 +44,8 @@ export interface TfPolicy {
   readonly annotations: Record<string, string>;
   /** True when the policy selects every pod of its namespace. */
   readonly allPods: boolean;
+  /** The policy's `podSelector.matchLabels` (empty: every Pod of the namespace). */
+  readonly podLabels: Readonly<Record<string, string>>;
   readonly policyTypes: readonly string[];
   readonly rules: readonly TfPolicyRule[];
 }
@@ -147,6 +151,7 @@ export class TerraformView {
       namespace: this.resolve(body.metadata?.namespace),
       annotations: { ...body.metadata?.annotations },
       allPods: Object.keys(selector.match_labels ?? {}).length === 0 && (selector.match_expressions ?? []).length === 0,
+      podLabels: { ...(selector.match_labels ?? {}) },
       policyTypes: (spec.policy_types ?? []) as string[],
       rules,
     };
@@ -178,7 +183,9 @@ function peerOf(peer: Record<string, any>): TfPolicyPeer {
   if (nsSel) {
     const name = nsSel.match_labels?.['kubernetes.io/metadata.name'];
     const otherLabels = Object.keys(nsSel.match_labels ?? {}).filter((k) => k !== 'kubernetes.io/metadata.name');
-    if (typeof name === 'string' && otherLabels.length === 0 && (nsSel.match_expressions ?? []).length === 0) return { namespace: name };
+    const pods = peer.pod_selector as Record<string, any> | undefined;
+    if ((pods?.match_expressions ?? []).length > 0) return { broad: true };
+    if (typeof name === 'string' && otherLabels.length === 0 && (nsSel.match_expressions ?? []).length === 0) return { namespace: name, podLabels: { ...(pods?.match_labels ?? {}) } };
     return { broad: true };
   }
   if (peer.pod_selector) return { sameNamespace: true };

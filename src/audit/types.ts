@@ -36,6 +36,8 @@ export interface AuditContext {
   readonly tf: TerraformView;
   /** Blueprint evidence for a JSON pointer (file and line where it was declared). */
   blueprint(pointer: string): Evidence;
+  /** A `govstack compliance --json` report, when the audit was given one. */
+  readonly compliance?: import('../compliance/audit-check').ComplianceEvidence;
 }
 
 export interface Check {

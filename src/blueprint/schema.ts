@@ -35,6 +35,17 @@ const resources = object(
   ['requests', 'limits'],
 );
 
+const cidr = { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$', description: 'An IPv4 address range, e.g. `10.0.0.0/8`.' };
+const cidrList = { type: 'array', items: cidr, minItems: 1, uniqueItems: true };
+const targetNetwork = object(
+  {
+    apiServerCidrs: { ...cidrList, description: 'Addresses the Kubernetes API server is reached at (and calls admission webhooks from). Default: the RFC 1918 private ranges.' },
+    nodeCidrs: { ...cidrList, description: 'Addresses of the nodes, where kubelets serve metrics. Default: the RFC 1918 private ranges.' },
+  },
+  [],
+  { description: 'Address ranges of the cluster itself, so NetworkPolicies open the Kubernetes API and the kubelets to exactly them.' },
+);
+
 const target = {
   type: 'object',
   description: 'The Kubernetes cluster to deploy to. Synth never calls a cloud API: cloud targets use the provider\'s exec credential plugin at apply time.',
@@ -42,21 +53,25 @@ const target = {
   properties: { kind: { enum: ['kubeconfig', 'eks', 'aks', 'gke'] } },
   allOf: [
     variant('kind', 'kubeconfig', {
+      network: targetNetwork,
       path: { type: 'string', minLength: 1, description: 'Path of the kubeconfig file (any cluster, on-prem included).' },
       context: { type: 'string', minLength: 1, description: 'Context to use; the file\'s current context when omitted.' },
     }, ['path']),
     variant('kind', 'eks', {
+      network: targetNetwork,
       clusterName: dnsLabel,
       region: awsRegion,
       endpoint: { ...httpsUrl, description: 'API server URL; otherwise the Terraform variable `cluster_endpoint` must be set.' },
       roleArn: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$' },
     }, ['clusterName', 'region']),
     variant('kind', 'aks', {
+      network: targetNetwork,
       clusterName: dnsLabel,
       resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
       endpoint: httpsUrl,
     }, ['clusterName', 'resourceGroup']),
     variant('kind', 'gke', {
+      network: targetNetwork,
       clusterName: dnsLabel,
       location: { type: 'string', pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$' },
       project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$' },
@@ -138,6 +153,27 @@ const mediator = object(
   { description: 'The information mediator (X-Road) instance: one security server per organisation.' },
 );
 
+/** `deployment.documents` (see `DocumentSources` in types.ts): one field for every document fetched from GovStack's repositories. */
+export const documents = {
+  ...object(
+    {
+      source: { enum: ['upstream', 'mirror', 'bundled'], description: 'upstream (default): raw.githubusercontent.com at the pinned commit; mirror: the same layout under `mirror`; bundled: read at synth time from `bundle` and carried into the cluster.' },
+      mirror: { ...httpsUrl, description: 'Base URL laid out like raw.githubusercontent.com: `<mirror>/<owner>/<repo>/<commit>/<file>`.' },
+      bundle: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'string', minLength: 1 },
+        description: 'Folders holding `<building-block id>/<file path in its repository>`, searched in order; relative to the blueprint file.',
+      },
+    },
+    ['source'],
+  ),
+  allOf: [
+    { if: { properties: { source: { const: 'mirror' } } }, then: { required: ['mirror'] } },
+    { if: { properties: { source: { const: 'bundled' } } }, then: { required: ['bundle'] } },
+  ],
+};
+
 function buildingBlockDecl(entry: BuildingBlockEntry) {
   return object(
     {
@@ -211,6 +247,14 @@ const observability = object({
           ['to', 'from', 'smarthost'],
         ),
         channel: { type: 'string', pattern: '^#?[-_a-z0-9]{1,80}$', description: 'Slack channel.' },
+        deliversTo: object(
+          {
+            cidrs: { ...cidrList, description: 'Addresses of the SMTP server or webhook endpoint.' },
+            port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Its port. Default: the smarthost\'s port for e-mail, 443 otherwise.' },
+          },
+          ['cidrs'],
+          { description: 'Where Alertmanager delivers, so its egress opens to exactly that. Default: any address, on the delivery port only.' },
+        ),
       },
       ['name', 'type', 'secretRef'],
       { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },
@@ -280,6 +324,17 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
       security: object({ overrides: { type: 'array', items: securityOverride } }),
       deployment: object({
         waits: { type: 'boolean', description: 'Wait for rollouts on apply (helm wait, wait_for_rollout; default true).' },
+        noWaitFor: {
+          type: 'array',
+          items: object(
+            {
+              component: { ...dnsLabel, description: 'An enabled building block id, or gateway, mediator or observability.' },
+              reason: { type: 'string', minLength: 10, maxLength: 500, description: 'Why its workloads are not expected to become ready during the apply.' },
+            },
+            ['component', 'reason'],
+          ),
+          description: 'Components whose releases the apply does not wait for even with waits on (each with its reason, shown in the audit).',
+        },
         timeoutSeconds: { type: 'integer', minimum: 60, maximum: 7200, description: 'Per-release apply timeout (default 900).' },
         storageClass: { ...dnsLabel, description: 'StorageClass for persistent volumes; it should encrypt at rest (default: the cluster default).' },
         preinstalled: {
@@ -296,6 +351,7 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
           [],
           { maxProperties: 1 },
         ),
+        documents,
       }),
     },
   };

@@ -15,11 +15,18 @@ export interface Resources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export type Target =
+/** Address ranges of the cluster itself; each defaults to the RFC 1918 private ranges. */
+export interface TargetNetwork {
+  readonly apiServerCidrs?: readonly string[];
+  readonly nodeCidrs?: readonly string[];
+}
+
+export type Target = (
   | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
   | { readonly kind: 'eks'; readonly clusterName: string; readonly region: string; readonly endpoint?: string; readonly roleArn?: string }
   | { readonly kind: 'aks'; readonly clusterName: string; readonly resourceGroup: string; readonly endpoint?: string }
-  | { readonly kind: 'gke'; readonly clusterName: string; readonly location: string; readonly project: string; readonly endpoint?: string };
+  | { readonly kind: 'gke'; readonly clusterName: string; readonly location: string; readonly project: string; readonly endpoint?: string }
+) & { readonly network?: TargetNetwork };
 
 /** OpenTofu client-side state and plan encryption. */
 export interface StateEncryption {
@@ -93,6 +100,8 @@ export interface Blueprint {
       readonly type: 'email' | 'slack' | 'webhook' | 'msteams';
       readonly secretRef: { readonly name: string; readonly key: string };
       readonly email?: { readonly to: string; readonly from: string; readonly smarthost: string; readonly username?: string };
+      /** Where Alertmanager delivers (SMTP server or webhook endpoint). */
+      readonly deliversTo?: { readonly cidrs: readonly string[]; readonly port?: number };
       readonly channel?: string;
     }[];
   };
@@ -101,11 +110,21 @@ export interface Blueprint {
   };
   readonly deployment?: {
     readonly waits?: boolean;
+    readonly noWaitFor?: readonly NoWait[];
     readonly timeoutSeconds?: number;
     readonly storageClass?: string;
     readonly charts?: ChartSources;
     readonly preinstalled?: readonly UpstreamComponent[];
+    readonly documents?: DocumentSources;
   };
+}
+
+/** A component whose releases the apply does not wait for, and why. */
+export interface NoWait {
+  /** An enabled building block id, or gateway, mediator or observability. */
+  readonly component: string;
+  /** Why its workloads are not expected to become ready during the apply. */
+  readonly reason: string;
 }
 
 /** Platform components installed from upstream charts, which a cluster may already run. */
@@ -119,6 +138,20 @@ export interface SecurityOverride {
   readonly target: string;
   readonly value: string | number | boolean;
   readonly justification: string;
+}
+
+/**
+ * Where documents a component loads from GovStack's repositories come from (a mock's OpenAPI
+ * document or Mockoon environment, the mediator's service descriptions):
+ * - `upstream` (default): `https://raw.githubusercontent.com/<owner>/<repo>/<commit>/<file>`;
+ * - `mirror`: `<mirror>/<owner>/<repo>/<commit>/<file>` (a mirror keeps raw.githubusercontent.com's layout);
+ * - `bundled`: read at synth time from the first `bundle` folder holding `<building-block id>/<file>`
+ *   and carried into the cluster (a ConfigMap), so nothing is fetched at start-up (air-gapped sites).
+ */
+export interface DocumentSources {
+  readonly source: 'upstream' | 'mirror' | 'bundled';
+  readonly mirror?: string;
+  readonly bundle?: readonly string[];
 }
 
 /** Where chart archives come from; upstream by default, or a mirror for air-gapped sites. */

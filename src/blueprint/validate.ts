@@ -1,19 +1,34 @@
-import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import * as path from 'node:path';
 import { buildingBlocks } from '../catalog';
 import { blueprintSchema } from './schema';
 import { joinPointer } from './problems';
+import { compileAtRunTime, generatedValidatorFile, schemaTextSha256 } from './compile-validator';
 
 let compiled: { schema: Record<string, unknown>; validate: ValidateFunction } | undefined;
 
-/** The blueprint schema for the built-in catalog, and its compiled validator (built once). */
+/** The blueprint schema for the built-in catalog, and its validator (obtained once). */
 export function schemaAndValidator(): { schema: Record<string, unknown>; validate: ValidateFunction } {
   if (!compiled) {
     const schema = blueprintSchema(buildingBlocks);
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
-    ajv.addKeyword({ keyword: 'x-merge-key', schemaType: 'string' });
-    compiled = { schema, validate: ajv.compile(schema) };
+    compiled = { schema, validate: aheadOfTime(schema) ?? compileAtRunTime(schema) };
   }
   return compiled;
+}
+
+/**
+ * The validator `npm run build` generated (compile-validator.ts), when it was generated from
+ * exactly this schema's published text; undefined when it is missing or stale.
+ */
+function aheadOfTime(schema: Record<string, unknown>): ValidateFunction | undefined {
+  let generated: ValidateFunction & { schemaSha256?: string };
+  try {
+    generated = require(path.join(__dirname, generatedValidatorFile)) as ValidateFunction & { schemaSha256?: string };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+  return generated.schemaSha256 === schemaTextSha256(JSON.stringify(schema, null, 2) + '\n') ? generated : undefined;
 }
 
 /** A schema violation as a pointer and a sentence a blueprint author can act on. */

@@ -12,11 +12,6 @@ export function specSource(repo: string, commit: string, file: string): Source {
   return `${govstackOrg}/${repo}@${commit}:${file}`;
 }
 
-/** The raw.githubusercontent.com address of a specification file at a commit (path segments URL-encoded). */
-export function rawSpecUrl(repo: string, commit: string, file: string): string {
-  return `https://raw.githubusercontent.com/${govstackOrg}/${repo}/${commit}/${file.split('/').map(encodeURIComponent).join('/')}`;
-}
-
 /** An `ApiDescription` builder bound to one specification repository and commit. */
 export function apiDescriber(repo: string, commit: string) {
   return (file: string, openapi: string, infoVersion: string, basePaths: readonly string[], parseIssue?: string): ApiDescription => ({
@@ -47,8 +42,12 @@ export function apiDescriber(repo: string, commit: string) {
  *   …:packages/cli/src/libs/data.ts, …:packages/commons-server/src/libs/server/admin-api.ts).
  * - Writes: the CLI's init hook always creates `$HOME/.mockoon-cli/logs`, even with
  *   `--disable-log-to-file` (…:packages/cli/src/hooks/init.ts, src/config.ts); nothing else was
- *   written when run locally. `HOME` is set explicitly because the Pod runs under a UID that
- *   has no passwd entry in the image.
+ *   written when run locally.
+ * - User: `mockoon`, uid/gid 1001: `adduser mockoon` on a `node:*-alpine` base, whose `node`
+ *   user already holds 1000 (docker-library/node alpine Dockerfiles: `adduser -u 1000 … node`).
+ *   The CLI looks its user up at start (`uv_os_get_passwd`): under a UID without a passwd
+ *   entry it exits with ERR_SYSTEM_ERROR, as the e2e's real node showed, so the Pod runs as
+ *   this user. `HOME` is set too.
  * - No health endpoint: unmatched paths return 404 (so `/` cannot be the probe). A spec route
  *   is used instead: the first declared response of an imported operation is the default, and
  *   the first `servers[0].url` path becomes the route prefix
@@ -57,7 +56,10 @@ export function apiDescriber(repo: string, commit: string) {
  */
 export const mockoonCli = {
   image: { repository: 'mockoon/cli', tag: '9.7.0' },
+  /** Version GovStack's example environments were written for (`npm install -g @mockoon/cli@2.2.1` in each example's Dockerfile, e.g. bb-identity@8e342936614d89316fbd586fb730761b213d31fb:examples/mock-identity/Dockerfile). 9.7.0 migrates them on load. */
+  examplesWrittenFor: '2.2.1',
   containerPort: 3000,
+  user: { uid: 1001, gid: 1001 },
   home: '/home/mockoon',
   source:
     'https://www.npmjs.com/package/@mockoon/cli/v/9.7.0; mockoon/mockoon@df02ba3b0d9e8b88651230f3b38d8e6fa3679b9b:.github/workflows/release-libs.yml',
@@ -73,7 +75,7 @@ export interface MockOptions {
   /** Specification repository, e.g. `bb-consent`. */
   readonly repo: string;
   readonly commit: string;
-  /** The OpenAPI file the mock serves (a mock serves exactly one). */
+  /** The OpenAPI file the mock serves when the repository has no example environment. */
   readonly file: string;
   /** A spec path (with any route prefix) the mock answers with 200. */
   readonly healthPath: string;
@@ -81,31 +83,58 @@ export interface MockOptions {
   readonly apiPathPrefix?: string;
   /** Further limitations of this mock. */
   readonly caveats?: readonly string[];
+  /**
+   * GovStack's own hand-written Mockoon environment for this building block (request rules,
+   * fixtures), in the same repository at the same commit; served instead of importing `file`.
+   */
+  readonly example?: MockExample;
 }
 
-/** A Mockoon mock serving one OpenAPI file of a building block's specification. */
+/** A Mockoon environment file GovStack publishes beside a building block's compliance suite. */
+export interface MockExample {
+  /** Path in the repository, e.g. `examples/mock-identity/mockoon-bbidentity.json`. */
+  readonly file: string;
+  /** A path the environment answers with 200 (checked by running it in @mockoon/cli 9.7.0). */
+  readonly healthPath: string;
+  /** What the environment does not cover, or where it behaves differently under 9.7.0. */
+  readonly caveats?: readonly string[];
+}
+
+/**
+ * The `mock` product: Mockoon serving GovStack's example environment where the repository has
+ * one, else importing one OpenAPI file. The document's location is added by the model from the
+ * blueprint's `deployment.documents` (upstream, mirror, or carried into the cluster).
+ */
 export function mockProduct(o: MockOptions): ImageProduct {
+  const file = o.example?.file ?? o.file;
+  const common = ['keeps no state beyond what the environment defines and checks no credentials'];
   return {
     kind: 'image',
     id: 'mock',
-    title: `Mockoon mock of ${o.file}`,
-    source: `${mockoonCli.source}; ${specSource(o.repo, o.commit, o.file)}`,
+    title: o.example ? `GovStack's example Mockoon environment ${o.example.file}` : `Mockoon mock imported from ${o.file} (generated responses)`,
+    source: `${mockoonCli.source}; ${specSource(o.repo, o.commit, file)}`,
     image: mockoonCli.image,
     containerPort: mockoonCli.containerPort,
-    healthPath: o.healthPath,
-    args: ['--data', rawSpecUrl(o.repo, o.commit, o.file), '--port', String(mockoonCli.containerPort), '--disable-admin-api'],
+    user: mockoonCli.user,
+    healthPath: o.example?.healthPath ?? o.healthPath,
+    document: { repository: `${govstackOrg}/${o.repo}`, commit: o.commit, file, kind: o.example ? 'mockoon-environment' : 'openapi', argument: '--data' },
+    args: ['--port', String(mockoonCli.containerPort), '--disable-admin-api'],
     env: { HOME: mockoonCli.home },
     writablePaths: [`${mockoonCli.home}/.mockoon-cli`],
     resources: mockResources,
     storage: { kind: 'none' },
-    ...(o.apiPathPrefix ? { apiPathPrefix: o.apiPathPrefix } : {}),
-    // raw.githubusercontent.com is served from a CDN with no fixed address range.
-    egress: [{ name: 'spec-download', cidrs: ['0.0.0.0/0'], ports: [443], reason: 'the mock downloads its OpenAPI document from raw.githubusercontent.com at start-up' }],
-    caveats: [
-      'fetches the specification from raw.githubusercontent.com at start-up, so the Pod needs HTTPS egress to it',
-      'returns the specification\'s example or schema-generated responses; it keeps no state and checks no credentials',
-      ...(o.caveats ?? []),
-    ],
+    ...(o.apiPathPrefix && !o.example ? { apiPathPrefix: o.apiPathPrefix } : {}),
+    caveats: o.example
+      ? [
+          `serves GovStack's hand-written example environment (written for @mockoon/cli ${mockoonCli.examplesWrittenFor}, run in ${mockoonCli.image.tag}): request rules and fixtures, the mock GovStack's compliance suite is run against`,
+          ...common,
+          ...(o.example.caveats ?? []),
+        ]
+      : [
+          'no example environment in the repository: the OpenAPI document is imported, so responses are generated from its examples and schemas (random enum values, no fixtures, 200 where the suite expects an error)',
+          ...common,
+          ...(o.caveats ?? []),
+        ],
   };
 }
 

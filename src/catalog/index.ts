@@ -20,6 +20,7 @@ export * from './types';
 export * from './platform-types';
 export { gatewayCatalog } from './platform/gateway';
 export { mediatorCatalog } from './platform/mediator';
+export { kubernetesCatalog, KubernetesEntry } from './platform/kubernetes';
 export { observabilityCatalog, goDuration } from './platform/observability';
 export { mockoonCli } from './common';
 

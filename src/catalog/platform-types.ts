@@ -3,7 +3,7 @@
  * information mediator (X-Road) and the observability stack. Like the building-block
  * entries, each fact carries the source it was read from.
  */
-import { HelmChartRef, ImageRef, ResourceProfile, Source } from './types';
+import { HelmChartRef, ImageRef, PodPort, ResourceProfile, Source } from './types';
 
 /** The Kubernetes Gateway API implementation the gateway charts are written for. */
 export interface GatewayEntry {
@@ -38,6 +38,22 @@ export interface GatewayEntry {
   readonly features: readonly { readonly field: string; readonly note: string; readonly source: Source }[];
   /** Listener ports of the project's Gateways. */
   readonly listenerPorts: { readonly https: number; readonly http: number };
+  /** Where Envoy Gateway's Pods listen: what NetworkPolicies must open (never a Service port). */
+  readonly pods: {
+    /** Labels Envoy Gateway puts on every proxy Pod it runs for a Gateway. */
+    readonly proxyLabels: Readonly<Record<string, string>>;
+    /** The proxy's HTTPS listener: listener port + 10000 when the port is privileged (443 → 10443). */
+    readonly proxyHttps: PodPort;
+    /** The proxy's HTTP listener (80 → 10080). */
+    readonly proxyHttp: PodPort;
+    /** The proxy's Prometheus stats (`/stats/prometheus`). */
+    readonly proxyStats: PodPort;
+    /** The controller's xDS server, which every proxy dials. */
+    readonly xds: PodPort;
+    /** The controller's admission webhook (topology injector), called by the API server. */
+    readonly webhook: PodPort;
+    readonly source: Source;
+  };
   readonly sources: readonly Source[];
 }
 
@@ -127,7 +143,13 @@ export interface ObservabilityComponent {
 
 export interface ObservabilityEntry {
   /** kube-prometheus-stack: Prometheus Operator, Prometheus, Alertmanager, Grafana, kube-state-metrics. */
-  readonly metrics: ObservabilityComponent;
+  readonly metrics: ObservabilityComponent & {
+    /** Labels the Prometheus Operator puts on the Pods it runs, by kind. */
+    readonly podLabels: { readonly prometheus: Readonly<Record<string, string>>; readonly alertmanager: Readonly<Record<string, string>> };
+    /** The operator's admission webhook (PrometheusRule validation), called by the API server. */
+    readonly operatorWebhook: PodPort;
+    readonly podSource: Source;
+  };
   /** Log store. */
   readonly logs: ObservabilityComponent & { readonly serviceName: string; readonly pushPort: number; readonly pushPath: string };
   /** Node log collector (DaemonSet) shipping container logs to the log store. */

@@ -79,6 +79,24 @@ export interface EgressNeed {
   readonly reason: string;
 }
 
+/** A port a Pod's container listens on: what a NetworkPolicy matches (never a Service port). */
+export interface PodPort {
+  readonly port: number;
+  /** The container port's name, when the workload names it. @default - unnamed */
+  readonly name?: string;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** The Pods a chart runs for the building block's API: how to select them and where they listen. */
+export interface ChartPods {
+  /** Labels on the API Pods (their template's `metadata.labels`, a subset is enough to select them). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The API container's port (the Service's `targetPort`). */
+  readonly port: PodPort;
+  readonly source: Source;
+}
+
 /** A product deployed from an upstream Helm chart. */
 export interface ChartProduct extends ProductBase {
   readonly kind: 'chart';
@@ -87,16 +105,44 @@ export interface ChartProduct extends ProductBase {
   readonly values?: Readonly<Record<string, unknown>>;
   /** Service the chart creates that serves the building block's API, and its port. */
   readonly service: { readonly name: string; readonly port: number };
+  /** The Pods behind that Service: their labels and the port the API container listens on. */
+  readonly pods: ChartPods;
   readonly healthPath: string;
   readonly storage: StorageNeed;
 }
 
+/**
+ * A document the product loads at start-up from a building block's repository at a pinned
+ * commit. Where it is fetched from (upstream, a mirror, or carried into the cluster) is the
+ * blueprint's choice (`deployment.documents`); the model puts `[argument, <location>]` before
+ * the product's `args`.
+ */
+export interface StartupDocument {
+  /** `owner/name` of the repository, e.g. `GovStackWorkingGroup/bb-identity`. */
+  readonly repository: string;
+  readonly commit: string;
+  /** Path in the repository. */
+  readonly file: string;
+  /** What the file is: an OpenAPI description, or a hand-written Mockoon environment. */
+  readonly kind: 'openapi' | 'mockoon-environment';
+  /** Command-line option the product takes the document's location with, e.g. `--data`. */
+  readonly argument: string;
+}
+
 /** A container image run by the project's own generic building-block chart. */
 export interface ImageProduct extends ProductBase {
+  /** A document the container loads at start-up (see `StartupDocument`). */
+  readonly document?: StartupDocument;
   readonly kind: 'image';
   readonly image: ImageRef;
   /** Port the container listens on. */
   readonly containerPort: number;
+  /**
+   * The image's own non-root user, for products that need their user in the image's
+   * `/etc/passwd` (the Pod then runs as it instead of the generic chart's 10001).
+   * @default - the chart's 10001:10001
+   */
+  readonly user?: { readonly uid: number; readonly gid: number };
   readonly healthPath: string;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;

@@ -1,25 +1,39 @@
-import yargs from 'yargs';
-import { catalogCommand } from './commands/catalog';
-import { synthCommand } from './commands/synth';
-import { validateCommand } from './commands/validate';
-import { auditCommand } from './commands/audit';
-import { diagramCommand } from './commands/diagram';
-import { diffCommand } from './commands/diff';
-import { mediatorConfigCommand } from './commands/mediator-config';
+import yargs, { CommandModule } from 'yargs';
 import { exitCodes } from './run';
+
+/**
+ * Each command's module, by the command's name, loaded only when needed: a command pays for
+ * what it uses (catalog needs neither the blueprint loader nor ajv nor cdktf), so only the
+ * command named on the line is required. Names must match each module's `command` string
+ * (a unit test checks).
+ */
+export const commandModules: Readonly<Record<string, () => CommandModule<object, never>>> = {
+  validate: () => require('./commands/validate').validateCommand,
+  synth: () => require('./commands/synth').synthCommand,
+  catalog: () => require('./commands/catalog').catalogCommand,
+  audit: () => require('./commands/audit').auditCommand,
+  diagram: () => require('./commands/diagram').diagramCommand,
+  diff: () => require('./commands/diff').diffCommand,
+  'mediator-config': () => require('./commands/mediator-config').mediatorConfigCommand,
+  compliance: () => require('./commands/compliance').complianceCommand,
+};
+
+/**
+ * The commands to register for an argument list: the one it names, or every command (for
+ * `--help`, no command, or an unknown one, so help and "did you mean" see them all).
+ */
+export function commandsFor(argv: readonly string[]): string[] {
+  const named = argv.find((a) => !a.startsWith('-'));
+  return named !== undefined && Object.hasOwn(commandModules, named) ? [named] : Object.keys(commandModules);
+}
 
 /** The `govstack` command line. */
 export async function main(argv: string[]): Promise<void> {
-  await yargs(argv)
+  const cli = yargs(argv)
     .scriptName('govstack')
-    .usage('$0 <command> [options]\n\nDeclare a country\'s GovStack deployment in a blueprint; get Terraform for any Kubernetes cluster.')
-    .command(validateCommand)
-    .command(synthCommand)
-    .command(catalogCommand)
-    .command(auditCommand)
-    .command(diagramCommand)
-    .command(diffCommand)
-    .command(mediatorConfigCommand)
+    .usage('$0 <command> [options]\n\nDeclare a country\'s GovStack deployment in a blueprint; get Terraform for any Kubernetes cluster.');
+  for (const name of commandsFor(argv)) cli.command(commandModules[name]());
+  await cli
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .recommendCommands()

@@ -1,4 +1,4 @@
-import { formatProblem, InputError, sortProblems } from '../blueprint/problems';
+import type * as Problems from '../blueprint/problems';
 
 /** Exit codes: 0 success, 1 internal error, 2 bad input (usage or blueprint). */
 export const exitCodes = { ok: 0, internal: 1, input: 2 } as const;
@@ -13,6 +13,8 @@ export async function runCommand(body: () => Promise<number | void> | number | v
     const code = await body();
     process.exitCode = code ?? exitCodes.ok;
   } catch (err) {
+    // Required on failure only, so a command that never reads a blueprint never loads it.
+    const { formatProblem, InputError, sortProblems } = require('../blueprint/problems') as typeof Problems;
     if (err instanceof InputError) {
       for (const problem of sortProblems(err.problems)) process.stderr.write(formatProblem(problem) + '\n');
       process.stderr.write(`${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was written\n`);

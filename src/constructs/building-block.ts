@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ChartSources, UpstreamComponent } from '../blueprint/types';
 import { ModelBuildingBlock } from '../model/types';
+import { bundledDocumentsPath } from '../model/documents';
 import { stableJson } from '../stable-json';
 import { projectChart, upstreamChart } from './chart-source';
 import { IsolatedNamespace } from './isolated-namespace';
@@ -55,11 +56,6 @@ export class BuildingBlock extends Construct {
       podSecurityJustification: props.podSecurityJustification,
       labels: block.exposure === 'none' ? {} : { [`govstack.global/gateway-${block.exposure}`]: 'true' },
     });
-    for (const need of block.egress) {
-      this.namespace.allowEgress(`Egress${need.name}`, { name: need.name, cidrs: need.cidrs }, need.ports.map((port) => ({ port })), {
-        'govstack.global/egress-reason': need.reason,
-      });
-    }
 
     const location = block.product.kind === 'image' ? projectChart(this, 'govstack-building-block') : upstreamChart({ ...block.product.chart, version: block.version }, settings.charts);
     const values = block.product.kind === 'image' ? genericChartValues(block, this.namespace.serviceAccountName, props.config ?? {}, settings.storageClass) : (block.product.values ?? {});
@@ -96,7 +92,12 @@ function genericChartValues(block: ModelBuildingBlock, serviceAccountName: strin
     resources: block.resources,
     serviceAccountName,
     writablePaths: product.writablePaths ?? ['/tmp'],
-    ...(block.runAsRoot ? { securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 }, podSecurityJustification: block.runAsRootJustification } : {}),
+    ...(block.documents ? { documents: { mountPath: bundledDocumentsPath, files: block.documents } } : {}),
+    ...(block.runAsRoot
+      ? { securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 }, podSecurityJustification: block.runAsRootJustification }
+      : product.user
+        ? { securityContext: { runAsNonRoot: true, runAsUser: product.user.uid, runAsGroup: product.user.gid, fsGroup: product.user.gid } }
+        : {}),
     metrics: { enabled: product.metricsPath !== undefined, path: product.metricsPath ?? '/metrics' },
     database: {
       enabled: product.storage.kind === 'postgres',

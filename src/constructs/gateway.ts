@@ -5,18 +5,7 @@ import { DeploymentModel } from '../model/types';
 import { deepMerge, stableJson } from '../stable-json';
 import { ReleaseSettings } from './building-block';
 import { projectChart, upstreamChart } from './chart-source';
-import { IsolatedNamespace, PortRule } from './isolated-namespace';
-
-/** Address ranges an internal gateway accepts traffic from (RFC 1918 private networks). */
-export const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-
-/** Envoy listens on the listener port plus 10000 when the port is privileged (443 → 10443). */
-const envoyHttpsContainerPort = 10443;
-/** Envoy Gateway's xDS port, which proxies dial on the controller. */
-const xdsPort = 18000;
-/** The Kubernetes API as seen by controllers: any address, HTTPS ports only. */
-const kubeApi = { name: 'kube-api', cidrs: ['0.0.0.0/0'] };
-const kubeApiPorts: PortRule[] = [{ port: 443 }, { port: 6443 }];
+import { IsolatedNamespace } from './isolated-namespace';
 
 export interface GatewayProps {
   /** The deployment; its gateway section and routes drive everything here. */
@@ -30,8 +19,8 @@ export interface GatewayProps {
 /**
  * The API gateways (Kubernetes Gateway API, Envoy Gateway): a controller namespace and two
  * segregated gateways, external and internal, each in its own namespace so NetworkPolicy
- * can hold them apart — the external one reachable from anywhere, the internal one only from
- * private address ranges. TLS 1.3 minimum, rate limiting, access logging and optional OIDC
+ * can hold them apart (the connection graph admits anyone to the external one, only private
+ * address ranges to the internal one). TLS 1.3 minimum, rate limiting, access logging and optional OIDC
  * are set on the gateways; exposed building blocks get one HTTPRoute each.
  */
 export class Gateway extends Construct {
@@ -51,15 +40,6 @@ export class Gateway extends Construct {
       external: new IsolatedNamespace(this, 'ExternalNamespace', { ...common, name: gw.namespaces.external, component: 'gateway-external' }),
       internal: new IsolatedNamespace(this, 'InternalNamespace', { ...common, name: gw.namespaces.internal, component: 'gateway-internal' }),
     };
-
-    this.controller.allowEgress('KubeApi', kubeApi, kubeApiPorts);
-    this.edges.external.allowIngress('Clients', { name: 'any', cidrs: ['0.0.0.0/0'] }, [{ port: envoyHttpsContainerPort }]);
-    this.edges.internal.allowIngress('Clients', { name: 'private-ranges', cidrs: privateRanges }, [{ port: envoyHttpsContainerPort }]);
-    for (const [name, edge] of Object.entries(this.edges)) {
-      edge.allowEgress('Controller', { namespace: gw.namespaces.controller }, [{ port: xdsPort }]);
-      this.controller.allowIngress(`Proxies${name}`, { namespace: `${gw.namespaces[name as 'external' | 'internal']}` }, [{ port: xdsPort }]);
-    }
-    if (gw.oidc) this.edges.external.allowEgress('OidcIssuer', { name: 'oidc-issuer', cidrs: ['0.0.0.0/0'] }, [{ port: 443 }]);
 
     if (!release.preinstalled.includes('gateway-controller')) this.controllerRelease = new Release(this, 'Controller', {
       name: 'envoy-gateway',
@@ -93,9 +73,9 @@ export class Gateway extends Construct {
     });
   }
 
-  /** The namespace of the external or internal gateway's proxies. */
-  edge(which: 'external' | 'internal'): IsolatedNamespace {
-    return this.edges[which];
+  /** The controller's and both gateways' namespaces. */
+  get namespaces(): readonly IsolatedNamespace[] {
+    return [this.controller, this.edges.external, this.edges.internal];
   }
 }
 

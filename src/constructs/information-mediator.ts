@@ -6,13 +6,7 @@ import { mediatorReleaseName } from '../model/consumer-config';
 import { stableJson } from '../stable-json';
 import { ReleaseSettings } from './building-block';
 import { projectChart } from './chart-source';
-import { IsolatedNamespace, PortRule } from './isolated-namespace';
-
-/** X-Road message exchange between security servers (5500) and OCSP responses (5577), govstack.md §2.2. */
-export const securityServerMessagePorts: readonly PortRule[] = [{ port: 5500 }, { port: 5577 }];
-/** A central server elsewhere: global configuration download (80) and registration (4001), govstack.md §2.2. */
-const centralServerPorts: PortRule[] = [{ port: 80 }, { port: 4001 }];
-const anywhere = { name: 'xroad-peers', cidrs: ['0.0.0.0/0'] };
+import { IsolatedNamespace } from './isolated-namespace';
 
 export interface InformationMediatorProps {
   /** The deployment; its mediator section and organisations drive everything here. */
@@ -31,7 +25,6 @@ export interface InformationMediatorProps {
 export class InformationMediator extends Construct {
   readonly namespace: IsolatedNamespace;
   readonly release: Release;
-  private messageExchangeOpen = false;
 
   constructor(scope: Construct, id: string, props: InformationMediatorProps) {
     super(scope, id);
@@ -44,7 +37,6 @@ export class InformationMediator extends Construct {
       podSecurity: mediator.podSecurity,
       podSecurityJustification: props.podSecurityJustification,
     });
-    if (!mediator.centralServer) this.namespace.allowEgress('CentralServer', { name: 'central-server', cidrs: ['0.0.0.0/0'] }, centralServerPorts);
 
     const organisations = new Map(model.organisations.map((o) => [o.name, o]));
     // Members, subsystems, services and access rights, derived from the blueprint's flows; the
@@ -73,13 +65,5 @@ export class InformationMediator extends Construct {
       maxHistory: 5,
       dependsOn: [this.namespace.serviceAccount],
     });
-  }
-
-  /** Let security servers exchange messages with peers outside this cluster. */
-  openMessageExchange(ports: readonly PortRule[]): void {
-    if (this.messageExchangeOpen) return;
-    this.messageExchangeOpen = true;
-    this.namespace.allowIngress('XroadPeers', anywhere, ports);
-    this.namespace.allowEgress('XroadPeers', anywhere, ports);
   }
 }

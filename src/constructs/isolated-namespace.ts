@@ -5,7 +5,7 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { PodSecurityLevel } from '../blueprint/types';
 import { Control, controlAnnotation, controls } from '../policy/controls';
-import { commonLabels, namespaceNameLabel, podSecurityLabels } from './labels';
+import { commonLabels, podSecurityLabels } from './labels';
 
 export interface IsolatedNamespaceProps {
   /** Namespace name. */
@@ -22,31 +22,25 @@ export interface IsolatedNamespaceProps {
   readonly podSecurityJustification?: string;
 }
 
-/** The other end of an allowed connection: a namespace, or named address ranges. */
-export type Peer = { readonly namespace: string } | { readonly name: string; readonly cidrs: readonly string[] };
-
-/** A port a NetworkPolicy rule opens. */
-export interface PortRule {
-  readonly port: number;
-  readonly protocol?: 'TCP' | 'UDP';
-}
-
 /**
  * A namespace for one component, isolated by default: Pod Security enforced, default-deny
- * NetworkPolicy (DNS and same-namespace traffic allowed, e.g. to the component's own
- * datastore), a ServiceAccount without token automount, and default container limits.
- * Other traffic is opened one rule at a time with `allowIngress` and `allowEgress`.
+ * NetworkPolicy (same-namespace traffic allowed, e.g. to the component's own datastore), a
+ * ServiceAccount without token automount, and default container limits. Every other allow,
+ * DNS included, is an edge of the model's connection graph (`renderConnections`).
  */
 export class IsolatedNamespace extends Construct {
   /** The namespace name as a reference, so resources placed in it depend on it. */
   readonly name: string;
+  /** The namespace name as written (for lookups; `name` is a Terraform reference). */
+  readonly literalName: string;
   /** The ServiceAccount's literal name (the component id). */
   readonly serviceAccountName: string;
   /** The ServiceAccount resource, for explicit dependencies. */
   readonly serviceAccount: ServiceAccountV1;
   /** The namespace resource, for explicit dependencies. */
   readonly resource: NamespaceV1;
-  private readonly labels: Record<string, string>;
+  /** Labels stamped on everything in the namespace. */
+  readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: IsolatedNamespaceProps) {
     super(scope, id);
@@ -63,6 +57,7 @@ export class IsolatedNamespace extends Construct {
       },
     });
     this.name = this.resource.metadata.name;
+    this.literalName = props.name;
 
     this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
       metadata: { name: props.component, namespace: this.name, labels: this.labels, annotations: controlAnnotation(controls.serviceAccount) },
@@ -78,15 +73,6 @@ export class IsolatedNamespace extends Construct {
     });
 
     this.policy('DefaultDeny', 'default-deny', controls.defaultDeny, { policyTypes: ['Ingress', 'Egress'] });
-    this.policy('AllowDns', 'allow-dns', controls.defaultDeny, {
-      policyTypes: ['Egress'],
-      egress: [
-        {
-          to: [{ namespaceSelector: { matchLabels: { [namespaceNameLabel]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }],
-        },
-      ],
-    });
     this.policy('AllowSameNamespace', 'allow-same-namespace', controls.defaultDeny, {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [{ podSelector: {} }] }],
@@ -94,39 +80,10 @@ export class IsolatedNamespace extends Construct {
     });
   }
 
-  /** Allow traffic from `peer` to every pod here on `ports`. */
-  allowIngress(id: string, peer: Peer, ports: readonly PortRule[], annotations: Record<string, string> = {}): void {
-    this.policy(`AllowIngress${id}`, `allow-ingress-from-${peerName(peer)}`, controls.declaredFlow, {
-      policyTypes: ['Ingress'],
-      ingress: [{ from: peerSelectors(peer), ports: portList(ports) }],
-    }, annotations);
-  }
-
-  /** Allow every pod here to reach `peer` on `ports`. */
-  allowEgress(id: string, peer: Peer, ports: readonly PortRule[], annotations: Record<string, string> = {}): void {
-    this.policy(`AllowEgress${id}`, `allow-egress-to-${peerName(peer)}`, controls.declaredFlow, {
-      policyTypes: ['Egress'],
-      egress: [{ to: peerSelectors(peer), ports: portList(ports) }],
-    }, annotations);
-  }
-
-  private policy(id: string, name: string, control: Control, spec: Omit<ConstructorParameters<typeof NetworkPolicyV1>[2]['spec'], 'podSelector'>, annotations: Record<string, string> = {}): void {
+  private policy(id: string, name: string, control: Control, spec: Omit<ConstructorParameters<typeof NetworkPolicyV1>[2]['spec'], 'podSelector'>): void {
     new NetworkPolicyV1(this, id, {
-      metadata: { name, namespace: this.name, labels: this.labels, annotations: { ...controlAnnotation(control), ...annotations } },
+      metadata: { name, namespace: this.name, labels: this.labels, annotations: controlAnnotation(control) },
       spec: { podSelector: {}, ...spec },
     });
   }
-}
-
-function peerName(peer: Peer): string {
-  return 'namespace' in peer ? peer.namespace : peer.name;
-}
-
-function peerSelectors(peer: Peer) {
-  if ('namespace' in peer) return [{ namespaceSelector: { matchLabels: { [namespaceNameLabel]: peer.namespace } } }];
-  return peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
-}
-
-function portList(ports: readonly PortRule[]) {
-  return ports.map((p) => ({ port: String(p.port), protocol: p.protocol ?? 'TCP' }));
 }

@@ -42,20 +42,13 @@ export class Observability extends Construct {
       podSecurity: obs.podSecurity,
       podSecurityJustification: props.podSecurityJustification,
     });
-    const collectorNamespace = `${obs.namespace}-collector`;
     this.collectorNamespace = new IsolatedNamespace(this, 'CollectorNamespace', {
-      name: collectorNamespace,
+      name: obs.collectorNamespace,
       deployment: model.name,
       component: 'log-collector',
       podSecurity: 'privileged',
       podSecurityJustification: logCollectorJustification,
     });
-    const kubeApi = { name: 'kube-api', cidrs: ['0.0.0.0/0'] };
-    this.namespace.allowEgress('KubeApi', kubeApi, [{ port: 443 }, { port: 6443 }]);
-    this.collectorNamespace.allowEgress('KubeApi', kubeApi, [{ port: 443 }, { port: 6443 }]);
-    this.collectorNamespace.allowEgress('Logs', { namespace: obs.namespace }, [{ port: observabilityCatalog.logs.pushPort }]);
-    this.namespace.allowIngress('Collector', { namespace: collectorNamespace }, [{ port: observabilityCatalog.logs.pushPort }]);
-
     const settings = { wait: release.waits, timeout: release.timeoutSeconds, maxHistory: 5 };
     const upstream = (id: string, name: UpstreamComponent, component: ObservabilityComponent, namespace: IsolatedNamespace, values: object) =>
       release.preinstalled.includes(name)

@@ -1,7 +1,8 @@
+import { mediatorCatalog } from '../catalog';
 import { DeploymentModel, ModelBuildingBlock } from './types';
 
-/** X-Road client port of a security server (HTTPS), govstack.md §2.2. */
-export const securityServerClientPort = 8443;
+/** X-Road client port of a security server (HTTPS): the catalog's, which the chart's Service also uses. */
+export const securityServerClientPort = mediatorCatalog.securityServer.ports.clientHttps;
 
 /** The X-Road identifier of a building block's subsystem: INSTANCE/CLASS/MEMBER/SUBSYSTEM. */
 export function subsystemId(model: DeploymentModel, block: ModelBuildingBlock): string {

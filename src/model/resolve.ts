@@ -3,7 +3,10 @@ import { findBuildingBlock, mediatorCatalog } from '../catalog';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
-import { BuildingBlockDecl, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
+import { BuildingBlockDecl, NoWait, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
+import { kubernetesCatalog } from '../catalog';
+import { buildConnections } from './connections/build';
+import { declaringDir, defaultDocumentSources, resolveDocument } from './documents';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
 
 /** Replicas and the multiple of the product's resources for each size profile. */
@@ -35,12 +38,22 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   const enabled = new Map(declared.filter(([, d]) => d.enabled !== false));
   if (enabled.size === 0) problem('/buildingBlocks', 'no building block is enabled');
 
+  const documentSources = bp.deployment?.documents ?? defaultDocumentSources;
+  const bundlePointer = '/deployment/documents/bundle';
+  const documentsDir = documentSources.bundle ? declaringDir(loaded.locate(bundlePointer).file) : '.';
+
   const buildingBlocks: ModelBuildingBlock[] = [];
   for (const [id, decl] of enabled) {
     const pointer = joinPointer('/buildingBlocks', id);
     const entry = findBuildingBlock(id);
     if (!entry) continue; // the schema only admits catalog ids
-    const product = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id)) ?? entry.products[0];
+    const chosen = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id)) ?? entry.products[0];
+    const document = chosen.kind === 'image' && chosen.document ? resolveDocument(documentSources, documentsDir, id, chosen.document) : undefined;
+    if (typeof document === 'string') problem(bundlePointer, document);
+    const startup = typeof document === 'object' ? document : undefined;
+    // The document's location goes before the product's own arguments (e.g. `--data <url>`).
+    const product: ProductOption =
+      chosen.kind === 'image' && chosen.document && startup ? { ...chosen, args: [chosen.document.argument, startup.location, ...(chosen.args ?? [])] } : chosen;
     const owner = organisations.get(decl.owner);
     if (!owner) problem(joinPointer(pointer, 'owner'), `owner "${decl.owner}" is not an organisation in /mediator/organisations`);
     if (product.kind === 'external') {
@@ -68,10 +81,12 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       runAsRootJustification: overrideFor('run-as-root', id)?.justification,
       egress: [
         ...(product.kind === 'external' ? [] : (product.egress ?? [])),
+        ...(startup?.egress ? [startup.egress] : []),
         ...overrides
           .filter((o) => o.control === 'egress' && o.target === id)
           .map((o) => ({ name: String(o.value).replace(/[./]/g, '-'), cidrs: [String(o.value)], ports: [443], reason: o.justification })),
       ],
+      ...(startup?.bundled ? { documents: { [startup.bundled.key]: startup.bundled.content } } : {}),
       pointer,
     });
   }
@@ -96,12 +111,16 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     .map((b) => ({ buildingBlock: b.id, gateway: b.exposure as 'external' | 'internal', host: b.host!, namespace: b.namespace, serviceName: b.serviceName, servicePort: b.servicePort }));
   const platformPodSecurity = (target: string, fallback: PodSecurityLevel) => (overrideFor('pod-security', target)?.value as PodSecurityLevel | undefined) ?? fallback;
 
-  return {
+  const facts: Omit<DeploymentModel, 'connections'> = {
     name: bp.metadata.name,
     country: bp.metadata.country,
     environment: bp.metadata.environment,
     description: bp.metadata.description,
     target: bp.target,
+    network: {
+      apiServerCidrs: bp.target.network?.apiServerCidrs ?? kubernetesCatalog.privateRanges,
+      nodeCidrs: bp.target.network?.nodeCidrs ?? kubernetesCatalog.privateRanges,
+    },
     state: bp.state,
     stateKey: `govstack/${bp.metadata.country.toLowerCase()}/${bp.metadata.environment}/${bp.metadata.name}.tfstate`,
     organisations: organisationList,
@@ -128,28 +147,51 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     observability: {
       enabled: bp.observability?.enabled ?? true,
       namespace: `${prefix}observability`,
+      collectorNamespace: `${prefix}observability-collector`,
       retention: { metrics: '15d', logs: '7d', traces: '3d', ...bp.observability?.retention },
-      receivers: (bp.observability?.alertReceivers ?? []).map((r) => ({
+      receivers: (bp.observability?.alertReceivers ?? []).map((r, i) => ({
         name: r.name,
         type: r.type,
         secretName: r.secretRef.name,
         secretKey: r.secretRef.key,
         ...(r.email ? { email: r.email } : {}),
         ...(r.channel ? { channel: r.channel } : {}),
+        deliversTo: {
+          cidrs: r.deliversTo?.cidrs ?? kubernetesCatalog.anywhere,
+          port: r.deliversTo?.port ?? (r.email ? Number(r.email.smarthost.split(':').pop()) : 443),
+        },
+        pointer: `/observability/alertReceivers/${i}`,
       })),
       podSecurity: platformPodSecurity('observability', 'restricted'),
     },
     overrides: overrides as AppliedOverride[],
     deployment: {
       waits: bp.deployment?.waits ?? true,
+      noWaitFor: resolveNoWait(bp.deployment?.noWaitFor ?? [], new Set(buildingBlocks.map((b) => b.id)), problem),
       timeoutSeconds: bp.deployment?.timeoutSeconds ?? 900,
       storageClass: bp.deployment?.storageClass,
       charts: bp.deployment?.charts ?? {},
       preinstalled: bp.deployment?.preinstalled ?? [],
+      documents: documentSources,
     },
     sources: loaded.sources,
     locate: loaded.locate,
   };
+  return { ...facts, connections: buildConnections(facts) };
+}
+
+function resolveNoWait(
+  declared: readonly NoWait[],
+  enabled: ReadonlySet<string>,
+  problem: (pointer: string, message: string) => void,
+): DeploymentModel['deployment']['noWaitFor'] {
+  return declared.map((n, i) => {
+    const pointer = `/deployment/noWaitFor/${i}`;
+    if (!enabled.has(n.component) && !(platformComponents as readonly string[]).includes(n.component)) {
+      problem(joinPointer(pointer, 'component'), `"${n.component}" is not an enabled building block or one of ${platformComponents.join(', ')}`);
+    }
+    return { component: n.component, reason: n.reason, pointer };
+  });
 }
 
 function resolveOrganisations(loaded: LoadedBlueprint, problem: (pointer: string, message: string) => void): Map<string, ModelOrganisation> {

@@ -1,7 +1,8 @@
 import { BuildingBlockEntry, ProductOption } from '../catalog/types';
-import { ChartSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
+import { ChartSources, DocumentSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
 import { SourceFile } from '../blueprint/load';
 import { SourceLocation } from '../blueprint/problems';
+import { Connection } from './connections/types';
 
 /**
  * The single source of truth every output reads: Terraform, audit, diagram, diff and the
@@ -14,6 +15,8 @@ export interface DeploymentModel {
   readonly environment: Environment;
   readonly description?: string;
   readonly target: Target;
+  /** Address ranges of the cluster itself (`target.network`, default the RFC 1918 private ranges). */
+  readonly network: { readonly apiServerCidrs: readonly string[]; readonly nodeCidrs: readonly string[] };
   readonly state: StateBackend;
   /** State key derived from country, environment and name: one state per deployment. */
   readonly stateKey: string;
@@ -25,15 +28,24 @@ export interface DeploymentModel {
   readonly flows: readonly Flow[];
   readonly gateway: ModelGateway;
   readonly observability: ModelObservability;
+  /**
+   * Every connection the deployment allows (src/model/connections): NetworkPolicies are
+   * rendered from it, the audit compares them with it, the diagram draws it.
+   */
+  readonly connections: readonly Connection[];
   /** Security defaults relaxed by the blueprint, each with its justification. */
   readonly overrides: readonly AppliedOverride[];
   readonly deployment: {
     readonly waits: boolean;
+    /** Components whose releases are applied without waiting, each with the blueprint's reason. */
+    readonly noWaitFor: readonly { readonly component: string; readonly reason: string; readonly pointer: string }[];
     readonly timeoutSeconds: number;
     readonly storageClass?: string;
     readonly charts: ChartSources;
     /** Upstream platform components the cluster already runs; not installed by the stack. */
     readonly preinstalled: readonly UpstreamComponent[];
+    /** Where documents fetched from GovStack's repositories come from (`upstream` unless the blueprint says otherwise). */
+    readonly documents: DocumentSources;
   };
   /** Files read (entry first) and their sha256. */
   readonly sources: readonly SourceFile[];
@@ -83,6 +95,8 @@ export interface ModelBuildingBlock {
   readonly runAsRootJustification?: string;
   /** Egress beyond the cluster: the product's own needs and justified overrides, each with its reason. */
   readonly egress: readonly { readonly name: string; readonly cidrs: readonly string[]; readonly ports: readonly number[]; readonly reason: string }[];
+  /** Documents carried into the cluster for the product (ConfigMap key → content), when `deployment.documents.source` is `bundled`. */
+  readonly documents?: Readonly<Record<string, string>>;
   /** JSON pointer of this block in the blueprint. */
   readonly pointer: string;
 }
@@ -119,6 +133,8 @@ export interface ModelGateway {
 export interface ModelObservability {
   readonly enabled: boolean;
   readonly namespace: string;
+  /** The node log collector's own namespace (privileged, so kept apart). */
+  readonly collectorNamespace: string;
   readonly retention: { readonly metrics: string; readonly logs: string; readonly traces: string };
   /** Alert receivers; credentials only by Secret reference. */
   readonly receivers: readonly {
@@ -128,6 +144,9 @@ export interface ModelObservability {
     readonly secretKey: string;
     readonly email?: { readonly to: string; readonly from: string; readonly smarthost: string; readonly username?: string };
     readonly channel?: string;
+    /** Where Alertmanager delivers: addresses and port. */
+    readonly deliversTo: { readonly cidrs: readonly string[]; readonly port: number };
+    readonly pointer: string;
   }[];
   readonly podSecurity: PodSecurityLevel;
 }

@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+// First: it defers cdktf's archive library, which must happen before cdktf loads.
+import { skipCrossStackPreparation, withTunedCdktf } from './cdktf-tuning';
 import { App } from 'cdktf';
 import { CountryDeployment } from '../constructs/country-deployment';
 import { DeploymentModel } from '../model/types';
@@ -24,13 +26,16 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string): 
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(path.join(parent, '.govstack-synth-'));
   try {
-    const app = new App({
-      outdir: staging,
-      stackTraces: false,
-      context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
+    withTunedCdktf(() => {
+      const app = new App({
+        outdir: staging,
+        stackTraces: false,
+        context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
+      });
+      for (const model of models) new CountryDeployment(app, model.name, { model });
+      skipCrossStackPreparation(app);
+      app.synth();
     });
-    for (const model of models) new CountryDeployment(app, model.name, { model });
-    app.synth();
     return publish(staging, path.resolve(outdir), models.map((m) => m.name));
   } finally {
     rmSync(staging, { recursive: true, force: true });

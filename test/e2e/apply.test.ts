@@ -1,30 +1,32 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
 import { synthesize } from '../../src/synth/synthesize';
 import { packageRoot } from '../../src/paths';
 import { Cluster, eventually } from './cluster';
-import { controlPlaneForTests } from './control-plane';
+import { nodeAddress, nodeProfile, podsOnNode } from './node-profile';
+import { realNodeForTests } from './node';
 import { releasesOf, run, Timer, writeTestProfile } from './harness';
+import { measureMatrix, Matrix } from './traffic';
 
 /**
- * End to end, for real: OpenTofu with the real kubernetes and helm providers (offline, from a
- * filesystem mirror) applies each blueprint on a kubeconfig target to a real kube-apiserver
- * with Pod Security admission and the controller manager, reads everything back, re-plans
- * (no changes), destroys, and checks that nothing is left behind.
+ * End to end, for real, on a real node: OpenTofu with the real kubernetes and helm providers
+ * (offline, from a filesystem mirror) applies each blueprint on a kubeconfig target, with
+ * waits on, to a control plane with one node (kubelet, containerd, CNI, kube-proxy, CoreDNS,
+ * kube-router enforcing NetworkPolicies). Every project Pod becomes Ready, each mock answers
+ * through its Service, the connection graph is measured by real traffic, the stack re-plans
+ * with no changes, destroys with its Pods running, and the machine is left as it was.
  */
 const examples = readdirSync(path.join(packageRoot, 'blueprints', 'examples')).map((f) => path.join(packageRoot, 'blueprints', 'examples', f));
 const onKubeconfig = [path.join(packageRoot, 'blueprints', 'sandbox.yaml'), ...examples].filter((file) => loadModels([file])[0].target.kind === 'kubeconfig');
 const reportFile = path.join(packageRoot, 'e2e-report.json');
 
-const report: Record<string, unknown>[] = [];
-const { work, env, plane } = controlPlaneForTests('apply', () => writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n'));
-const cluster = new Cluster(plane.kubeconfig, env);
+const report: { node?: Record<string, unknown>; blueprints: Record<string, any>[] } = { blueprints: [] };
+const { work, env, node } = realNodeForTests('apply', () => writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n'));
+const cluster = new Cluster(node.kubeconfig, env);
 
 beforeAll(() => {
-  // The upstream controllers are preinstalled in the test profile; their CRDs make the project's
-  // gateway and monitoring objects real API objects, checked by the server.
-  plane.installCrds();
+  report.node = { startupSeconds: node.startupSeconds(), images: node.images.map((i) => i.name) };
 });
 
 /** Synthesise a blueprint into its own folder and return the stack folder. */
@@ -37,12 +39,15 @@ function tofu(dir: string, ...args: string[]) {
   return run('tofu', [...args, '-no-color'], { cwd: dir, env, okCodes: args[0] === 'plan' ? [2] : [] });
 }
 
-describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real control plane |', (name, blueprint) => {
+describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node |', (name, blueprint) => {
   const timer = new Timer();
   const dir = path.join(work, name);
   mkdirSync(dir, { recursive: true });
   let stackDir = '';
+  let profile = '';
   let namespaces: string[] = [];
+  const entry: Record<string, any> = { blueprint: name };
+  report.blueprints.push(entry);
 
   test('the full stack (upstream charts included) initialises offline and validates', () => {
     const full = timer.run('synth', () => synthStack(blueprint, path.join(dir, 'full')));
@@ -50,77 +55,85 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real cont
     timer.run('validate', () => tofu(full, 'validate'));
   });
 
-  test('the test profile plans, applies, and re-plans with no changes', () => {
-    const profile = writeTestProfile(blueprint, plane.kubeconfig, dir);
+  test('the test profile applies with waits on, every project Pod Ready, and re-plans with no changes', () => {
+    const { overlay, notRun } = nodeProfile(blueprint);
+    profile = writeTestProfile(blueprint, node.kubeconfig, dir, overlay);
+    entry.notRun = notRun;
     stackDir = synthStack(profile, path.join(dir, 'profile'));
     tofu(stackDir, 'init', '-input=false');
-    tofu(stackDir, 'validate');
     timer.run('plan', () => tofu(stackDir, 'plan', '-input=false', '-out=plan.tfplan'));
     timer.run('apply', () => tofu(stackDir, 'apply', '-input=false', '-auto-approve', 'plan.tfplan'));
     const replan = timer.run('replan', () => tofu(stackDir, 'plan', '-input=false', '-detailed-exitcode'));
     expect(replan.stdout).toContain('No changes.');
     expect(replan.code).toBe(0);
-  });
 
-  test('the API server holds every declared namespace, workload, service, account, policy and release', async () => {
     const json = JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
-    const declaredNs = Object.values(json.resource.kubernetes_namespace_v1 as Record<string, any>);
-    namespaces = declaredNs.map((n) => n.metadata.name);
-    const live = new Map(cluster.namespaces('app.kubernetes.io/managed-by=govstack-blueprint').map((n) => [n.metadata.name, n]));
-    for (const ns of declaredNs) {
-      const found = live.get(ns.metadata.name);
-      expect(found).toBeDefined();
-      for (const [label, value] of Object.entries(ns.metadata.labels)) expect(found.metadata.labels[label]).toBe(value);
-    }
-    const byName = (items: any[]) => new Set(items.map((i) => `${i.metadata.namespace}/${i.metadata.name}`));
-    const accounts = byName(cluster.list('serviceaccounts'));
-    const policies = byName(cluster.list('networkpolicies'));
-    const nsOf = (ref: string) => (/kubernetes_namespace_v1\.([^.]+)\./.exec(ref) ? json.resource.kubernetes_namespace_v1[/kubernetes_namespace_v1\.([^.]+)\./.exec(ref)![1]].metadata.name : ref);
-    for (const sa of Object.values(json.resource.kubernetes_service_account_v1 as Record<string, any>)) expect(accounts.has(`${nsOf(sa.metadata.namespace)}/${sa.metadata.name}`)).toBe(true);
-    for (const np of Object.values(json.resource.kubernetes_network_policy_v1 as Record<string, any>)) expect(policies.has(`${nsOf(np.metadata.namespace)}/${np.metadata.name}`)).toBe(true);
-
+    namespaces = Object.values(json.resource.kubernetes_namespace_v1 as Record<string, any>).map((n) => n.metadata.name);
     const releases = releasesOf(path.join(stackDir, 'cdk.tf.json'));
     const deployed = cluster.helmReleases();
     for (const r of releases) expect(deployed).toContainEqual(expect.objectContaining({ name: r.name, namespace: r.namespace, status: 'deployed' }));
+    // Waits were on: every Pod of a release that waits is Ready now, not eventually.
+    const waited = new Set(notRun.map((n) => n.namespace));
+    const pods = cluster.list('pods').filter((p) => namespaces.includes(p.metadata.namespace) && !waited.has(p.metadata.namespace));
+    const notReady = pods.filter((p) => p.status.phase !== 'Succeeded' && !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    expect(notReady.map((p) => `${p.metadata.namespace}/${p.metadata.name}: ${p.status.phase}`)).toEqual([]);
+    expect(pods.length).toBeGreaterThan(0);
+    entry.podsReady = pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
+    entry.releasesApplied = releases.map((r) => `${r.namespace}/${r.name}`).sort();
+    entry.resourcesApplied = Object.values(json.resource as Record<string, object>).reduce((n, byType) => n + Object.keys(byType).length, 0);
+  });
 
-    const deployments = cluster.list('deployments').filter((d) => namespaces.includes(d.metadata.namespace));
-    const services = byName(cluster.list('services'));
-    const generic = releases.filter((r) => r.chart.includes('govstack-building-block'));
-    for (const r of generic) {
-      expect(deployments.map((d) => `${d.metadata.namespace}/${d.metadata.name}`)).toContain(`${r.namespace}/${r.name}`);
-      expect(services.has(`${r.namespace}/${r.name}`)).toBe(true);
+  test('each mock answers its health path through its Service', async () => {
+    const model = loadModels([profile])[0];
+    const mocks = model.buildingBlocks.filter((b) => b.product.kind === 'image');
+    expect(mocks.length).toBeGreaterThan(0);
+    const answers: string[] = [];
+    for (const block of mocks) {
+      const url = `http://${block.serviceName}.${block.namespace}.svc.cluster.local:${block.servicePort}${(block.product as { healthPath: string }).healthPath}`;
+      // From a probe in the block's own namespace: Service, cluster DNS and the mock itself.
+      const answer = await podsOnNode.get(node.kubeconfig, env, block.namespace, url);
+      answers.push(`${block.id} ${answer}`);
     }
-    const fullReleases = releasesOf(path.join(dir, 'full', 'stacks', loadModels([blueprint])[0].name, 'cdk.tf.json'));
-    report.push({
-      blueprint: name,
-      resourcesApplied: Object.values(json.resource as Record<string, object>).reduce((n, byType) => n + Object.keys(byType).length, 0),
-      releasesApplied: releases.map((r) => `${r.namespace}/${r.name}`).sort(),
-      releasesValidatedOnly: fullReleases.filter((r) => !r.local).map((r) => `${r.namespace}/${r.name} (${r.chart})`).sort(),
-      seconds: timer.seconds,
-    });
+    entry.mockHealth = answers;
+    expect(answers.every((a) => / 2\d\d /.test(`${a} `))).toBe(true);
   });
 
-  test('every workload creates its Pods with no Pod Security violation', async () => {
-    const deployments = cluster.list('deployments').filter((d) => namespaces.includes(d.metadata.namespace));
-    expect(deployments.length).toBeGreaterThan(0);
-    // The controller manager turns Deployments into ReplicaSets and Pods asynchronously.
-    await eventually(120, () => {
-      const pods = cluster.list('pods').filter((p) => namespaces.includes(p.metadata.namespace));
-      const missing = deployments.filter((d) => pods.filter((p) => p.metadata.namespace === d.metadata.namespace && p.metadata.name.startsWith(`${d.metadata.name}-`)).length < d.spec.replicas);
-      const violations = cluster.podSecurityViolations(namespaces);
-      if (violations.length > 0) throw new Error(`Pod Security rejected Pods:\n${violations.map((v) => `${v.namespace} ${v.object}: ${v.message}`).join('\n')}`);
-      return missing.length === 0 ? true : undefined;
-    }, 'every Deployment to create its Pods');
-    expect(cluster.podSecurityViolations(namespaces)).toEqual([]);
+  test('the measured traffic matrix equals the connection graph (0 mismatches)', async () => {
+    const model = loadModels([profile])[0];
+    const matrix: Matrix = await measureMatrix(model, node.kubeconfig, env, nodeAddress);
+    entry.traffic = {
+      allowedAsDeclared: matrix.allowedAsDeclared,
+      blockedAsDeclared: matrix.blockedAsDeclared,
+      mismatches: matrix.mismatches,
+      notRun: matrix.notRun,
+      seconds: matrix.seconds,
+    };
+    process.stdout.write(
+      `[e2e] ${name}: traffic matrix ${matrix.allowedAsDeclared} allowed as declared, ${matrix.blockedAsDeclared} blocked as declared, ` +
+        `${matrix.mismatches.length} mismatches, ${matrix.notRun.length} not run, ${matrix.seconds.toFixed(1)}s\n` +
+        matrix.mismatches.map((m) => `  MISMATCH ${m.id}: expected ${m.expect}, measured ${m.measured} (${m.from} -> ${m.to})\n`).join(''),
+    );
+    expect(matrix.mismatches).toEqual([]);
+    expect(matrix.allowedAsDeclared).toBeGreaterThan(0);
+    expect(matrix.blockedAsDeclared).toBeGreaterThan(0);
   });
 
-  test('destroy removes everything the stack created, no namespace left terminating', async () => {
+  test('destroy with running Pods completes: no namespace stuck, no container or mount left on the node', async () => {
     timer.run('destroy', () => tofu(stackDir, 'destroy', '-input=false', '-auto-approve'));
     await eventually(180, () => (cluster.namespaces('app.kubernetes.io/managed-by=govstack-blueprint').length === 0 ? true : undefined), 'namespaces to be gone');
     expect(cluster.helmReleases().filter((r) => namespaces.includes(r.namespace))).toEqual([]);
+    const left = await eventually(60, () => {
+      const found = podsOnNode.containersIn(node.dir, env, namespaces);
+      return found.containers.length === 0 && found.mounts.length === 0 ? found : undefined;
+    }, 'the node to remove the stack\'s containers and mounts');
+    expect(left.containers).toEqual([]);
+    entry.seconds = timer.seconds;
     const summary = Object.entries(timer.seconds).map(([phase, s]) => `${phase} ${s!.toFixed(1)}s`).join(', ');
     process.stdout.write(`[e2e] ${name}: ${summary}\n`);
-    const entry = report.find((r) => r.blueprint === name);
-    if (entry) entry.seconds = timer.seconds;
   });
+});
+
+test('the e2e report names every component that was not run, with the reason', () => {
+  for (const b of report.blueprints) for (const n of b.notRun ?? []) expect(n.reason).toMatch(/\S{10,}/);
+  expect(existsSync(node.kubeconfig)).toBe(true);
 });

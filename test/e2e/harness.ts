@@ -43,12 +43,13 @@ export function run(command: string, args: string[], options: { cwd?: string; en
 export function writeTestProfile(blueprint: string, kubeconfig: string, dir: string, extra: Record<string, unknown> = {}): string {
   const base = loadBlueprint(blueprint).blueprint;
   const clear = (obj: object, keep: string[]) => Object.fromEntries(Object.keys(obj).filter((k) => !keep.includes(k)).map((k) => [k, null]));
+  const { target, deployment, ...rest } = extra as { target?: object; deployment?: object };
   const overlay = {
     extends: [path.resolve(blueprint)],
-    target: { ...clear(base.target, ['kind', 'path']), kind: 'kubeconfig', path: kubeconfig },
+    target: { ...clear(base.target, ['kind', 'path']), kind: 'kubeconfig', path: kubeconfig, ...target },
     state: { ...clear(base.state, ['backend']), backend: 'local' },
-    deployment: { waits: false, preinstalled: [...upstreamComponents], charts: null },
-    ...extra,
+    deployment: { waits: false, preinstalled: [...upstreamComponents], charts: null, ...deployment },
+    ...rest,
   };
   const file = path.join(dir, `e2e-${path.basename(blueprint)}`);
   writeFileSync(file, stringify(overlay));

@@ -89,11 +89,11 @@ describe('audit checks on a weak deployment |', () => {
 
   /** Each weakness injected into the synthesised Terraform, and the checks it must fail. */
   const weaknesses: [string, string[], (tf: TfJson) => void][] = [
-    ['an undeclared flow (identity -> digital-registries) allowed on both ends', ['network-declared-flows'], (tf) => {
+    ['an undeclared flow (identity -> digital-registries) allowed on both ends, on the Service port', ['network-declared-flows', 'network-pod-ports'], (tf) => {
       tf.resource.kubernetes_network_policy_v1.InjectedEgress = policy('gs-identity', { policy_types: ['Egress'], egress: [{ to: [peer('gs-digital-registries')], ports: [{ port: '8080', protocol: 'TCP' }] }] });
       tf.resource.kubernetes_network_policy_v1.InjectedIngress = policy('gs-digital-registries', { policy_types: ['Ingress'], ingress: [{ from: [peer('gs-identity')], ports: [{ port: '8080', protocol: 'TCP' }] }] });
     }],
-    ['an ingress rule without peers (admits everyone)', ['network-declared-flows'], (tf) => {
+    ['an ingress rule without peers (admits everyone)', ['network-declared-flows', 'network-pod-ports'], (tf) => {
       tf.resource.kubernetes_network_policy_v1.InjectedOpen = policy('gs-identity', { policy_types: ['Ingress'], ingress: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] });
     }],
     ['an image tagged latest', ['images-pinned'], (tf) => editValues(tf, 'identity', (v) => (v.image.tag = 'latest'))],
@@ -104,10 +104,10 @@ describe('audit checks on a weak deployment |', () => {
     }],
     ['a container without limits', ['resources-declared'], (tf) => editValues(tf, 'digital-registries', (v) => delete v.resources.limits)],
     ['the internal gateway open to the Internet', ['gateways-segregated', 'network-egress-beyond-cluster'], (tf) => {
-      const p = Object.values(tf.resource.kubernetes_network_policy_v1).find((b: any) => b.metadata.name === 'allow-ingress-from-private-ranges') as any;
+      const p = Object.values(tf.resource.kubernetes_network_policy_v1).find((b: any) => b.metadata.name === 'ingress-route-clients-to-gateway-internal') as any;
       p.spec.ingress[0].from = [{ ip_block: { cidr: '0.0.0.0/0' } }];
     }],
-    ['a consumer wired to an undeclared port of its provider', ['api-only'], (tf) => {
+    ['a consumer wired to an undeclared port of its provider', ['api-only', 'network-declared-flows', 'network-pod-ports'], (tf) => {
       const p = Object.values(tf.resource.kubernetes_network_policy_v1).find((b: any) => b.metadata.annotations?.['govstack.global/flow'] === 'registration->digital-registries' && b.spec.egress) as any;
       p.spec.egress[0].ports.push({ port: '5432', protocol: 'TCP' });
     }],

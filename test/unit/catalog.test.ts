@@ -183,18 +183,24 @@ describe('building-block catalog', () => {
       }
     });
 
-    it('runs its mock on the specification at the pinned commit, probing a prefixed path', () => {
+    it('runs its mock on a document of its repository at the pinned commit, probing a prefixed path', () => {
       const mock = bb.products[0];
       if (mock.kind !== 'image') throw new Error('the mock is an image product');
       expect(mock.image).toEqual(mockoonCli.image);
       expect(mock.containerPort).toBe(mockoonCli.containerPort);
-      const data = mock.args?.[mock.args.indexOf('--data') + 1] ?? '';
-      const prefix = `https://raw.githubusercontent.com/${bb.spec.repository}/${bb.spec.commit}/`;
-      expect(data.startsWith(prefix)).toBe(true);
-      const served = decodeURIComponent(data.slice(prefix.length));
-      expect(bb.apis.map((a) => a.file)).toContain(served);
-      const servedApi = bb.apis.find((a) => a.file === served)!;
-      expect(servedApi.parseIssue).toBeUndefined(); // Mockoon parses YAML strictly
+      const doc = mock.document!;
+      expect(doc.argument).toBe('--data');
+      expect(doc).toMatchObject({ repository: bb.spec.repository, commit: bb.spec.commit });
+      // The location is the blueprint's choice (model/documents.ts), never baked into the catalog.
+      expect((mock.args ?? []).some((a) => a.includes('://'))).toBe(false);
+      if (doc.kind === 'openapi') {
+        expect(bb.apis.map((a) => a.file)).toContain(doc.file);
+        expect(bb.apis.find((a) => a.file === doc.file)!.parseIssue).toBeUndefined(); // Mockoon parses YAML strictly
+        expect(mock.title).toContain('generated responses');
+      } else {
+        expect(doc.file.startsWith('examples/')).toBe(true);
+        expect(mock.title).toContain("GovStack's example Mockoon environment");
+      }
       expect(mock.healthPath.startsWith(mock.apiPathPrefix ?? '/')).toBe(true);
       expect(mock.healthPath).not.toBe('/'); // Mockoon answers 404 there
       expect(mock.resources.limits.memory).not.toBe('');

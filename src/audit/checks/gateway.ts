@@ -1,7 +1,9 @@
 import { Check, Finding } from '../types';
 import { TerraformView, TfRelease } from '../terraform';
-import { envoyHttpsPort, privateRanges } from '../expected';
+import { gatewayCatalog, kubernetesCatalog } from '../../catalog';
 import { finding, tf } from './util';
+
+const privateRanges = kubernetesCatalog.privateRanges;
 
 /** The release of the project's gateway chart, or a FAIL finding saying it is missing. */
 function gatewayRelease(view: TerraformView): TfRelease | Finding {
@@ -58,7 +60,7 @@ export const gatewaysSegregated: Check = {
     const clientRules = view.policiesIn(internal).flatMap((p) => p.rules.filter((r) => r.direction === 'ingress' && r.peers.some((x) => x.cidrs)).map((r) => ({ p, r })));
     const publicRule = clientRules.find(({ r }) => r.peers.some((x) => x.cidrs?.some((c) => !privateRanges.includes(c))));
     if (publicRule) findings.push(finding('FAIL', 'internal gateway clients', 'the internal gateway admits clients from outside the private ranges', [tf(publicRule.p.address)]));
-    else if (clientRules.length > 0) findings.push(finding('PASS', 'internal gateway clients', `admits clients from ${privateRanges.join(', ')} on port ${envoyHttpsPort} only`, clientRules.map(({ p }) => tf(p.address))));
+    else if (clientRules.length > 0) findings.push(finding('PASS', 'internal gateway clients', `admits clients from ${privateRanges.join(', ')} on port ${gatewayCatalog.pods.proxyHttps.port} only`, clientRules.map(({ p }) => tf(p.address))));
     else findings.push(finding('PASS', 'internal gateway clients', 'admits no client from outside the cluster', []));
     const routes = (release.values.routes ?? []) as { name: string; gateway: string; hostname: string }[];
     for (const block of model.buildingBlocks) {

@@ -1,6 +1,7 @@
 import { Check, Evidence, Finding } from '../types';
 import { TerraformView, TfPolicy } from '../terraform';
-import { expectedExternal, expectedLinks, expectedNamespaces } from '../expected';
+import { endKey, expectedEnds, expectedNamespaces, listeners, PolicyEnd } from '../expected';
+import { Connection, endpointName } from '../../model/connections/types';
 import { finding, tf, unique } from './util';
 
 /** One side of a namespace-to-namespace allow, as a NetworkPolicy rule states it. */
@@ -10,7 +11,7 @@ interface Side {
   readonly ports: readonly string[];
 }
 
-/** Allowed (from>to) pairs as the NetworkPolicies state them, per side. */
+/** Allowed (from>to) namespace pairs as the NetworkPolicies state them, per side (for checks that ask "may A reach B at all"). */
 export function namespaceAllows(view: TerraformView): { ingress: Map<string, Side[]>; egress: Map<string, Side[]> } {
   const ingress = new Map<string, Side[]>();
   const egress = new Map<string, Side[]>();
@@ -18,7 +19,7 @@ export function namespaceAllows(view: TerraformView): { ingress: Map<string, Sid
   for (const policy of view.policies) {
     for (const rule of policy.rules) {
       for (const peer of rule.peers) {
-        if (!peer.namespace || peer.namespace === 'kube-system') continue;
+        if (!peer.namespace) continue;
         const ports = rule.ports.map((p) => `${p.port}/${p.protocol}`);
         if (rule.direction === 'ingress') push(ingress, `${peer.namespace}>${policy.namespace}`, { policy, ports });
         else push(egress, `${policy.namespace}>${peer.namespace}`, { policy, ports });
@@ -28,7 +29,43 @@ export function namespaceAllows(view: TerraformView): { ingress: Map<string, Sid
   return { ingress, egress };
 }
 
-const addresses = (sides: readonly Side[] | undefined): Evidence[] => unique((sides ?? []).map((s) => s.policy.address)).map(tf);
+/** Every allow rule of the synthesised policies as edge ends (same-namespace defaults left out), with the policy stating it. */
+export function renderedEnds(view: TerraformView): { end: PolicyEnd; policy: TfPolicy }[] {
+  const out: { end: PolicyEnd; policy: TfPolicy }[] = [];
+  for (const policy of view.policies) {
+    for (const rule of policy.rules) {
+      const ports = rule.ports.map((p) => `${p.port}/${p.protocol}`).sort();
+      const base = { direction: rule.direction, namespace: policy.namespace, podLabels: policy.podLabels, ports };
+      const cidrs = rule.peers.flatMap((p) => p.cidrs ?? []);
+      if (cidrs.length > 0) out.push({ end: { ...base, peer: { cidrs } }, policy });
+      for (const peer of rule.peers) {
+        if (peer.namespace) out.push({ end: { ...base, peer: { namespace: peer.namespace, podLabels: peer.podLabels ?? {} } }, policy });
+      }
+    }
+  }
+  return out;
+}
+
+/** For each edge, its expected ends and the policies found for each; plus the rendered ends no edge accounts for. */
+export function compareWithGraph(ctx: { model: Parameters<typeof expectedEnds>[0]; tf: TerraformView }) {
+  const rendered = renderedEnds(ctx.tf);
+  const byKey = new Map<string, TfPolicy[]>();
+  for (const { end, policy } of rendered) byKey.set(endKey(end), [...(byKey.get(endKey(end)) ?? []), policy]);
+  const expectedKeys = new Set<string>();
+  const edges = ctx.model.connections.map((connection) => {
+    const ends = expectedEnds(ctx.model, connection).map((end) => {
+      const key = endKey(end);
+      expectedKeys.add(key);
+      return { end, key, policies: byKey.get(key) ?? [] };
+    });
+    return { connection, ends };
+  });
+  const extra = rendered.filter(({ end }) => !expectedKeys.has(endKey(end)));
+  return { edges, extra };
+}
+
+const evidenceOf = (policies: readonly TfPolicy[]): Evidence[] => unique(policies.map((p) => p.address)).map(tf);
+const describe = (c: Connection) => `${endpointName(c.from)} -> ${endpointName(c.to)} port ${c.ports.map((p) => p.port).join(', ')}/${c.protocol}`;
 
 export const networkDefaultDeny: Check = {
   id: 'network-default-deny',
@@ -49,42 +86,66 @@ export const networkDefaultDeny: Check = {
 
 export const networkDeclaredFlows: Check = {
   id: 'network-declared-flows',
-  title: 'NetworkPolicies connect exactly the declared flows, gateway routes and platform links',
+  title: 'NetworkPolicies open exactly the connection graph: declared flows, gateway routes and the platform\'s own paths',
   requirements: ['govstack-cfr-security#req-8', 'govstack-cfr-architecture#req-2'],
   scope:
-    'Reconstructs every namespace-to-namespace allow from the NetworkPolicies in cdk.tf.json (a connection needs egress on one end and ingress on the other) and compares them with what the model declares: flows (direct, or through the mediator), gateway routes, metrics scraping and the platform\'s own links. DNS to kube-system and traffic within a namespace (a component and its own datastore) are the isolation defaults. Address-range rules are covered by network-egress-beyond-cluster.',
-  run({ model, tf: view, blueprint }) {
+    'Reads every allow rule of the NetworkPolicies in cdk.tf.json (policy namespace and Pod selector, peer namespace and Pod selector or address ranges, ports) and compares both ways with the model\'s connection graph: every edge must be opened on each end this deployment owns (egress at the source, ingress at the destination, the same Pods and Pod ports), and no rule may open what no edge declares. Traffic within a namespace (a component and its own datastore) is the isolation default. Edges to address ranges are reported by network-egress-beyond-cluster.',
+  run(ctx) {
+    const { model, blueprint } = ctx;
     const findings: Finding[] = [];
-    const { ingress, egress } = namespaceAllows(view);
-    const expected = expectedLinks(model);
-    const expectedKeys = new Set(expected.map((l) => `${l.from}>${l.to}`));
-    for (const link of expected) {
-      const key = `${link.from}>${link.to}`;
-      const out = egress.get(key);
-      const inn = ingress.get(key);
-      const evidence = [...addresses(out), ...addresses(inn), ...link.pointers.map(blueprint)];
-      if (out && inn) findings.push(finding('PASS', `${link.from} -> ${link.to}`, `allowed on both ends: ${link.why}`, evidence));
-      else findings.push(finding('FAIL', `${link.from} -> ${link.to}`, `declared (${link.why}) but ${out ? 'no ingress' : inn ? 'no egress' : 'no'} NetworkPolicy allows it`, evidence));
+    const { edges, extra } = compareWithGraph(ctx);
+    for (const { connection, ends } of edges) {
+      if (ends.length === 0 || ends.every((e) => 'cidrs' in e.end.peer)) continue;
+      const missing = ends.filter((e) => e.policies.length === 0);
+      const evidence = [...evidenceOf(ends.flatMap((e) => e.policies)), ...connection.pointers.map(blueprint)];
+      findings.push(
+        missing.length === 0
+          ? finding('PASS', describe(connection), `${connection.reason}: ${connection.why}; opened on ${ends.map((e) => e.end.direction).join(' and ')}`, evidence)
+          : finding('FAIL', describe(connection), `${connection.reason}: ${connection.why}; no NetworkPolicy states ${missing.map((e) => e.key).join('; ')}`, evidence),
+      );
     }
-    for (const key of unique([...egress.keys(), ...ingress.keys()]).sort()) {
-      if (expectedKeys.has(key)) continue;
-      const [from, to] = key.split('>');
-      const sides = [egress.has(key) ? 'egress' : '', ingress.has(key) ? 'ingress' : ''].filter(Boolean).join(' and ');
-      findings.push(finding('FAIL', `${from} -> ${to}`, `allowed (${sides}) but no flow, route or platform link declares it`, [...addresses(egress.get(key)), ...addresses(ingress.get(key))]));
+    for (const { end, policy } of extra) {
+      if ('cidrs' in end.peer) continue;
+      findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `opens ${endKey(end)}, which no edge of the connection graph declares`, [tf(policy.address)]));
     }
-    for (const policy of view.policies) {
+    for (const policy of ctx.tf.policies) {
       for (const rule of policy.rules) {
         if (rule.peers.length === 0) {
           findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `an ${rule.direction} rule without peers admits every ${rule.direction === 'ingress' ? 'source' : 'destination'}`, [tf(policy.address)]));
         }
-        for (const peer of rule.peers) {
-          if (peer.broad) findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `an ${rule.direction} peer selects namespaces by something other than one name`, [tf(policy.address)]));
-          if (peer.namespace === 'kube-system' && (rule.direction !== 'egress' || rule.ports.some((p) => p.port !== '53') || rule.ports.length === 0)) {
-            findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, 'kube-system is reachable beyond DNS (port 53)', [tf(policy.address)]));
-          }
-        }
+        if (rule.peers.some((p) => p.broad)) findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `an ${rule.direction} peer selects namespaces or Pods by something other than one namespace name and labels`, [tf(policy.address)]));
+        if (rule.ports.length === 0 && rule.peers.some((p) => !p.sameNamespace)) findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `an ${rule.direction} rule opens every port`, [tf(policy.address)]));
       }
     }
+    if (model.connections.length === 0) findings.push(finding('FAIL', 'connection graph', 'the model has no connection at all', []));
+    return findings;
+  },
+};
+
+export const networkPodPorts: Check = {
+  id: 'network-pod-ports',
+  title: 'NetworkPolicies open the ports the Pods listen on, never a Service port',
+  requirements: ['govstack-cfr-security#req-8', 'govstack-cfr-architecture#req-2'],
+  scope:
+    'A NetworkPolicy matches the destination Pod\'s port, not the Service\'s. For every allow rule whose destination is Pods of this deployment or cluster DNS, the opened ports must be ports those Pods listen on, from the catalog: a building block\'s container port (a mock\'s 3000, eSignet\'s 8088) or its chart\'s Pod port, the security servers\', gateway proxies\', controller\'s, observability stack\'s and CoreDNS\'s ports. A rule opening any other port lets nothing through on a real cluster while looking open: FAIL.',
+  run({ model, tf: view }) {
+    const findings: Finding[] = [];
+    const known = listeners(model);
+    const within = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => Object.entries(a).every(([k, v]) => b[k] === v);
+    for (const { end, policy } of renderedEnds(view)) {
+      const dest = end.direction === 'ingress' ? { namespace: end.namespace, podLabels: end.podLabels } : 'namespace' in end.peer ? end.peer : undefined;
+      if (!dest) continue;
+      const inNamespace = known.filter((l) => l.namespace === dest.namespace);
+      if (inNamespace.length === 0) continue;
+      const selected = inNamespace.filter((l) => within(dest.podLabels, l.podLabels) || within(l.podLabels, dest.podLabels));
+      const listening = new Set(selected.flatMap((l) => l.ports.map((p) => p.port)));
+      const subject = `${end.direction} policy ${policy.name} in ${policy.namespace}`;
+      const bad = end.ports.filter((p) => !listening.has(Number(p.split('/')[0])));
+      if (selected.length === 0) findings.push(finding('FAIL', subject, `selects Pods in ${dest.namespace} that no catalog fact says listen anywhere`, [tf(policy.address)]));
+      else if (bad.length > 0) findings.push(finding('FAIL', subject, `opens ${bad.join(', ')} to ${dest.namespace}, where no Pod listens (${selected.map((l) => `${l.what}: ${l.ports.map((p) => p.port).join(', ')}`).join('; ')})`, [tf(policy.address)]));
+      else findings.push(finding('PASS', subject, `opens ${end.ports.join(', ')}, where ${selected.map((l) => l.what).join(', ')} listen`, [tf(policy.address)]));
+    }
+    if (findings.length === 0) findings.push(finding('FAIL', 'pod ports', 'no NetworkPolicy rule reaches a Pod of this deployment', []));
     return findings;
   },
 };
@@ -94,29 +155,18 @@ export const apiOnly: Check = {
   title: 'Building blocks reach each other only on their API ports',
   requirements: ['govstack-cfr-architecture#req-2', 'govstack-cfr-architecture#req-1'],
   scope:
-    'For every declared flow, the ports both ends open: a direct flow only the provider\'s API (Service) port, a mediated flow only the security server\'s client port and, from the mediator, the provider\'s API port. So no building block reaches another\'s datastore or admin ports. Every other namespace-to-namespace rule must name its ports too.',
-  run({ model, tf: view, blueprint }) {
+    'For every declared flow, the connection graph\'s edges (direct: consumer Pods → provider Pods on the provider\'s API Pod port; mediated: consumer → its own organisation\'s security server on the client port, security server → security server on the message ports, security server → provider on the API Pod port) and the policies stating them, both ends, exactly those Pods and ports. So no building block reaches another\'s datastore or admin ports, nor another organisation\'s security server.',
+  run(ctx) {
     const findings: Finding[] = [];
-    const { ingress, egress } = namespaceAllows(view);
-    const expected = new Map(expectedLinks(model).map((l) => [`${l.from}>${l.to}`, l]));
-    for (const link of expected.values()) {
-      if (!link.api) continue;
-      const key = `${link.from}>${link.to}`;
-      const sides = [...(egress.get(key) ?? []), ...(ingress.get(key) ?? [])];
-      if (sides.length === 0) continue; // missing links are network-declared-flows findings
-      const want = link.ports.map((p) => `${p}/TCP`).sort().join(',');
-      const wrong = sides.filter((s) => s.ports.length === 0 || [...s.ports].sort().join(',') !== want);
+    for (const { connection, ends } of compareWithGraph(ctx).edges) {
+      if (connection.reason !== 'flow' && connection.reason !== 'mediator-hop') continue;
+      const missing = ends.filter((e) => e.policies.length === 0);
+      const evidence = [...evidenceOf(ends.flatMap((e) => e.policies)), ...connection.pointers.map(ctx.blueprint)];
       findings.push(
-        wrong.length === 0
-          ? finding('PASS', `${link.from} -> ${link.to}`, `only port ${link.ports.join(', ')} (${link.why})`, [...addresses(sides), ...link.pointers.map(blueprint)])
-          : finding('FAIL', `${link.from} -> ${link.to}`, `opens ${wrong.map((s) => (s.ports.length ? s.ports.join(', ') : 'every port')).join('; ')} instead of ${want}`, [...addresses(wrong), ...link.pointers.map(blueprint)]),
+        missing.length === 0
+          ? finding('PASS', describe(connection), `only these Pods and ports (${connection.flows?.join(', ') ?? connection.why})`, evidence)
+          : finding('FAIL', describe(connection), `not stated as declared: ${missing.map((e) => e.key).join('; ')}`, evidence),
       );
-    }
-    for (const [key, sides] of [...egress.entries(), ...ingress.entries()]) {
-      const link = expected.get(key);
-      if (!link || link.api) continue;
-      const wide = sides.filter((s) => s.ports.length === 0 || s.ports.some((p) => !link.ports.map((n) => `${n}/TCP`).includes(p)));
-      if (wide.length > 0) findings.push(finding('FAIL', key.replace('>', ' -> '), `opens ports beyond ${link.ports.join(', ')} (${link.why})`, addresses(wide)));
     }
     if (findings.length === 0) findings.push(finding('PASS', 'flows', 'no flow between building blocks is declared; no building block can reach another', []));
     return findings;
@@ -128,32 +178,30 @@ export const networkEgressBeyondCluster: Check = {
   title: 'Traffic to and from outside the cluster is limited to stated needs',
   requirements: ['govstack-cfr-security#req-8'],
   scope:
-    'Every NetworkPolicy rule naming address ranges: the platform\'s needs (clients of the gateways, the Kubernetes API for controllers, X-Road peers) pass; a product\'s or the blueprint\'s egress carrying a written reason is WAIVED with that reason; anything else fails.',
-  run({ model, tf: view, blueprint }) {
+    'Every NetworkPolicy rule naming address ranges, against the connection graph\'s edges to or from address ranges: the platform\'s needs (clients of the gateways, the Kubernetes API and its webhooks limited to the target\'s API server range, kubelets, alert receivers, X-Road peers) pass; a product\'s or the blueprint\'s egress carrying a written reason is WAIVED with that reason; anything else fails.',
+  run(ctx) {
+    const { blueprint } = ctx;
     const findings: Finding[] = [];
-    const expected = expectedExternal(model);
-    for (const policy of view.policies) {
-      for (const rule of policy.rules) {
-        const cidrs = rule.peers.flatMap((p) => p.cidrs ?? []).sort();
-        if (cidrs.length === 0) continue;
-        const ports = rule.ports.map((p) => Number(p.port)).sort((a, b) => a - b);
-        const subject = `${rule.direction} ${policy.namespace} ${rule.direction === 'ingress' ? '<-' : '->'} ${cidrs.join(', ')} port ${ports.length ? ports.join(', ') : 'any'}`;
-        const match = expected.find(
-          (e) => e.namespace === policy.namespace && e.direction === rule.direction && [...e.cidrs].sort().join() === cidrs.join() && [...e.ports].sort((a, b) => a - b).join() === ports.join() && ports.length > 0,
-        );
-        if (!match) {
-          findings.push(finding('FAIL', subject, 'no platform need, product need or justified override accounts for this address-range rule', [tf(policy.address)]));
-        } else if (match.reason) {
-          const annotated = policy.annotations['govstack.global/egress-reason'] === match.reason;
+    const { edges, extra } = compareWithGraph(ctx);
+    for (const { connection, ends } of edges) {
+      for (const { end, key, policies } of ends) {
+        if (!('cidrs' in end.peer)) continue;
+        const subject = `${connection.id} (${end.direction} ${end.namespace})`;
+        const evidence = [...evidenceOf(policies), ...connection.pointers.map(blueprint)];
+        if (policies.length === 0) findings.push(finding('FAIL', subject, `declared (${connection.why}) but no NetworkPolicy states ${key}`, evidence));
+        else if (connection.justification) {
+          const annotated = policies.every((p) => p.annotations['govstack.global/egress-reason'] === connection.justification);
           findings.push(
             annotated
-              ? finding('WAIVED', subject, `${match.why}; the policy carries its reason`, [tf(policy.address), ...(match.pointer ? [blueprint(match.pointer)] : [])], { justification: match.reason })
-              : finding('FAIL', subject, `${match.why}: the policy does not carry its reason (govstack.global/egress-reason)`, [tf(policy.address)]),
+              ? finding('WAIVED', subject, `${connection.why}; the policy carries its reason`, evidence, { justification: connection.justification })
+              : finding('FAIL', subject, `${connection.why}: the policy does not carry its reason (govstack.global/egress-reason)`, evidence),
           );
-        } else {
-          findings.push(finding('PASS', subject, match.why, [tf(policy.address)]));
-        }
+        } else findings.push(finding('PASS', subject, `${connection.why}: ${end.peer.cidrs.join(', ')} port ${end.ports.join(', ')}`, evidence));
       }
+    }
+    for (const { end, policy } of extra) {
+      if (!('cidrs' in end.peer)) continue;
+      findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `opens ${endKey(end)}, which no edge of the connection graph declares`, [tf(policy.address)]));
     }
     if (findings.length === 0) findings.push(finding('PASS', 'address ranges', 'no NetworkPolicy names an address range', []));
     return findings;

@@ -1,7 +1,7 @@
 import { observabilityCatalog } from '../../catalog';
 import { UpstreamComponent } from '../../blueprint/types';
 import { AuditContext, Check, Finding } from '../types';
-import { collectorNamespace, deployedBlocks } from '../expected';
+import { deployedBlocks } from '../expected';
 import { namespaceAllows } from './network';
 import { finding, tf } from './util';
 
@@ -27,7 +27,7 @@ export const centralLogging: Check = {
   scope: 'The log store (Loki) and the node log collector (Alloy) releases, which ship every container\'s stdout, gateway access logs included.',
   run(ctx) {
     const obs = ctx.model.observability.namespace;
-    return [component(ctx, 'logs', 'log store', obs), component(ctx, 'log-collector', 'node log collector', collectorNamespace(ctx.model))];
+    return [component(ctx, 'logs', 'log store', obs), component(ctx, 'log-collector', 'node log collector', ctx.model.observability.collectorNamespace)];
   },
 };
 

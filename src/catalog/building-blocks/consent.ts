@@ -60,6 +60,7 @@ export const consent: BuildingBlockEntry = {
       chart: { name: 'consentbb', version: '2023.12.4', repository: 'https://decentralised-dataexchange.github.io/bb-consent-infrastructure/stable/' },
       values: { namespace, prefix },
       service: { name: `${namespace}-${prefix}-api-svc`, port: 80 },
+      pods: { labels: { app: `${namespace}-api` }, port: { port: 80 }, source: `${chartRepo}:templates/api/deploy.yaml` },
       healthPath: '/v2/service/organisation',
       apiPathPrefix: '/v2',
       storage: { kind: 'mongodb', size: '10Gi' },

@@ -36,6 +36,8 @@ export const digitalRegistries: BuildingBlockEntry = {
       // GET /data/mypersonalDataUsage: no path parameters; Mockoon does not enforce its required query parameters.
       healthPath: '/data/mypersonalDataUsage',
       caveats: ['serves the data API only, not the database API'],
+      // The example serves both the data and the database API.
+      example: { file: 'examples/mockoon/mockoon-digitalregistries.json', healthPath: '/databases' },
     }),
     externalProduct,
   ],

@@ -36,7 +36,13 @@ export const identity: BuildingBlockEntry = {
   ],
   servicePort: 8080,
   products: [
-    mockProduct({ repo, commit, file: 'api/Identity-Provider.yaml', healthPath: '/.well-known/openid-configuration' }),
+    mockProduct({
+      repo,
+      commit,
+      file: 'api/Identity-Provider.yaml',
+      healthPath: '/.well-known/openid-configuration',
+      example: { file: 'examples/mock-identity/mockoon-bbidentity.json', healthPath: '/.well-known/openid-configuration' },
+    }),
     {
       kind: 'chart',
       id: 'esignet',
@@ -45,6 +51,12 @@ export const identity: BuildingBlockEntry = {
       chart: { name: 'esignet', version: '1.6.2', repository: 'https://mosip.github.io/mosip-helm' },
       values: { fullnameOverride: 'esignet', istio: { enabled: false } },
       service: { name: 'esignet', port: 80 },
+      // Bitnami common labels name the pods after the chart; the container port is `springServicePort`.
+      pods: {
+        labels: { 'app.kubernetes.io/name': 'esignet' },
+        port: { port: 8088, name: 'spring-service' },
+        source: `${esignetTag}:helm/esignet/templates/deployment.yaml; ${esignetTag}:helm/esignet/values.yaml (springServicePort)`,
+      },
       healthPath: '/v1/esignet/actuator/health',
       apiPathPrefix: '/v1/esignet',
       // The chart deploys no database; eSignet needs MOSIP's PostgreSQL (postgres-config).

@@ -25,7 +25,13 @@ export const informationMediator: BuildingBlockEntry = {
   ],
   servicePort: 8080,
   products: [
-    mockProduct({ repo, commit, file: 'api/GovStack_IM_Directory_Services_API.yaml', healthPath: '/listClients' }),
+    mockProduct({
+      repo,
+      commit,
+      file: 'api/GovStack_IM_Directory_Services_API.yaml',
+      healthPath: '/listClients',
+      example: { file: 'examples/mock/mockoon-bb-information-mediator.json', healthPath: '/listClients' },
+    }),
     externalProduct,
   ],
   excludedApiFiles: [

@@ -79,6 +79,8 @@ export const payments: BuildingBlockEntry = {
       file: `${g2p}BatchDetails.yml`,
       healthPath: '/api/v1/batch/detail',
       caveats: ['serves only the G2P batch-details API, one of the 35 usable payments API files'],
+      // A GET the environment answers with 200 (its voucher-status rule matches a serial number).
+      example: { file: 'examples/mock-bb-payments/mockoon-paymentsbbvoucher.json', healthPath: '/vouchers/voucherstatuscheck/1' },
     }),
     externalProduct,
   ],

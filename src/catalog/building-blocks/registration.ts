@@ -22,7 +22,17 @@ export const registration: BuildingBlockEntry = {
   ],
   servicePort: 8080,
   products: [
-    mockProduct({ repo, commit, file: 'api/GovStack_Registration_BB_API.json', healthPath: '/services', caveats: ['serves the main API only, not the statistics API'] }),
+    mockProduct({
+      repo,
+      commit,
+      file: 'api/GovStack_Registration_BB_API.json',
+      healthPath: '/services',
+      example: {
+        file: 'examples/mock-registration/mockoon-registration.json',
+        healthPath: '/services',
+        caveats: ["templates call faker 'random.alphaNumeric', which Mockoon 9.7.0 migrates to a name its Faker lacks: POST /applicant/services/{id}/applications answers the error text (mockoon-registration.json line 337)"],
+      },
+    }),
     externalProduct,
   ],
   excludedApiFiles: [

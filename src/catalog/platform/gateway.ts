@@ -59,6 +59,15 @@ export const gatewayCatalog: GatewayEntry = {
   ],
   // The project's choice: HTTPS on 443; HTTP on 80 only to redirect to HTTPS.
   listenerPorts: { https: 443, http: 80 },
+  pods: {
+    proxyLabels: { 'app.kubernetes.io/name': 'envoy', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway' },
+    proxyHttps: { port: 10443 },
+    proxyHttp: { port: 10080 },
+    proxyStats: { port: 19001, name: 'metrics' },
+    xds: { port: 18000 },
+    webhook: { port: 9443 },
+    source: `${eg}:internal/infrastructure/kubernetes/proxy/resource.go (proxy labels, container ports); ${eg}:internal/gatewayapi/listener.go (privileged ports + 10000); ${eg}:charts/gateway-helm/templates/envoy-gateway-deployment.yaml (xDS 18000, webhook 9443)`,
+  },
   sources: [
     `${eg}:charts/gateway-helm/Chart.yaml`,
     `${eg}:tools/make/helm.mk`,

@@ -122,6 +122,9 @@ export const observabilityCatalog: ObservabilityEntry = {
     chart: { name: 'kube-prometheus-stack', version: '88.5.3', repository: 'https://prometheus-community.github.io/helm-charts' },
     appVersion: 'v0.93.1',
     source: `${kps}/Chart.yaml`,
+    podLabels: { prometheus: { 'app.kubernetes.io/name': 'prometheus' }, alertmanager: { 'app.kubernetes.io/name': 'alertmanager' } },
+    operatorWebhook: { port: 10250, name: 'https' },
+    podSource: `${kps}/values.yaml (prometheusOperator.tls.internalPort); prometheus-operator/prometheus-operator@v0.93.1:pkg/prometheus/statefulset.go, pkg/alertmanager/statefulset.go (app.kubernetes.io/name)`,
     valuesFor: ({ retention }) => ({
       // node-exporter needs hostNetwork, hostPID and hostPath mounts, which only Pod Security
       // "privileged" admits; the stack's namespace stays "restricted" (values.yaml nodeExporter.enabled).

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CommandModule } from 'yargs';
 import { loadModels } from '../../model/load-models';
@@ -12,6 +12,7 @@ interface Args {
   format: Format;
   out?: string;
   timestamp: boolean;
+  compliance?: string;
 }
 
 export const auditCommand: CommandModule<object, Args> = {
@@ -23,6 +24,7 @@ export const auditCommand: CommandModule<object, Args> = {
       .option('format', { alias: 'f', choices: ['html', 'md', 'json', 'oscal'] as const, default: 'md' as Format, describe: 'html: one self-contained page with the diagram; md: for review threads; json: see src/audit/report.schema.json; oscal: NIST OSCAL component definition and assessment results (needs --out DIR)' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write to this file (for oscal: this folder) instead of standard output' })
       .option('timestamp', { type: 'boolean', default: false, describe: 'Record the time of the audit; without it the same input gives the same bytes' })
+      .option('compliance', { type: 'string', describe: 'A `govstack compliance --json` report of this deployment: the api-compliance check shows its results as evidence' })
       .example('$0 audit blueprints/sandbox.yaml --format html --out sandbox-audit.html', 'A report to open in any browser, offline')
       .example('$0 audit blueprints/sandbox.yaml --format oscal --out oscal/', 'OSCAL documents for GRC tools') as never,
   handler: (args) =>
@@ -32,7 +34,8 @@ export const auditCommand: CommandModule<object, Args> = {
       }
       const [model] = loadModels([args.blueprint]);
       const { audit } = await import('../../audit/report');
-      const report = await audit(model, { timestamp: args.timestamp ? new Date() : undefined });
+      const compliance = args.compliance ? { file: args.compliance, ...(JSON.parse(readFileSync(args.compliance, 'utf8')) as { deployment: string; results: [] }) } : undefined;
+      const report = await audit(model, { timestamp: args.timestamp ? new Date() : undefined, compliance });
       const written: string[] = [];
       const write = (file: string, text: string) => {
         mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

@@ -1,0 +1,94 @@
+/**
+ * Host mode (development): runs the suites on this machine against the deployment's `mock`
+ * products started locally, each with exactly the arguments the model gives the Pod (so the
+ * same document source and environment), or against URLs the caller names.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelBuildingBlock } from '../model/types';
+import { bundledDocumentsPath } from '../model/documents';
+import { outcomesMarker } from './entry';
+import { ScenarioOutcome } from './results';
+import { ComplianceSuite } from './suites';
+
+export interface HostRunOptions {
+  /** Folder of prepared suites, `<dir>/<building-block id>/` with node_modules (scripts/images/compliance-runner.sh). */
+  readonly suitesDir: string;
+  /** The Mockoon CLI executable (`node_modules/.bin/mockoon-cli` of an `npm install @mockoon/cli@<catalog version>`). */
+  readonly mockoon?: string;
+  /** Building block id → base URL to test instead of starting its mock. */
+  readonly urls: ReadonlyMap<string, string>;
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, seconds: number): Promise<void> {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (child.exitCode !== null) throw new Error(`the mock exited (${child.exitCode}) before answering ${url}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+/**
+ * Starts the block's mock on 127.0.0.1 with the model's arguments (bundled documents written to
+ * a temporary folder standing in for the ConfigMap mount). Returns its base URL and a stop function.
+ */
+export async function startMock(block: ModelBuildingBlock, mockoon: string): Promise<{ url: string; stop: () => void }> {
+  const product = block.product;
+  if (product.kind !== 'image' || !product.document) throw new Error(`${block.id} does not run a mock (product ${product.id})`);
+  const work = mkdtempSync(join(tmpdir(), `govstack-mock-${block.id}-`));
+  for (const [key, content] of Object.entries(block.documents ?? {})) writeFileSync(join(work, key), content);
+  const port = await freePort();
+  const args = (product.args ?? []).map((a) => (a.startsWith(`${bundledDocumentsPath}/`) ? join(work, a.slice(bundledDocumentsPath.length + 1)) : a));
+  const portAt = args.indexOf('--port');
+  if (portAt >= 0) args[portAt + 1] = String(port);
+  const child = spawn(mockoon, ['start', ...args, '--hostname', '127.0.0.1', '--disable-log-to-file'], { stdio: 'ignore', env: { ...process.env, HOME: work } });
+  const stop = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}${product.healthPath}`, child, 300);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return { url: `http://127.0.0.1:${port}`, stop };
+}
+
+/** Runs one prepared suite against `url` through entry.js and returns its outcomes. */
+export function runSuiteOnHost(suite: ComplianceSuite, suitesDir: string, url: string): ScenarioOutcome[] {
+  const run = spawnSync(process.execPath, [join(__dirname, 'entry.js'), join(suitesDir, suite.buildingBlock), suite.calls, url], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return readOutcomes(run.stdout ?? '', `${suite.buildingBlock} (exit ${run.status})`);
+}
+
+/** The outcomes line of an entry.js run (its stdout, or a Job's log). */
+export function readOutcomes(log: string, what: string): ScenarioOutcome[] {
+  const line = log.split('\n').find((l) => l.startsWith(outcomesMarker));
+  if (!line) throw new Error(`${what}: the suite printed no outcomes`);
+  return JSON.parse(line.slice(outcomesMarker.length)) as ScenarioOutcome[];
+}

@@ -1,0 +1,141 @@
+/**
+ * Results of a compliance run: scenario outcomes read from cucumber-js's JSON report, set
+ * against the suite's known failures, and the table the CLI prints.
+ */
+import { ComplianceSuite, KnownFailure } from './suites';
+
+/** One scenario's outcome: `<feature>:<line>` and whether every step passed. */
+export interface ScenarioOutcome {
+  readonly scenario: string;
+  readonly name: string;
+  readonly passed: boolean;
+  /** First failing step's message (first line), when it failed. */
+  readonly error?: string;
+}
+
+export interface SuiteResult {
+  readonly buildingBlock: string;
+  readonly repository: string;
+  readonly commit: string;
+  /** What answered: `mock` (GovStack's example or the imported OpenAPI), a catalog product id, or a URL. */
+  readonly product: string;
+  readonly status: 'run' | 'not-run' | 'error';
+  readonly scenarios: number;
+  readonly passed: number;
+  /** Failed and not a known failure. */
+  readonly failed: readonly ScenarioOutcome[];
+  /** Failed and listed as a known failure (with its reason). */
+  readonly knownFailing: readonly { readonly outcome: ScenarioOutcome; readonly reason: KnownFailure }[];
+  /** Known failures that passed this time (reported, never hidden). */
+  readonly knownButPassed: readonly string[];
+  /** Why the suite did not run, or what went wrong. */
+  readonly note?: string;
+}
+
+interface CucumberStep {
+  readonly result?: { readonly status?: string; readonly error_message?: string };
+}
+interface CucumberElement {
+  readonly type?: string;
+  readonly line: number;
+  readonly name: string;
+  readonly steps?: readonly CucumberStep[];
+}
+interface CucumberFeature {
+  readonly uri: string;
+  readonly elements?: readonly CucumberElement[];
+}
+
+/** Scenario outcomes from a cucumber-js `--format json` report (backgrounds are not scenarios). */
+export function parseCucumberJson(text: string): ScenarioOutcome[] {
+  const features = JSON.parse(text) as CucumberFeature[];
+  if (!Array.isArray(features)) throw new Error('not a cucumber-js JSON report (expected an array of features)');
+  const out: ScenarioOutcome[] = [];
+  for (const feature of features) {
+    for (const el of feature.elements ?? []) {
+      if (el.type !== undefined && el.type !== 'scenario') continue;
+      const steps = el.steps ?? [];
+      const bad = steps.find((s) => s.result?.status !== 'passed');
+      out.push({
+        scenario: `${feature.uri.replace(/\\/g, '/')}:${el.line}`,
+        name: el.name,
+        passed: steps.length > 0 && bad === undefined,
+        ...(bad ? { error: (bad.result?.error_message ?? bad.result?.status ?? 'no result').split('\n').find((l) => l.trim() !== '')?.trim() } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Sets outcomes against the suite's known failures. `exampleMock` says whether the product
+ * under test is GovStack's example mock (its own defects apply only then).
+ */
+export function summarise(suite: ComplianceSuite, product: string, exampleMock: boolean, outcomes: readonly ScenarioOutcome[]): SuiteResult {
+  const known = suite.knownFailures.filter((k) => exampleMock || !k.exampleMockOnly);
+  const reasonOf = (scenario: string) => known.find((k) => k.scenarios.includes(scenario));
+  const failed: ScenarioOutcome[] = [];
+  const knownFailing: { outcome: ScenarioOutcome; reason: KnownFailure }[] = [];
+  const passedScenarios = new Set<string>();
+  for (const o of outcomes) {
+    if (o.passed) passedScenarios.add(o.scenario);
+    else {
+      const reason = reasonOf(o.scenario);
+      if (reason) knownFailing.push({ outcome: o, reason });
+      else failed.push(o);
+    }
+  }
+  const failedScenarios = new Set(outcomes.filter((o) => !o.passed).map((o) => o.scenario));
+  return {
+    buildingBlock: suite.buildingBlock,
+    repository: suite.repository,
+    commit: suite.commit,
+    product,
+    status: 'run',
+    scenarios: outcomes.length,
+    passed: outcomes.filter((o) => o.passed).length,
+    failed,
+    knownFailing,
+    knownButPassed: known.flatMap((k) => k.scenarios).filter((s) => passedScenarios.has(s) && !failedScenarios.has(s)),
+    ...(outcomes.length !== suite.scenarios ? { note: `ran ${outcomes.length} scenarios; the suite has ${suite.scenarios}` } : {}),
+  };
+}
+
+/** A suite the project does not run, listed with its reason. */
+export function notRunResult(suite: ComplianceSuite, product: string, note: string): SuiteResult {
+  return {
+    buildingBlock: suite.buildingBlock,
+    repository: suite.repository,
+    commit: suite.commit,
+    product,
+    status: note === suite.notRun?.reason ? 'not-run' : 'error',
+    scenarios: suite.scenarios,
+    passed: 0,
+    failed: [],
+    knownFailing: [],
+    knownButPassed: [],
+    note,
+  };
+}
+
+/** The table the CLI prints: one row per building block, then every failing scenario with its reason. */
+export function formatTable(results: readonly SuiteResult[]): string {
+  const rows = [['building block', 'suite commit', 'product', 'passed', 'failed', 'known failing', 'scenarios']];
+  for (const r of results) {
+    rows.push(
+      r.status === 'run'
+        ? [r.buildingBlock, r.commit.slice(0, 12), r.product, String(r.passed), String(r.failed.length), String(r.knownFailing.length), String(r.scenarios)]
+        : [r.buildingBlock, r.commit.slice(0, 12), r.product, '-', '-', '-', `${r.scenarios} (${r.status})`],
+    );
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of results) {
+    if (r.note) lines.push('', `${r.buildingBlock}: ${r.note}`);
+    for (const f of r.failed) lines.push(`${r.buildingBlock}  FAILED        ${f.scenario}  ${f.name}${f.error ? `: ${f.error}` : ''}`);
+    for (const k of r.knownFailing) lines.push(`${r.buildingBlock}  KNOWN (${k.reason.kind})  ${k.outcome.scenario}  ${k.reason.reason} [${k.reason.evidence.join(', ')}]`);
+    for (const s of r.knownButPassed) lines.push(`${r.buildingBlock}  known failure passed  ${s}`);
+  }
+  return lines.join('\n') + '\n';
+}

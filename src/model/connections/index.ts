@@ -1,0 +1,3 @@
+export * from './types';
+export { buildConnections } from './build';
+export * from './probes';

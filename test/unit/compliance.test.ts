@@ -1,0 +1,227 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { findBuildingBlock } from '../../src/catalog';
+import { runManifests } from '../../src/compliance/job';
+import { parseCucumberJson, summarise, formatTable } from '../../src/compliance/results';
+import { complianceSuites, findSuite } from '../../src/compliance/suites';
+import { plan } from '../../src/compliance/run';
+import { bundledDocumentsPath, documentUrl, resolveDocument } from '../../src/model/documents';
+import { cli, model, root } from './support';
+
+const sharedCompliance = path.resolve(root, '..', 'shared', 'govstack', 'compliance');
+const sharedApi = path.resolve(root, '..', 'shared', 'govstack', 'api');
+const haveShared = existsSync(sharedCompliance) && existsSync(sharedApi);
+if (!haveShared) process.stderr.write(`compliance.test: SKIPPED the tests that read GovStack's suites and examples (${sharedCompliance} absent)\n`);
+const withShared = haveShared ? describe : describe.skip;
+
+const identityDoc = findBuildingBlock('identity')!.products.find((p) => p.id === 'mock')!;
+
+describe('document sources', () => {
+  const doc = { repository: 'GovStackWorkingGroup/bb-payments', commit: 'abc', file: 'api/G2P API YAMLs/BatchDetails.yml', kind: 'openapi' as const, argument: '--data' };
+
+  it('fetches upstream from raw.githubusercontent.com with an egress allow naming the host', () => {
+    const r = resolveDocument({ source: 'upstream' }, '.', 'payments', doc);
+    if (typeof r === 'string') throw new Error(r);
+    expect(r.location).toBe('https://raw.githubusercontent.com/GovStackWorkingGroup/bb-payments/abc/api/G2P%20API%20YAMLs/BatchDetails.yml');
+    expect(r.egress).toMatchObject({ ports: [443] });
+    expect(r.egress!.reason).toContain('raw.githubusercontent.com');
+    expect(r.bundled).toBeUndefined();
+  });
+
+  it('fetches from a mirror on the mirror\'s port, keeping the layout', () => {
+    const r = resolveDocument({ source: 'mirror', mirror: 'https://mirror.internal:8443/raw/' }, '.', 'payments', doc);
+    if (typeof r === 'string') throw new Error(r);
+    expect(r.location).toBe(documentUrl('https://mirror.internal:8443/raw', doc));
+    expect(r.location.startsWith('https://mirror.internal:8443/raw/GovStackWorkingGroup/bb-payments/abc/')).toBe(true);
+    expect(r.egress).toMatchObject({ ports: [8443] });
+    expect(r.egress!.reason).toContain('mirror.internal:8443');
+  });
+
+  it('carries a bundled document into the cluster with no egress, first folder that holds it wins', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'govstack-bundle-'));
+    try {
+      mkdirSync(path.join(dir, 'b', 'payments', 'api', 'G2P API YAMLs'), { recursive: true });
+      writeFileSync(path.join(dir, 'b', 'payments', 'api', 'G2P API YAMLs', 'BatchDetails.yml'), 'openapi: 3.0.0\n');
+      const r = resolveDocument({ source: 'bundled', bundle: ['a', 'b'] }, dir, 'payments', doc);
+      if (typeof r === 'string') throw new Error(r);
+      expect(r.egress).toBeUndefined();
+      expect(r.bundled).toEqual({ key: 'BatchDetails.yml', content: 'openapi: 3.0.0\n' });
+      expect(r.location).toBe(`${bundledDocumentsPath}/BatchDetails.yml`);
+      const missing = resolveDocument({ source: 'bundled', bundle: ['a'] }, dir, 'payments', doc);
+      expect(typeof missing === 'string' && missing).toContain('no bundle folder holds payments/api/G2P API YAMLs/BatchDetails.yml');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the catalog names where the document is, never how it is fetched', () => {
+    if (identityDoc.kind !== 'image') throw new Error('mock is an image');
+    expect(identityDoc.document).toMatchObject({ kind: 'mockoon-environment', file: 'examples/mock-identity/mockoon-bbidentity.json' });
+    expect(identityDoc.egress ?? []).toEqual([]);
+  });
+});
+
+describe('the redirect preload', () => {
+  let server: Server;
+  let port = 0;
+  const seen: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} host=${req.headers.host}`);
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  /** Runs a request in a child Node with the preload, as the runner does (asynchronously: the server lives in this process). */
+  const request = (code: string) =>
+    new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['--require', path.join(root, 'dist', 'src', 'compliance', 'redirect.js'), '-e', code],
+        { env: { ...process.env, GOVSTACK_COMPLIANCE_REDIRECT: `localhost:3333=http://127.0.0.1:${port}/prefix,localhost:443=http://127.0.0.1:${port}` }, encoding: 'utf8' },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
+    );
+  const get = (mod: string, url: string) =>
+    `require('${mod}').get('${url}', (res) => { let b=''; res.on('data', (c) => b += c); res.on('end', () => process.stdout.write(res.statusCode + ' ' + b)); }).on('error', (e) => { process.stdout.write('error ' + e.code); });`;
+
+  it('sends the suite\'s hard-coded base URL to the target, with its path prefix', async () => {
+    expect(await request(get('http', 'http://localhost:3333/data/x?y=1'))).toBe('200 {"ok":true}');
+    expect(seen.pop()).toBe(`GET /prefix/data/x?y=1 host=127.0.0.1:${port}`);
+  });
+
+  it('turns a hard-coded https:// into the target\'s plain HTTP', async () => {
+    expect(await request(get('https', 'https://localhost/processes'))).toBe('200 {"ok":true}');
+    expect(seen.pop()).toBe(`GET /processes host=127.0.0.1:${port}`);
+  });
+
+  it('leaves every other address alone', async () => {
+    expect(await request(get('http', 'http://localhost:1/'))).toBe('error ECONNREFUSED');
+  });
+});
+
+describe('results', () => {
+  const report = JSON.stringify([
+    {
+      uri: 'features/oauth_token.feature',
+      elements: [
+        { type: 'background', line: 2, name: 'bg', steps: [{ result: { status: 'passed' } }] },
+        { type: 'scenario', line: 10, name: 'ok', steps: [{ result: { status: 'passed' } }, { result: { status: 'passed' } }] },
+        { type: 'scenario', line: 68, name: 'invalid input', steps: [{ result: { status: 'passed' } }, { result: { status: 'failed', error_message: 'AssertionError\n  + expected' } }] },
+        { type: 'scenario', line: 90, name: 'undefined step', steps: [{ result: { status: 'undefined' } }] },
+      ],
+    },
+  ]);
+  const suite = findSuite('identity')!;
+
+  it('reads scenarios, not backgrounds, and the first failing step', () => {
+    const outcomes = parseCucumberJson(report);
+    expect(outcomes.map((o) => [o.scenario, o.passed])).toEqual([
+      ['features/oauth_token.feature:10', true],
+      ['features/oauth_token.feature:68', false],
+      ['features/oauth_token.feature:90', false],
+    ]);
+    expect(outcomes[1].error).toBe('AssertionError');
+  });
+
+  it('counts a listed failure as known only for the product it is known for', () => {
+    const outcomes = parseCucumberJson(report);
+    const onExample = summarise(suite, 'mock', true, outcomes);
+    expect(onExample.passed).toBe(1);
+    expect(onExample.knownFailing.map((k) => k.outcome.scenario)).toEqual(['features/oauth_token.feature:68']);
+    expect(onExample.failed.map((f) => f.scenario)).toEqual(['features/oauth_token.feature:90']);
+    expect(onExample.knownButPassed).toEqual([]);
+    // The same failure on another product is a failure: the example mock's defect does not excuse it.
+    const onProduct = summarise(suite, 'esignet', false, outcomes);
+    expect(onProduct.failed.map((f) => f.scenario)).toEqual(['features/oauth_token.feature:68', 'features/oauth_token.feature:90']);
+    const table = formatTable([onExample]);
+    expect(table).toContain('KNOWN (example-mock-defect)  features/oauth_token.feature:68');
+    expect(table).toContain('FAILED        features/oauth_token.feature:90');
+  });
+
+  it('reports a known failure that passed', () => {
+    const passing = parseCucumberJson(report.replace('"failed", "error_message"', '"passed", "x"').replace(/"failed"/, '"passed"'));
+    const r = summarise(suite, 'mock', true, passing.filter((o) => o.passed));
+    expect(r.knownButPassed).toEqual(['features/oauth_token.feature:68']);
+  });
+});
+
+describe('the in-cluster run', () => {
+  const m = model(path.join(root, 'blueprints', 'sandbox.yaml'));
+
+  it('lists every suite: run, or not run with its reason', () => {
+    const { runs, skipped } = plan(m, []);
+    expect(runs.map((r) => r.block.id)).toEqual(['digital-registries', 'identity', 'information-mediator', 'messaging', 'payments', 'registration']);
+    expect(skipped.map((s) => [s.buildingBlock, s.status])).toEqual([
+      ['consent', 'not-run'],
+      ['workflow', 'not-run'],
+    ]);
+    expect(runs.length + skipped.length).toBe(complianceSuites.length);
+  });
+
+  it('reaches each block through its Service while NetworkPolicies open the Pod port, both ends', () => {
+    const { runs } = plan(m, ['identity']);
+    const objects = runManifests(m, runs, 600) as any[];
+    const job = objects.find((o) => o.kind === 'Job');
+    const block = m.buildingBlocks.find((b) => b.id === 'identity')!;
+    expect(job.spec.template.spec.containers[0].command.slice(-2)).toEqual(['localhost:3333', `http://identity.${block.namespace}.svc:${block.servicePort}`]);
+    const containerPort = block.product.kind === 'image' ? block.product.containerPort : 0;
+    expect(containerPort).not.toBe(block.servicePort);
+    const egress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'compliance-to-identity');
+    const ingress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === block.namespace);
+    expect(egress.spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: containerPort }]);
+    expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: containerPort }]);
+    expect(ingress.spec.podSelector.matchLabels).toEqual({ 'govstack.global/building-block': 'identity' });
+    expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+  });
+});
+
+withShared('facts against GovStack\'s repositories (../shared/govstack)', () => {
+  it('every known failure points at lines that exist, in the suite\'s repository', () => {
+    for (const suite of complianceSuites) {
+      for (const k of [...suite.knownFailures.flatMap((f) => f.evidence), ...(suite.notRun?.evidence ?? [])]) {
+        const m = /^(.+?)@([0-9a-f]{40}):(.+?)(?:#L(\d+))?$/.exec(k);
+        expect(m).not.toBeNull();
+        expect(m![1]).toBe(suite.repository);
+        expect(m![2]).toBe(suite.commit);
+        const base = m![3].startsWith('api/') ? sharedApi : sharedCompliance;
+        const file = path.join(base, suite.buildingBlock, m![3]);
+        expect(existsSync(file)).toBe(true);
+        if (m![4]) expect(readFileSync(file, 'utf8').split('\n').length).toBeGreaterThanOrEqual(Number(m![4]));
+      }
+      for (const k of suite.knownFailures) for (const s of k.scenarios) expect(existsSync(path.join(sharedCompliance, suite.buildingBlock, suite.dir, s.split(':')[0]))).toBe(true);
+    }
+  });
+
+  it('a bundled sandbox needs no internet: documents in ConfigMaps, no download egress', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'govstack-bundled-'));
+    try {
+      const bp = path.join(dir, 'bundled.yaml');
+      writeFileSync(bp, `extends: [${path.join(root, 'blueprints', 'sandbox.yaml')}]\ndeployment:\n  documents:\n    source: bundled\n    bundle: [${sharedCompliance}, ${sharedApi}]\n`);
+      const m = model(bp);
+      for (const b of m.buildingBlocks.filter((x) => x.product.id === 'mock')) {
+        expect(b.egress.filter((e) => e.name === 'document-download')).toEqual([]);
+        expect(Object.keys(b.documents ?? {})).toHaveLength(1);
+        const args = b.product.kind === 'image' ? b.product.args ?? [] : [];
+        expect(args[args.indexOf('--data') + 1].startsWith(`${bundledDocumentsPath}/`)).toBe(true);
+      }
+      const identity = m.buildingBlocks.find((b) => b.id === 'identity')!;
+      expect(identity.documents!['mockoon-bbidentity.json']).toBe(readFileSync(path.join(sharedCompliance, 'identity', 'examples', 'mock-identity', 'mockoon-bbidentity.json'), 'utf8'));
+      // The default (upstream) opens exactly one download allow per mock.
+      const upstream = model(path.join(root, 'blueprints', 'sandbox.yaml'));
+      for (const b of upstream.buildingBlocks.filter((x) => x.product.id === 'mock')) expect(b.egress.filter((e) => e.name === 'document-download')).toHaveLength(1);
+      // And the CLI validates it.
+      expect(execFileSync(process.execPath, [cli, 'validate', bp], { encoding: 'utf8' })).toContain('valid');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
