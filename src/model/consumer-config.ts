@@ -57,9 +57,9 @@ export function consumerConfig(model: DeploymentModel, consumer: ModelBuildingBl
     config.GOVSTACK_XROAD_CLIENT = subsystemId(model, consumer);
     const relaxed = model.overrides.some((o) => o.control === 'mediator-client-auth' && (o.target === consumer.id || o.target === 'mediator'));
     if (!relaxed) {
-      config.GOVSTACK_XROAD_CA = `${xroadClientTlsDir}/ca.crt`;
-      config.GOVSTACK_XROAD_CLIENT_CERT = `${xroadClientTlsDir}/tls.crt`;
-      config.GOVSTACK_XROAD_CLIENT_KEY = `${xroadClientTlsDir}/tls.key`;
+      config.GOVSTACK_XROAD_CA_FILE = `${xroadClientTlsDir}/ca.crt`;
+      config.GOVSTACK_XROAD_CLIENT_CERT_FILE = `${xroadClientTlsDir}/tls.crt`;
+      config.GOVSTACK_XROAD_CLIENT_KEY_FILE = `${xroadClientTlsDir}/tls.key`;
     }
   }
   return config;

@@ -1,4 +1,4 @@
-import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -295,54 +295,32 @@ describe('reconcile converges after an API error mid-way |', () => {
 });
 
 describe('the Job\'s command line |', () => {
-  test('reads the desired configuration, the chart\'s topology and credentials from the environment', async () => {
-    const { stub, targets } = await instance(desired);
+  test('reads the desired configuration, the chart\'s topology, credentials, client certificates and its Lease from the environment', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-reconcile-'));
+    const { stub, lease, env } = await jobEnvironment(desired, dir);
     try {
-      const desiredFile = path.join(dir, 'desired.json');
-      const serversFile = path.join(dir, 'servers.json');
-      writeFileSync(desiredFile, JSON.stringify(desired));
-      // The shape of the chart's ConfigMap <release>-servers (templates/servers-configmap.yaml).
-      writeFileSync(
-        serversFile,
-        JSON.stringify({
-          instance: desired.instance,
-          securityServers: desired.securityServers.map((s) => ({ name: s.name, adminUrl: targets.securityServers[s.name].url, credentialsSecret: `xroad-ss-${s.name}-credentials` })),
-          centralServer: { enabled: true, adminUrl: targets.centralServer!.url, credentialsSecret: 'xroad-cs-credentials' },
-        }),
-      );
-      const env: Record<string, string> = { PATH: process.env.PATH ?? '', RECONCILE_WAIT_SECONDS: '0', RECONCILE_HEARTBEAT: path.join(dir, 'heartbeat') };
-      for (const s of desired.securityServers) {
-        const t = targets.securityServers[s.name];
-        Object.assign(env, { [`${envPrefix(s.name)}ADMIN_USER`]: t.user, [`${envPrefix(s.name)}ADMIN_PASSWORD`]: t.password, [`${envPrefix(s.name)}TOKEN_PIN`]: t.tokenPin });
-      }
-      const cs = targets.centralServer!;
-      Object.assign(env, { CS_ADMIN_USER: cs.user, CS_ADMIN_PASSWORD: cs.password, CS_TOKEN_PIN: cs.tokenPin, CS_ADDRESS: cs.address });
-      const run = () =>
-        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-          execFile(process.execPath, [reconcileScript, '--desired', desiredFile, '--servers', serversFile], { env }, (err, stdout, stderr) =>
-            resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-          ),
-        );
-      const first = await run();
+      const first = await new JobRun({ ...env, HOSTNAME: 'first' }).done;
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(/grant SANDBOX:GOV:1003:registration on SANDBOX:GOV:1001:identity:/);
-      const second = await run();
+      const second = await new JobRun({ ...env, HOSTNAME: 'second' }).done;
       expect(second.code).toBe(0);
       expect(second.stdout).toMatch(/in step: nothing changed/);
       expect(observed(stub, desired)).toEqual(expected(desired));
+      expect(lease.leases.get('xroad-reconcile')!.spec.holderIdentity).toBeUndefined();
 
-      const { [`${envPrefix(desired.securityServers[0].name)}TOKEN_PIN`]: _, ...missing } = env;
-      const bad = await new Promise<{ code: number; stderr: string }>((resolve) =>
-        execFile(process.execPath, [reconcileScript, '--desired', desiredFile, '--servers', serversFile], { env: missing }, (err, _o, stderr) => resolve({ code: err ? 1 : 0, stderr })),
-      );
-      expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/reconcile failed: environment variable SS_.*_TOKEN_PIN is not set/);
-      expect(stub.violations).toEqual([]);
+      const before = stub.requests.length;
+      for (const key of [`${envPrefix(desired.securityServers[0].name)}TOKEN_PIN`, 'KUBERNETES_API_URL']) {
+        const { [key]: _, ...missing } = env;
+        const bad = await new JobRun(missing).done;
+        expect([key, bad.code, bad.stderr]).toEqual([key, 1, `reconcile failed: environment variable ${key} is not set\n`]);
+      }
+      expect(stub.requests.length).toBe(before); // refused before any request
+      expect([...stub.violations, ...lease.violations]).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await stub.close();
+      await lease.close();
     }
   });
 });
@@ -522,8 +500,9 @@ async function jobEnvironment(config: XRoadConfiguration, dir: string) {
     files.SERVERS,
     JSON.stringify({
       instance: config.instance,
-      securityServers: config.securityServers.map((s) => ({ name: s.name, adminUrl: targets.securityServers[s.name].url })),
-      centralServer: { enabled: true, adminUrl: targets.centralServer!.url },
+      // The shape of the chart's ConfigMap <release>-servers (templates/servers-configmap.yaml).
+      securityServers: config.securityServers.map((s) => ({ name: s.name, adminUrl: targets.securityServers[s.name].url, credentialsSecret: `xroad-ss-${s.name}-credentials` })),
+      centralServer: { enabled: true, adminUrl: targets.centralServer!.url, credentialsSecret: 'xroad-cs-credentials' },
     }),
   );
   const env: Record<string, string> = {
@@ -634,8 +613,8 @@ describe('two runs at once |', () => {
 describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
   const send = (stub: XRoadStub, server: string, method: string, p: string, body: unknown, key: string) =>
     new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const payload = Buffer.from(JSON.stringify(body));
-      const r = request(`${stub.url(server)}/api/v1${p}`, { method, headers: { 'content-type': 'application/json', authorization: `X-Road-ApiKey token=${key}` } }, (res) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const r = request(`${stub.url(server)}/api/v1${p}`, { method, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), authorization: `X-Road-ApiKey token=${key}` } }, (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));

@@ -867,8 +867,9 @@ async function main(argv, env, signal) {
     runName: env.HOSTNAME || undefined,
     lock: leaseFrom(env, waitSeconds, log),
     clientCertificate: (subsystem) => {
-      if (!certDir || !subsystem.clientCertificate) return undefined;
-      const file = pathLib.join(certDir, subsystem.clientCertificate);
+      const name = subsystem.clientTls && subsystem.clientTls.certificateFile;
+      if (!certDir || !name) return undefined;
+      const file = pathLib.join(certDir, name);
       return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     },
   });
