@@ -1,3 +1,5 @@
+import { DocumentSources } from '../blueprint/types';
+import { defaultDocumentSources, documentUrl, upstreamDocumentBase } from '../model/documents';
 import * as path from 'node:path';
 import { ApiDescription } from '../catalog/types';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
@@ -88,7 +90,7 @@ export interface XRoadService {
   readonly id: string;
   /** The building block's API file the service publishes. */
   readonly api: string;
-  /** Where the security server reads the OpenAPI description: the catalog's pinned specification file. */
+  /** Where the security server reads the OpenAPI description: the catalog's pinned specification file at the deployment's document source. */
   readonly specUrl: string;
   /** Where the security server forwards requests: the provider's in-cluster Service plus its API path prefix. */
   readonly serviceUrl: string;
@@ -134,14 +136,19 @@ export function serviceUrl(block: ModelBuildingBlock): string {
 }
 
 /**
- * The address of a catalog API file: a catalog source `Org/repo@commit:path` becomes its
- * raw.githubusercontent.com address at that commit (path segments URL-encoded).
+ * Where a security server loads a catalog API file from: the catalog source
+ * `Org/repo@commit:path` at the deployment's document source (`deployment.documents`):
+ * raw.githubusercontent.com for `upstream`, the same layout under `mirror` for `mirror`
+ * (src/model/documents.ts, path segments URL-encoded). `bundled` documents are not served to
+ * the security servers yet, so they load the upstream address.
+ * @throws Error when the source is not `owner/repo@commit:path`.
  */
-export function specUrl(api: ApiDescription): string {
+export function specUrl(api: ApiDescription, sources: DocumentSources = defaultDocumentSources): string {
   const m = /^([^/@\s]+)\/([^/@\s]+)@([0-9a-f]{7,40}):(.+)$/.exec(api.source);
   if (!m) throw new Error(`catalog source "${api.source}" is not owner/repo@commit:path`);
   const [, owner, repo, commit, file] = m;
-  return `https://raw.githubusercontent.com/${owner}/${repo}/${commit}/${file.split('/').map(encodeURIComponent).join('/')}`;
+  const base = sources.source === 'mirror' && sources.mirror ? sources.mirror : upstreamDocumentBase;
+  return documentUrl(base, { repository: `${owner}/${repo}`, commit, file });
 }
 
 /**
@@ -183,7 +190,7 @@ export function xroadConfiguration(model: DeploymentModel): XRoadConfiguration {
           code,
           id: `${id}:${code}`,
           api: api.file,
-          specUrl: specUrl(api),
+          specUrl: specUrl(api, model.deployment.documents),
           serviceUrl: serviceUrl(block),
           timeout: serviceTimeoutSeconds,
           clients: [...new Set(mediated.filter((f) => f.to === block.id).map((f) => encodedSubsystemId(model, byId.get(f.from)!)))].sort(),

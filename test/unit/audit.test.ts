@@ -57,8 +57,8 @@ describe('audit checks on the sandbox |', () => {
     const flows = result(results, 'network-declared-flows');
     expect(flows.status).toBe('PASS');
     const registration = model.buildingBlocks.find((b) => b.id === 'registration')!;
-    const direct = flows.findings.find((f) => f.subject === `${registration.namespace} -> gs-workflow`)!;
-    expect(direct.message).toContain('flow registration -> workflow (direct)');
+    const direct = flows.findings.find((f) => f.subject.startsWith(`${registration.namespace}/registration -> gs-workflow/workflow port `))!;
+    expect(direct.message).toContain('flow registration->workflow (direct)');
     const line = readFileSync(sandbox, 'utf8').split('\n').findIndex((l) => /- to: workflow/.test(l)) + 1;
     expect(direct.evidence).toContainEqual({ kind: 'blueprint', file: 'blueprints/sandbox.yaml', line, pointer: expect.stringMatching(/^\/buildingBlocks\/registration\/consumes\/\d+$/) });
     expect(direct.evidence.filter((e) => e.kind === 'terraform').length).toBe(2);
@@ -93,7 +93,7 @@ describe('audit checks on a weak deployment |', () => {
       tf.resource.kubernetes_network_policy_v1.InjectedEgress = policy('gs-identity', { policy_types: ['Egress'], egress: [{ to: [peer('gs-digital-registries')], ports: [{ port: '8080', protocol: 'TCP' }] }] });
       tf.resource.kubernetes_network_policy_v1.InjectedIngress = policy('gs-digital-registries', { policy_types: ['Ingress'], ingress: [{ from: [peer('gs-identity')], ports: [{ port: '8080', protocol: 'TCP' }] }] });
     }],
-    ['an ingress rule without peers (admits everyone)', ['network-declared-flows', 'network-pod-ports'], (tf) => {
+    ['an ingress rule without peers (admits everyone), on the Service port', ['network-declared-flows', 'network-pod-ports'], (tf) => {
       tf.resource.kubernetes_network_policy_v1.InjectedOpen = policy('gs-identity', { policy_types: ['Ingress'], ingress: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] });
     }],
     ['an image tagged latest', ['images-pinned'], (tf) => editValues(tf, 'identity', (v) => (v.image.tag = 'latest'))],
