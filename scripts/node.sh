@@ -233,7 +233,7 @@ clusterDomain: cluster.local
 clusterDNS: [$DNS_SERVICE_IP]
 resolvConf: $R/resolv.conf
 podCIDR: $POD_CIDR
-maxPods: 60
+maxPods: 250  # the traffic test adds a listener and a probe per endpoint (a /24 Pod range holds 253)
 oomScoreAdj: 0
 serializeImagePulls: false
 failSwapOn: false

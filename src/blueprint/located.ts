@@ -1,5 +1,6 @@
 import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { joinPointer, Problem, SourceLocation } from './problems';
+import { yamlProblemMessage } from './yaml-errors';
 
 /**
  * A parsed document whose every value remembers the file and line it came from, so that
@@ -34,7 +35,7 @@ export function parseLocated(text: string, file: string): { tree?: Located; prob
     throw err;
   }
   const lineOf = (offset: number | undefined) => (offset === undefined ? 0 : lineCounter.linePos(offset).line);
-  const problems: Problem[] = doc.errors.map((e) => ({ file, line: lineOf(e.pos[0]), pointer: '', message: yamlMessage(e.message) }));
+  const problems: Problem[] = doc.errors.map((e) => ({ file, line: lineOf(e.pos[0]), pointer: '', message: yamlProblemMessage(e, text, lineOf(e.pos[0])) }));
   if (problems.length > 0) return { problems };
   if (doc.contents === null) return { problems: [{ file, line: 1, pointer: '', message: 'the document is empty' }] };
 
@@ -92,11 +93,6 @@ export function parseLocated(text: string, file: string): { tree?: Located; prob
     if (err instanceof RangeError) return { problems: [{ file, line: 0, pointer: '', message: 'document is nested too deeply to parse' }] };
     throw err;
   }
-}
-
-/** yaml's messages end with a code excerpt after a blank line; keep the sentence. */
-function yamlMessage(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** The plain JSON value of a located tree, and where each pointer's value came from. */

@@ -49,3 +49,14 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
       a.file.localeCompare(b.file) || a.line - b.line || a.pointer.localeCompare(b.pointer) || a.message.localeCompare(b.message),
   );
 }
+
+/**
+ * The environment, not the input or the program, is in the way: an output folder that is a
+ * file or cannot be written, a closed pipe, a disk that is full. One plain line, exit 2.
+ */
+export class EnvironmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}

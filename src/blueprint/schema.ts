@@ -6,8 +6,14 @@ import { upstreamComponents } from './types';
 export const schemaId = 'https://govstack.global/blueprint/v1/blueprint.schema.json';
 
 const dnsLabel = { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$', description: 'A DNS label: lower-case letters, digits and dashes, 1-32 characters.' };
-const quantityCpu = { type: 'string', pattern: '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$', description: 'CPU quantity, e.g. `250m` or `1`.' };
-const quantityMemory = { type: 'string', pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$', description: 'Memory quantity, e.g. `256Mi`.' };
+/**
+ * A Kubernetes resource quantity as the API server accepts it (apimachinery `resource.Quantity`):
+ * a non-negative decimal with an optional binary (Ki…Ei), decimal (n, u, m, k, M…E) or exponent
+ * suffix, written as a string or as a plain YAML number (`cpu: 1`, `cpu: 0.5`).
+ */
+export const quantityPattern = '^(\\+)?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?$';
+const quantityCpu = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'CPU quantity such as `250m`, `1` or `0.5`; a number is fine.' };
+const quantityMemory = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'Memory quantity such as `256Mi` or `1Gi`; a plain number is bytes.' };
 const duration = { type: 'string', pattern: '^[0-9]+(h|d|w)$', description: 'A retention period such as `15d`.' };
 const hostname = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$', maxLength: 253 };
 const secretName = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$', description: 'Name of an existing Kubernetes Secret.' };
@@ -84,6 +90,7 @@ const stateEncryption = object(
   {
     keyProvider: { enum: ['pbkdf2'], description: 'pbkdf2: a key derived from a passphrase of 16 or more characters, given at run time as the Terraform variable `state_encryption_passphrase` (e.g. TF_VAR_state_encryption_passphrase); never in the blueprint.' },
     migrate: { type: 'boolean', description: 'Read an existing unencrypted state once and write it encrypted (default false: unencrypted state is refused). Set it for the first apply after turning encryption on, then remove it.' },
+    rotate: { type: 'boolean', description: 'Move to a new passphrase: the old one, given as the Terraform variable `state_encryption_previous_passphrase`, decrypts the existing state once and the new one encrypts it. Set it for one apply, then remove it and the old passphrase. Not together with migrate.' },
   },
   ['keyProvider'],
   { description: 'OpenTofu (1.7 or later) state and plan encryption, client-side, on top of the backend\'s own encryption at rest.' },

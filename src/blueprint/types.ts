@@ -32,6 +32,8 @@ export type Target = (
 export interface StateEncryption {
   readonly keyProvider: 'pbkdf2';
   readonly migrate?: boolean;
+  /** Key rotation: the previous passphrase decrypts what the new one cannot (see state-backend.ts). */
+  readonly rotate?: boolean;
 }
 
 export type StateBackend = { readonly encryption?: StateEncryption } & (

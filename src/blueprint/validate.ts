@@ -4,6 +4,7 @@ import { buildingBlocks } from '../catalog';
 import { blueprintSchema } from './schema';
 import { joinPointer } from './problems';
 import { compileAtRunTime, generatedValidatorFile, schemaTextSha256 } from './compile-validator';
+import { patternMessage } from './pattern-rules';
 
 let compiled: { schema: Record<string, unknown>; validate: ValidateFunction } | undefined;
 
@@ -94,10 +95,8 @@ function describe(error: ErrorObject): SchemaViolation | undefined {
     }
     case 'const':
       return { pointer: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
-    case 'pattern': {
-      const description = (error.parentSchema as { description?: string })?.description;
-      return { pointer: at, message: `${JSON.stringify(error.data)} is not valid${description ? `: ${description}` : ` (expected ${String(params.pattern)})`}` };
-    }
+    case 'pattern':
+      return { pointer: at, message: patternMessage(error.data, String(params.pattern), (error.parentSchema as { description?: string })?.description) };
     case 'type':
       return { pointer: at, message: `must be ${String(params.type).replace(/,/g, ' or ')}` };
     case 'minProperties':

@@ -16,6 +16,8 @@ export const commandModules: Readonly<Record<string, () => CommandModule<object,
   diff: () => require('./commands/diff').diffCommand,
   'mediator-config': () => require('./commands/mediator-config').mediatorConfigCommand,
   compliance: () => require('./commands/compliance').complianceCommand,
+  show: () => require('./commands/show').showCommand,
+  init: () => require('./commands/init').initCommand,
 };
 
 /**
@@ -46,6 +48,6 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns || 110))
-    .epilogue('Exit codes: 0 success, 1 internal error, 2 bad input (one line per problem: file:line  /json/pointer  message).')
+    .epilogue('Exit codes: 0 success; 1 internal error; 2 bad input (one line per problem: file:line  /json/pointer  message) or an environment problem (one plain line); 3 the answer is no (diff: they differ; audit --fail-on: findings).')
     .parseAsync();
 }

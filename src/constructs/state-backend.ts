@@ -9,6 +9,7 @@ import { StateBackend, StateEncryption } from '../blueprint/types';
  * from its usual environment (AWS_*, GOOGLE_*, ARM_*, PG_CONN_STR, KUBE_CONFIG_PATH).
  */
 export function configureStateBackend(scope: Construct, state: StateBackend, key: string): TerraformBackend {
+  TerraformStack.of(scope).addOverride('terraform.required_version', requiredVersion(state.encryption));
   if (state.encryption) configureStateEncryption(scope, state.encryption);
   switch (state.backend) {
     case 'local':
@@ -33,36 +34,66 @@ export function configureStateBackend(scope: Construct, state: StateBackend, key
   }
 }
 
+/**
+ * The oldest OpenTofu/Terraform the stack works with, by the features it uses: 1.6 for every
+ * stack (the first OpenTofu release; Terraform 1.6 reads the same JSON, providers and
+ * backends), 1.7 when state encryption is on (OpenTofu's `encryption` block, with `fallback`
+ * for migrate and rotate; HashiCorp Terraform has no such block). README states the same floor.
+ */
+export const versionFloor = { stack: '1.6.0', encryption: '1.7.0' } as const;
+
+function requiredVersion(encryption: StateEncryption | undefined): string {
+  return `>= ${encryption ? versionFloor.encryption : versionFloor.stack}`;
+}
+
 /** Name of the Terraform variable that carries the state encryption passphrase. */
 export const stateEncryptionVariable = 'state_encryption_passphrase';
+
+/** Name of the Terraform variable that carries the previous passphrase while `rotate` is set. */
+export const previousPassphraseVariable = 'state_encryption_previous_passphrase';
 
 /**
  * OpenTofu state and plan encryption (`terraform { encryption { … } }`, OpenTofu 1.7 or later):
  * AES-GCM with a key derived by PBKDF2 from a passphrase that is given at run time as a
  * sensitive variable, so it is never in the blueprint or the configuration. Enforced: OpenTofu
  * refuses to write or read unencrypted state or plans, except that `migrate` lets it read an
- * existing unencrypted state once. The key provider and method are named `govstack`; renaming
- * them would make existing state unreadable.
+ * existing unencrypted state once, and `rotate` lets the previous passphrase (a second key
+ * provider and method, `govstack_previous`, as OpenTofu's fallback) decrypt it once while the
+ * new one encrypts. The key provider and method are named `govstack`; renaming them would make
+ * existing state unreadable.
  */
 function configureStateEncryption(scope: Construct, encryption: StateEncryption): void {
-  const passphrase = new TerraformVariable(scope, stateEncryptionVariable, {
-    type: 'string',
-    sensitive: true,
-    nullable: false,
-    description: 'Passphrase (16 or more characters) from which the state and plan encryption key is derived; set TF_VAR_state_encryption_passphrase',
-  });
-  passphrase.overrideLogicalId(stateEncryptionVariable);
+  passphraseVariable(scope, stateEncryptionVariable, 'Passphrase (16 or more characters) from which the state and plan encryption key is derived; set TF_VAR_state_encryption_passphrase');
+  if (encryption.rotate) {
+    passphraseVariable(scope, previousPassphraseVariable, 'The passphrase being replaced, while state.encryption.rotate is set: it decrypts the existing state once; set TF_VAR_state_encryption_previous_passphrase');
+  }
   // Static references: in JSON syntax these are bare traversals, not `${…}` templates.
   const method = 'method.aes_gcm.govstack';
+  const provider = encryption.keyProvider;
+  const fallback = encryption.migrate ? 'method.unencrypted.migrate' : encryption.rotate ? 'method.aes_gcm.govstack_previous' : undefined;
   TerraformStack.of(scope).addOverride('terraform.encryption', {
-    key_provider: { [encryption.keyProvider]: { govstack: { passphrase: `\${var.${stateEncryptionVariable}}` } } },
+    key_provider: {
+      [provider]: {
+        govstack: { passphrase: `\${var.${stateEncryptionVariable}}` },
+        ...(encryption.rotate ? { govstack_previous: { passphrase: `\${var.${previousPassphraseVariable}}` } } : {}),
+      },
+    },
     method: {
-      aes_gcm: { govstack: { keys: `\${key_provider.${encryption.keyProvider}.govstack}` } },
+      aes_gcm: {
+        govstack: { keys: `\${key_provider.${provider}.govstack}` },
+        ...(encryption.rotate ? { govstack_previous: { keys: `\${key_provider.${provider}.govstack_previous}` } } : {}),
+      },
       ...(encryption.migrate ? { unencrypted: { migrate: {} } } : {}),
     },
-    state: encryption.migrate ? { method, fallback: { method: 'method.unencrypted.migrate' } } : { method, enforced: true },
-    plan: { method, enforced: true },
+    // With migrate, unencrypted state may be read, so enforcement waits until migrate is removed.
+    state: fallback ? { method, fallback: { method: fallback }, ...(encryption.migrate ? {} : { enforced: true }) } : { method, enforced: true },
+    plan: encryption.rotate ? { method, fallback: { method: fallback }, enforced: true } : { method, enforced: true },
   });
+}
+
+function passphraseVariable(scope: Construct, name: string, description: string): void {
+  const variable = new TerraformVariable(scope, name, { type: 'string', sensitive: true, nullable: false, description });
+  variable.overrideLogicalId(name);
 }
 
 /** A backend cdktf has no class for, or whose class would force a secret into the output. */

@@ -8,12 +8,12 @@ import { DeploymentModel } from './types';
  * InputError, and (unless `uniqueNames` is false, as when comparing two versions of one
  * deployment) rejecting two blueprints that would write the same stack.
  */
-export function loadModels(files: readonly string[], { uniqueNames = true } = {}): DeploymentModel[] {
+export function loadModels(files: readonly string[], { uniqueNames = true, extendsRoots }: { uniqueNames?: boolean; extendsRoots?: readonly string[] } = {}): DeploymentModel[] {
   const problems: Problem[] = [];
   const models: DeploymentModel[] = [];
   for (const file of files) {
     try {
-      models.push(resolveModel(loadBlueprint(file)));
+      models.push(resolveModel(loadBlueprint(file, { extendsRoots })));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);

@@ -176,6 +176,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     },
     sources: loaded.sources,
     locate: loaded.locate,
+    warnings: loaded.warnings,
   };
   return { ...facts, connections: buildConnections(facts) };
 }

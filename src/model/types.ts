@@ -1,7 +1,7 @@
 import { BuildingBlockEntry, ProductOption } from '../catalog/types';
 import { ChartSources, DocumentSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, StateBackend, Target } from '../blueprint/types';
 import { SourceFile } from '../blueprint/load';
-import { SourceLocation } from '../blueprint/problems';
+import { Problem, SourceLocation } from '../blueprint/problems';
 import { Connection } from './connections/types';
 
 /**
@@ -51,6 +51,8 @@ export interface DeploymentModel {
   readonly sources: readonly SourceFile[];
   /** Where the value at a blueprint JSON pointer was declared. */
   locate(pointer: string): SourceLocation;
+  /** The loader's warnings (risky in this environment, or taken away by an overlay); see blueprint/warnings.ts. */
+  readonly warnings?: readonly Problem[];
 }
 
 export interface ModelOrganisation {

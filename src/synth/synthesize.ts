@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 // First: it defers cdktf's archive library, which must happen before cdktf loads.
 import { skipCrossStackPreparation, withTunedCdktf } from './cdktf-tuning';
 import { App } from 'cdktf';
 import { CountryDeployment } from '../constructs/country-deployment';
 import { DeploymentModel } from '../model/types';
+import { checkOutDir, cleanLeftovers, publishStack, PublishStep, stagingPrefix, writeManifest } from './publish';
 
 /** A stack written by `synthesize`. */
 export interface SynthesizedStack {
@@ -15,16 +16,32 @@ export interface SynthesizedStack {
   readonly resources: number;
 }
 
+/** How `synthesize` publishes. */
+export interface SynthesizeOptions {
+  /**
+   * Called after each publishing step (tests kill the process there to prove that no step
+   * can lose state).
+   * @default nothing
+   */
+  readonly onStep?: (step: PublishStep, stack: string) => void;
+}
+
 /**
  * Synthesise one Terraform stack per model into `outdir/stacks/<name>/`. Everything is
- * written into a temporary folder beside `outdir` first and moved into place only when
- * every stack has synthesised, so a failure leaves `outdir` exactly as it was. Stacks of
- * other deployments already in `outdir` are kept.
+ * written into a staging folder inside `outdir` first (same filesystem, so every move is a
+ * rename) and published only when every stack has synthesised, so a failure leaves `outdir`
+ * as it was. Each stack folder is replaced as publish.ts describes: Terraform's working files
+ * (local state, `.terraform/`, lock file, plans) are carried over before the swap, and a kill
+ * at any moment leaves the old or the new complete folder. Stacks of other deployments
+ * already in `outdir` are kept; leftovers of interrupted runs are cleaned up first.
+ * Throws EnvironmentError for an unusable `outdir` (see publish.ts).
  */
-export function synthesize(models: readonly DeploymentModel[], outdir: string): SynthesizedStack[] {
-  const parent = path.dirname(path.resolve(outdir));
-  mkdirSync(parent, { recursive: true });
-  const staging = mkdtempSync(path.join(parent, '.govstack-synth-'));
+export function synthesize(models: readonly DeploymentModel[], outdir: string, options: SynthesizeOptions = {}): SynthesizedStack[] {
+  const out = path.resolve(outdir);
+  checkOutDir(out, models.map((m) => m.name));
+  mkdirSync(path.join(out, 'stacks'), { recursive: true });
+  cleanLeftovers(out);
+  const staging = mkdtempSync(path.join(out, `${stagingPrefix}${process.pid}-`));
   try {
     withTunedCdktf(() => {
       const app = new App({
@@ -36,51 +53,19 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string): 
       skipCrossStackPreparation(app);
       app.synth();
     });
-    return publish(staging, path.resolve(outdir), models.map((m) => m.name));
+    options.onStep?.('staged', '');
+    const written = models.map((m) => {
+      const target = publishStack(path.join(staging, 'stacks', m.name), path.join(out, 'stacks', m.name), (step) => options.onStep?.(step, m.name));
+      return { name: m.name, file: path.join(target, 'cdk.tf.json'), resources: countResources(path.join(target, 'cdk.tf.json')) };
+    });
+    writeManifest(path.join(staging, 'manifest.json'), out);
+    return written;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
 }
 
-function publish(staging: string, outdir: string, names: readonly string[]): SynthesizedStack[] {
-  mkdirSync(path.join(outdir, 'stacks'), { recursive: true });
-  const written: SynthesizedStack[] = [];
-  for (const name of names) {
-    const target = path.join(outdir, 'stacks', name);
-    const retired = `${target}.old-${process.pid}`;
-    if (existsSync(target)) renameSync(target, retired);
-    renameSync(path.join(staging, 'stacks', name), target);
-    keepWorkingFiles(retired, target);
-    rmSync(retired, { recursive: true, force: true });
-    const file = path.join(target, 'cdk.tf.json');
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
-    const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    written.push({ name, file, resources });
-  }
-  writeManifest(staging, outdir);
-  return written;
-}
-
-/**
- * A stack folder is also Terraform's working directory: local state, `.terraform/`, the lock
- * file and saved plans live there. Everything synth does not itself write is carried over
- * from the previous folder, so re-synthesising never loses state.
- */
-function keepWorkingFiles(previous: string, next: string): void {
-  if (!existsSync(previous)) return;
-  for (const entry of readdirSync(previous)) {
-    if (!existsSync(path.join(next, entry))) renameSync(path.join(previous, entry), path.join(next, entry));
-  }
-}
-
-/** Keep cdktf's manifest.json listing every stack present in `outdir`, old and new. */
-function writeManifest(staging: string, outdir: string): void {
-  const fresh = JSON.parse(readFileSync(path.join(staging, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
-  const existingFile = path.join(outdir, 'manifest.json');
-  const existing = existsSync(existingFile) ? (JSON.parse(readFileSync(existingFile, 'utf8')) as { stacks?: Record<string, unknown> }) : {};
-  const stacks = { ...existing.stacks, ...fresh.stacks };
-  const sorted = Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]]));
-  const tmp = `${existingFile}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify({ ...fresh, stacks: sorted }, null, 2) + '\n');
-  renameSync(tmp, existingFile);
+function countResources(file: string): number {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+  return Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
 }

@@ -53,7 +53,7 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     const full = timer.run('synth', () => synthStack(blueprint, path.join(dir, 'full')));
     timer.run('init', () => tofu(full, 'init', '-input=false', '-backend=false')); // its remote state is the country's, not ours
     timer.run('validate', () => tofu(full, 'validate'));
-  });
+  }, 600_000);
 
   test('the test profile applies with waits on, every project Pod Ready, and re-plans with no changes', () => {
     const { overlay, notRun } = nodeProfile(blueprint);
@@ -81,7 +81,7 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     entry.podsReady = pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
     entry.releasesApplied = releases.map((r) => `${r.namespace}/${r.name}`).sort();
     entry.resourcesApplied = Object.values(json.resource as Record<string, object>).reduce((n, byType) => n + Object.keys(byType).length, 0);
-  });
+  }, 1_800_000);
 
   test('each mock answers its health path through its Service', async () => {
     const model = loadModels([profile])[0];
@@ -96,7 +96,7 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     }
     entry.mockHealth = answers;
     expect(answers.every((a) => / 2\d\d /.test(`${a} `))).toBe(true);
-  });
+  }, 600_000);
 
   test('the measured traffic matrix equals the connection graph (0 mismatches)', async () => {
     const model = loadModels([profile])[0];
@@ -116,7 +116,7 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     expect(matrix.mismatches).toEqual([]);
     expect(matrix.allowedAsDeclared).toBeGreaterThan(0);
     expect(matrix.blockedAsDeclared).toBeGreaterThan(0);
-  });
+  }, 900_000);
 
   test('destroy with running Pods completes: no namespace stuck, no container or mount left on the node', async () => {
     timer.run('destroy', () => tofu(stackDir, 'destroy', '-input=false', '-auto-approve'));
@@ -130,7 +130,7 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     entry.seconds = timer.seconds;
     const summary = Object.entries(timer.seconds).map(([phase, s]) => `${phase} ${s!.toFixed(1)}s`).join(', ');
     process.stdout.write(`[e2e] ${name}: ${summary}\n`);
-  });
+  }, 900_000);
 });
 
 test('the e2e report names every component that was not run, with the reason', () => {

@@ -12,6 +12,7 @@ import {
   observabilityCatalog,
 } from '../../src/catalog';
 import { ApiDescription, HelmChartRef, ImageRef } from '../../src/catalog/types';
+import { referenceDocuments } from '../contract/reference-documents';
 
 /** The folder holding package.json, found by walking up (tests run from dist/test/unit). */
 const repoRoot = (() => {
@@ -24,6 +25,8 @@ const repoRoot = (() => {
 /** Local copies of the specification repositories' `api/` folders (see SOURCES.txt there). */
 const specRoot = path.resolve(repoRoot, '../shared/govstack/api');
 const specFile = (bb: string, file: string) => path.join(specRoot, bb, file);
+/** The tests that compare the catalog with the specification files run only where they are. */
+const withSpecs = referenceDocuments('catalog tests against the GovStack API specifications', ['govstack', 'api']).test;
 
 /** Parse a spec file as YAML (JSON is YAML); strict by default, duplicate keys allowed on request. */
 function parseSpec(file: string, lenient = false): Record<string, unknown> {
@@ -147,7 +150,7 @@ describe('building-block catalog', () => {
       for (const api of bb.apis) expect(api.source).toBe(`${bb.spec.repository}@${bb.spec.commit}:${api.file}`);
     });
 
-    it.each(bb.apis.map((api) => [api.file, api] as const))('%s matches the specification file', (_file, api: ApiDescription) => {
+    withSpecs.each(bb.apis.map((api) => [api.file, api] as const))('%s matches the specification file', (_file, api: ApiDescription) => {
       const file = specFile(id, api.file);
       let doc: Record<string, unknown>;
       if (api.parseIssue) {
@@ -162,13 +165,13 @@ describe('building-block catalog', () => {
       expect([...api.basePaths].sort()).toEqual(leadingSegments(doc.paths as Record<string, unknown>));
     });
 
-    it('accounts for every file of its local api folder', () => {
+    withSpecs('accounts for every file of its local api folder', () => {
       const listed = new Set([...bb.apis.map((a) => a.file), ...(bb.excludedApiFiles ?? []).map((x) => x.file)]);
       const local = filesUnder(path.join(specRoot, id)).map((f) => path.relative(path.join(specRoot, id), f).split(path.sep).join('/'));
       expect(local.filter((f) => !listed.has(f))).toEqual([]);
     });
 
-    it('excludes only files that cannot be used as OpenAPI descriptions', () => {
+    withSpecs('excludes only files that cannot be used as OpenAPI descriptions', () => {
       for (const x of bb.excludedApiFiles ?? []) {
         const file = specFile(id, x.file);
         if (!existsSync(file)) continue; // not every excluded file is in the local copy (e.g. empty ones)
@@ -207,7 +210,7 @@ describe('building-block catalog', () => {
     });
   });
 
-  it('reports the payments file that is not YAML at all', () => {
+  withSpecs('reports the payments file that is not YAML at all', () => {
     const payments = findBuildingBlock('payments')!;
     const broken = payments.excludedApiFiles?.map((x) => x.file) ?? [];
     expect(broken).toEqual(['api/P2G API YAMLs/billInquiryBillerResponse.yml']);

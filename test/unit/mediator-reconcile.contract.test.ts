@@ -9,6 +9,7 @@ import { serviceCodes, xroadConfiguration, XRoadConfiguration, XRoadSubsystem } 
 import { envPrefix, keyJournalAnnotation, reconcile, ReconcileOptions, ReconcileTargets, reconcileScript } from '../../src/mediator/reconcile';
 import { LeaseStub } from '../contract/lease-stub';
 import { xroadIdentifier, XRoadStub } from '../contract/xroad-stub';
+import { referenceDocuments } from '../contract/reference-documents';
 import { model, root } from './support';
 
 /**
@@ -94,7 +95,14 @@ function expected(config: XRoadConfiguration) {
 
 const quiet: ReconcileOptions = { log: () => undefined, clientCertificate };
 
-describe('the stub keeps the admin API contract |', () => {
+/** The stub validates every exchange against X-Road's admin API documents; without them nothing here can run. */
+const withXRoadApis = referenceDocuments(
+  'reconcile contract tests against the X-Road admin API documents',
+  ['xroad', 'security-server-admin-api.yaml'],
+  ['xroad', 'central-server-admin-api.yaml'],
+);
+
+withXRoadApis.describe('the stub keeps the admin API contract |', () => {
   test('an unknown path, an invalid body and a missing API key are contract violations', async () => {
     const { stub } = await instance(desired);
     try {
@@ -122,7 +130,7 @@ describe('the stub keeps the admin API contract |', () => {
   });
 });
 
-describe('reconcile against the X-Road admin API contract |', () => {
+withXRoadApis.describe('reconcile against the X-Road admin API contract |', () => {
   let stub: XRoadStub;
   let targets: ReconcileTargets;
 
@@ -226,7 +234,7 @@ describe('reconcile against the X-Road admin API contract |', () => {
   });
 });
 
-describe('reconcile repairs drift |', () => {
+withXRoadApis.describe('reconcile repairs drift |', () => {
   test('changed, disabled and undeclared items are put back to the declaration, then nothing changes', async () => {
     const { stub, targets } = await instance(desired);
     try {
@@ -267,7 +275,7 @@ describe('reconcile repairs drift |', () => {
   });
 });
 
-describe('reconcile converges after an API error mid-way |', () => {
+withXRoadApis.describe('reconcile converges after an API error mid-way |', () => {
   test('a 500 fails the run clearly; the next run completes the configuration; a third changes nothing', async () => {
     const { stub, targets } = await instance(desired);
     try {
@@ -294,7 +302,7 @@ describe('reconcile converges after an API error mid-way |', () => {
   });
 });
 
-describe('the Job\'s command line |', () => {
+withXRoadApis.describe('the Job\'s command line |', () => {
   test('reads the desired configuration, the chart\'s topology, credentials, client certificates and its Lease from the environment', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-reconcile-'));
     const { stub, lease, env } = await jobEnvironment(desired, dir);
@@ -345,7 +353,7 @@ function traces(stub: XRoadStub, config: XRoadConfiguration, id: string): string
   return out;
 }
 
-describe('reconcile removes what the blueprint no longer declares |', () => {
+withXRoadApis.describe('reconcile removes what the blueprint no longer declares |', () => {
   test('owner moved: the old owner\'s client, services and rights are gone; the new owner serves the block', async () => {
     const { stub, targets } = await instance(desired);
     try {
@@ -395,7 +403,7 @@ describe('reconcile removes what the blueprint no longer declares |', () => {
   });
 });
 
-describe('client authentication |', () => {
+withXRoadApis.describe('client authentication |', () => {
   test('every hosted subsystem connects with HTTPS and exactly its own certificate; a rotated certificate replaces the old one', async () => {
     const { stub, targets } = await instance(desired);
     try {
@@ -441,7 +449,7 @@ describe('client authentication |', () => {
   });
 });
 
-describe('the admin API\'s TLS is verified |', () => {
+withXRoadApis.describe('the admin API\'s TLS is verified |', () => {
   test('against the given CA: the right one passes, another one fails before any credential is sent', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-admin-tls-'));
     const serverTls = selfSigned(dir, 'admin', 'IP:127.0.0.1');
@@ -528,7 +536,7 @@ async function jobEnvironment(config: XRoadConfiguration, dir: string) {
   return { stub, lease, env };
 }
 
-describe('the Job is killed mid-run, then runs again |', () => {
+withXRoadApis.describe('the Job is killed mid-run, then runs again |', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'govstack-kill-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -586,7 +594,7 @@ describe('the Job is killed mid-run, then runs again |', () => {
   });
 });
 
-describe('two runs at once |', () => {
+withXRoadApis.describe('two runs at once |', () => {
   test('the second waits for the first\'s Lease: their requests never interleave, both succeed, nothing is left', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-concurrent-'));
     const { stub, lease, env } = await jobEnvironment(desired, dir);
@@ -610,7 +618,7 @@ describe('two runs at once |', () => {
   });
 });
 
-describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
+withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
   const send = (stub: XRoadStub, server: string, method: string, p: string, body: unknown, key: string) =>
     new Promise<{ status: number; body: any }>((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));

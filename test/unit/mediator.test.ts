@@ -10,6 +10,7 @@ import { govstackConfiguration } from '../../src/mediator/govstack-config';
 import { buildingBlocks } from '../../src/catalog';
 import { scanForSecrets } from '../../src/audit/checks/secrets';
 import { sharedFile } from '../contract/openapi-contract';
+import { referenceDocuments } from '../contract/reference-documents';
 import { model, releaseValues, resourcesOf, root, runCli, synth } from './support';
 
 const sandboxFile = path.join(root, 'blueprints', 'sandbox.yaml');
@@ -138,13 +139,22 @@ describe('consumers\' view agrees with the mediator configuration |', () => {
   });
 });
 
-describe('GovStack IMconf document |', () => {
-  const imApi = parse(readFileSync(sharedFile('govstack', 'api', 'information-mediator', 'api', 'GovStack_IM_Configuration_Management_API.yaml'), 'utf8'));
-  const schema = imApi.components.schemas.IMconf;
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  const validate = ajv.compile(schema);
+const imDocs = ['govstack', 'api', 'information-mediator', 'api'];
+const withImApi = referenceDocuments(
+  'IMconf tests against the Information Mediator API documents',
+  [...imDocs, 'GovStack_IM_Configuration_Management_API.yaml'],
+  [...imDocs, 'GovStack_Configuration.yaml'],
+);
+
+withImApi.describe('GovStack IMconf document |', () => {
+  let validate: ReturnType<Ajv['compile']>;
   const doc = govstackConfiguration(sandbox, config);
+  beforeAll(() => {
+    const imApi = parse(readFileSync(sharedFile(...imDocs, 'GovStack_IM_Configuration_Management_API.yaml'), 'utf8'));
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    validate = ajv.compile(imApi.components.schemas.IMconf);
+  });
 
   test('validates against the IMconf schema of the IM building block\'s Configuration Management API', () => {
     const ok = validate(JSON.parse(JSON.stringify(doc)));

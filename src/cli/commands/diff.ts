@@ -1,29 +1,29 @@
 import { CommandModule } from 'yargs';
-import { loadModels } from '../../model/load-models';
 import { diffModels, formatDiff } from '../../audit/diff';
-import { runCommand } from '../run';
+import { exitCodes, runCommand } from '../run';
+import { LoadArgs, loadChecked, loadOptions } from './common';
 
-interface Args {
+interface Args extends LoadArgs {
   a: string;
   b: string;
   json: boolean;
 }
 
-
 export const diffCommand: CommandModule<object, Args> = {
   command: 'diff <a> <b>',
-  describe: 'Compare the declared architecture of two blueprints; exit 0 when equal, 1 when they differ',
+  describe: 'Compare the declared architecture of two blueprints; exit 0 when equal, 3 when they differ (2 bad input, 1 internal error)',
   builder: (y) =>
-    y
-      .positional('a', { type: 'string', demandOption: true, describe: 'First blueprint' })
-      .positional('b', { type: 'string', demandOption: true, describe: 'Second blueprint' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print the differences as JSON' })
-      .example('$0 diff blueprints/examples/kenya-aks.yaml blueprints/examples/estonia-eks.yaml', 'What two countries deploy differently') as never,
+    loadOptions(
+      y
+        .positional('a', { type: 'string', demandOption: true, describe: 'First blueprint' })
+        .positional('b', { type: 'string', demandOption: true, describe: 'Second blueprint' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the differences as JSON' }),
+    ).example('$0 diff blueprints/examples/kenya-aks.yaml blueprints/examples/estonia-eks.yaml', 'What two countries deploy differently') as never,
   handler: (args) =>
     runCommand(() => {
-      const [a, b] = loadModels([args.a, args.b], { uniqueNames: false });
+      const { models: [a, b] } = loadChecked([args.a, args.b], args, { uniqueNames: false, quiet: true });
       const diff = diffModels(a, b);
       process.stdout.write(args.json ? JSON.stringify(diff, null, 2) + '\n' : formatDiff(diff));
-      return diff.equal ? 0 : 1;
+      return diff.equal ? exitCodes.ok : exitCodes.no;
     }),
 };

@@ -1,16 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { CommandModule } from 'yargs';
 import { stringify } from 'yaml';
-import { loadModels } from '../../model/load-models';
 import { xroadConfiguration } from '../../mediator/xroad-config';
 import { govstackConfiguration } from '../../mediator/govstack-config';
 import { stableJson } from '../../stable-json';
 import { runCommand } from '../run';
+import { formatForOut, LoadArgs, loadChecked, loadOptions, writeOutput } from './common';
 
 type Format = 'xroad' | 'govstack';
 
-interface Args {
+interface Args extends LoadArgs {
   blueprint: string;
   format: Format;
   out?: string;
@@ -27,7 +25,7 @@ export const mediatorConfigCommand: CommandModule<object, Args> = {
   command: 'mediator-config <blueprint>',
   describe: 'Print the information mediator\'s configuration derived from a blueprint: X-Road members, subsystems, services and access rights, or GovStack\'s IMconf document',
   builder: (y) =>
-    y
+    loadOptions(y)
       .positional('blueprint', { type: 'string', demandOption: true, describe: 'Blueprint file (YAML or JSON)' })
       .option('format', { alias: 'f', choices: ['xroad', 'govstack'] as const, default: 'xroad' as Format, describe: 'xroad: what the mediator chart\'s reconcile Job applies; govstack: the IM building block\'s IMconf document' })
       .option('out', { alias: 'o', type: 'string', describe: 'Write to this file instead of standard output (.yaml/.yml writes YAML)' })
@@ -36,16 +34,15 @@ export const mediatorConfigCommand: CommandModule<object, Args> = {
       .example('$0 mediator-config blueprints/sandbox.yaml --format govstack --out im-config.yaml', 'GovStack\'s IMconf document, as YAML') as never,
   handler: (args) =>
     runCommand(() => {
-      const [model] = loadModels([args.blueprint]);
+      const syntax = formatForOut(args.out, args.yaml ? 'yaml' : undefined, 'json', { json: 'json', yaml: 'yaml', yml: 'yaml' });
+      const { models: [model] } = loadChecked([args.blueprint], args, { quiet: true });
       const xroad = xroadConfiguration(model);
       const document = args.format === 'govstack' ? govstackConfiguration(model, xroad) : xroad;
-      const yaml = args.yaml || (args.out !== undefined && /\.ya?ml$/i.test(args.out));
-      const text = render(document, yaml);
+      const text = render(document, syntax === 'yaml');
       if (!args.out) {
         process.stdout.write(text);
         return;
       }
-      mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
-      writeFileSync(args.out, text);
+      writeOutput(args.out, text);
     }),
 };

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { CommandModule } from 'yargs';
-import { loadModels } from '../../model/load-models';
 import { blueprintsDir } from '../../paths';
 import { displayPath } from '../../blueprint/load';
 import { runCommand } from '../run';
+import { LoadArgs, loadChecked, loadOptions } from './common';
 
-interface Args {
+interface Args extends LoadArgs {
   files: string[];
   out: string;
   quiet: boolean;
@@ -18,17 +18,19 @@ export const synthCommand: CommandModule<object, Args> = {
   command: 'synth [files..]',
   describe: 'Synthesise Terraform JSON, one stack per blueprint (default: the GovStack sandbox)',
   builder: (y) =>
-    y
-      .positional('files', { type: 'string', array: true, default: [], describe: 'Blueprint files; none means the built-in sandbox blueprint' })
-      .option('out', { alias: 'o', type: 'string', default: 'cdktf.out', describe: 'Output folder; stacks go to <out>/stacks/<name>/cdk.tf.json' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print what was written as JSON' })
+    loadOptions(
+      y
+        .positional('files', { type: 'string', array: true, default: [], describe: 'Blueprint files; none means the built-in sandbox blueprint' })
+        .option('out', { alias: 'o', type: 'string', default: 'cdktf.out', describe: 'Output folder of its own; stacks go to <out>/stacks/<name>/cdk.tf.json' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success (warnings still go to standard error)' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print what was written as JSON' }),
+    )
       .example('$0 synth', 'Synthesise the GovStack sandbox into cdktf.out/stacks/sandbox')
       .example('$0 synth blueprints/examples/*.yaml --out build', 'Synthesise every example country') as never,
   handler: (args) =>
     runCommand(async () => {
       const files = args.files.length > 0 ? args.files : [defaultBlueprint];
-      const models = loadModels(files);
+      const { models } = loadChecked(files, args);
       // Loaded only here: cdktf and the provider bindings are most of the start-up time.
       const { synthesize } = await import('../../synth/synthesize');
       const stacks = synthesize(models, args.out);
