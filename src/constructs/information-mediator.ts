@@ -56,7 +56,8 @@ export class InformationMediator extends Construct {
             const org = organisations.get(s.organisation)!;
             return { name: s.name, organisation: org.name, memberClass: org.memberClass, memberCode: org.memberCode, serverCode: serverCodes.get(s.name)! };
           }),
-          reconcile: { enabled: true, configuration },
+          // Waited for with the release, unless the blueprint applies the mediator without waiting.
+          reconcile: { enabled: true, hook: release.waits, configuration },
           ...(release.storageClass ? { storage: { storageClassName: release.storageClass } } : {}),
         }),
       ],
