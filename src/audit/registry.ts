@@ -8,7 +8,7 @@ import { backupRestore, noSharedStorage, stateEncryptedAtRest, volumesEncryptedA
 import { imagesPinned } from './checks/images';
 import { healthProbes, replicasHa, resourcesDeclared } from './checks/workloads';
 import { centralLogging, metricsObservability, securityEventLogs, tracing } from './checks/observability';
-import { mediatorMessageLog, mediatorMonitoring } from './checks/mediator';
+import { mediatorClientAuth, mediatorMessageLog, mediatorMonitoring } from './checks/mediator';
 import { apiCompliance } from '../compliance/audit-check';
 
 /**
@@ -45,6 +45,7 @@ export const checks: readonly Check[] = [
   metricsObservability,
   mediatorMessageLog,
   mediatorMonitoring,
+  mediatorClientAuth,
   apiCompliance,
 ];
 

@@ -153,7 +153,11 @@ const mediator = object(
           name: dnsLabel,
           title: { type: 'string', minLength: 1, maxLength: 200 },
           class: memberClass,
-          code: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'X-Road member code (e.g. a registry number).' },
+          code: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$',
+            description: 'X-Road member code (e.g. a registry number): letters, digits, "." and "-", inside X-Road 7.8\'s strict identifier characters (StrictIdentifierValidator: letters, digits and \'()+,-.=?).',
+          },
         },
         ['name', 'class', 'code'],
       ),
@@ -288,7 +292,7 @@ const observability = object({
 
 const securityOverride = object(
   {
-    control: { enum: ['pod-security', 'run-as-root', 'min-replicas', 'egress', 'tls-min-version'] },
+    control: { enum: ['pod-security', 'run-as-root', 'min-replicas', 'egress', 'tls-min-version', 'mediator-client-auth'] },
     target: { ...dnsLabel, description: 'A building block id, or gateway, mediator or observability.' },
     value: { type: ['string', 'integer', 'boolean'] },
     justification: { type: 'string', minLength: 20, maxLength: 2000, description: 'Why the default is relaxed; shown in the audit report.' },
@@ -301,6 +305,7 @@ const securityOverride = object(
       variant('control', 'min-replicas', { target: {}, justification: {}, value: { type: 'integer', minimum: 1, maximum: 1 } }),
       variant('control', 'egress', { target: {}, justification: {}, value: { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$' } }),
       variant('control', 'tls-min-version', { target: {}, justification: {}, value: { const: '1.2' } }),
+      variant('control', 'mediator-client-auth', { target: {}, justification: {}, value: { const: 'HTTPS_NO_AUTH' } }),
     ],
   },
 );

@@ -138,7 +138,7 @@ export interface NoWait {
 export const upstreamComponents = ['gateway-controller', 'metrics', 'logs', 'traces', 'log-collector'] as const;
 export type UpstreamComponent = (typeof upstreamComponents)[number];
 
-export type OverrideControl = 'pod-security' | 'run-as-root' | 'min-replicas' | 'egress' | 'tls-min-version';
+export type OverrideControl = 'pod-security' | 'run-as-root' | 'min-replicas' | 'egress' | 'tls-min-version' | 'mediator-client-auth';
 
 export interface SecurityOverride {
   readonly control: OverrideControl;

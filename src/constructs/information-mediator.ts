@@ -69,7 +69,8 @@ export class InformationMediator extends Construct {
           }),
           // Every image from the catalog; the chart has no deployable default of its own.
           images: images.images,
-          reconcile: { enabled: true, configuration, image: images.reconcile.image },
+          // Waited for with the release, unless the blueprint applies the mediator without waiting.
+          reconcile: { enabled: true, hook: release.waits, configuration, image: images.reconcile.image },
           ...(release.storageClass ? { storage: { storageClassName: release.storageClass } } : {}),
         }),
       ],

@@ -1,7 +1,9 @@
+import { DocumentSources } from '../blueprint/types';
+import { defaultDocumentSources, documentUrl, upstreamDocumentBase } from '../model/documents';
 import * as path from 'node:path';
 import { ApiDescription } from '../catalog/types';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
-import { securityServerUrl } from '../model/consumer-config';
+import { securityServerUrl, xroadClientTlsSecret } from '../model/consumer-config';
 
 /**
  * The X-Road configuration of a deployment's information mediator, derived from the model:
@@ -59,6 +61,26 @@ export interface XRoadSubsystem {
   readonly securityServer: string | null;
   /** REST services (OpenAPI 3 descriptions) the subsystem provides here; none when it runs elsewhere. */
   readonly services: readonly XRoadService[];
+  /**
+   * How the information system connects to its security server: `HTTPS` (a client TLS
+   * certificate registered for the subsystem) unless a justified `mediator-client-auth`
+   * override relaxes it to `HTTPS_NO_AUTH`; null when the block runs elsewhere.
+   */
+  readonly connectionType: XRoadConnectionType | null;
+  /** With `HTTPS`: where the chart puts the generated client certificate; null otherwise. */
+  readonly clientTls: XRoadClientTls | null;
+}
+
+/** X-Road 7.8 ConnectionType values the project uses (HTTP, plain text, never). */
+export type XRoadConnectionType = 'HTTPS' | 'HTTPS_NO_AUTH';
+
+export interface XRoadClientTls {
+  /** Namespace of the consumer workload, where the chart writes its key and certificate. */
+  readonly namespace: string;
+  /** kubernetes.io/tls Secret with tls.crt, tls.key and ca.crt (the security servers' CA). */
+  readonly secretName: string;
+  /** File name of the certificate (PEM) in the reconcile Job's certificate folder. */
+  readonly certificateFile: string;
 }
 
 export interface XRoadService {
@@ -68,7 +90,7 @@ export interface XRoadService {
   readonly id: string;
   /** The building block's API file the service publishes. */
   readonly api: string;
-  /** Where the security server reads the OpenAPI description: the catalog's pinned specification file. */
+  /** Where the security server reads the OpenAPI description: the catalog's pinned specification file at the deployment's document source. */
   readonly specUrl: string;
   /** Where the security server forwards requests: the provider's in-cluster Service plus its API path prefix. */
   readonly serviceUrl: string;
@@ -114,35 +136,44 @@ export function serviceUrl(block: ModelBuildingBlock): string {
 }
 
 /**
- * The address of an API file: a catalog source `Org/repo@commit:path` becomes its
- * raw.githubusercontent.com address at that commit (path segments URL-encoded); a custom
- * block's `https://` address is used as it is.
+ * Where a security server loads a catalog API file from: the catalog source
+ * `Org/repo@commit:path` at the deployment's document source (`deployment.documents`):
+ * raw.githubusercontent.com for `upstream`, the same layout under `mirror` for `mirror`
+ * (src/model/documents.ts, path segments URL-encoded). `bundled` documents are not served to
+ * the security servers yet, so they load the upstream address.
+ * A custom block's `https://` address is used as it is.
+ * @throws Error when the source is neither `owner/repo@commit:path` nor an https address.
  */
-export function specUrl(api: ApiDescription): string {
+export function specUrl(api: ApiDescription, sources: DocumentSources = defaultDocumentSources): string {
   // A custom building block names its OpenAPI document by address.
   if (/^https:\/\/\S+$/.test(api.source)) return api.source;
   const m = /^([^/@\s]+)\/([^/@\s]+)@([0-9a-f]{7,40}):(.+)$/.exec(api.source);
   if (!m) throw new Error(`catalog source "${api.source}" is not owner/repo@commit:path`);
   const [, owner, repo, commit, file] = m;
-  return `https://raw.githubusercontent.com/${owner}/${repo}/${commit}/${file.split('/').map(encodeURIComponent).join('/')}`;
+  const base = sources.source === 'mirror' && sources.mirror ? sources.mirror : upstreamDocumentBase;
+  return documentUrl(base, { repository: `${owner}/${repo}`, commit, file });
 }
 
 /**
  * Service codes of a building block's APIs, one per API file: the file name without extension,
- * characters other than letters, digits, `_` and `-` replaced by `-` (X-Road reads a `.` as a
- * version separator). The same API published twice (`x.json` and `x.yaml` in one folder) is one
- * service, from the first file; two different files with the same name are told apart by their
- * folder.
+ * characters other than ASCII letters, digits and `-` replaced by `-`. That stays inside X-Road
+ * 7.8's strict identifier rule (letters, digits and '()+,-.=?, StrictIdentifierValidator.java,
+ * which refuses `_`) and avoids `.`, which X-Road reads as a version separator. X-Road compares
+ * service codes of one client ignoring case (ServiceDescriptionService.checkDuplicateServiceCodes),
+ * so codes are kept distinct ignoring case. The same API published twice (`x.json` and `x.yaml`
+ * in one folder) is one service, from the first file; two different files with the same name are
+ * told apart by their folder.
  */
 export function serviceCodes(apis: readonly ApiDescription[]): { code: string; api: ApiDescription }[] {
-  const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = (s: string) => s.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 255);
+  const taken = (code: string) => out.some((s) => s.code.toLowerCase() === code.toLowerCase());
   const out: { code: string; api: ApiDescription; stem: string }[] = [];
   for (const api of apis) {
     const stem = api.file.replace(/\.[^./]+$/, '');
     if (out.some((s) => s.stem === stem)) continue;
     let code = slug(path.posix.basename(stem));
-    if (out.some((s) => s.code === code)) code = slug(stem);
-    if (!code || out.some((s) => s.code === code)) throw new Error(`cannot derive a distinct service code for ${api.file}`);
+    if (taken(code)) code = slug(stem);
+    if (!code || taken(code)) throw new Error(`cannot derive a distinct service code for ${api.file}`);
     out.push({ code, api, stem });
   }
   return out.map(({ code, api }) => ({ code, api }));
@@ -162,14 +193,18 @@ export function xroadConfiguration(model: DeploymentModel): XRoadConfiguration {
           code,
           id: `${id}:${code}`,
           api: api.file,
-          specUrl: specUrl(api),
+          specUrl: specUrl(api, model.deployment.documents),
           serviceUrl: serviceUrl(block),
           timeout: serviceTimeoutSeconds,
           clients: [...new Set(mediated.filter((f) => f.to === block.id).map((f) => encodedSubsystemId(model, byId.get(f.from)!)))].sort(),
         }))
       : [];
+    const relaxed = model.overrides.some((o) => o.control === 'mediator-client-auth' && (o.target === block.id || o.target === 'mediator'));
+    const connectionType: XRoadConnectionType | null = hostedHere(block) ? (relaxed ? 'HTTPS_NO_AUTH' : 'HTTPS') : null;
     return {
       id,
+      connectionType,
+      clientTls: connectionType === 'HTTPS' ? { namespace: block.namespace, secretName: xroadClientTlsSecret, certificateFile: `${block.id}.crt` } : null,
       memberClass: block.owner.memberClass,
       memberCode: block.owner.memberCode,
       subsystemCode: block.id,

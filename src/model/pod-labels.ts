@@ -28,6 +28,9 @@ export function securityServerPods(name: string): Record<string, string> {
   return { 'app.kubernetes.io/component': 'security-server', 'govstack.global/security-server': name };
 }
 
+/** Labels of the mediator's reconcile Job Pods (charts/govstack-xroad/templates/reconcile-job.yaml). */
+export const reconcileJobPods: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'xroad-reconcile', 'app.kubernetes.io/component': 'reconcile' };
+
 /** Labels of every security server's Pods. */
 export const allSecurityServerPods: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': 'security-server' };
 

@@ -326,6 +326,7 @@ function checkOverrides(overrides: readonly AppliedOverride[], byId: Map<string,
       'min-replicas': Boolean(block),
       egress: Boolean(block),
       'tls-min-version': o.target === 'gateway',
+      'mediator-client-auth': Boolean(block) || o.target === 'mediator',
     };
     if (!allowed[o.control]) {
       problem(joinPointer(o.pointer, 'target'), `${o.control} cannot apply to "${o.target}" (${targetHint(o.control)})`);
@@ -341,6 +342,8 @@ function targetHint(control: AppliedOverride['control']): string {
       return 'an enabled building block run from an image';
     case 'tls-min-version':
       return 'only the gateway';
+    case 'mediator-client-auth':
+      return 'an enabled building block (its X-Road subsystem) or mediator (every subsystem)';
     default:
       return 'an enabled building block';
   }

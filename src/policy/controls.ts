@@ -29,6 +29,7 @@ export const controls = {
   apiCallLogging: control('gateway-access-log', 'API call logging at the gateways', 'govstack-cfr-security#req-7', 'govstack-security-8.1.12'),
   replicas: control('replicas-ha', 'At least two replicas in prod, with a disruption budget', 'govstack-cfr-deployment#req-9'),
   observability: control('observability-stack', 'Central metrics, logs, traces, dashboards and alerts', 'govstack-cfr-architecture#req-15', 'govstack-cfr-security#req-7', 'govstack-cfr-architecture#req-13'),
+  mediatorClientAuth: control('mediator-client-auth', 'Information systems authenticate to their security server with a client TLS certificate registered for their subsystem (X-Road connection type HTTPS)', 'govstack-cfr-security#req-3', 'govstack-cfr-architecture#req-2'),
   mediator: control('mediator-xroad', 'Cross-organisation calls through X-Road security servers (signed, logged)', 'govstack-cfr-architecture#req-2', 'govstack-im-6.6', 'govstack-im-6.7'),
 } as const;
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import Ajv from 'ajv';
 import { KnownDeviation, Matched, OpenApiContract, sharedFile } from './openapi-contract';
@@ -51,6 +53,8 @@ export interface RecordedRequest {
   readonly operationId: string;
   readonly status: number;
   readonly body?: unknown;
+  /** The client's User-Agent (the reconcile names its run there). */
+  readonly agent?: string;
 }
 
 interface Credentials {
@@ -63,6 +67,9 @@ interface SsClient {
   member_code: string;
   subsystem_code: string;
   connection_type: string;
+  status: 'SAVED' | 'REGISTERED' | 'DELETION_IN_PROGRESS';
+  /** SHA-256 hash (upper-case hex) → DER of each registered client TLS certificate. */
+  tls: Map<string, Buffer>;
 }
 
 interface SsDescription {
@@ -132,6 +139,8 @@ export interface StubOptions {
   readonly globalSubsystems?: readonly string[];
   /** Stop by itself after this long without a request (ms). */
   readonly idleMs?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  readonly tls?: { key: string; cert: string };
 }
 
 export class XRoadStub {
@@ -140,11 +149,14 @@ export class XRoadStub {
   readonly servers = new Map<string, State>();
   private readonly contracts: { ss: OpenApiContract; cs: OpenApiContract };
   private readonly apiKeys = new Map<string, Map<number, string>>();
+  private readonly keyRoles = new Map<number, string[]>();
   private nextId = 1;
   private faults: { when: (r: { server: string; method: string; template: string }) => boolean; status: number }[] = [];
   private server!: Server;
   private idle?: NodeJS.Timeout;
   port = 0;
+  /** Called before each admin API request (API keys aside) is handled, with the number recorded so far. */
+  onRequest?: (count: number) => void;
 
   private constructor(readonly options: StubOptions) {
     this.contracts = {
@@ -173,7 +185,8 @@ export class XRoadStub {
 
   static async start(options: StubOptions): Promise<XRoadStub> {
     const stub = new XRoadStub(options);
-    stub.server = createServer((req, res) => void stub.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void stub.handle(req, res);
+    stub.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
     await new Promise<void>((resolve) => stub.server.listen(0, '127.0.0.1', resolve));
     stub.port = (stub.server.address() as AddressInfo).port;
     stub.server.unref();
@@ -183,7 +196,7 @@ export class XRoadStub {
 
   /** Admin API base URL of a server (the API is below `/api/v1`). */
   url(server: string): string {
-    return `http://127.0.0.1:${this.port}/${server}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}/${server}`;
   }
 
   /** Make the next request matching `when` fail with `status` (once). */
@@ -240,7 +253,7 @@ export class XRoadStub {
       if (m && contract) {
         for (const p of contract.validateResponse(m, reply.status, type, payload)) this.violations.push(`${serverName} ${method} ${template} response ${reply.status}: ${p}`);
       }
-      this.requests.push({ server: serverName, method, path: decodeURIComponent(full.replace(/^\/api\/v1/, '')), template, operationId, status: reply.status, body });
+      this.requests.push({ server: serverName, method, path: decodeURIComponent(full.replace(/^\/api\/v1/, '')), template, operationId, status: reply.status, body, agent: req.headers['user-agent'] });
       res.writeHead(reply.status, type ? { 'content-type': type, 'content-length': payload.length } : { 'content-length': payload.length });
       res.end(payload);
       payload = Buffer.alloc(0);
@@ -252,8 +265,9 @@ export class XRoadStub {
     const apiPath = full.slice('/api/v1'.length);
     const apiPathRaw = url.pathname.slice(`/${serverName}/api/v1`.length);
 
-    if (apiPath === '/api-keys' || apiPath.startsWith('/api-keys/')) return send(this.apiKey(server, method, apiPathRaw, req, raw), `/api-keys${apiPath === '/api-keys' ? '' : '/{id}'}`, method === 'POST' ? 'createApiKey' : 'revokeApiKey');
+    if (apiPath === '/api-keys' || apiPath.startsWith('/api-keys/')) return send(this.apiKey(server, method, apiPathRaw, req, raw), `/api-keys${apiPath === '/api-keys' ? '' : '/{id}'}`, { POST: 'createApiKey', GET: 'listApiKeys' }[method] ?? 'revokeApiKey');
 
+    if (this.onRequest) this.onRequest(this.requests.length);
     const contract = server.kind === 'ss' ? this.contracts.ss : this.contracts.cs;
     const m = contract.match(method, apiPathRaw);
     if (!m) {
@@ -267,7 +281,7 @@ export class XRoadStub {
       for (const p of problems) this.violations.push(`${serverName} ${method} ${template} request: ${p}`);
       return send(error(400, 'contract_violation'), template, m.operation.operationId, undefined, m, contract);
     }
-    if (raw.length > 0 && String(req.headers['content-type']).includes('json')) body = JSON.parse(raw.toString('utf8'));
+    if (raw.length > 0) body = String(req.headers['content-type']).includes('json') ? JSON.parse(raw.toString('utf8')) : raw;
     const key = /^X-Road-ApiKey token=(\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!key || ![...(this.apiKeys.get(serverName)?.values() ?? [])].includes(key)) return send({ status: 401 }, template, m.operation.operationId, body, m, contract);
     const fault = this.faults.findIndex((f) => f.when({ server: serverName, method, template }));
@@ -275,6 +289,8 @@ export class XRoadStub {
       const { status } = this.faults.splice(fault, 1)[0];
       return send({ status }, template, m.operation.operationId, body, m, contract);
     }
+    const invalid = identifierViolations(server.kind, `${method} ${template}`, body);
+    if (invalid) return send(invalid, template, m.operation.operationId, body, m, contract);
     const handler = (server.kind === 'ss' ? ssHandlers : csHandlers)[`${method} ${template}`];
     if (!handler) {
       this.violations.push(`${serverName} ${method} ${template}: the stub does not implement this operation`);
@@ -304,13 +320,18 @@ export class XRoadStub {
       const id = this.nextId++;
       const key = randomUUID();
       keys.set(id, key);
+      this.keyRoles.set(id, [...(body as string[])].sort());
       const reply = { id, key, roles: [...(body as string[])].sort() };
       if (!validateKey(reply)) this.violations.push(`${server.name} POST /api-keys response: ${JSON.stringify(validateKey.errors)}`);
       return { status: 200, json: reply };
     }
+    if (method === 'GET' && rawPath === '/api-keys') {
+      // ApiKeysController.list: every key of the server, without its secret.
+      return { status: 200, json: [...keys.keys()].sort((x, y) => x - y).map((id) => ({ id, roles: [...(this.keyRoles.get(id) ?? [])] })) };
+    }
     const del = /^\/api-keys\/(\d+)$/.exec(rawPath);
     if (method === 'DELETE' && del) {
-      return keys.delete(Number(del[1])) ? { status: 200 } : { status: 404 };
+      return keys.delete(Number(del[1])) ? { status: 200 } : error(404, 'api_key_not_found');
     }
     this.violations.push(`${server.name} ${method} /api-keys${rawPath}: not an API key operation of UG-SS §19.1`);
     return { status: 404 };
@@ -331,6 +352,72 @@ export class XRoadStub {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Field validation the admin APIs add to their OpenAPI documents (X-Road 7.8.0)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `@IdentifierChars` with `strict-identifier-checks = true`, the default of new installations
+ * since 7.3.0 (src/central-server/admin-service/application/src/main/resources/application.yml;
+ * doc/Manuals/ug-syspar_x-road_v6_system_parameters.md): letters, digits and '()+,-.=?
+ * (src/common/common-admin-api/src/main/java/ee/ria/xroad/common/validation/StrictIdentifierValidator.java).
+ */
+export const xroadIdentifier = /^[A-Za-z0-9'()+,\-.=?]*$/;
+/**
+ * `@NoControlChars`: no ISO control character, byte order mark or zero-width space
+ * (…/common/validation/StringValidationUtils.java).
+ */
+export const xroadControlChars = /[\u0000-\u001f\u007f-\u009f\ufeff\u200b]/;
+
+type Rule = 'IdentifierChars' | 'NoControlChars';
+/**
+ * Which request fields carry which constraint, per operation: the constraint mappings of
+ * src/security-server/admin-service/application/src/main/resources/META-INF/custom-constraints.xml
+ * (ClientDto, ServiceDescriptionAddDto, ServiceDescriptionUpdateDto, ServiceUpdateDto,
+ * InitialServerConfDto) and
+ * src/central-server/admin-service/infra-api-rest/src/main/resources/META-INF/custom-constraints.xml
+ * (InitialServerConfDto, MemberClassDto, NewMemberIdDto, MemberAddDto, MemberNameDto,
+ * NewSubsystemIdDto, SubsystemAddDto), both at tag 7.8.0. Lengths, required fields and enums
+ * are in the OpenAPI documents and checked there.
+ */
+const fieldRules: Record<'ss' | 'cs', Record<string, [string, Rule][]>> = {
+  ss: {
+    'POST /clients': [['/client/member_code', 'IdentifierChars'], ['/client/subsystem_code', 'IdentifierChars']],
+    'POST /clients/{id}/service-descriptions': [['/url', 'NoControlChars'], ['/rest_service_code', 'IdentifierChars']],
+    'PATCH /service-descriptions/{id}': [['/url', 'NoControlChars'], ['/new_rest_service_code', 'IdentifierChars']],
+    'PATCH /services/{id}': [['/url', 'NoControlChars']],
+    'POST /initialization': [['/security_server_code', 'IdentifierChars'], ['/owner_member_class', 'IdentifierChars'], ['/owner_member_code', 'IdentifierChars']],
+  },
+  cs: {
+    'POST /initialization': [['/instance_identifier', 'IdentifierChars']],
+    'POST /member-classes': [['/code', 'IdentifierChars']],
+    'POST /members': [['/member_id/member_class', 'IdentifierChars'], ['/member_id/member_code', 'IdentifierChars'], ['/member_name', 'NoControlChars']],
+    'PATCH /members/{member_id}': [['/member_name', 'NoControlChars']],
+    'POST /subsystems': [['/subsystem_id/member_class', 'IdentifierChars'], ['/subsystem_id/member_code', 'IdentifierChars'], ['/subsystem_id/subsystem_code', 'IdentifierChars'], ['/subsystem_name', 'NoControlChars']],
+  },
+};
+
+/** The 400 `validation_failure` the real API answers (ExceptionTranslator: field → constraint names), or undefined. */
+export function identifierViolations(kind: 'ss' | 'cs', operation: string, body: unknown): Reply | undefined {
+  const errors: Record<string, string[]> = {};
+  for (const [pointer, rule] of fieldRules[kind][operation] ?? []) {
+    const value = pointer.split('/').slice(1).reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), body);
+    if (typeof value !== 'string') continue;
+    const bad = rule === 'IdentifierChars' ? !xroadIdentifier.test(value) || xroadControlChars.test(value) : xroadControlChars.test(value);
+    if (bad) errors[pointer.slice(1).replace(/\//g, '.')] = [rule];
+  }
+  return Object.keys(errors).length === 0 ? undefined : { status: 400, json: { status: 400, error: { code: 'validation_failure', validation_errors: errors } } };
+}
+
+/** Upper-case SHA-256 of a DER or PEM certificate, or undefined when it is not one. */
+function certificateHash(raw: Buffer): string | undefined {
+  try {
+    return new X509Certificate(raw).fingerprint256.replace(/:/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Security server operations
 // ---------------------------------------------------------------------------------------------
 
@@ -347,7 +434,7 @@ function ssClientJson(instance: string, c: SsClient) {
     owner: false,
     has_valid_local_sign_cert: false,
     connection_type: c.connection_type,
-    status: 'SAVED',
+    status: c.status,
   };
 }
 
@@ -363,6 +450,29 @@ function serviceJson(s: SecurityServerState, d: SsDescription, svc: SsDescriptio
     subjects_count: s.rights.get(id)?.size ?? 0,
     url: svc.url,
     endpoints: [{ id: String(d.id) + '1', service_code: svc.service_code, method: '*', path: '**', generated: false }],
+  };
+}
+
+function tlsCertificateJson(hash: string, der: Buffer) {
+  const cert = new X509Certificate(der);
+  const cn = (dn: string) => /CN=([^\n,]+)/.exec(dn)?.[1] ?? dn;
+  return {
+    hash,
+    issuer_common_name: cn(cert.issuer),
+    issuer_distinguished_name: cert.issuer.replace(/\n/g, ', '),
+    subject_common_name: cn(cert.subject),
+    subject_distinguished_name: cert.subject.replace(/\n/g, ', '),
+    not_before: new Date(cert.validFrom).toISOString(),
+    not_after: new Date(cert.validTo).toISOString(),
+    serial: cert.serialNumber,
+    version: 3,
+    signature_algorithm: 'SHA256withRSA',
+    signature: 'AB',
+    public_key_algorithm: 'RSA',
+    rsa_public_key_modulus: 'AB',
+    rsa_public_key_exponent: 65537,
+    key_usages: ['DIGITAL_SIGNATURE'],
+    subject_alternative_names: cert.subjectAltName || cn(cert.subject),
   };
 }
 
@@ -416,7 +526,7 @@ const ssHandlers: Record<string, Handler> = {
     if (!c.subsystem_code) return error(400, 'member_not_supported_by_stub');
     const id = `${instanceOf.call(this)}:${c.member_class}:${c.member_code}:${c.subsystem_code}`;
     if (s.clients.has(id)) return error(409, 'client_already_exists', id);
-    const client = { member_class: c.member_class, member_code: c.member_code, subsystem_code: c.subsystem_code, connection_type: c.connection_type ?? 'HTTPS' };
+    const client: SsClient = { member_class: c.member_class, member_code: c.member_code, subsystem_code: c.subsystem_code, connection_type: c.connection_type ?? 'HTTPS', status: 'SAVED', tls: new Map() };
     s.clients.set(id, client);
     return { status: 201, json: ssClientJson(instanceOf.call(this), client) };
   },
@@ -427,6 +537,64 @@ const ssHandlers: Record<string, Handler> = {
     if (body.connection_type) c.connection_type = body.connection_type;
     return { status: 200, json: ssClientJson(instanceOf.call(this), c) };
   },
+  'DELETE /clients/{id}'({ server, m }) {
+    const s = server as SecurityServerState;
+    const c = s.clients.get(m.params.id);
+    if (!c) return error(404, 'client_not_found', m.params.id);
+    // ClientService.deleteLocalClient: only SAVED, DELETION_IN_PROGRESS or GLOBAL_ERROR clients.
+    if (c.status === 'REGISTERED') return error(409, 'action_not_possible', `cannot delete client with status ${c.status}`);
+    for (const d of [...s.descriptions.values()].filter((x) => x.client_id === m.params.id)) {
+      for (const svc of d.services) s.rights.delete(`${d.client_id}:${svc.service_code}`);
+      s.descriptions.delete(d.id);
+    }
+    for (const rights of s.rights.values()) rights.delete(m.params.id);
+    s.clients.delete(m.params.id);
+    return { status: 204 };
+  },
+  'PUT /clients/{id}/register'({ server, m }) {
+    const s = server as SecurityServerState;
+    const c = s.clients.get(m.params.id);
+    if (!c) return error(404, 'client_not_found', m.params.id);
+    // ClientService.registerClient: only SAVED clients; the sandbox central server auto-approves (govstack.md §2.2).
+    if (c.status !== 'SAVED') return error(409, 'action_not_possible', "Only clients with status 'saved' can be registered");
+    if (!this.globalSubsystems().has(m.params.id)) return error(400, 'client_not_found_in_global_conf', m.params.id);
+    c.status = 'REGISTERED';
+    return { status: 204 };
+  },
+  'PUT /clients/{id}/unregister'({ server, m }) {
+    const s = server as SecurityServerState;
+    const c = s.clients.get(m.params.id);
+    if (!c) return error(404, 'client_not_found', m.params.id);
+    if (c.status !== 'REGISTERED') return error(409, 'action_not_possible', `cannot unregister client with status ${c.status}`);
+    c.status = 'DELETION_IN_PROGRESS';
+    return { status: 204 };
+  },
+  'GET /clients/{id}/tls-certificates'({ server, m }) {
+    const s = server as SecurityServerState;
+    const c = s.clients.get(m.params.id);
+    if (!c) return error(404, 'client_not_found', m.params.id);
+    return { status: 200, json: [...c.tls].map(([hash, der]) => tlsCertificateJson(hash, der)) };
+  },
+  'POST /clients/{id}/tls-certificates'({ server, m, body }) {
+    const s = server as SecurityServerState;
+    const c = s.clients.get(m.params.id);
+    if (!c) return error(404, 'client_not_found', m.params.id);
+    const raw = body as Buffer;
+    const hash = certificateHash(raw);
+    if (!hash) return error(400, 'invalid_certificate');
+    // ClientService.addTlsCertificate: CertificateAlreadyExistsException.
+    if (c.tls.has(hash)) return error(409, 'certificate_already_exists', hash);
+    c.tls.set(hash, new X509Certificate(raw).raw);
+    return { status: 201, json: tlsCertificateJson(hash, c.tls.get(hash)!) };
+  },
+  'DELETE /clients/{id}/tls-certificates/{hash}'({ server, m }) {
+    const s = server as SecurityServerState;
+    const c = s.clients.get(m.params.id);
+    if (!c) return error(404, 'client_not_found', m.params.id);
+    const hash = m.params.hash.toUpperCase();
+    if (!c.tls.delete(hash)) return error(404, 'certificate_not_found', m.params.hash);
+    return { status: 204 };
+  },
   'GET /clients/{id}/service-descriptions'({ server, m }) {
     const s = server as SecurityServerState;
     if (!s.clients.has(m.params.id)) return error(404, 'client_not_found', m.params.id);
@@ -436,8 +604,12 @@ const ssHandlers: Record<string, Handler> = {
     const s = server as SecurityServerState;
     if (!s.clients.has(m.params.id)) return error(404, 'client_not_found', m.params.id);
     if (body.type !== 'OPENAPI3' || !body.rest_service_code) return error(400, 'stub_supports_openapi3_with_service_code');
-    const dup = [...s.descriptions.values()].some((d) => d.client_id === m.params.id && (d.url === body.url || d.services.some((x) => x.service_code === body.rest_service_code)));
-    if (dup) return error(409, 'service_already_exists', body.rest_service_code);
+    // ServiceDescriptionService.checkDuplicateUrl / checkDuplicateServiceCodes: the same URL, or a
+    // service code equal ignoring case, on the same client is a conflict.
+    const mine = [...s.descriptions.values()].filter((d) => d.client_id === m.params.id);
+    if (mine.some((d) => d.url === body.url)) return error(409, 'url_already_exists', body.url);
+    const taken = mine.find((d) => d.services.some((x) => x.service_code.toLowerCase() === String(body.rest_service_code).toLowerCase()));
+    if (taken) return error(409, 'service_already_exists', body.rest_service_code, taken.url);
     // The server reads the description at `url`; its first `servers` entry becomes the service URL.
     const d: SsDescription = { id: String(this.sequence()), url: body.url, type: 'OPENAPI3', disabled: true, client_id: m.params.id, refreshed_at: now(), services: [{ service_code: body.rest_service_code, url: 'http://openapi-servers.example.invalid/', timeout: 60 }] };
     s.descriptions.set(d.id, d);

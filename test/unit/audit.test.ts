@@ -94,7 +94,7 @@ describe('audit checks on a weak deployment |', () => {
       tf.resource.kubernetes_network_policy_v1.InjectedEgress = policy('gs-identity', { policy_types: ['Egress'], egress: [{ to: [peer('gs-digital-registries')], ports: [{ port: '8080', protocol: 'TCP' }] }] });
       tf.resource.kubernetes_network_policy_v1.InjectedIngress = policy('gs-digital-registries', { policy_types: ['Ingress'], ingress: [{ from: [peer('gs-identity')], ports: [{ port: '8080', protocol: 'TCP' }] }] });
     }],
-    ['an ingress rule without peers (admits everyone)', ['network-declared-flows', 'network-pod-ports'], (tf) => {
+    ['an ingress rule without peers (admits everyone), on the Service port', ['network-declared-flows', 'network-pod-ports'], (tf) => {
       tf.resource.kubernetes_network_policy_v1.InjectedOpen = policy('gs-identity', { policy_types: ['Ingress'], ingress: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] });
     }],
     ['an image tagged latest', ['images-pinned'], (tf) => editValues(tf, 'identity', (v) => (v.image.tag = 'latest'))],

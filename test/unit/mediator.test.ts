@@ -8,6 +8,7 @@ import { consumerConfig, providerUrlVariable } from '../../src/model/consumer-co
 import { xroadConfiguration, serviceCodes, serviceUrl } from '../../src/mediator/xroad-config';
 import { govstackConfiguration } from '../../src/mediator/govstack-config';
 import { buildingBlocks } from '../../src/catalog';
+import { scanForSecrets } from '../../src/audit/checks/secrets';
 import { sharedFile } from '../contract/openapi-contract';
 import { referenceDocuments } from '../contract/reference-documents';
 import { model, releaseValues, resourcesOf, root, runCli, synth } from './support';
@@ -61,12 +62,20 @@ describe('derived X-Road configuration |', () => {
       expect(svc.serviceUrl).toBe(`http://gis.${gisBlock.namespace}.svc.cluster.local:${gisBlock.servicePort}${gisBlock.product.apiPathPrefix}`);
       expect(svc.specUrl).toMatch(/^https:\/\/raw\.githubusercontent\.com\/GovStackWorkingGroup\/bb-gis\/[0-9a-f]{40}\/api\//);
       expect(svc.id).toBe(`${gis.id}:${svc.code}`);
-      expect(svc.code).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(svc.code).toMatch(/^[A-Za-z0-9-]+$/);
     }
     // The same API published as JSON and YAML is one service.
     const registries = config.subsystems.find((s) => s.buildingBlock === 'digital-registries')!;
-    expect(registries.services.map((s) => s.code)).toEqual(['GovStack_Digital_registries_BB_Data_API_template-1-3-0', 'GovStack_Digital_registries_BB_Database_API_template-1-3-0']);
+    expect(registries.services.map((s) => s.code)).toEqual(['GovStack-Digital-registries-BB-Data-API-template-1-3-0', 'GovStack-Digital-registries-BB-Database-API-template-1-3-0']);
     expect(registries.services[0].specUrl).toMatch(/\.json$/);
+  });
+
+  test('service descriptions come from the deployment\'s document source: a mirror replaces GitHub\'s host, same layout', () => {
+    const mirrored = xroadConfiguration({ ...sandbox, deployment: { ...sandbox.deployment, documents: { source: 'mirror', mirror: 'https://docs.mirror.example:8443/raw/' } } });
+    const upstream = config.subsystems.flatMap((s) => s.services.map((x) => x.specUrl));
+    const viaMirror = mirrored.subsystems.flatMap((s) => s.services.map((x) => x.specUrl));
+    expect(viaMirror.length).toBeGreaterThan(0);
+    expect(viaMirror).toEqual(upstream.map((u) => u.replace('https://raw.githubusercontent.com/', 'https://docs.mirror.example:8443/raw/')));
   });
 
   test('every catalog building block yields distinct service codes', () => {
@@ -225,7 +234,9 @@ describe('Terraform passes the derived configuration to the mediator chart |', (
   test('reconcile is enabled with exactly the derived configuration, and no credential', () => {
     expect(values.reconcile.enabled).toBe(true);
     expect(values.reconcile.configuration).toEqual(JSON.parse(JSON.stringify(xroadConfiguration(m))));
-    expect(JSON.stringify(values)).not.toMatch(/\bpin\b|password|secret|token/i);
+    // The audit's own secret scan: Secret names (clientTls.secretName) are references, not secrets.
+    expect(scanForSecrets(values, '')).toEqual([]);
+    expect(JSON.stringify(values)).not.toMatch(/pin"|password|token/i);
   });
 
   test('the chart\'s server codes are the derived ones', () => {

@@ -10,17 +10,26 @@
  * by the project's contract tests, which run it against a stub server that validates every
  * request and response against those OpenAPI documents.
  *
- * What one run does, per server, in order:
+ * What one run does:
+ *   0. Takes the run lock (a Kubernetes Lease, see `leaseLock`), so two runs never overlap,
+ *      and revokes the API keys an earlier, killed run left behind (the Lease journals every
+ *      key before and after it is created).
+ * Then per server, in order:
  *   1. Creates a short-lived API key with HTTP basic authentication of the admin user
  *      (POST /api/v1/api-keys, X-Road Security Server User Guide §19.1.1: the one documented
- *      bootstrap path; not part of the OpenAPI documents) and revokes it when done.
+ *      bootstrap path; not part of the OpenAPI documents) and revokes it when done, also when
+ *      the run fails or receives SIGTERM.
  *   2. Central server (self-contained instance only): initialises it if needed, then adds
  *      missing member classes, members (renames changed names) and subsystems.
  *   3. Security server: imports the instance's configuration anchor and initialises the
- *      server if needed; adds missing clients (one subsystem per building block it hosts);
- *      adds, updates, enables or removes OpenAPI 3 service descriptions so that each provider
- *      subsystem serves exactly its declared services at their service URLs; grants and
- *      revokes access rights so that each service has exactly its declared clients.
+ *      server if needed; lists every subsystem client on it and removes those the blueprint
+ *      no longer places there (a removed block, or a block whose owner moved: its service
+ *      descriptions, access rights and TLS certificates go with it); adds missing clients
+ *      (one subsystem per building block it hosts) with their connection type and, for
+ *      `HTTPS`, exactly their declared client TLS certificate; adds, updates, enables or
+ *      removes OpenAPI 3 service descriptions so that each provider subsystem serves exactly
+ *      its declared services at their service URLs; grants and revokes access rights so that
+ *      each service has exactly its declared clients.
  * Nothing is changed when the server already matches, so a second run sends no mutating
  * request besides creating and revoking its own API key. The first failing request stops the
  * run with an error naming the server, method, path and status; the next run carries on from
@@ -31,19 +40,29 @@
  * servers.json is the chart's topology ConfigMap; credentials come from the environment:
  *   SS_<NAME>_ADMIN_USER, SS_<NAME>_ADMIN_PASSWORD, SS_<NAME>_TOKEN_PIN   (NAME: server name,
  *     upper case, "-" as "_"), CS_ADMIN_USER, CS_ADMIN_PASSWORD, CS_TOKEN_PIN, CS_ADDRESS;
- *   RECONCILE_WAIT_SECONDS (how long to wait for the admin APIs to answer, default 900),
- *   RECONCILE_HEARTBEAT (file touched while the run makes progress).
+ *   RECONCILE_WAIT_SECONDS (how long to wait for the admin APIs and the lock, default 900),
+ *   RECONCILE_HEARTBEAT (file touched while the run makes progress),
+ *   ADMIN_API_CA_FILE (PEM the admin APIs' TLS certificates must chain to: the chart's CA;
+ *     there is no way to switch verification off),
+ *   RECONCILE_CLIENT_CERTS (folder of the consumers' client TLS certificates, PEM),
+ *   KUBERNETES_API_URL, KUBERNETES_TOKEN_FILE, KUBERNETES_CA_FILE, RECONCILE_NAMESPACE,
+ *   RECONCILE_LEASE (the run lock; in the Job: the API server, a projected token and the
+ *     cluster CA).
  */
 
 const http = require('node:http');
 const https = require('node:https');
 const fs = require('node:fs');
+const crypto = require('node:crypto');
+const pathLib = require('node:path');
 
 /** Roles of the temporary API key (X-Road 7.8 Role enum); the admin user holds all of them. */
 const SECURITY_SERVER_ROLES = ['XROAD_SYSTEM_ADMINISTRATOR', 'XROAD_SECURITY_OFFICER', 'XROAD_REGISTRATION_OFFICER', 'XROAD_SERVICE_ADMINISTRATOR'];
 const CENTRAL_SERVER_ROLES = ['XROAD_SYSTEM_ADMINISTRATOR', 'XROAD_SECURITY_OFFICER', 'XROAD_REGISTRATION_OFFICER'];
-/** Connection type of every managed client: HTTPS from the information systems, no client certificate. */
-const CONNECTION_TYPE = 'HTTPS_NO_AUTH';
+/** Connection type of a managed client unless the blueprint relaxes it: HTTPS with a registered client TLS certificate. */
+const CONNECTION_TYPE = 'HTTPS';
+/** Kubernetes Lease annotation journaling the API keys of the run holding the lock. */
+const KEY_JOURNAL = 'govstack.global/reconcile-api-keys';
 const SIGNING_KEY_LABEL = 'govstack-internal-configuration';
 
 class ReconcileError extends Error {
@@ -68,25 +87,27 @@ class AdminApi {
   /**
    * @param {string} server  name used in messages
    * @param {string} baseUrl e.g. https://xroad-ss-interior:4000 (the API lives under /api/v1)
-   * @param {{ insecureTls?: boolean, timeoutMs?: number, onRequest?: (method: string, path: string) => void }} options
+   * @param {{ ca?: string | Buffer, timeoutMs?: number, signal?: AbortSignal, onRequest?: (method: string, path: string) => void }} options
+   *   ca: the PEM the server's TLS certificate must chain to (verification is always on)
    */
   constructor(server, baseUrl, options) {
     this.server = server;
     this.base = new URL(baseUrl.replace(/\/+$/, '') + '/api/v1');
     this.options = options;
     this.apiKey = undefined;
-    this.agent = this.base.protocol === 'https:' ? new https.Agent({ rejectUnauthorized: !options.insecureTls, keepAlive: false }) : undefined;
+    this.agent = this.base.protocol === 'https:' ? new https.Agent({ ca: options.ca, rejectUnauthorized: true, keepAlive: false }) : undefined;
   }
 
   /**
    * @param {string} method
    * @param {string} path        below /api/v1, already encoded
-   * @param {{ json?: unknown, binary?: Buffer, basic?: { user: string, password: string }, accept?: string, ok?: number[] }} [req]
+   * @param {{ json?: unknown, binary?: Buffer, basic?: { user: string, password: string }, accept?: string, ok?: number[], noAbort?: boolean }} [req]
+   *   noAbort: the request is clean-up and runs even after the run was asked to stop
    * @returns {Promise<{ status: number, body: any, raw: Buffer }>}
    */
   request(method, path, req = {}) {
     const url = new URL(this.base.pathname + path, this.base);
-    const headers = { accept: req.accept ?? 'application/json' };
+    const headers = { accept: req.accept ?? 'application/json', 'user-agent': `govstack-reconcile/${this.options.runName ?? process.pid}` };
     let payload;
     if (req.json !== undefined) {
       payload = Buffer.from(JSON.stringify(req.json));
@@ -98,10 +119,12 @@ class AdminApi {
     if (payload) headers['content-length'] = String(payload.length);
     if (req.basic) headers.authorization = 'Basic ' + Buffer.from(`${req.basic.user}:${req.basic.password}`).toString('base64');
     else if (this.apiKey) headers.authorization = `X-Road-ApiKey token=${this.apiKey}`;
+    const signal = req.noAbort ? undefined : this.options.signal;
+    if (signal && signal.aborted) return Promise.reject(new ReconcileError(`${this.server}: stopped before ${method} /api/v1${path}`, { server: this.server, method, path, status: 0, aborted: true }));
     if (this.options.onRequest) this.options.onRequest(method, path);
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const r = lib.request(url, { method, headers, agent: this.agent, timeout: this.options.timeoutMs ?? 60000 }, (res) => {
+      const r = lib.request(url, { method, headers, agent: this.agent, signal, timeout: this.options.timeoutMs ?? 60000 }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('error', reject);
@@ -126,7 +149,7 @@ class AdminApi {
         });
       });
       r.on('timeout', () => r.destroy(new Error(`${method} /api/v1${path} timed out`)));
-      r.on('error', (err) => reject(new ReconcileError(`${this.server}: ${method} /api/v1${path} failed: ${err.message}`, { server: this.server, method, path, status: 0 })));
+      r.on('error', (err) => reject(new ReconcileError(`${this.server}: ${method} /api/v1${path} failed: ${err.message}`, { server: this.server, method, path, status: 0, aborted: Boolean(signal && signal.aborted) })));
       if (payload) r.write(payload);
       r.end();
     });
@@ -152,35 +175,7 @@ function describeError(body, raw) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * One server's session: a temporary API key, created with basic authentication and revoked at
- * the end. Waits up to `waitSeconds` for the admin API to answer at all (a starting server
- * refuses connections or answers 502/503).
- */
-async function openSession(api, credentials, roles, options) {
-  const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const created = await api.request('POST', '/api-keys', { json: roles, basic: credentials, ok: [200, 201] });
-      const key = created.body;
-      if (!key || typeof key.key !== 'string' || key.id === undefined) throw new ReconcileError(`${api.server}: POST /api/v1/api-keys returned no key`, { server: api.server });
-      api.apiKey = key.key;
-      return key.id;
-    } catch (err) {
-      const retriable = err instanceof ReconcileError && (err.status === 0 || err.status === 502 || err.status === 503);
-      if (!retriable || Date.now() >= deadline) throw err;
-      options.log(`${api.server}: admin API not answering yet (${err.message}); retrying (attempt ${attempt})`);
-      heartbeat(options);
-      await sleep(options.retryDelayMs ?? 10000);
-    }
-  }
-}
-
-async function closeSession(api, keyId, credentials) {
-  api.apiKey = undefined;
-  await api.request('DELETE', `/api-keys/${encodeURIComponent(String(keyId))}`, { basic: credentials, ok: [200, 204] });
-}
-
+/** Touch the heartbeat file the Job's liveness probe watches. */
 function heartbeat(options) {
   if (!options.heartbeatFile) return;
   try {
@@ -193,6 +188,266 @@ function heartbeat(options) {
       /* best effort */
     }
   }
+}
+
+/** Same roles, as sets. */
+function sameRoles(a, b) {
+  return Array.isArray(a) && a.length === b.length && b.every((r) => a.includes(r));
+}
+
+/**
+ * One server's session: a temporary API key, created with basic authentication and revoked at
+ * the end. Waits up to `waitSeconds` for the admin API to answer at all (a starting server
+ * refuses connections or answers 502/503).
+ *
+ * X-Road 7.8 API keys carry no name (id, key, roles: common-admin-api ApiKeysController), so
+ * the run names its keys in the lock's journal instead: before creating a key it records the
+ * highest key id the server already has, after creating it the key's id. A later run revokes
+ * every journaled id first, and, when a run was killed between the two records, every key
+ * above the recorded id that has exactly the reconcile's roles (key ids come from one
+ * increasing database sequence).
+ */
+async function openSession(api, credentials, roles, options, journal) {
+  const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await revokeStaleKeys(api, credentials, roles, journal, options);
+      const listed = (await api.request('GET', '/api-keys', { basic: credentials, ok: [200] })).body;
+      const highest = (Array.isArray(listed) ? listed : []).reduce((n, k) => Math.max(n, Number(k.id) || 0), 0);
+      await journal.update(api.server, (e) => ({ ids: e.ids, after: highest }));
+      const created = await api.request('POST', '/api-keys', { json: roles, basic: credentials, ok: [200, 201] });
+      const key = created.body;
+      if (!key || typeof key.key !== 'string' || key.id === undefined) throw new ReconcileError(`${api.server}: POST /api/v1/api-keys returned no key`, { server: api.server });
+      await journal.update(api.server, (e) => ({ ids: [...e.ids, key.id] }));
+      api.apiKey = key.key;
+      return key.id;
+    } catch (err) {
+      const retriable = err instanceof ReconcileError && !err.aborted && (err.status === 0 || err.status === 502 || err.status === 503);
+      if (!retriable || Date.now() >= deadline) throw err;
+      options.log(`${api.server}: admin API not answering yet (${err.message}); retrying (attempt ${attempt})`);
+      heartbeat(options);
+      await sleep(options.retryDelayMs ?? 10000);
+    }
+  }
+}
+
+/** Revoke the keys an earlier run journaled for this server and did not revoke itself. */
+async function revokeStaleKeys(api, credentials, roles, journal, options) {
+  const entry = journal.get(api.server);
+  if (entry.ids.length === 0 && entry.after === undefined) return;
+  const stale = new Set(entry.ids.map(Number));
+  if (entry.after !== undefined) {
+    const listed = (await api.request('GET', '/api-keys', { basic: credentials, ok: [200], noAbort: true })).body;
+    for (const k of Array.isArray(listed) ? listed : []) if (Number(k.id) > entry.after && sameRoles(k.roles, roles)) stale.add(Number(k.id));
+  }
+  for (const id of [...stale].sort((a, b) => a - b)) {
+    await api.request('DELETE', `/api-keys/${encodeURIComponent(String(id))}`, { basic: credentials, ok: [200, 204, 404], noAbort: true });
+    options.log(`${api.server}: revoked API key ${id} left by an earlier run`);
+  }
+  await journal.update(api.server, () => ({ ids: [] }));
+}
+
+async function closeSession(api, keyId, credentials, journal) {
+  api.apiKey = undefined;
+  await api.request('DELETE', `/api-keys/${encodeURIComponent(String(keyId))}`, { basic: credentials, ok: [200, 204, 404], noAbort: true });
+  await journal.update(api.server, (e) => ({ ids: e.ids.filter((id) => id !== keyId) }));
+}
+
+/**
+ * The API key journal, kept in the lock: `{ [server]: { ids: number[], after?: number } }`.
+ * Every change is written to the lock before the run goes on.
+ */
+class KeyJournal {
+  constructor(lock, initial) {
+    this.lock = lock;
+    this.entries = initial && typeof initial === 'object' ? JSON.parse(JSON.stringify(initial)) : {};
+  }
+  get(server) {
+    const e = this.entries[server] ?? {};
+    return { ids: Array.isArray(e.ids) ? e.ids : [], ...(typeof e.after === 'number' ? { after: e.after } : {}) };
+  }
+  async update(server, fn) {
+    const next = fn(this.get(server));
+    if (next.ids.length === 0 && next.after === undefined) delete this.entries[server];
+    else this.entries[server] = next;
+    await this.lock.record(this.entries);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run lock
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A lock within one process: enough when nothing else can run at the same time (one caller
+ * of the library). The Job uses `leaseLock`.
+ */
+function memoryLock() {
+  let journal = {};
+  let tail = Promise.resolve();
+  const releases = [];
+  return {
+    async acquire() {
+      const previous = tail;
+      let release;
+      tail = new Promise((r) => (release = r));
+      releases.push(release);
+      await previous;
+      return journal;
+    },
+    async record(entries) {
+      journal = JSON.parse(JSON.stringify(entries));
+    },
+    async release() {
+      releases.shift()();
+    },
+  };
+}
+
+/** RFC 3339 with microseconds, the Kubernetes MicroTime format. */
+const microTime = (ms) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+/** One JSON request to the Kubernetes API; resolves with status and body for every HTTP answer. */
+function kubeRequest(base, method, path, { token, ca, json, timeoutMs }) {
+  const url = new URL(path, base);
+  const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
+  const headers = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) };
+  const lib = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const r = lib.request(url, { method, headers, ca, rejectUnauthorized: true, timeout: timeoutMs ?? 30000 }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        let body;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    r.on('timeout', () => r.destroy(new Error(`${method} ${path} timed out`)));
+    r.on('error', (err) => reject(new ReconcileError(`lock: ${method} ${path} failed: ${err.message}`, { server: 'kubernetes', method, path, status: 0 })));
+    if (payload) r.write(payload);
+    r.end();
+  });
+}
+
+/**
+ * The run lock as a Kubernetes Lease (coordination.k8s.io/v1) in the mediator's namespace.
+ * Why a Lease: the API server's optimistic concurrency (create fails on an existing object,
+ * update fails on a stale resourceVersion) makes taking it atomic; its renew time and duration
+ * free it by themselves when a run is killed; operators can see the holder with kubectl; and
+ * X-Road has no object that could carry a lock and a journal. The Lease also carries the
+ * API key journal (annotation `govstack.global/reconcile-api-keys`), so the next holder can
+ * revoke what a killed run left.
+ *
+ * A held, unexpired Lease is waited for (up to `waitSeconds`); the holder renews it every
+ * third of its duration and stops the run if it ever loses it.
+ * @param {{ url: string, namespace: string, name: string, holder: string, token?: string, ca?: string | Buffer,
+ *           durationSeconds?: number, waitSeconds?: number, retryDelayMs?: number, log?: (line: string) => void }} o
+ */
+function leaseLock(o) {
+  const path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(o.namespace)}/leases`;
+  const duration = o.durationSeconds ?? 60;
+  const log = o.log ?? (() => {});
+  const req = (method, p, json) => kubeRequest(o.url, method, p, { token: o.token, ca: o.ca, json });
+  let lease;
+  let timer;
+  let chain = Promise.resolve();
+  let lost;
+  const journalOf = (l) => {
+    try {
+      return JSON.parse(((l.metadata || {}).annotations || {})[KEY_JOURNAL] || '{}');
+    } catch {
+      return {};
+    }
+  };
+  const fail = (what, r) => new ReconcileError(`lock: ${what} Lease ${o.namespace}/${o.name} answered ${r.status}${r.body && r.body.message ? ` (${r.body.message})` : ''}`, { server: 'kubernetes', status: r.status });
+  const put = (mutate) => {
+    const next = JSON.parse(JSON.stringify(lease));
+    mutate(next);
+    return req('PUT', `${path}/${encodeURIComponent(o.name)}`, next);
+  };
+  const write = (mutate) => {
+    chain = chain.then(async () => {
+      if (lost) throw lost;
+      const r = await put((l) => {
+        mutate(l);
+        l.spec.renewTime = microTime(Date.now());
+      });
+      if (r.status !== 200) {
+        lost = fail('lost the', r);
+        throw lost;
+      }
+      lease = r.body;
+    });
+    return chain;
+  };
+  return {
+    /** Take the Lease; resolves with the journal the previous holder left. */
+    async acquire(onLost) {
+      const deadline = Date.now() + (o.waitSeconds ?? 0) * 1000;
+      for (;;) {
+        const now = Date.now();
+        const got = await req('GET', `${path}/${encodeURIComponent(o.name)}`);
+        let r;
+        if (got.status === 404) {
+          r = await req('POST', path, {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name: o.name, namespace: o.namespace, annotations: { [KEY_JOURNAL]: '{}' } },
+            spec: { holderIdentity: o.holder, leaseDurationSeconds: duration, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
+          });
+        } else if (got.status === 200) {
+          const spec = got.body.spec || {};
+          const renewed = Date.parse(spec.renewTime || spec.acquireTime || 0);
+          const free = !spec.holderIdentity || !(renewed + (spec.leaseDurationSeconds ?? duration) * 1000 > now);
+          if (free) {
+            lease = got.body;
+            r = await put((l) => {
+              l.spec = { ...l.spec, holderIdentity: o.holder, leaseDurationSeconds: duration, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: (l.spec.leaseTransitions ?? 0) + 1 };
+            });
+          } else {
+            r = { status: 423, holder: spec.holderIdentity };
+          }
+        } else {
+          throw fail('reading the', got);
+        }
+        if (r.status === 200 || r.status === 201) {
+          lease = r.body;
+          timer = setInterval(() => {
+            write(() => {}).catch((err) => onLost && onLost(err));
+          }, Math.max(250, (duration * 1000) / 3));
+          timer.unref();
+          return journalOf(lease);
+        }
+        if (r.status !== 409 && r.status !== 423) throw fail('taking the', r);
+        if (Date.now() >= deadline) throw new ReconcileError(`lock: Lease ${o.namespace}/${o.name} is held by ${r.holder ?? 'another run'}; gave up waiting`, { server: 'kubernetes', status: 423 });
+        log(`lock: Lease ${o.namespace}/${o.name} is held by ${r.holder ?? 'another run'}; waiting`);
+        await sleep(o.retryDelayMs ?? 2000);
+      }
+    },
+    /** Write the API key journal into the Lease (and renew it). */
+    record(entries) {
+      return write((l) => {
+        l.metadata.annotations = { ...(l.metadata.annotations || {}), [KEY_JOURNAL]: JSON.stringify(entries) };
+      });
+    },
+    /** Give the Lease up (the journal stays for the next holder). */
+    async release() {
+      clearInterval(timer);
+      await chain.catch(() => {});
+      if (lost) return;
+      const r = await put((l) => {
+        l.spec.holderIdentity = null;
+        l.spec.renewTime = microTime(Date.now());
+      });
+      if (r.status !== 200) throw fail('releasing the', r);
+    },
+  };
 }
 
 /** Records and logs what a run changed. */
@@ -303,20 +558,76 @@ async function initialiseSecurityServer(api, server, target, changes, anchor) {
   }
 }
 
-async function reconcileClients(api, desired, hosted, changes) {
+/** Client statuses X-Road 7.8 deletes directly; others are unregistered first (ClientService.deleteLocalClient). */
+const DELETABLE_STATUSES = ['SAVED', 'DELETION_IN_PROGRESS', 'GLOBAL_ERROR'];
+
+/**
+ * The subsystem clients on the server are exactly the hosted ones: an undeclared subsystem
+ * (its block removed, or moved to another owner's server) loses its service descriptions
+ * (which takes their access rights along), is unregistered when registered, and is deleted.
+ * Members (the owner) are never touched.
+ */
+async function reconcileClients(api, desired, hosted, changes, certificateOf) {
   const existing = (await api.get(`/clients?instance=${encodeURIComponent(desired.instance)}&show_members=false&internal_search=true`)).body;
   const byId = new Map(existing.filter((c) => c.subsystem_code).map((c) => [encodeId(c.instance_id ?? desired.instance, c.member_class, c.member_code, c.subsystem_code), c]));
-  for (const subsystem of hosted) {
-    const client = byId.get(subsystem.id);
-    if (!client) {
-      await api.request('POST', '/clients', {
-        json: { client: { member_class: subsystem.memberClass, member_code: subsystem.memberCode, subsystem_code: subsystem.subsystemCode, connection_type: CONNECTION_TYPE }, ignore_warnings: true },
-      });
-      changes.add(api.server, 'create client', subsystem.id);
-    } else if (client.connection_type !== CONNECTION_TYPE) {
-      await api.request('PATCH', `/clients/${encodeURIComponent(subsystem.id)}`, { json: { connection_type: CONNECTION_TYPE } });
-      changes.add(api.server, 'update client', `${subsystem.id} connection ${CONNECTION_TYPE}`);
+  const wanted = new Set(hosted.map((s) => s.id));
+  for (const [id, client] of [...byId].sort(([a], [b]) => a.localeCompare(b))) {
+    if (wanted.has(id)) continue;
+    const path = `/clients/${encodeURIComponent(id)}`;
+    for (const d of (await api.get(`${path}/service-descriptions`)).body) {
+      await api.request('DELETE', `/service-descriptions/${encodeURIComponent(String(d.id))}`);
+      changes.add(api.server, 'delete service description', `${d.url} of ${id} (no longer declared here)`);
     }
+    if (!DELETABLE_STATUSES.includes(client.status)) {
+      await api.request('PUT', `${path}/unregister`);
+      changes.add(api.server, 'unregister client', id);
+    }
+    await api.request('DELETE', path);
+    changes.add(api.server, 'delete client', id);
+  }
+  for (const subsystem of hosted) {
+    const connection = subsystem.connectionType ?? CONNECTION_TYPE;
+    let client = byId.get(subsystem.id);
+    if (!client) {
+      client = (await api.request('POST', '/clients', {
+        json: { client: { member_class: subsystem.memberClass, member_code: subsystem.memberCode, subsystem_code: subsystem.subsystemCode, connection_type: connection }, ignore_warnings: true },
+      })).body;
+      changes.add(api.server, 'create client', `${subsystem.id} (${connection})`);
+    } else if (client.connection_type !== connection) {
+      await api.request('PATCH', `/clients/${encodeURIComponent(subsystem.id)}`, { json: { connection_type: connection } });
+      changes.add(api.server, 'update client', `${subsystem.id} connection ${connection}`);
+    }
+    if (client && client.status === 'SAVED') {
+      await api.request('PUT', `/clients/${encodeURIComponent(subsystem.id)}/register`);
+      changes.add(api.server, 'register client', subsystem.id);
+    }
+    await reconcileTlsCertificates(api, subsystem, connection === 'HTTPS' ? certificateOf(subsystem) : undefined, changes);
+  }
+}
+
+/**
+ * With connection type HTTPS the security server accepts a request for a subsystem only over
+ * a TLS connection whose client certificate is registered for it: exactly the subsystem's
+ * declared certificate (none for the other types).
+ */
+async function reconcileTlsCertificates(api, subsystem, pem, changes) {
+  const path = `/clients/${encodeURIComponent(subsystem.id)}/tls-certificates`;
+  const current = (await api.get(path)).body;
+  let wanted;
+  let der;
+  if (pem) {
+    const cert = new crypto.X509Certificate(pem);
+    der = cert.raw;
+    wanted = cert.fingerprint256.replace(/:/g, '').toUpperCase();
+  }
+  for (const c of current) {
+    if (wanted && String(c.hash).toUpperCase() === wanted) continue;
+    await api.request('DELETE', `${path}/${encodeURIComponent(c.hash)}`);
+    changes.add(api.server, 'delete TLS certificate', `${c.hash} of ${subsystem.id}`);
+  }
+  if (wanted && !current.some((c) => String(c.hash).toUpperCase() === wanted)) {
+    await api.request('POST', path, { binary: der });
+    changes.add(api.server, 'add TLS certificate', `${wanted} of ${subsystem.id}`);
   }
 }
 
@@ -397,23 +708,46 @@ async function reconcileRights(api, serviceId, clients, changes) {
  * @param {any} desired   `govstack mediator-config --format xroad` document
  * @param {{ securityServers: Record<string, { url: string, user: string, password: string, tokenPin: string }>,
  *           centralServer?: { url: string, user: string, password: string, tokenPin: string, address: string } }} targets
- * @param {{ log?: (line: string) => void, waitSeconds?: number, retryDelayMs?: number, insecureTls?: boolean,
- *           heartbeatFile?: string, timeoutMs?: number }} [opts]
+ * @param {{ log?: (line: string) => void, waitSeconds?: number, retryDelayMs?: number, ca?: string | Buffer,
+ *           heartbeatFile?: string, timeoutMs?: number, signal?: AbortSignal, runName?: string,
+ *           lock?: { acquire(onLost?: (err: Error) => void): Promise<any>, record(entries: any): Promise<void>, release(): Promise<void> },
+ *           clientCertificate?: (subsystem: any) => string | undefined }} [opts]
+ *   ca: PEM the admin APIs' certificates must chain to (https only); runName: sent as the
+ *   User-Agent `govstack-reconcile/<runName>` (default the process id); lock: default a lock of
+ *   this process only; clientCertificate: PEM of a subsystem's client TLS certificate, needed
+ *   for every hosted subsystem whose connection type is HTTPS.
  * @returns {Promise<{ changes: { server: string, action: string, target: string }[] }>}
  */
 async function reconcile(desired, targets, opts = {}) {
   const options = { log: () => {}, waitSeconds: 0, ...opts };
   const changes = new Changes(options);
-  const apiOptions = { insecureTls: options.insecureTls, timeoutMs: options.timeoutMs, onRequest: () => heartbeat(options) };
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (options.signal) {
+    if (options.signal.aborted) stop.abort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  const apiOptions = { ca: options.ca, timeoutMs: options.timeoutMs, signal: stop.signal, runName: options.runName, onRequest: () => heartbeat(options) };
+  const certificateOf = (subsystem) => {
+    const pem = options.clientCertificate && options.clientCertificate(subsystem);
+    if (!pem) throw new ReconcileError(`no client TLS certificate for ${subsystem.id} (connection type HTTPS)`, { server: subsystem.securityServer });
+    return pem;
+  };
 
   for (const server of desired.securityServers) {
     if (!targets.securityServers[server.name]) throw new ReconcileError(`no admin endpoint or credentials for security server ${server.name}`, { server: server.name });
   }
-
-  let cs;
-  let csKey;
   const csTarget = desired.centralServer ? targets.centralServer : undefined;
   if (desired.centralServer && !csTarget) throw new ReconcileError('the instance is self-contained but no central server endpoint was given', { server: 'central-server' });
+
+  const lock = options.lock ?? defaultLock;
+  let lost;
+  const journal = new KeyJournal(lock, await lock.acquire((err) => {
+    lost = err;
+    stop.abort();
+  }));
+  let cs;
+  let csKey;
   const csCredentials = csTarget ? { user: csTarget.user, password: csTarget.password } : undefined;
   let anchorFile;
   const anchor = async () => {
@@ -425,28 +759,36 @@ async function reconcile(desired, targets, opts = {}) {
   try {
     if (csTarget) {
       cs = new AdminApi('central-server', csTarget.url, apiOptions);
-      csKey = await openSession(cs, csCredentials, CENTRAL_SERVER_ROLES, options);
+      csKey = await openSession(cs, csCredentials, CENTRAL_SERVER_ROLES, options, journal);
       await reconcileCentralServer(cs, desired, csTarget, changes);
     }
     for (const server of desired.securityServers) {
       const target = targets.securityServers[server.name];
       const credentials = { user: target.user, password: target.password };
       const api = new AdminApi(server.name, target.url, apiOptions);
-      const keyId = await openSession(api, credentials, SECURITY_SERVER_ROLES, options);
+      const keyId = await openSession(api, credentials, SECURITY_SERVER_ROLES, options, journal);
       try {
         await initialiseSecurityServer(api, server, target, changes, anchor);
         const hosted = desired.subsystems.filter((s) => s.securityServer === server.name);
-        await reconcileClients(api, desired, hosted, changes);
+        await reconcileClients(api, desired, hosted, changes, certificateOf);
         for (const subsystem of hosted) await reconcileServices(api, subsystem, changes);
       } finally {
-        await closeSession(api, keyId, credentials).catch((err) => options.log(`${server.name}: could not revoke the temporary API key: ${err.message}`));
+        await closeSession(api, keyId, credentials, journal).catch((err) => options.log(`${server.name}: could not revoke the temporary API key: ${err.message}`));
       }
     }
+  } catch (err) {
+    if (lost) throw lost;
+    throw err;
   } finally {
-    if (cs && csKey !== undefined) await closeSession(cs, csKey, csCredentials).catch((err) => options.log(`central-server: could not revoke the temporary API key: ${err.message}`));
+    if (cs && csKey !== undefined) await closeSession(cs, csKey, csCredentials, journal).catch((err) => options.log(`central-server: could not revoke the temporary API key: ${err.message}`));
+    if (options.signal) options.signal.removeEventListener('abort', onAbort);
+    await lock.release().catch((err) => options.log(`could not release the lock: ${err.message}`));
   }
   return { changes: changes.list };
 }
+
+/** Runs of this process queue behind each other when no lock is given. */
+const defaultLock = memoryLock();
 
 // ---------------------------------------------------------------------------------------------
 // Command line (the Job)
@@ -476,7 +818,29 @@ function targetsFrom(topology, env) {
   return { securityServers, centralServer };
 }
 
-async function main(argv, env) {
+/** The Job's lock: a Lease in its namespace, through the API server with a projected token. */
+function leaseFrom(env, waitSeconds, log) {
+  const need = (key) => {
+    const value = env[key];
+    if (!value) throw new ReconcileError(`environment variable ${key} is not set`);
+    return value;
+  };
+  const file = (key) => fs.readFileSync(need(key), 'utf8').trim();
+  return leaseLock({
+    url: need('KUBERNETES_API_URL'),
+    namespace: need('RECONCILE_NAMESPACE'),
+    name: need('RECONCILE_LEASE'),
+    holder: env.HOSTNAME || `reconcile-${process.pid}`,
+    token: file('KUBERNETES_TOKEN_FILE'),
+    ca: env.KUBERNETES_CA_FILE ? fs.readFileSync(env.KUBERNETES_CA_FILE) : undefined,
+    durationSeconds: Number(env.RECONCILE_LEASE_SECONDS ?? 60),
+    waitSeconds,
+    retryDelayMs: Number(env.RECONCILE_LOCK_RETRY_MS ?? 2000),
+    log,
+  });
+}
+
+async function main(argv, env, signal) {
   const arg = (name) => {
     const i = argv.indexOf(`--${name}`);
     if (i < 0 || !argv[i + 1]) throw new ReconcileError(`usage: reconcile.js --desired FILE --servers FILE (missing --${name})`);
@@ -486,22 +850,45 @@ async function main(argv, env) {
   const topology = JSON.parse(fs.readFileSync(arg('servers'), 'utf8'));
   if (topology.instance !== desired.instance) throw new ReconcileError(`the chart's instance "${topology.instance}" differs from the configuration's "${desired.instance}"`);
   const targets = targetsFrom(topology, env);
+  const https = [...Object.values(targets.securityServers), ...(targets.centralServer ? [targets.centralServer] : [])].some((t) => t.url.startsWith('https:'));
+  if (https && !env.ADMIN_API_CA_FILE) throw new ReconcileError('environment variable ADMIN_API_CA_FILE is not set (the admin APIs are verified against the chart\'s CA)');
+  const ca = env.ADMIN_API_CA_FILE ? fs.readFileSync(env.ADMIN_API_CA_FILE) : undefined;
+  const certDir = env.RECONCILE_CLIENT_CERTS;
   heartbeat({ heartbeatFile: env.RECONCILE_HEARTBEAT });
   const log = (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const waitSeconds = Number(env.RECONCILE_WAIT_SECONDS ?? 900);
   const { changes } = await reconcile(desired, targets, {
     log,
-    waitSeconds: Number(env.RECONCILE_WAIT_SECONDS ?? 900),
-    insecureTls: true, // the admin APIs serve self-signed certificates generated at first start
+    waitSeconds,
+    retryDelayMs: env.RECONCILE_RETRY_MS ? Number(env.RECONCILE_RETRY_MS) : undefined,
+    ca,
     heartbeatFile: env.RECONCILE_HEARTBEAT,
+    signal,
+    runName: env.HOSTNAME || undefined,
+    lock: leaseFrom(env, waitSeconds, log),
+    clientCertificate: (subsystem) => {
+      const name = subsystem.clientTls && subsystem.clientTls.certificateFile;
+      if (!certDir || !name) return undefined;
+      const file = pathLib.join(certDir, name);
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    },
   });
   log(changes.length === 0 ? 'in step: nothing changed' : `done: ${changes.length} change${changes.length === 1 ? '' : 's'}`);
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), process.env).catch((err) => {
-    process.stderr.write(`reconcile failed: ${err && err.message ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+  // SIGTERM (Job deletion, deadline, node drain) stops the run at its next request; the run
+  // then revokes its API keys and releases the lock before the process exits.
+  const stop = new AbortController();
+  process.once('SIGTERM', () => stop.abort());
+  process.once('SIGINT', () => stop.abort());
+  main(process.argv.slice(2), process.env, stop.signal).then(
+    () => process.exit(stop.signal.aborted ? 143 : 0),
+    (err) => {
+      process.stderr.write(`reconcile failed: ${stop.signal.aborted ? 'stopped by a signal; ' : ''}${err && err.message ? err.message : String(err)}\n`);
+      process.exit(stop.signal.aborted ? 143 : 1);
+    },
+  );
 }
 
-module.exports = { reconcile, targetsFrom, envPrefix, encodeId, ReconcileError, SECURITY_SERVER_ROLES, CENTRAL_SERVER_ROLES, CONNECTION_TYPE };
+module.exports = { reconcile, leaseLock, memoryLock, targetsFrom, envPrefix, encodeId, ReconcileError, SECURITY_SERVER_ROLES, CENTRAL_SERVER_ROLES, CONNECTION_TYPE, KEY_JOURNAL };

@@ -201,3 +201,17 @@ Returns the base64-encoded value.
   configMap:
     name: {{ include "gsxr.adminApiConfigName" . }}
 {{- end -}}
+
+{{/* The release's TLS CA as {crt, key} (base64): the live Secret's, or a new one. */}}
+{{- define "gsxr.tls.ca" -}}
+{{- $name := printf "%s-tls-ca" (include "gsxr.prefix" .) -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace $name -}}
+{{- if and $existing $existing.data (index $existing.data "tls.crt") -}}
+crt: {{ index $existing.data "tls.crt" }}
+key: {{ index $existing.data "tls.key" }}
+{{- else -}}
+{{- $ca := genCA "govstack-xroad" 3650 -}}
+crt: {{ $ca.Cert | b64enc }}
+key: {{ $ca.Key | b64enc }}
+{{- end -}}
+{{- end -}}

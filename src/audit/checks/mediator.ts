@@ -63,3 +63,32 @@ export const mediatorMonitoring: Check = {
     return findings;
   },
 };
+
+/**
+ * How each subsystem's information system authenticates to its security server, read from the
+ * desired configuration the govstack-xroad release applies (`reconcile.configuration`).
+ * `HTTPS` (client certificate registered for the subsystem) passes; `HTTPS_NO_AUTH` lets any
+ * caller that reaches the security server act as the subsystem, so it FAILs unless a justified
+ * `mediator-client-auth` override (for the block, or for `mediator`) waives it.
+ */
+export const mediatorClientAuth: Check = {
+  id: 'mediator-client-auth',
+  title: 'Information systems authenticate to their security server',
+  requirements: ['govstack-cfr-security#req-3', 'govstack-cfr-architecture#req-2'],
+  scope: 'The connection type of every subsystem hosted on a security server of this deployment, as the govstack-xroad release\'s reconcile configuration declares it, and the mediator-client-auth overrides.',
+  run({ model, tf: view, blueprint }) {
+    const x = xroad(view);
+    if (!x) return [finding('FAIL', 'mediator', 'no govstack-xroad release', [blueprint('/mediator')])];
+    const configuration = view.effectiveValues(x.release).reconcile?.configuration as { subsystems?: { id: string; buildingBlock: string; securityServer: string | null; connectionType?: string | null }[] } | undefined;
+    const hosted = (configuration?.subsystems ?? []).filter((s) => s.securityServer);
+    if (hosted.length === 0) return [finding('MANUAL', 'client authentication', 'the release declares no hosted subsystem', [tf(x.release.address)], { askFor: ['how information systems authenticate to the security servers'] })];
+    return hosted.map((s) => {
+      const mode = s.connectionType ?? 'HTTPS_NO_AUTH';
+      const subject = `${s.buildingBlock} (${s.id})`;
+      if (mode === 'HTTPS') return finding('PASS', subject, `HTTPS with the subsystem's client TLS certificate registered on ${s.securityServer}`, [tf(x.release.address)]);
+      const override = model.overrides.find((o) => o.control === 'mediator-client-auth' && (o.target === s.buildingBlock || o.target === 'mediator'));
+      if (override) return finding('WAIVED', subject, `${mode} on ${s.securityServer} (mediator-client-auth override)`, [tf(x.release.address), blueprint(override.pointer)], { justification: override.justification });
+      return finding('FAIL', subject, `${mode} on ${s.securityServer}: any caller that reaches the security server can call as this subsystem`, [tf(x.release.address)]);
+    });
+  },
+};

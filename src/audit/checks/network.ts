@@ -122,6 +122,23 @@ export const networkDeclaredFlows: Check = {
   },
 };
 
+/**
+ * Every allow rule with the Pods it opens ports on: an ingress rule opens its own policy's Pods
+ * whatever its peers (none at all included: it admits everyone), an egress rule the Pods of
+ * each namespace peer.
+ */
+function destinations(view: TerraformView): { end: { direction: string; ports: readonly string[] }; policy: TfPolicy; dest: { namespace: string; podLabels: Readonly<Record<string, string>> } }[] {
+  const out: ReturnType<typeof destinations> = [];
+  for (const policy of view.policies) {
+    for (const rule of policy.rules) {
+      const end = { direction: rule.direction, ports: rule.ports.map((p) => `${p.port}/${p.protocol}`).sort() };
+      if (rule.direction === 'ingress') out.push({ end, policy, dest: { namespace: policy.namespace, podLabels: policy.podLabels } });
+      else for (const peer of rule.peers) if (peer.namespace) out.push({ end, policy, dest: { namespace: peer.namespace, podLabels: peer.podLabels ?? {} } });
+    }
+  }
+  return out;
+}
+
 export const networkPodPorts: Check = {
   id: 'network-pod-ports',
   title: 'NetworkPolicies open the ports the Pods listen on, never a Service port',
@@ -132,15 +149,7 @@ export const networkPodPorts: Check = {
     const findings: Finding[] = [];
     const known = listeners(model);
     const within = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => Object.entries(a).every(([k, v]) => b[k] === v);
-    // An ingress rule without peers names no other end, yet still opens ports to its own Pods.
-    const peerless = view.policies.flatMap((policy) =>
-      policy.rules
-        .filter((rule) => rule.direction === 'ingress' && rule.peers.length === 0)
-        .map((rule) => ({ end: { direction: rule.direction, namespace: policy.namespace, podLabels: policy.podLabels, ports: rule.ports.map((x) => `${x.port}/${x.protocol}`).sort(), peer: undefined }, policy })),
-    );
-    for (const { end, policy } of [...renderedEnds(view), ...peerless]) {
-      const dest = end.direction === 'ingress' ? { namespace: end.namespace, podLabels: end.podLabels } : end.peer && 'namespace' in end.peer ? end.peer : undefined;
-      if (!dest) continue;
+    for (const { end, policy, dest } of destinations(view)) {
       const inNamespace = known.filter((l) => l.namespace === dest.namespace);
       if (inNamespace.length === 0) continue;
       const selected = inNamespace.filter((l) => within(dest.podLabels, l.podLabels) || within(l.podLabels, dest.podLabels));

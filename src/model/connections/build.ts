@@ -1,7 +1,8 @@
 import { gatewayCatalog, kubernetesCatalog, mediatorCatalog, observabilityCatalog } from '../../catalog';
 import { PodPort } from '../../catalog/types';
 import { deployedBlocks, deploymentNamespaces, ModelFacts } from '../namespaces';
-import { allSecurityServerPods, buildingBlockPods, securityServerPods } from '../pod-labels';
+import { allSecurityServerPods, buildingBlockPods, reconcileJobPods, securityServerPods } from '../pod-labels';
+import { specUrl } from '../../mediator/xroad-config';
 import { ModelBuildingBlock } from '../types';
 import { AddressEndpoint, Connection, ConnectionReason, Endpoint, PodsEndpoint } from './types';
 
@@ -76,6 +77,9 @@ export function buildConnections(model: ModelFacts): Connection[] {
     add('mediator-hop', 'security-servers->central-server', { component: 'security-server', namespace: model.mediator.namespace, podLabels: allSecurityServerPods }, anywhere('central-server'), numbered(cs.globalConf, cs.registration), "security servers download global configuration from the instance's central server and register with it");
   }
 
+  add('kube-api', 'mediator-reconcile->kube-api', { component: 'mediator-reconcile', namespace: model.mediator.namespace, podLabels: reconcileJobPods }, apiServer, kubernetesCatalog.apiServer.ports.map(port), "the mediator's reconcile Job holds its run lock, a Lease, through the Kubernetes API");
+  addServiceDescriptionSources(model, add);
+
   for (const block of deployedBlocks(model)) {
     const pods = blockEndpoint(block)!;
     for (const need of block.egress) {
@@ -143,6 +147,28 @@ function addFlows(model: ModelFacts, add: Add): void {
   }
   for (const [key, g] of grouped) {
     add('mediator-hop', key, g.from, g.to, g.ports, `${g.why} (flows ${g.flows.join(', ')})`, { flows: g.flows, pointers: [...new Set(g.pointers)].sort() });
+  }
+}
+
+/**
+ * Each security server loads the OpenAPI descriptions of the providers it hosts from the
+ * deployment's document source (the addresses in the reconcile configuration, `specUrl`): one
+ * egress per server on the ports of those addresses. A NetworkPolicy cannot name a host, so the
+ * allow is to any address on that port and the reason names the hosts.
+ */
+function addServiceDescriptionSources(model: ModelFacts, add: Add): void {
+  for (const server of model.mediator.securityServers) {
+    const urls = deployedBlocks(model)
+      .filter((b) => b.owner.securityServer === server.name)
+      .flatMap((b) => b.entry.apis.map((api) => new URL(specUrl(api, model.deployment.documents))));
+    if (urls.length === 0) continue;
+    const ports = [...new Set(urls.map((u) => Number(u.port || 443)))].sort((a, b) => a - b);
+    const hosts = [...new Set(urls.map((u) => u.host))].sort().join(', ');
+    const why = `security server ${server.name} loads its providers' OpenAPI descriptions from ${hosts} (${model.deployment.documents.source})`;
+    add('egress', `security-server/${server.name}->service-descriptions`, { component: `security-server/${server.name}`, namespace: model.mediator.namespace, podLabels: securityServerPods(server.name) }, { name: 'service-descriptions', cidrs: kubernetesCatalog.anywhere }, numbered(...ports), why, {
+      justification: why,
+      pointers: ['/deployment/documents'],
+    });
   }
 }
 
