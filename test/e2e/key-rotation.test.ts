@@ -80,4 +80,5 @@ test('rotate moves the state from the old passphrase to the new one in one apply
   // Nor does the old configuration: the state no longer carries generation 1's key.
   const old = stackWith({ keyProvider: 'pbkdf2' }, 'three');
   expect(fails(old, ['init', '-input=false'], a)).toMatch(/decrypt/i);
+  expect(readFileSync(path.join(work, 'tiny.tfstate'), 'utf8')).toBe(rotated);
 });
