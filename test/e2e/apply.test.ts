@@ -4,6 +4,7 @@ import { loadModels } from '../../src/model/load-models';
 import { synthesize } from '../../src/synth/synthesize';
 import { packageRoot } from '../../src/paths';
 import { Cluster, eventually } from './cluster';
+import { installCrds } from './control-plane';
 import { nodeAddress, nodeProfile, podsOnNode } from './node-profile';
 import { realNodeForTests } from './node';
 import { releasesOf, run, Timer, writeTestProfile } from './harness';
@@ -27,7 +28,10 @@ const cluster = new Cluster(node.kubeconfig, env);
 
 beforeAll(() => {
   report.node = { startupSeconds: node.startupSeconds(), images: node.images.map((i) => i.name) };
-});
+  // The upstream controllers are preinstalled in the test profile; their CRDs make the project's
+  // gateway and monitoring objects real API objects (the charts require them: requireCrds).
+  installCrds(node.kubeconfig, env);
+}, 300_000);
 
 /** Synthesise a blueprint into its own folder and return the stack folder. */
 function synthStack(blueprint: string, out: string): string {

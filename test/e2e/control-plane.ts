@@ -27,25 +27,9 @@ export class ControlPlane {
     execFileSync('bash', [script, 'up', this.dir], { env: this.env, stdio: ['ignore', 'inherit', 'inherit'] });
   }
 
-  /**
-   * Install the upstream CRDs the project's charts render objects of (Gateway API, Envoy
-   * Gateway, prometheus-operator, at the catalog's versions) and return the
-   * `group/version/Kind` strings they serve, for `helm template --api-versions`.
-   */
+  /** Install the upstream CRDs (see `installCrds`) and return the kinds they serve. */
   installCrds(): string[] {
-    const dir = execFileSync('bash', [crdScript], { env: this.env, encoding: 'utf8' }).trim();
-    const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', this.kubeconfig, ...args], { env: this.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    kubectl('apply', '--server-side', '--force-conflicts', '-f', dir);
-    kubectl('wait', '--for=condition=Established', '--timeout=120s', 'crd', '--all');
-    const served: string[] = [];
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-      for (const doc of parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))) {
-        const crd = doc.toJS();
-        if (crd?.kind !== 'CustomResourceDefinition') continue;
-        for (const v of crd.spec.versions) if (v.served) served.push(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`);
-      }
-    }
-    return served;
+    return installCrds(this.kubeconfig, this.env);
   }
 
   down(): void {
@@ -53,6 +37,27 @@ export class ControlPlane {
     this.running = false;
     execFileSync('bash', [script, 'down', this.dir, '--purge'], { env: this.env, stdio: ['ignore', 'inherit', 'inherit'] });
   }
+}
+
+/**
+ * Install the upstream CRDs the project's charts render objects of (Gateway API, Envoy
+ * Gateway, prometheus-operator, at the catalog's versions) into the cluster of `kubeconfig`
+ * and return the `group/version/Kind` strings they serve, for `helm template --api-versions`.
+ */
+export function installCrds(kubeconfig: string, env: NodeJS.ProcessEnv): string[] {
+  const dir = execFileSync('bash', [crdScript], { env, encoding: 'utf8' }).trim();
+  const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  kubectl('apply', '--server-side', '--force-conflicts', '-f', dir);
+  kubectl('wait', '--for=condition=Established', '--timeout=120s', 'crd', '--all');
+  const served: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const doc of parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))) {
+      const crd = doc.toJS();
+      if (crd?.kind !== 'CustomResourceDefinition') continue;
+      for (const v of crd.spec.versions) if (v.served) served.push(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`);
+    }
+  }
+  return served;
 }
 
 /**
