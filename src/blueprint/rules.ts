@@ -8,7 +8,7 @@ import { SchemaViolation } from './validate';
  * each is a problem Kubernetes or the cluster would otherwise report only at apply time.
  */
 export function crossFieldProblems(bp: Blueprint): SchemaViolation[] {
-  return [...limitsCoverRequests(bp), ...distinctGatewayDomains(bp), ...oneEncryptionFallback(bp)];
+  return [...limitsCoverRequests(bp), ...distinctGatewayDomains(bp), ...oneEncryptionFallback(bp), ...rotationToNewGeneration(bp)];
 }
 
 /** The API server refuses a container whose limit is below its request (both cpu and memory). */
@@ -42,4 +42,14 @@ function oneEncryptionFallback(bp: Blueprint): SchemaViolation[] {
   const e = bp.state.encryption;
   if (!e?.migrate || !e.rotate) return [];
   return [{ pointer: '/state/encryption/rotate', message: 'migrate and rotate cannot be combined (OpenTofu has one fallback): apply once with migrate to encrypt, remove it, then rotate in a later apply' }];
+}
+
+/**
+ * OpenTofu files the pbkdf2 salt under the key provider's name, so the old passphrase must keep
+ * the name that wrote the state (generation - 1) and the new one needs the next generation's.
+ */
+function rotationToNewGeneration(bp: Blueprint): SchemaViolation[] {
+  const e = bp.state.encryption;
+  if (!e?.rotate || (e.generation ?? 1) >= 2) return [];
+  return [{ pointer: '/state/encryption/rotate', message: `rotate moves the state to the next key generation, but generation is ${e.generation ?? 1}${e.generation === undefined ? ' (the default)' : ''}: set generation: ${(e.generation ?? 1) + 1} next to rotate and keep it after rotate is removed` }];
 }

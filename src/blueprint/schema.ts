@@ -98,7 +98,8 @@ const stateEncryption = object(
   {
     keyProvider: { enum: ['pbkdf2'], description: 'pbkdf2: a key derived from a passphrase of 16 or more characters, given at run time as the Terraform variable `state_encryption_passphrase` (e.g. TF_VAR_state_encryption_passphrase); never in the blueprint.' },
     migrate: { type: 'boolean', description: 'Read an existing unencrypted state once and write it encrypted (default false: unencrypted state is refused). Set it for the first apply after turning encryption on, then remove it.' },
-    rotate: { type: 'boolean', description: 'Move to a new passphrase: the old one, given as the Terraform variable `state_encryption_previous_passphrase`, decrypts the existing state once and the new one encrypts it. Set it for one apply, then remove it and the old passphrase. Not together with migrate.' },
+    generation: { type: 'integer', minimum: 1, maximum: 9999, description: 'Which passphrase generation encrypts the state (default 1). OpenTofu files the key under a name per generation (1: govstack, n: govstack_n), so a state opens only under the generation that wrote it. Raise it by one together with rotate to move to a new passphrase, and keep the raised value afterwards.' },
+    rotate: { type: 'boolean', description: 'Move to a new passphrase in one apply: raise generation by one and set rotate; the old passphrase, given as the Terraform variable `state_encryption_previous_passphrase`, decrypts the existing state (generation - 1) and the new one, `state_encryption_passphrase`, encrypts it. Then remove rotate and the old passphrase and keep generation. Not together with migrate.' },
   },
   ['keyProvider'],
   { description: 'OpenTofu (1.7 or later) state and plan encryption, client-side, on top of the backend\'s own encryption at rest.' },

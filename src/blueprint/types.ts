@@ -33,7 +33,9 @@ export type Target = { readonly kubernetesVersion?: string } & (
 export interface StateEncryption {
   readonly keyProvider: 'pbkdf2';
   readonly migrate?: boolean;
-  /** Key rotation: the previous passphrase decrypts what the new one cannot (see state-backend.ts). */
+  /** Key generation the state is encrypted with (1 or more); names the key provider, see `encryptionKeyName`. @default 1 */
+  readonly generation?: number;
+  /** Key rotation: generation - 1's passphrase decrypts, this generation's encrypts (see state-backend.ts). */
   readonly rotate?: boolean;
 }
 

@@ -53,41 +53,59 @@ export const stateEncryptionVariable = 'state_encryption_passphrase';
 export const previousPassphraseVariable = 'state_encryption_previous_passphrase';
 
 /**
+ * Name of the key provider and method of one key generation: `govstack` for generation 1 (the
+ * name every encrypted state so far was written under), `govstack_<n>` for generation n ≥ 2.
+ * OpenTofu records the pbkdf2 salt in the state under the key provider's name, so a state can
+ * only be read under the name that wrote it; a new passphrase therefore needs a new name.
+ */
+export function encryptionKeyName(generation: number): string {
+  return generation === 1 ? 'govstack' : `govstack_${generation}`;
+}
+
+/**
  * OpenTofu state and plan encryption (`terraform { encryption { … } }`, OpenTofu 1.7 or later):
  * AES-GCM with a key derived by PBKDF2 from a passphrase that is given at run time as a
  * sensitive variable, so it is never in the blueprint or the configuration. Enforced: OpenTofu
  * refuses to write or read unencrypted state or plans, except that `migrate` lets it read an
- * existing unencrypted state once, and `rotate` lets the previous passphrase (a second key
- * provider and method, `govstack_previous`, as OpenTofu's fallback) decrypt it once while the
- * new one encrypts. The key provider and method are named `govstack`; renaming them would make
- * existing state unreadable.
+ * existing unencrypted state once. The key provider and method carry the name of the current
+ * key generation (`generation`, default 1: `govstack`). `rotate` adds the previous generation
+ * (`generation - 1`, its passphrase from `state_encryption_previous_passphrase`) as OpenTofu's
+ * fallback under the name that wrote the state, so one apply reads the state with the old
+ * passphrase and writes it with the new one under the new name.
  */
 function configureStateEncryption(scope: Construct, encryption: StateEncryption): void {
+  const generation = encryption.generation ?? 1;
+  if (encryption.rotate && generation < 2) {
+    // validate refuses this blueprint first (rules.ts); this guards direct use of the construct.
+    throw new Error('state.encryption.rotate needs generation 2 or more: the new passphrase needs a name the state was not written under');
+  }
   passphraseVariable(scope, stateEncryptionVariable, 'Passphrase (16 or more characters) from which the state and plan encryption key is derived; set TF_VAR_state_encryption_passphrase');
   if (encryption.rotate) {
-    passphraseVariable(scope, previousPassphraseVariable, 'The passphrase being replaced, while state.encryption.rotate is set: it decrypts the existing state once; set TF_VAR_state_encryption_previous_passphrase');
+    passphraseVariable(scope, previousPassphraseVariable, `The passphrase of key generation ${generation - 1}, being replaced while state.encryption.rotate is set: it decrypts the existing state once; set TF_VAR_state_encryption_previous_passphrase`);
   }
-  // Static references: in JSON syntax these are bare traversals, not `${…}` templates.
-  const method = 'method.aes_gcm.govstack';
   const provider = encryption.keyProvider;
-  const fallback = encryption.migrate ? 'method.unencrypted.migrate' : encryption.rotate ? 'method.aes_gcm.govstack_previous' : undefined;
+  const current = encryptionKeyName(generation);
+  const previous = encryption.rotate ? encryptionKeyName(generation - 1) : undefined;
+  // Static references: in JSON syntax these are bare traversals, not `${…}` templates.
+  const method = `method.aes_gcm.${current}`;
+  const fallback = encryption.migrate ? 'method.unencrypted.migrate' : previous ? `method.aes_gcm.${previous}` : undefined;
   TerraformStack.of(scope).addOverride('terraform.encryption', {
     key_provider: {
       [provider]: {
-        govstack: { passphrase: `\${var.${stateEncryptionVariable}}` },
-        ...(encryption.rotate ? { govstack_previous: { passphrase: `\${var.${previousPassphraseVariable}}` } } : {}),
+        [current]: { passphrase: `\${var.${stateEncryptionVariable}}` },
+        ...(previous ? { [previous]: { passphrase: `\${var.${previousPassphraseVariable}}` } } : {}),
       },
     },
     method: {
       aes_gcm: {
-        govstack: { keys: `\${key_provider.${provider}.govstack}` },
-        ...(encryption.rotate ? { govstack_previous: { keys: `\${key_provider.${provider}.govstack_previous}` } } : {}),
+        [current]: { keys: `\${key_provider.${provider}.${current}}` },
+        ...(previous ? { [previous]: { keys: `\${key_provider.${provider}.${previous}}` } } : {}),
       },
       ...(encryption.migrate ? { unencrypted: { migrate: {} } } : {}),
     },
     // With migrate, unencrypted state may be read, so enforcement waits until migrate is removed.
     state: fallback ? { method, fallback: { method: fallback }, ...(encryption.migrate ? {} : { enforced: true }) } : { method, enforced: true },
-    plan: encryption.rotate ? { method, fallback: { method: fallback }, enforced: true } : { method, enforced: true },
+    plan: previous ? { method, fallback: { method: fallback }, enforced: true } : { method, enforced: true },
   });
 }
 

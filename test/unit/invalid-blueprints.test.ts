@@ -25,6 +25,7 @@ const expected: Record<string, string[]> = {
   'cpu-number-below-request.yaml': ['cpu-number-below-request.yaml:7  /buildingBlocks/identity/resources/limits/cpu  cpu limit 1 is below the request 1.5; Kubernetes refuses such a container'],
   'duplicate-keys.yaml': ['duplicate-keys.yaml:4  /  YAML syntax: a key appears twice in one mapping near "name"; keep one of them'],
   'encryption-migrate-and-rotate.yaml': ['encryption-migrate-and-rotate.yaml:7  /state/encryption/rotate  migrate and rotate cannot be combined'],
+  'encryption-rotate-same-generation.yaml': ['encryption-rotate-same-generation.yaml:6  /state/encryption/rotate  rotate moves the state to the next key generation, but generation is 1 (the default): set generation: 2 next to rotate'],
   'duplicate-member-code.yaml': ['duplicate-member-code.yaml:6  /mediator/organisations/2/code  member GOV/1001 is already organisation "ministry-a"'],
   'eks-missing-region.yaml': ['eks-missing-region.yaml:2  /target  missing required property "region"'],
   'empty.yaml': ['empty.yaml:1  /  the document is empty'],

@@ -151,3 +151,30 @@ test('encryption.migrate reads an unencrypted state once (fallback) and is not e
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('encryption.rotate keeps the old passphrase under the name that wrote the state and encrypts under the next generation', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'govstack-secrets-'));
+  try {
+    const rotating = path.join(dir, 'rotate.yaml');
+    writeFileSync(rotating, `extends: [${JSON.stringify(fixture('hostile', 'state-encryption.yaml'))}]\nstate:\n  encryption:\n    generation: 2\n    rotate: true\n`);
+    const { json } = synth(rotating);
+    const encryption = (json.terraform as any).encryption;
+    expect(encryption.key_provider.pbkdf2).toEqual({
+      govstack: { passphrase: '${var.state_encryption_previous_passphrase}' },
+      govstack_2: { passphrase: '${var.state_encryption_passphrase}' },
+    });
+    expect(encryption.method.aes_gcm).toEqual({ govstack: { keys: '${key_provider.pbkdf2.govstack}' }, govstack_2: { keys: '${key_provider.pbkdf2.govstack_2}' } });
+    expect(encryption.state).toEqual({ method: 'method.aes_gcm.govstack_2', fallback: { method: 'method.aes_gcm.govstack' }, enforced: true });
+    expect(json.variable?.state_encryption_previous_passphrase).toEqual(expect.objectContaining({ sensitive: true, type: 'string', nullable: false }));
+
+    // After the rotating apply: rotate and the old passphrase removed, the generation kept.
+    const after = path.join(dir, 'after.yaml');
+    writeFileSync(after, `extends: [${JSON.stringify(fixture('hostile', 'state-encryption.yaml'))}]\nstate:\n  encryption:\n    generation: 2\n`);
+    const later = synth(after).json;
+    expect((later.terraform as any).encryption.key_provider.pbkdf2).toEqual({ govstack_2: { passphrase: '${var.state_encryption_passphrase}' } });
+    expect((later.terraform as any).encryption.state).toEqual({ method: 'method.aes_gcm.govstack_2', enforced: true });
+    expect(later.variable?.state_encryption_previous_passphrase).toBeUndefined();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
