@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parse } from 'yaml';
-import { mockoonCli } from '../../src/catalog';
+import { mediatorCatalog, mockoonCli } from '../../src/catalog';
 import { packageRoot } from '../../src/paths';
 import { toolchainEnv } from './toolchain';
 
@@ -25,12 +24,12 @@ export function fullImageName(repository: string, tag: string): string {
  * The images the project's own workloads need, built locally (scripts/images/build.sh) under
  * exactly the names the charts use: the Pod sandbox, the probe, cluster DNS, the mock products' Mockoon
  * CLI and the mediator reconcile Job's Node.js runtime. Versions come from where the stack
- * reads them (the catalog, the mediator chart's values).
+ * reads them: the catalog.
  */
 export function localImages(env: NodeJS.ProcessEnv): { name: string; archive: string }[] {
   const toolchain = readFileSync(path.join(packageRoot, 'scripts', 'toolchain.sh'), 'utf8');
   const pinned = (name: string) => new RegExp(`^${name}=(\\S+)`, 'm').exec(toolchain)![1];
-  const reconcile = parse(readFileSync(path.join(packageRoot, 'charts', 'govstack-xroad', 'values.yaml'), 'utf8')).reconcile.image;
+  const reconcile = mediatorCatalog.reconcileRuntime.image;
   const nodeVersion = /^(\d+\.\d+\.\d+)/.exec(reconcile.tag)![1];
   const specs = [
     { recipe: `pause:${pinned('K8S_VERSION')}`, name: 'registry.k8s.io/pause:3.10.2' },

@@ -53,8 +53,9 @@ test('a missing CRD fails the apply with the chart\'s message; after the CRDs ex
   const dir = stackFor('crds');
   const first = apply(dir);
   expect(first.code).toBe(1);
-  // Each chart names the kind it misses (charts/*/templates/_helpers.tpl, requireCrds).
-  expect(first.output).toMatch(/govstack-gateway needs gateway\.networking\.k8s\.io\/v1\/Gateway but the cluster does not serve it/);
+  // Each chart names the first kind it misses (charts/*/templates/_helpers.tpl, requireCrds):
+  // helm stops at the first template that fails, a Gateway API or an Envoy Gateway kind.
+  expect(first.output).toMatch(/govstack-gateway needs gateway\.(networking\.k8s\.io|envoyproxy\.io)\/v1(alpha1)?\/\w+ but the cluster does not serve it/);
   expect(first.output).toMatch(/govstack-observability needs monitoring\.coreos\.com\/v1\/\w+ but the cluster does not serve it/);
   expect(cluster.helmReleases().map((r) => r.name)).not.toContain('govstack-gateway');
 
@@ -67,7 +68,7 @@ test('a missing CRD fails the apply with the chart\'s message; after the CRDs ex
   const redirects = cluster.list('httproutes.gateway.networking.k8s.io').filter((r) => r.metadata.name.endsWith('-https-redirect'));
   expect(redirects.map((r) => r.spec.rules[0].filters[0].requestRedirect)).toEqual([{ scheme: 'https', statusCode: 301 }, { scheme: 'https', statusCode: 301 }]);
   run('tofu', ['destroy', '-input=false', '-auto-approve', '-no-color'], { cwd: dir, env });
-});
+}, 900_000);
 
 test('a release whose first install failed is installed by the next apply once the cause is gone', () => {
   plane.installCrds();
@@ -88,4 +89,4 @@ test('a release whose first install failed is installed by the next apply once t
   expect(cluster.helmReleases().find((r) => r.name === 'registration')?.status).toBe('deployed');
   expect(run('tofu', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: dir, env, okCodes: [2] }).code).toBe(0);
   run('tofu', ['destroy', '-input=false', '-auto-approve', '-no-color'], { cwd: dir, env });
-});
+}, 900_000);

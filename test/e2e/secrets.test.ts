@@ -21,6 +21,8 @@ import { run, writeTestProfile } from './harness';
 const { work, env, plane } = controlPlaneForTests('secrets');
 const cluster = new Cluster(plane.kubeconfig, env);
 const passphrase = 'e2e-only passphrase, 16+ characters';
+// The gateway and monitoring charts require their CRDs (requireCrds): install them first.
+beforeAll(() => plane.installCrds(), 300_000);
 
 
 function tofu(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}, okCodes: number[] = []) {
