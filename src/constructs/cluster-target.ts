@@ -64,7 +64,8 @@ export class ClusterTarget extends Construct {
     // Checked at plan, before any provider dials: an empty endpoint would otherwise send
     // plain HTTP to localhost, and an empty CA would skip nothing but fail obscurely later.
     endpoint.addValidation({
-      condition: '${can(regex("^https://[^/\\s]+", var.cluster_endpoint))}',
+      // No backslash escapes: `\s` is not a valid escape in an HCL string, so tofu rejected the condition.
+      condition: '${can(regex("^https://[^/[:space:]]+", var.cluster_endpoint))}',
       errorMessage: 'cluster_endpoint must be the API server\'s https:// URL (e.g. the cluster module\'s endpoint output).',
     });
     ca.addValidation({

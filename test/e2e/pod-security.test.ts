@@ -14,6 +14,8 @@ import { run, writeTestProfile } from './harness';
  */
 const { work, env, plane } = controlPlaneForTests('psa');
 const cluster = new Cluster(plane.kubeconfig, env);
+// The gateway and monitoring charts require their CRDs (requireCrds): install them first.
+beforeAll(() => plane.installCrds(), 300_000);
 
 
 test('a Pod Security violation forced by an override is caught with a clear message', async () => {

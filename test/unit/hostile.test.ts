@@ -62,7 +62,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** The only interpolations the constructs write; anything else would be input turned live. */
-const ownInterpolation = /^\$\{(kubernetes_[a-z0-9_]+\.[A-Za-z0-9_-]+\.metadata\[0\]\.name|var\.(cluster_endpoint|state_encryption_passphrase|state_encryption_previous_passphrase)|base64decode\(var\.cluster_ca_certificate\)|key_provider\.pbkdf2\.govstack(_[0-9]+)?|can\(regex\("\^https:\/\/\[\^\/\\s\]\+", var\.cluster_endpoint\)\)|length\(var\.cluster_ca_certificate\) > 0 && can\(base64decode\(var\.cluster_ca_certificate\)\))\}$/;
+const ownInterpolation = /^\$\{(kubernetes_[a-z0-9_]+\.[A-Za-z0-9_-]+\.metadata\[0\]\.name|var\.(cluster_endpoint|state_encryption_passphrase|state_encryption_previous_passphrase)|base64decode\(var\.cluster_ca_certificate\)|key_provider\.pbkdf2\.govstack(_[0-9]+)?|can\(regex\("\^https:\/\/\[\^\/\[:space:\]\]\+", var\.cluster_endpoint\)\)|length\(var\.cluster_ca_certificate\) > 0 && can\(base64decode\(var\.cluster_ca_certificate\)\))\}$/;
 function foreignTemplates(json: unknown): string[] {
   const found: string[] = [];
   const walk = (v: unknown): void => {
