@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { stringify } from 'yaml';
 import { loadModels } from '../../src/model/load-models';
 import { synthesize } from '../../src/synth/synthesize';
 import { packageRoot } from '../../src/paths';
@@ -19,9 +20,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let dir: string;
 beforeAll(() => {
-  const [stack] = synthesize(loadModels([path.join(packageRoot, 'blueprints', 'examples', 'estonia-eks.yaml')]), path.join(work, 'out'));
+  // The example keeps its state in S3; plan needs an initialised backend, so this overlay keeps
+  // it local (a backend change replaces the state object) and leaves the target as it is.
+  const overlay = path.join(work, 'estonia-eks-local-state.yaml');
+  writeFileSync(overlay, stringify({ extends: [path.join(packageRoot, 'blueprints', 'examples', 'estonia-eks.yaml')], state: { backend: 'local' } }));
+  const [stack] = synthesize(loadModels([overlay]), path.join(work, 'out'));
   dir = path.dirname(stack.file);
-  run('tofu', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
+  run('tofu', ['init', '-input=false', '-no-color'], { cwd: dir, env });
 });
 
 function plan(endpoint: string, ca: string): { code: number; output: string } {
