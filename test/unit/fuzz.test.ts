@@ -11,7 +11,7 @@ import { loadModels } from '../../src/model/load-models';
 import { packageRoot } from '../../src/paths';
 import { synthesize } from '../../src/synth/synthesize';
 import { execFile } from 'node:child_process';
-import { cli } from './support';
+import { cli, foreignTemplates } from './support';
 
 /**
  * Property-based fuzzing of the blueprint input, through the code the CLI runs (load, merge,
@@ -295,22 +295,6 @@ export function checkProblemLines(err: InputError): void {
   }
 }
 
-/** The only Terraform interpolations the constructs write; anything else came from the input. */
-const ownInterpolation = /^\$\{(kubernetes_[a-z0-9_]+\.[A-Za-z0-9_-]+\.metadata\[0\]\.name|var\.(cluster_endpoint|state_encryption_passphrase|state_encryption_previous_passphrase)|base64decode\(var\.cluster_ca_certificate\)|key_provider\.pbkdf2\.govstack(_[0-9]+)?|can\(regex\("\^https:\/\/\[\^\/\[:space:\]\]\+", var\.cluster_endpoint\)\)|length\(var\.cluster_ca_certificate\) > 0 && can\(base64decode\(var\.cluster_ca_certificate\)\))\}$/;
-
-/** Template sequences in a synthesised stack that the constructs did not write (should be none). */
-export function foreignTemplates(json: unknown): string[] {
-  const found: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      const rest = v.replace(/\$\$\{|%%\{/g, '');
-      for (const m of rest.match(/\$\{[^}]*\}?|%\{/g) ?? []) if (!ownInterpolation.test(m)) found.push(m);
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(json);
-  return found;
-}
 
 /** Every file under a folder with its sha256, to prove a failed synth changed nothing. */
 export function snapshot(dir: string): Record<string, string> {

@@ -7,7 +7,7 @@ import { loadBlueprint } from '../../src/blueprint/load';
 import { formatProblem, InputError, Problem } from '../../src/blueprint/problems';
 import { loadModels } from '../../src/model/load-models';
 import { synthesize } from '../../src/synth/synthesize';
-import { fixture, releaseValues, resourcesOf, runCli, TfJson } from './support';
+import { fixture, foreignTemplates, releaseValues, resourcesOf, runCli, TfJson } from './support';
 
 /**
  * Named hostile inputs beyond the invalid corpus (invalid-blueprints.test.ts): oversized and
@@ -61,19 +61,6 @@ function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/** The only interpolations the constructs write; anything else would be input turned live. */
-const ownInterpolation = /^\$\{(kubernetes_[a-z0-9_]+\.[A-Za-z0-9_-]+\.metadata\[0\]\.name|var\.(cluster_endpoint|state_encryption_passphrase|state_encryption_previous_passphrase)|base64decode\(var\.cluster_ca_certificate\)|key_provider\.pbkdf2\.govstack(_[0-9]+)?|can\(regex\("\^https:\/\/\[\^\/\[:space:\]\]\+", var\.cluster_endpoint\)\)|length\(var\.cluster_ca_certificate\) > 0 && can\(base64decode\(var\.cluster_ca_certificate\)\))\}$/;
-function foreignTemplates(json: unknown): string[] {
-  const found: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      for (const m of v.replace(/\$\$\{|%%\{/g, '').match(/\$\{[^}]*\}?|%\{/g) ?? []) if (!ownInterpolation.test(m)) found.push(m);
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(json);
-  return found;
-}
 
 function expectOneLineProblems(stderr: string): string[] {
   expect(stderr).not.toMatch(/\n\s+at |internal error/);
