@@ -1,9 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { compileAtRunTime, generatedValidatorFile, schemaTextSha256, standaloneValidatorSource } from '../../src/blueprint/compile-validator';
 import { publishedSchemaPath } from '../../src/blueprint/publish-schema';
 import { schemaAndValidator } from '../../src/blueprint/validate';
+import { requireWithCodeCache } from '../../src/blueprint/code-cache';
 import { fixture, root } from './support';
 
 // `npm test` (like `npm run build`) generates the validator ahead of time; these tests check
@@ -18,7 +21,38 @@ test('the generated validator was compiled from the published schema, and regene
 });
 
 test('validation uses the generated validator, not one compiled at run time', () => {
-  expect(schemaAndValidator().validate).toBe(require(generatedFile));
+  expect((schemaAndValidator().validate as { schemaSha256?: string }).schemaSha256).toBe(schemaTextSha256(publishedText));
+});
+
+test('the CLI loads the generated validator with the code cache the build wrote for it', () => {
+  const validateModule = JSON.stringify(path.join(root, 'dist', 'src', 'blueprint', 'validate.js'));
+  const { status, stdout, stderr } = spawnSync(
+    process.execPath,
+    ['-e', `const v = require(${validateModule}); const { validate } = v.schemaAndValidator(); process.stdout.write(JSON.stringify({ cache: v.generatedValidatorCodeCache(), sha: validate.schemaSha256, empty: validate({}) }));`],
+    { cwd: root, encoding: 'utf8' },
+  );
+  expect(stderr).toBe('');
+  expect(status).toBe(0);
+  expect(JSON.parse(stdout)).toEqual({ cache: 'used', sha: schemaTextSha256(publishedText), empty: false });
+});
+
+test('a code cache that does not match is rejected by V8 and the validator works as without one', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'govstack-code-cache-'));
+  try {
+    const copy = path.join(work, generatedValidatorFile);
+    copyFileSync(generatedFile, copy);
+    const cache = path.join(work, 'stale.cache');
+    writeFileSync(cache, Buffer.from('not a code cache'));
+    const loaded = requireWithCodeCache(copy, cache);
+    expect(loaded.cache).toBe('rejected');
+    expect((loaded.exports as (v: unknown) => boolean)(parse(readFileSync(path.join(root, 'blueprints', 'sandbox.yaml'), 'utf8')))).toBe(true);
+    expect(requireWithCodeCache(copy, cache).cache).toBe('loaded before');
+    const other = path.join(work, 'other.js');
+    writeFileSync(other, 'module.exports = 42;\n');
+    expect(requireWithCodeCache(other, path.join(work, 'none.cache'))).toEqual({ exports: 42, cache: 'missing' });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 test('the generated validator reports exactly what the run-time compiled one reports, on every fixture', () => {
