@@ -1,0 +1,55 @@
+import { xroadChartCatalogValues } from '../catalog';
+import { xroadConfiguration } from '../mediator/xroad-config';
+import { securityServerDatabasePods, securityServerPods } from '../model/pod-labels';
+import { DeploymentModel } from '../model/types';
+
+/** What the values of the `govstack-xroad` release depend on besides the model. */
+export interface XRoadValuesOptions {
+  /** ServiceAccount of the mediator namespace (created by the stack, token automount off). */
+  readonly serviceAccountName: string;
+  /** The release waits for its workloads: the reconcile Job then runs as a hook the release waits for. */
+  readonly waits: boolean;
+  /** StorageClass of the servers' volumes. @default - the cluster's default class */
+  readonly storageClass?: string;
+}
+
+/**
+ * The values of the `govstack-xroad` release, as one object: the chart writes no fact of its
+ * own, so everything it renders from the deployment is here. Images and ports come from the
+ * catalog (`xroadChartCatalogValues`), each security server's Pod labels from the model's one
+ * rule (`securityServerPods`, `securityServerDatabasePods`, which the connection graph selects
+ * by), members, subsystems, services and access rights from `xroadConfiguration`.
+ * The chart tests (test/charts/run.sh) render the chart with exactly this object.
+ */
+export function xroadReleaseValues(model: DeploymentModel, options: XRoadValuesOptions): Record<string, unknown> {
+  const mediator = model.mediator;
+  const organisations = new Map(model.organisations.map((o) => [o.name, o]));
+  // Members, subsystems, services and access rights, derived from the blueprint's flows; the
+  // chart's reconcile Job applies them through the X-Road admin APIs on every change.
+  const configuration = xroadConfiguration(model);
+  const catalog = xroadChartCatalogValues();
+  const serverCodes = new Map(configuration.securityServers.map((s) => [s.name, s.serverCode]));
+  return {
+    instance: mediator.instance,
+    serviceAccountName: options.serviceAccountName,
+    centralServer: { enabled: mediator.centralServer },
+    securityServers: mediator.securityServers.map((s) => {
+      const org = organisations.get(s.organisation)!;
+      return {
+        name: s.name,
+        organisation: org.name,
+        memberClass: org.memberClass,
+        memberCode: org.memberCode,
+        serverCode: serverCodes.get(s.name)!,
+        podLabels: securityServerPods(s.name),
+        databasePodLabels: securityServerDatabasePods(s.name),
+      };
+    }),
+    // Every image and port from the catalog; the chart has no deployable default of its own.
+    images: catalog.images,
+    ports: catalog.ports,
+    // Waited for with the release, unless the blueprint applies the mediator without waiting.
+    reconcile: { enabled: true, hook: options.waits, configuration, image: catalog.reconcile.image },
+    ...(options.storageClass ? { storage: { storageClassName: options.storageClass } } : {}),
+  };
+}
