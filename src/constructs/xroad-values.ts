@@ -1,6 +1,7 @@
 import { xroadChartCatalogValues } from '../catalog';
 import { xroadConfiguration } from '../mediator/xroad-config';
 import { securityServerDatabasePods, securityServerPods } from '../model/pod-labels';
+import { documentServerPods, documentServerService } from '../model/service-descriptions';
 import { DeploymentModel } from '../model/types';
 
 /** What the values of the `govstack-xroad` release depend on besides the model. */
@@ -18,7 +19,8 @@ export interface XRoadValuesOptions {
  * own, so everything it renders from the deployment is here. Images and ports come from the
  * catalog (`xroadChartCatalogValues`), each security server's Pod labels from the model's one
  * rule (`securityServerPods`, `securityServerDatabasePods`, which the connection graph selects
- * by), members, subsystems, services and access rights from `xroadConfiguration`.
+ * by), members, subsystems, services and access rights from `xroadConfiguration`, and the
+ * bundled OpenAPI documents the chart's document server serves (`ModelBuildingBlock.apiDocuments`).
  * The chart tests (test/charts/run.sh) render the chart with exactly this object.
  */
 export function xroadReleaseValues(model: DeploymentModel, options: XRoadValuesOptions): Record<string, unknown> {
@@ -29,6 +31,12 @@ export function xroadReleaseValues(model: DeploymentModel, options: XRoadValuesO
   const configuration = xroadConfiguration(model);
   const catalog = xroadChartCatalogValues();
   const serverCodes = new Map(configuration.securityServers.map((s) => [s.name, s.serverCode]));
+  // Bundled OpenAPI documents, which the chart's document server serves to the security servers.
+  const documents = Object.fromEntries(
+    model.buildingBlocks
+      .map((b) => [b.id, Object.fromEntries(b.apiDocuments.flatMap((d) => (d.bundled ? [[d.bundled.key, d.bundled.content]] : [])))] as const)
+      .filter(([, files]) => Object.keys(files).length > 0),
+  );
   return {
     instance: mediator.instance,
     serviceAccountName: options.serviceAccountName,
@@ -51,5 +59,6 @@ export function xroadReleaseValues(model: DeploymentModel, options: XRoadValuesO
     // Waited for with the release, unless the blueprint applies the mediator without waiting.
     reconcile: { enabled: true, hook: options.waits, configuration, image: catalog.reconcile.image },
     ...(options.storageClass ? { storage: { storageClassName: options.storageClass } } : {}),
+    ...(Object.keys(documents).length > 0 ? { documents: { serviceName: documentServerService, podLabels: documentServerPods, files: documents } } : {}),
   };
 }

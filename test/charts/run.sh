@@ -262,30 +262,24 @@ expect_ok "xroad: no secret value in the servers ConfigMap" \
 # construct passes for a blueprint (src/constructs/xroad-values.ts), no test values at all.
 # Every security server's Pods carry the model's labels (securityServerPods), and nothing
 # else the chart renders is selected by them; every port is the catalog's.
-for bp in sandbox.yaml examples/kenya-aks.yaml; do
-  tag=$(basename "$bp" .yaml)
-  expect_ok "xroad: the stack's values for blueprints/$bp render (no test values)" bash -c '
-    node -e "
-      const [root, bp] = process.argv.slice(1);
-      const d = root + \"/dist/src\";
-      const model = require(d + \"/model/resolve\").resolveModel(require(d + \"/blueprint/load\").loadBlueprint(root + \"/blueprints/\" + bp));
-      const values = require(d + \"/constructs/xroad-values\").xroadReleaseValues(model, { serviceAccountName: \"mediator\", waits: true });
-      const labels = require(d + \"/model/pod-labels\");
-      const expected = { servers: Object.fromEntries(model.mediator.securityServers.map((s) => [s.name, labels.securityServerPods(s.name)])), ports: require(d + \"/catalog\").mediatorCatalog };
-      require(\"fs\").writeFileSync(process.env.OUT + \"/stack-$2.json\", JSON.stringify(values));
-      require(\"fs\").writeFileSync(process.env.OUT + \"/expected-$2.json\", JSON.stringify(expected));
-    " "$0" "$1" && "$REAL_HELM" template t "$0/charts/govstack-xroad" -n gs-mediator -f "$OUT/stack-$2.json" >"$OUT/stack-$2.yaml"' "$ROOT" "$bp" "$tag"
-  expect_ok "xroad ($tag): security server Pods carry exactly the model's securityServerPods labels, ports are the catalog's" \
+for case in sandbox.yaml examples/kenya-aks.yaml sandbox.yaml:bundled; do
+  bp=${case%%:*}; mode=${case#"$bp"}; mode=${mode#:}
+  tag=$(basename "$bp" .yaml)${mode:+-$mode}
+  expect_ok "xroad: the stack's values for blueprints/$bp${mode:+ ($mode documents)} render (no test values)" bash -c '
+    node "$0/test/charts/stack-values.js" "$0" "$0/blueprints/$1" "$OUT/stack-$2.json" "$OUT/expected-$2.json" $3 &&
+      "$REAL_HELM" template t "$0/charts/govstack-xroad" -n gs-mediator -f "$OUT/stack-$2.json" >"$OUT/stack-$2.yaml"' "$ROOT" "$bp" "$tag" "$mode"
+  expect_ok "xroad ($tag): Pods carry exactly the model's labels (security servers, document server), ports are the catalog's" \
     python3 - "$OUT/stack-$tag.yaml" "$OUT/expected-$tag.json" <<'PY'
 import json, sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
 expected = json.load(open(sys.argv[2]))
-catalog = expected["ports"]
+catalog = expected["catalog"]
 pods = [(f'{d["kind"]}/{d["metadata"]["name"]}', d["spec"]["template"]) for d in docs if d["kind"] in ("StatefulSet", "Deployment", "Job")]
+def selected(want):
+    return [w for w, t in pods if all(t["metadata"]["labels"].get(k) == v for k, v in want.items())]
 assert expected["servers"], "the blueprint has security servers"
 for name, want in expected["servers"].items():
-    selected = [w for w, t in pods if all(t["metadata"]["labels"].get(k) == v for k, v in want.items())]
-    assert selected == [f"StatefulSet/t-ss-{name}"], (name, want, selected)
+    assert selected(want) == [f"StatefulSet/t-ss-{name}"], (name, want, selected(want))
     sts = next(d for d in docs if d["kind"] == "StatefulSet" and d["metadata"]["name"] == f"t-ss-{name}")
     given = {k: v for k, v in sts["spec"]["selector"]["matchLabels"].items() if k not in ("app.kubernetes.io/name", "app.kubernetes.io/instance")}
     assert given == want, (given, want)
@@ -294,8 +288,22 @@ for name, want in expected["servers"].items():
     assert ports == {"admin": ss["admin"], "client-http": ss["clientHttp"], "client-https": ss["clientHttps"], "messaging": ss["messaging"], "ocsp": ss["ocsp"], "health": ss["health"]}, ports
     db = next(d for d in docs if d["kind"] == "StatefulSet" and d["metadata"]["name"] == f"t-ss-{name}-db")
     assert db["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] == catalog["database"]["port"]
+documents = [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "t-documents"]
+if expected["documentServer"] is None:
+    assert not documents, "no document server without bundled documents"
+else:
+    assert selected(expected["documentServer"]) == ["Deployment/t-documents"], selected(expected["documentServer"])
+    c = documents[0]["spec"]["template"]["spec"]["containers"][0]
+    assert c["ports"] == [{"name": "http", "containerPort": catalog["documentServer"]["port"]["port"], "protocol": "TCP"}], c["ports"]
+    svc = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == "xroad-documents")
+    assert svc["spec"]["ports"][0]["port"] == catalog["documentServer"]["port"]["port"]
+    sources = documents[0]["spec"]["template"]["spec"]["volumes"][1]["projected"]["sources"]
+    maps = {d["metadata"]["name"]: d["data"] for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("t-documents-")}
+    assert len(sources) == len(maps) > 0, (len(sources), len(maps))
 print("ok", sorted(expected["servers"]))
 PY
+  expect_ok "xroad ($tag): Pod Security restricted except the documented X-Road servers" \
+    python3 "$HERE/check-restricted.py" --quiet --allow-baseline "$XROAD_BASELINE" "$OUT/stack-$tag.yaml"
 done
 expect_ok "xroad: the templates write no label the NetworkPolicies select by, and no port number" \
   bash -c '! grep -rnE "govstack.global/security-server|(containerPort|port|targetPort): *[0-9]+|-p +[0-9]+" "$0/templates"' "$XR"
