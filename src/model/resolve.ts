@@ -62,7 +62,11 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       chosen.kind === 'image' && chosen.document && startup ? { ...chosen, args: [chosen.document.argument, startup.location, ...(chosen.args ?? [])] } : chosen;
     // Every block that runs here is hosted by its owner's security server, which loads its OpenAPI documents.
     const api = product.kind === 'external' ? { documents: [], problems: [] } : resolveApiDocuments(documentSources, documentsDir, id, entry, mediatorNamespace);
-    for (const message of api.problems) if (message !== document) problem(bundlePointer, message);
+    const documentsPointer = documentSources.source === 'mirror' ? '/deployment/documents/mirror' : bundlePointer;
+    for (const p of api.problems) {
+      if (p.atAddress) problem(joinPointer(joinPointer(pointer, 'api'), 'openapi'), p.message);
+      else if (p.message !== document) problem(documentsPointer, p.message);
+    }
     const owner = organisations.get(decl.owner);
     if (!owner) problem(joinPointer(pointer, 'owner'), `owner "${decl.owner}" is not an organisation in /mediator/organisations`);
     if (product.kind === 'external') {

@@ -39,6 +39,9 @@ export function documentServerUrl(mediatorNamespace: string): string {
   return `http://${documentServerService}.${mediatorNamespace}.svc.cluster.local:${documentServerPort.port}`;
 }
 
+/** Longest service description address X-Road takes (ServiceDescriptionAdd.url maxLength, security server admin API 7.8). */
+export const maxDescriptionUrlLength = 255;
+
 /** Key of a bundled API file in its block's ConfigMap: the whole path, made a valid key (files of one block may share a name). */
 export function apiDocumentKey(file: string): string {
   return file.replace(/[^-._a-zA-Z0-9]/g, '_');
@@ -48,7 +51,8 @@ export function apiDocumentKey(file: string): string {
  * Resolves every API document of building block `blockId` for its security server. A bundled
  * document is served at `<document server>/<blockId>/<key>`.
  * @returns the documents in the entry's order, and a message per problem (a file missing from
- * the bundle or too large, two files with one key, more than one ConfigMap holds).
+ * the bundle or too large, two files with one key, more than one ConfigMap holds, an address
+ * longer than X-Road takes); `atAddress` marks a problem with a custom block's own address.
  */
 export function resolveApiDocuments(
   sources: DocumentSources,
@@ -56,31 +60,34 @@ export function resolveApiDocuments(
   blockId: string,
   entry: Pick<BuildingBlockEntry, 'apis'>,
   mediatorNamespace: string,
-): { documents: ApiDocument[]; problems: string[] } {
+): { documents: ApiDocument[]; problems: { message: string; atAddress?: true }[] } {
   const documents: ApiDocument[] = [];
-  const problems: string[] = [];
+  const problems: { message: string; atAddress?: true }[] = [];
+  const tooLong = (url: string) => `${url} is longer than the ${maxDescriptionUrlLength} characters X-Road takes for a service description address`;
   for (const api of entry.apis) {
     const ref = apiDocumentRef(api);
     if (!ref) {
       const url = new URL(api.source);
+      if (url.href.length > maxDescriptionUrlLength) problems.push({ message: tooLong(url.href), atAddress: true });
       documents.push({ file: api.file, url: url.href, egress: fetchEgress(url, `the security server loads ${blockId}'s OpenAPI description from ${url.host} (the blueprint's address)`) });
       continue;
     }
     const located = locateDocument(sources, baseDir, blockId, ref, `the security server of ${blockId}'s owner`);
     if (typeof located === 'string') {
-      problems.push(located);
+      problems.push({ message: located });
       continue;
     }
     if (located.kind === 'fetched') {
+      if (located.url.length > maxDescriptionUrlLength) problems.push({ message: tooLong(located.url) });
       documents.push({ file: api.file, url: located.url, egress: located.egress });
       continue;
     }
     const key = apiDocumentKey(api.file);
     const twin = documents.find((d) => d.bundled?.key === key);
-    if (twin) problems.push(`${blockId}: ${api.file} and ${twin.file} would share the ConfigMap key ${key}`);
+    if (twin) problems.push({ message: `${blockId}: ${api.file} and ${twin.file} would share the ConfigMap key ${key}` });
     documents.push({ file: api.file, url: `${documentServerUrl(mediatorNamespace)}/${blockId}/${key}`, bundled: { key, content: located.content } });
   }
   const total = documents.reduce((n, d) => n + Buffer.byteLength(d.bundled?.content ?? ''), 0);
-  if (total > maxBundledBytes) problems.push(`the bundled OpenAPI documents of ${blockId} total ${total} bytes, more than one ConfigMap holds (${maxBundledBytes})`);
+  if (total > maxBundledBytes) problems.push({ message: `the bundled OpenAPI documents of ${blockId} total ${total} bytes, more than one ConfigMap holds (${maxBundledBytes})` });
   return { documents, problems };
 }

@@ -182,3 +182,11 @@ describe('the document server (charts/govstack-xroad/files/serve-documents.js, r
     expect((await get('/identity/api_enrollment.yaml', 'POST')).status).toBe(405);
   });
 });
+
+describe('addresses X-Road refuses are input problems |', () => {
+  test('a mirror whose description addresses exceed 255 characters is refused at its pointer', () => {
+    const long = `https://mirror.example/${'a'.repeat(200)}/`;
+    const f = overlay('mirror-long', `    source: mirror\n    mirror: ${long}\n`);
+    expect(() => model(f)).toThrow(/\/deployment\/documents\/mirror .*longer than the 255 characters X-Road takes/);
+  });
+});
