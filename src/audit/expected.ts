@@ -3,7 +3,7 @@ import { PodPort } from '../catalog/types';
 import { Connection, isPods } from '../model/connections/types';
 import { deployedBlocks, deploymentNamespaces } from '../model/namespaces';
 import { allSecurityServerPods, buildingBlockPods } from '../model/pod-labels';
-import { documentServerPods } from '../model/service-descriptions';
+import { documentServerPods, documentServerPort } from '../model/service-descriptions';
 import { DeploymentModel } from '../model/types';
 
 /**
@@ -73,7 +73,7 @@ export function listeners(model: DeploymentModel): Listener[] {
   }
   out.push({ what: 'security servers', namespace: model.mediator.namespace, podLabels: allSecurityServerPods, ports: Object.values(mediatorCatalog.securityServer.ports).map((port) => ({ port })) });
   if (model.buildingBlocks.some((b) => b.apiDocuments.some((d) => d.bundled))) {
-    out.push({ what: "the mediator's document server", namespace: model.mediator.namespace, podLabels: documentServerPods, ports: [mediatorCatalog.documentServer.port] });
+    out.push({ what: "the mediator's document server", namespace: model.mediator.namespace, podLabels: documentServerPods, ports: [documentServerPort] });
   }
   const p = gatewayCatalog.pods;
   for (const which of ['external', 'internal'] as const) out.push({ what: `${which} gateway proxies`, namespace: gw[which], podLabels: p.proxyLabels, ports: [p.proxyHttps, p.proxyHttp, p.proxyStats] });

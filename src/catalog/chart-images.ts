@@ -18,7 +18,7 @@ export interface XRoadChartCatalogValues {
   /** Security and central server, their PostgreSQL. */
   readonly images: { readonly securityServer: ImageRef; readonly centralServer: ImageRef; readonly postgres: ImageRef };
   /** Container ports, which the chart's Services also expose: it has no port of its own. */
-  readonly ports: { readonly securityServer: SecurityServerPorts; readonly centralServer: CentralServerPorts; readonly database: number; readonly documentServer: number };
+  readonly ports: { readonly securityServer: SecurityServerPorts; readonly centralServer: CentralServerPorts; readonly database: number };
   /** The reconcile Job's runtime. */
   readonly reconcile: { readonly image: ImageRef };
 }
@@ -35,7 +35,6 @@ export function xroadChartCatalogValues(): XRoadChartCatalogValues {
       securityServer: mediatorCatalog.securityServer.ports,
       centralServer: mediatorCatalog.centralServer.ports,
       database: mediatorCatalog.database.port,
-      documentServer: mediatorCatalog.documentServer.port.port,
     },
     reconcile: { image: chartImage(mediatorCatalog.reconcileRuntime.image) },
   };

@@ -135,12 +135,7 @@ export interface MediatorEntry {
   };
   /** Runtime of the chart's reconcile Job and document server (their scripts need Node.js 20 or later and nothing else). */
   readonly reconcileRuntime: { readonly image: ImageRef; readonly source: Source };
-  /**
-   * The chart's document server: serves the OpenAPI documents a blueprint bundles
-   * (`deployment.documents.source: bundled`) to the security servers, which load service
-   * descriptions only by http(s) address.
-   */
-  readonly documentServer: { readonly port: PodPort; readonly source: Source };
+
   /** Default requests and limits per server. */
   readonly resources: ResourceProfile;
   /** X-Road Metrics (operational data collector); absent as a deployable chart, see `note`. */

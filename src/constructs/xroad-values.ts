@@ -1,7 +1,7 @@
 import { xroadChartCatalogValues } from '../catalog';
 import { xroadConfiguration } from '../mediator/xroad-config';
 import { securityServerDatabasePods, securityServerPods } from '../model/pod-labels';
-import { documentServerPods, documentServerService } from '../model/service-descriptions';
+import { documentServerPods, documentServerPort, documentServerService } from '../model/service-descriptions';
 import { DeploymentModel } from '../model/types';
 
 /** What the values of the `govstack-xroad` release depend on besides the model. */
@@ -55,7 +55,7 @@ export function xroadReleaseValues(model: DeploymentModel, options: XRoadValuesO
     }),
     // Every image and port from the catalog; the chart has no deployable default of its own.
     images: catalog.images,
-    ports: catalog.ports,
+    ports: { ...catalog.ports, documentServer: documentServerPort.port },
     // Waited for with the release, unless the blueprint applies the mediator without waiting.
     reconcile: { enabled: true, hook: options.waits, configuration, image: catalog.reconcile.image },
     ...(options.storageClass ? { storage: { storageClassName: options.storageClass } } : {}),

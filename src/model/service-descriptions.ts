@@ -1,6 +1,5 @@
 import { DocumentSources } from '../blueprint/types';
-import { mediatorCatalog } from '../catalog';
-import { BuildingBlockEntry } from '../catalog/types';
+import { BuildingBlockEntry, PodPort } from '../catalog/types';
 import { mediatorReleaseName } from './consumer-config';
 import { apiDocumentRef, DocumentEgress, fetchEgress, locateDocument, maxBundledBytes } from './documents';
 
@@ -31,8 +30,12 @@ export const documentServerService = `${mediatorReleaseName}-documents`;
 /** Labels of the document server's Pods (passed to the chart as `documents.podLabels`). */
 export const documentServerPods: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': 'document-server' };
 
-/** Port the document server listens on (catalog). */
-export const documentServerPort = mediatorCatalog.documentServer.port;
+/**
+ * Port the document server listens on: the project's own choice (its server is the chart's
+ * files/serve-documents.js), one no other Pod of the mediator namespace listens on; passed to
+ * the chart as `ports.documentServer`.
+ */
+export const documentServerPort: PodPort = { port: 8090, name: 'http' };
 
 /** In-cluster base address of the document server: `http://<service>.<namespace>.svc.cluster.local:<port>`. */
 export function documentServerUrl(mediatorNamespace: string): string {

@@ -294,9 +294,9 @@ if expected["documentServer"] is None:
 else:
     assert selected(expected["documentServer"]) == ["Deployment/t-documents"], selected(expected["documentServer"])
     c = documents[0]["spec"]["template"]["spec"]["containers"][0]
-    assert c["ports"] == [{"name": "http", "containerPort": catalog["documentServer"]["port"]["port"], "protocol": "TCP"}], c["ports"]
+    assert c["ports"] == [{"name": "http", "containerPort": expected["documentServerPort"]["port"], "protocol": "TCP"}], c["ports"]
     svc = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == "xroad-documents")
-    assert svc["spec"]["ports"][0]["port"] == catalog["documentServer"]["port"]["port"]
+    assert svc["spec"]["ports"][0]["port"] == expected["documentServerPort"]["port"]
     sources = documents[0]["spec"]["template"]["spec"]["volumes"][1]["projected"]["sources"]
     maps = {d["metadata"]["name"]: d["data"] for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("t-documents-")}
     assert len(sources) == len(maps) > 0, (len(sources), len(maps))

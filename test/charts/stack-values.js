@@ -21,7 +21,7 @@ const { loadBlueprint } = require(path.join(dist, 'blueprint', 'load'));
 const { xroadReleaseValues } = require(path.join(dist, 'constructs', 'xroad-values'));
 const { apiDocumentRef } = require(path.join(dist, 'model', 'documents'));
 const labels = require(path.join(dist, 'model', 'pod-labels'));
-const { documentServerPods } = require(path.join(dist, 'model', 'service-descriptions'));
+const { documentServerPods, documentServerPort } = require(path.join(dist, 'model', 'service-descriptions'));
 const { mediatorCatalog } = require(path.join(dist, 'catalog'));
 
 let file = blueprint;
@@ -44,7 +44,7 @@ try {
   const model = resolveModel(loadBlueprint(file));
   fs.writeFileSync(valuesOut, JSON.stringify(xroadReleaseValues(model, { serviceAccountName: 'mediator', waits: true })));
   const servers = Object.fromEntries(model.mediator.securityServers.map((s) => [s.name, labels.securityServerPods(s.name)]));
-  fs.writeFileSync(expectedOut, JSON.stringify({ servers, documentServer: mode === 'bundled' ? documentServerPods : null, catalog: mediatorCatalog }));
+  fs.writeFileSync(expectedOut, JSON.stringify({ servers, documentServer: mode === 'bundled' ? documentServerPods : null, catalog: mediatorCatalog, documentServerPort }));
 } finally {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 }

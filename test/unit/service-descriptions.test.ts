@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runChecks } from '../../src/audit/report';
 import { TerraformJson } from '../../src/audit/terraform';
-import { mediatorCatalog } from '../../src/catalog';
 import { xroadReleaseValues } from '../../src/constructs/xroad-values';
 import { xroadConfiguration } from '../../src/mediator/xroad-config';
 import { isPods } from '../../src/model/connections/types';
 import { apiDocumentRef } from '../../src/model/documents';
-import { apiDocumentKey, documentServerPods, documentServerUrl } from '../../src/model/service-descriptions';
+import { apiDocumentKey, documentServerPods, documentServerPort, documentServerUrl } from '../../src/model/service-descriptions';
 import { DeploymentModel } from '../../src/model/types';
 import { model, releaseValues, resourcesOf, root, synth } from './support';
 
@@ -90,7 +89,7 @@ describe('service descriptions at the blueprint\'s document source |', () => {
         const block = m.buildingBlocks.find((b) => b.id === s.buildingBlock)!;
         for (const svc of s.services) expect(svc.specUrl).toBe(`${documentServerUrl(m.mediator.namespace)}/${block.id}/${apiDocumentKey(svc.api)}`);
       }
-      expect(documentServerUrl(m.mediator.namespace)).toBe(`http://xroad-documents.${m.mediator.namespace}.svc.cluster.local:${mediatorCatalog.documentServer.port.port}`);
+      expect(documentServerUrl(m.mediator.namespace)).toBe(`http://xroad-documents.${m.mediator.namespace}.svc.cluster.local:${documentServerPort.port}`);
     });
 
     test('each security server has one edge to the document server\'s Pod port, and no egress for descriptions', () => {
@@ -98,7 +97,7 @@ describe('service descriptions at the blueprint\'s document source |', () => {
       expect(edges.map((c) => c.id).sort()).toEqual(m.mediator.securityServers.map((s) => `control:security-server/${s.name}->document-server`).sort());
       for (const c of edges) {
         expect(c.to).toEqual({ component: 'document-server', namespace: m.mediator.namespace, podLabels: documentServerPods });
-        expect(c.ports).toEqual([mediatorCatalog.documentServer.port]);
+        expect(c.ports).toEqual([documentServerPort]);
       }
       // Nothing leaves the cluster to fetch a document: no download egress anywhere.
       expect(m.connections.filter((c) => c.id.endsWith('->service-descriptions') || c.id.endsWith('->document-download'))).toEqual([]);

@@ -91,11 +91,6 @@ export const mediatorCatalog: MediatorEntry = {
     // docker-library's official `node` image, 22.x LTS on Alpine 3.22 (the tag the chart pinned since the Job was added).
     source: 'https://hub.docker.com/_/node',
   },
-  documentServer: {
-    // The project's own choice: a port no other Pod of the mediator namespace listens on.
-    port: { port: 8090, name: 'http' },
-    source: 'the project: charts/govstack-xroad/files/serve-documents.js',
-  },
   resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
   metrics: {
     deployable: false,
