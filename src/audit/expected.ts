@@ -3,6 +3,7 @@ import { PodPort } from '../catalog/types';
 import { Connection, isPods } from '../model/connections/types';
 import { deployedBlocks, deploymentNamespaces } from '../model/namespaces';
 import { allSecurityServerPods, buildingBlockPods } from '../model/pod-labels';
+import { documentServerPods, documentServerPort } from '../model/service-descriptions';
 import { DeploymentModel } from '../model/types';
 
 /**
@@ -59,7 +60,7 @@ export interface Listener {
 /**
  * Where the deployment's Pods (and the cluster's DNS) listen, from the catalog: a building
  * block's container port (e.g. a mock's 3000) or its upstream chart's Pod port, every port of a
- * security server, the gateway proxies' and controller's ports, the observability stack's
+ * security server (and the mediator's document server when documents are bundled), the gateway proxies' and controller's ports, the observability stack's
  * receiving ports, CoreDNS. Independent of the connection graph, so a graph or policy that
  * opens a Service port instead of the Pod's is caught.
  */
@@ -71,6 +72,9 @@ export function listeners(model: DeploymentModel): Listener[] {
     if (pods) out.push({ what: `${block.id} (${block.product.id})`, namespace: block.namespace, podLabels: pods.labels, ports: [pods.port] });
   }
   out.push({ what: 'security servers', namespace: model.mediator.namespace, podLabels: allSecurityServerPods, ports: Object.values(mediatorCatalog.securityServer.ports).map((port) => ({ port })) });
+  if (model.buildingBlocks.some((b) => b.apiDocuments.some((d) => d.bundled))) {
+    out.push({ what: "the mediator's document server", namespace: model.mediator.namespace, podLabels: documentServerPods, ports: [documentServerPort] });
+  }
   const p = gatewayCatalog.pods;
   for (const which of ['external', 'internal'] as const) out.push({ what: `${which} gateway proxies`, namespace: gw[which], podLabels: p.proxyLabels, ports: [p.proxyHttps, p.proxyHttp, p.proxyStats] });
   out.push({ what: 'gateway controller', namespace: gw.controller, podLabels: {}, ports: [p.xds, p.webhook] });

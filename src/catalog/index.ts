@@ -24,7 +24,7 @@ export { gatewayCatalog } from './platform/gateway';
 export { mediatorCatalog } from './platform/mediator';
 export { kubernetesCatalog, KubernetesEntry } from './platform/kubernetes';
 export { blockDatabase } from './platform/datastore';
-export { buildingBlockChartImages, chartImageValues, xroadChartImages } from './chart-images';
+export { buildingBlockChartImages, chartCatalogValues, xroadChartCatalogValues } from './chart-images';
 export { observabilityCatalog, goDuration } from './platform/observability';
 export { mockoonCli } from './common';
 

@@ -100,7 +100,8 @@ export interface MediatorEntry {
     /** Slim image: none of the three. */
     readonly slimImage: ImageRef;
     readonly ports: SecurityServerPorts;
-    readonly health: { readonly port: number; readonly path: string };
+    /** The health check: which of `ports` serves it, and its path. */
+    readonly health: { readonly port: keyof SecurityServerPorts; readonly path: string };
     /** Memory the sidecar guide asks for, by image type. */
     readonly minimumMemory: { readonly full: string; readonly slim: string };
     /** The image starts its services with supervisord as root. */
@@ -120,13 +121,21 @@ export interface MediatorEntry {
      */
     readonly image: ImageRef & { readonly verified: boolean };
     readonly ports: CentralServerPorts;
-    readonly health: { readonly port: number; readonly path: string };
+    /** The health check: which of `ports` serves it, and its path. */
+    readonly health: { readonly port: keyof CentralServerPorts; readonly path: string };
     readonly source: Source;
   };
   /** External database for the servers. */
-  readonly database: { readonly image: ImageRef; readonly majorVersion: number; readonly source: Source };
-  /** Runtime of the chart's reconcile Job (its script needs Node.js 20 or later and nothing else). */
+  readonly database: {
+    readonly image: ImageRef;
+    readonly majorVersion: number;
+    /** Port the database listens on (the security server connects to it). */
+    readonly port: number;
+    readonly source: Source;
+  };
+  /** Runtime of the chart's reconcile Job and document server (their scripts need Node.js 20 or later and nothing else). */
   readonly reconcileRuntime: { readonly image: ImageRef; readonly source: Source };
+
   /** Default requests and limits per server. */
   readonly resources: ResourceProfile;
   /** X-Road Metrics (operational data collector); absent as a deployable chart, see `note`. */

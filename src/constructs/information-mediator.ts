@@ -1,13 +1,12 @@
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { xroadChartImages } from '../catalog';
 import { DeploymentModel } from '../model/types';
-import { xroadConfiguration } from '../mediator/xroad-config';
 import { mediatorReleaseName } from '../model/consumer-config';
 import { stableJson } from '../stable-json';
 import { ReleaseSettings, releaseArguments } from './building-block';
 import { projectChart } from './chart-source';
 import { IsolatedNamespace } from './isolated-namespace';
+import { xroadReleaseValues } from './xroad-values';
 
 /** Properties of {@link InformationMediator}. */
 export interface InformationMediatorProps {
@@ -48,32 +47,11 @@ export class InformationMediator extends Construct {
       podSecurityJustification: props.podSecurityJustification,
     });
 
-    const organisations = new Map(model.organisations.map((o) => [o.name, o]));
-    // Members, subsystems, services and access rights, derived from the blueprint's flows; the
-    // chart's reconcile Job applies them through the X-Road admin APIs on every change.
-    const configuration = xroadConfiguration(model);
-    const images = xroadChartImages();
-    const serverCodes = new Map(configuration.securityServers.map((s) => [s.name, s.serverCode]));
     this.release = new Release(this, 'Release', {
       name: mediatorReleaseName,
       namespace: this.namespace.name,
       ...projectChart(this, 'govstack-xroad'),
-      values: [
-        stableJson({
-          instance: mediator.instance,
-          serviceAccountName: this.namespace.serviceAccountName,
-          centralServer: { enabled: mediator.centralServer },
-          securityServers: mediator.securityServers.map((s) => {
-            const org = organisations.get(s.organisation)!;
-            return { name: s.name, organisation: org.name, memberClass: org.memberClass, memberCode: org.memberCode, serverCode: serverCodes.get(s.name)! };
-          }),
-          // Every image from the catalog; the chart has no deployable default of its own.
-          images: images.images,
-          // Waited for with the release, unless the blueprint applies the mediator without waiting.
-          reconcile: { enabled: true, hook: release.waits, configuration, image: images.reconcile.image },
-          ...(release.storageClass ? { storage: { storageClassName: release.storageClass } } : {}),
-        }),
-      ],
+      values: [stableJson(xroadReleaseValues(model, { serviceAccountName: this.namespace.serviceAccountName, waits: release.waits, storageClass: release.storageClass }))],
       ...releaseArguments(release),
       dependsOn: this.namespace.prerequisites,
     });

@@ -1,5 +1,3 @@
-import { DocumentSources } from '../blueprint/types';
-import { defaultDocumentSources, documentUrl, upstreamDocumentBase } from '../model/documents';
 import * as path from 'node:path';
 import { ApiDescription } from '../catalog/types';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
@@ -90,7 +88,7 @@ export interface XRoadService {
   readonly id: string;
   /** The building block's API file the service publishes. */
   readonly api: string;
-  /** Where the security server reads the OpenAPI description: the catalog's pinned specification file at the deployment's document source. */
+  /** Where the security server reads the OpenAPI description: the catalog's pinned file at the deployment's document source (upstream, mirror, or the mediator's document server when bundled). */
   readonly specUrl: string;
   /** Where the security server forwards requests: the provider's in-cluster Service plus its API path prefix. */
   readonly serviceUrl: string;
@@ -136,22 +134,14 @@ export function serviceUrl(block: ModelBuildingBlock): string {
 }
 
 /**
- * Where a security server loads a catalog API file from: the catalog source
- * `Org/repo@commit:path` at the deployment's document source (`deployment.documents`):
- * raw.githubusercontent.com for `upstream`, the same layout under `mirror` for `mirror`
- * (src/model/documents.ts, path segments URL-encoded). `bundled` documents are not served to
- * the security servers yet, so they load the upstream address.
- * A custom block's `https://` address is used as it is.
- * @throws Error when the source is neither `owner/repo@commit:path` nor an https address.
+ * Where a block's security server loads API file `file` from: the model's resolution at the
+ * deployment's document source (`ModelBuildingBlock.apiDocuments`, src/model/service-descriptions.ts).
+ * @throws Error when the model holds no document for the file.
  */
-export function specUrl(api: ApiDescription, sources: DocumentSources = defaultDocumentSources): string {
-  // A custom building block names its OpenAPI document by address.
-  if (/^https:\/\/\S+$/.test(api.source)) return api.source;
-  const m = /^([^/@\s]+)\/([^/@\s]+)@([0-9a-f]{7,40}):(.+)$/.exec(api.source);
-  if (!m) throw new Error(`catalog source "${api.source}" is not owner/repo@commit:path`);
-  const [, owner, repo, commit, file] = m;
-  const base = sources.source === 'mirror' && sources.mirror ? sources.mirror : upstreamDocumentBase;
-  return documentUrl(base, { repository: `${owner}/${repo}`, commit, file });
+export function specUrl(block: ModelBuildingBlock, file: string): string {
+  const doc = block.apiDocuments.find((d) => d.file === file);
+  if (!doc) throw new Error(`${block.id}: the model resolved no document for ${file}`);
+  return doc.url;
 }
 
 /**
@@ -193,7 +183,7 @@ export function xroadConfiguration(model: DeploymentModel): XRoadConfiguration {
           code,
           id: `${id}:${code}`,
           api: api.file,
-          specUrl: specUrl(api, model.deployment.documents),
+          specUrl: specUrl(block, api.file),
           serviceUrl: serviceUrl(block),
           timeout: serviceTimeoutSeconds,
           clients: [...new Set(mediated.filter((f) => f.to === block.id).map((f) => encodedSubsystemId(model, byId.get(f.from)!)))].sort(),

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DocumentSources } from '../blueprint/types';
-import { StartupDocument } from '../catalog/types';
+import { kubernetesCatalog } from '../catalog';
+import { ApiDescription, StartupDocument } from '../catalog/types';
 
 /** GitHub's raw file host: where `upstream` documents are fetched from. */
 export const upstreamDocumentBase = 'https://raw.githubusercontent.com';
@@ -13,7 +15,28 @@ export const defaultDocumentSources: DocumentSources = { source: 'upstream' };
 export const bundledDocumentsPath = '/etc/govstack/documents';
 
 /** Largest document carried in a ConfigMap (Kubernetes limits a ConfigMap to 1 MiB in total). */
-const maxBundledBytes = 900 * 1024;
+export const maxBundledBytes = 900 * 1024;
+
+/** A file in a repository at a pinned commit. */
+export type DocumentRef = Pick<StartupDocument, 'repository' | 'commit' | 'file'>;
+
+/** An outbound connection a Pod needs to fetch a document, and why. */
+export interface DocumentEgress {
+  readonly name: string;
+  readonly cidrs: readonly string[];
+  readonly ports: readonly number[];
+  readonly reason: string;
+}
+
+/**
+ * Where one document comes from, as `deployment.documents` names it: fetched from an https
+ * address (upstream or the mirror) with the egress that needs, or read from the bundle at
+ * synth time and carried into the cluster. Each consumer places a bundled document its own
+ * way (a mock mounts it, the security servers load it from the mediator's document server).
+ */
+export type LocatedDocument =
+  | { readonly kind: 'fetched'; readonly url: string; readonly egress: DocumentEgress }
+  | { readonly kind: 'bundled'; readonly path: string; readonly content: string };
 
 /** Where one start-up document is read from, resolved for a deployment. */
 export interface ResolvedDocument {
@@ -22,11 +45,11 @@ export interface ResolvedDocument {
   /** When bundled: the ConfigMap key and the file's content. */
   readonly bundled?: { readonly key: string; readonly content: string };
   /** When fetched: the outbound connection the Pod needs, and why. */
-  readonly egress?: { readonly name: string; readonly cidrs: readonly string[]; readonly ports: readonly number[]; readonly reason: string };
+  readonly egress?: DocumentEgress;
 }
 
 /** `<base>/<owner>/<repo>/<commit>/<file>` with each path segment URL-encoded. */
-export function documentUrl(base: string, doc: Pick<StartupDocument, 'repository' | 'commit' | 'file'>): string {
+export function documentUrl(base: string, doc: DocumentRef): string {
   const path = [...doc.repository.split('/'), doc.commit, ...doc.file.split('/')].map(encodeURIComponent).join('/');
   return `${base.replace(/\/+$/, '')}/${path}`;
 }
@@ -37,38 +60,59 @@ export function bundledKey(doc: Pick<StartupDocument, 'file'>): string {
 }
 
 /**
- * Resolves where building block `blockId`'s start-up document comes from.
+ * The egress that fetching `url` needs. A NetworkPolicy cannot name a host: an address
+ * literal is allowed alone (/32 or /128), a host name as any address on the URL's port, with
+ * the host in the reason.
+ */
+export function fetchEgress(url: URL, reason: string): DocumentEgress {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
+  const family = isIP(host);
+  return { name: 'document-download', cidrs: family === 4 ? [`${host}/32`] : family === 6 ? [`${host}/128`] : kubernetesCatalog.anywhere, ports: [port], reason };
+}
+
+/**
+ * Locates building block `blockId`'s document `doc` at the blueprint's document source.
  *
- * - upstream / mirror: an https URL; the Pod gets an egress allow on the URL's port. A
- *   NetworkPolicy cannot name a host, so the allow is to any address on that port, and its
- *   reason names the host.
+ * - upstream / mirror: `documentUrl` under raw.githubusercontent.com or the mirror, with the
+ *   egress `fetchEgress` gives; `purpose` says who fetches it, for the egress reason.
  * - bundled: the first `bundle` folder holding `<blockId>/<file>` (relative folders resolve
- *   against `baseDir`, the folder of the file that declared them); the content travels in the
- *   stack and no egress is opened.
+ *   against `baseDir`, the folder of the file that declared them); its content, no egress.
  *
  * Returns a message instead when the bundled file is missing or too large for a ConfigMap.
  */
-export function resolveDocument(sources: DocumentSources, baseDir: string, blockId: string, doc: StartupDocument): ResolvedDocument | string {
+export function locateDocument(sources: DocumentSources, baseDir: string, blockId: string, doc: DocumentRef, purpose: string): LocatedDocument | string {
   if (sources.source === 'bundled') {
     const folders = (sources.bundle ?? []).map((f) => (isAbsolute(f) ? f : resolve(baseDir, f)));
     const found = folders.map((f) => join(f, blockId, doc.file)).find((p) => existsSync(p) && statSync(p).isFile());
     if (!found) return `no bundle folder holds ${blockId}/${doc.file} (${doc.repository}@${doc.commit}); searched: ${folders.join(', ')}`;
     if (statSync(found).size > maxBundledBytes) return `${found} is larger than ${maxBundledBytes} bytes and cannot be carried in a ConfigMap`;
-    const key = bundledKey(doc);
-    return { location: `${bundledDocumentsPath}/${key}`, bundled: { key, content: readFileSync(found, 'utf8') } };
+    return { kind: 'bundled', path: found, content: readFileSync(found, 'utf8') };
   }
   const base = sources.source === 'mirror' ? sources.mirror! : upstreamDocumentBase;
   const url = new URL(documentUrl(base, doc));
-  const port = url.port ? Number(url.port) : 443;
-  return {
-    location: url.href,
-    egress: {
-      name: 'document-download',
-      cidrs: ['0.0.0.0/0'],
-      ports: [port],
-      reason: `the mock fetches ${doc.file} from ${url.host} (${sources.source}) at start-up`,
-    },
-  };
+  return { kind: 'fetched', url: url.href, egress: fetchEgress(url, `${purpose} fetches ${doc.file} from ${url.host} (${sources.source})`) };
+}
+
+/**
+ * Resolves where building block `blockId`'s start-up document comes from (`locateDocument`);
+ * a bundled one is mounted from the block's `documents` ConfigMap at `bundledDocumentsPath`.
+ */
+export function resolveDocument(sources: DocumentSources, baseDir: string, blockId: string, doc: StartupDocument): ResolvedDocument | string {
+  const located = locateDocument(sources, baseDir, blockId, doc, 'the mock');
+  if (typeof located === 'string') return located;
+  if (located.kind === 'fetched') return { location: located.url, egress: { ...located.egress, reason: `${located.egress.reason} at start-up` } };
+  const key = bundledKey(doc);
+  return { location: `${bundledDocumentsPath}/${key}`, bundled: { key, content: located.content } };
+}
+
+/** `owner/repo@commit:path`, the catalog's source of an API file, as a document reference; `undefined` for an https address. */
+export function apiDocumentRef(api: ApiDescription): DocumentRef | undefined {
+  if (/^https:\/\/\S+$/.test(api.source)) return undefined;
+  const m = /^([^/@\s]+)\/([^/@\s]+)@([0-9a-f]{7,40}):(.+)$/.exec(api.source);
+  if (!m) throw new Error(`catalog source "${api.source}" is not owner/repo@commit:path`);
+  const [, owner, repo, commit, file] = m;
+  return { repository: `${owner}/${repo}`, commit, file };
 }
 
 /** The folder relative bundle paths are read against: that of the file declaring them. */

@@ -19,20 +19,31 @@ export function buildingBlockPods(block: ModelBuildingBlock): { labels: Record<s
   return undefined;
 }
 
+/** Labels of every security server's Pods. */
+export const allSecurityServerPods: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': 'security-server' };
+
+/** The label naming which security server a Pod belongs to (the server's own Pods and its database). */
+const serverLabel = 'govstack.global/security-server';
+
 /**
- * Labels of one security server's Pods (charts/govstack-xroad/templates/_helpers.tpl,
- * `gsxr.ss.selectorLabels`: the server's database carries the same server label but the
- * component `datastore`, so both labels are needed).
+ * Labels of one security server's Pods: the one rule, which the stack passes to
+ * charts/govstack-xroad per server (`securityServers[].podLabels`) and the connection graph
+ * selects by; the chart writes no such label of its own.
  */
 export function securityServerPods(name: string): Record<string, string> {
-  return { 'app.kubernetes.io/component': 'security-server', 'govstack.global/security-server': name };
+  return { ...allSecurityServerPods, [serverLabel]: name };
+}
+
+/**
+ * Labels of one security server's database Pods (passed as `securityServers[].databasePodLabels`):
+ * the same server label, another component, so that no selector of a security server picks them.
+ */
+export function securityServerDatabasePods(name: string): Record<string, string> {
+  return { 'app.kubernetes.io/component': 'datastore', [serverLabel]: name };
 }
 
 /** Labels of the mediator's reconcile Job Pods (charts/govstack-xroad/templates/reconcile-job.yaml). */
 export const reconcileJobPods: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'xroad-reconcile', 'app.kubernetes.io/component': 'reconcile' };
-
-/** Labels of every security server's Pods. */
-export const allSecurityServerPods: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': 'security-server' };
 
 /** Ports a security server listens on, from the catalog (X-Road user guide §2). */
 export const securityServerPorts = mediatorCatalog.securityServer.ports;

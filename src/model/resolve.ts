@@ -8,6 +8,7 @@ import { BuildingBlockDecl, NoWait, PodSecurityLevel, SecurityOverride, SizeProf
 import { kubernetesCatalog } from '../catalog';
 import { buildConnections } from './connections/build';
 import { declaringDir, defaultDocumentSources, resolveDocument } from './documents';
+import { resolveApiDocuments } from './service-descriptions';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
 
 /** Replicas and the multiple of the product's resources for each size profile. */
@@ -43,6 +44,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   if (enabled.size === 0) problem('/buildingBlocks', 'no building block is enabled');
 
   const documentSources = bp.deployment?.documents ?? defaultDocumentSources;
+  const mediatorNamespace = `${prefix}mediator`;
   const bundlePointer = '/deployment/documents/bundle';
   const documentsDir = documentSources.bundle ? declaringDir(loaded.locate(bundlePointer).file) : '.';
 
@@ -58,6 +60,13 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     // The document's location goes before the product's own arguments (e.g. `--data <url>`).
     const product: ProductOption =
       chosen.kind === 'image' && chosen.document && startup ? { ...chosen, args: [chosen.document.argument, startup.location, ...(chosen.args ?? [])] } : chosen;
+    // Every block that runs here is hosted by its owner's security server, which loads its OpenAPI documents.
+    const api = product.kind === 'external' ? { documents: [], problems: [] } : resolveApiDocuments(documentSources, documentsDir, id, entry, mediatorNamespace);
+    const documentsPointer = documentSources.source === 'mirror' ? '/deployment/documents/mirror' : bundlePointer;
+    for (const p of api.problems) {
+      if (p.atAddress) problem(joinPointer(joinPointer(pointer, 'api'), 'openapi'), p.message);
+      else if (p.message !== document) problem(documentsPointer, p.message);
+    }
     const owner = organisations.get(decl.owner);
     if (!owner) problem(joinPointer(pointer, 'owner'), `owner "${decl.owner}" is not an organisation in /mediator/organisations`);
     if (product.kind === 'external') {
@@ -102,6 +111,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
           .map((o) => ({ name: String(o.value).replace(/[./]/g, '-'), cidrs: [String(o.value)], ports: [443], reason: o.justification })),
       ],
       ...(startup?.bundled ? { documents: { [startup.bundled.key]: startup.bundled.content } } : {}),
+      apiDocuments: api.documents,
       pointer,
     });
   }
@@ -150,7 +160,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       instance: bp.mediator.instance,
       memberClasses: bp.mediator.memberClasses,
       centralServer: bp.mediator.centralServer ?? true,
-      namespace: `${prefix}mediator`,
+      namespace: mediatorNamespace,
       securityServers: organisationList.filter((o) => o.securityServer).map((o) => ({ name: o.securityServer!, organisation: o.name })),
       ...mediatorPodSecurity(overrideFor('pod-security', 'mediator')),
     },

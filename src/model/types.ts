@@ -2,6 +2,7 @@ import { BuildingBlockEntry, ProductOption } from '../catalog/types';
 import { ChartSources, DocumentSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, SizeProfile, StateBackend, Target } from '../blueprint/types';
 import { SourceFile } from '../blueprint/load';
 import { Problem, SourceLocation } from '../blueprint/problems';
+import type { ApiDocument } from './service-descriptions';
 import { Connection } from './connections/types';
 
 /**
@@ -101,6 +102,8 @@ export interface ModelBuildingBlock {
   readonly egress: readonly { readonly name: string; readonly cidrs: readonly string[]; readonly ports: readonly number[]; readonly reason: string }[];
   /** Documents carried into the cluster for the product (ConfigMap key → content), when `deployment.documents.source` is `bundled`. */
   readonly documents?: Readonly<Record<string, string>>;
+  /** Where its security server loads each of its OpenAPI documents (service descriptions); empty for an external product. */
+  readonly apiDocuments: readonly ApiDocument[];
   /** JSON pointer of this block in the blueprint. */
   readonly pointer: string;
 }

@@ -31,13 +31,24 @@ if [[ -z "${HELM:-}" ]]; then
   exit 2
 fi
 
-# The charts carry no deployable image of their own: the stack passes every image from the
-# catalog. The tests do the same: each helm call on one of the project's charts gets that
-# chart's image values from the compiled catalog (npm run build or npm test first).
+# The charts carry no deployable image or port of their own, and govstack-xroad writes no
+# label its NetworkPolicies select by: the stack passes them from the catalog and the model.
+# The tests do the same: each helm call on one of the project's charts gets that chart's
+# catalog values from the compiled catalog (npm run build or npm test first), and the xroad
+# chart's security servers (from its representative values) get their Pod labels from the
+# model's rule (src/model/pod-labels.ts), as the stack gives them.
 REAL_HELM=$HELM
 for c in govstack-building-block govstack-xroad; do
-  node -e 'process.stdout.write(JSON.stringify(require(process.argv[1]).chartImageValues(process.argv[2])))' \
-    "$ROOT/dist/src/catalog" "$c" >"$OUT/images-$c.json" || { echo "run.sh: build the project first (dist/src/catalog)" >&2; exit 2; }
+  node -e '
+    const [root, chart, valuesFile] = process.argv.slice(1);
+    const out = { ...require(root + "/dist/src/catalog").chartCatalogValues(chart) };
+    if (chart === "govstack-xroad") {
+      const labels = require(root + "/dist/src/model/pod-labels");
+      const values = require(root + "/node_modules/yaml").parse(require("fs").readFileSync(valuesFile, "utf8"));
+      out.securityServers = values.securityServers.map((s) => ({ ...s, podLabels: labels.securityServerPods(s.name), databasePodLabels: labels.securityServerDatabasePods(s.name) }));
+    }
+    process.stdout.write(JSON.stringify(out));' \
+    "$ROOT" "$c" "$HERE/values/$c.yaml" >"$OUT/images-$c.json" || { echo "run.sh: build the project first (dist/src/catalog)" >&2; exit 2; }
 done
 helm_with_catalog_images() {
   local extra=() a
@@ -246,6 +257,68 @@ expect_ok "xroad: X-Road pods carry the baseline justification" \
   grep -q "govstack.global/pod-security-justification" "$OUT/govstack-xroad.yaml"
 expect_ok "xroad: no secret value in the servers ConfigMap" \
   bash -c '! grep -A40 "name: t-servers" "$0" | grep -Eiq "password\"?: *\"[^\"]|pin\"?: *\"[^\"]"' "$OUT/govstack-xroad.yaml"
+
+# The stack's own values: the chart rendered with exactly what the InformationMediator
+# construct passes for a blueprint (src/constructs/xroad-values.ts), no test values at all.
+# Every security server's Pods carry the model's labels (securityServerPods), and nothing
+# else the chart renders is selected by them; every port is the catalog's.
+for case in sandbox.yaml examples/kenya-aks.yaml sandbox.yaml:bundled; do
+  bp=${case%%:*}; mode=${case#"$bp"}; mode=${mode#:}
+  tag=$(basename "$bp" .yaml)${mode:+-$mode}
+  expect_ok "xroad: the stack's values for blueprints/$bp${mode:+ ($mode documents)} render (no test values)" bash -c '
+    node "$0/test/charts/stack-values.js" "$0" "$0/blueprints/$1" "$OUT/stack-$2.json" "$OUT/expected-$2.json" $3 &&
+      "$REAL_HELM" template t "$0/charts/govstack-xroad" -n gs-mediator -f "$OUT/stack-$2.json" >"$OUT/stack-$2.yaml"' "$ROOT" "$bp" "$tag" "$mode"
+  expect_ok "xroad ($tag): Pods carry exactly the model's labels (security servers, document server), ports are the catalog's" \
+    python3 - "$OUT/stack-$tag.yaml" "$OUT/expected-$tag.json" <<'PY'
+import json, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+expected = json.load(open(sys.argv[2]))
+catalog = expected["catalog"]
+pods = [(f'{d["kind"]}/{d["metadata"]["name"]}', d["spec"]["template"]) for d in docs if d["kind"] in ("StatefulSet", "Deployment", "Job")]
+def selected(want):
+    return [w for w, t in pods if all(t["metadata"]["labels"].get(k) == v for k, v in want.items())]
+assert expected["servers"], "the blueprint has security servers"
+for name, want in expected["servers"].items():
+    assert selected(want) == [f"StatefulSet/t-ss-{name}"], (name, want, selected(want))
+    sts = next(d for d in docs if d["kind"] == "StatefulSet" and d["metadata"]["name"] == f"t-ss-{name}")
+    given = {k: v for k, v in sts["spec"]["selector"]["matchLabels"].items() if k not in ("app.kubernetes.io/name", "app.kubernetes.io/instance")}
+    assert given == want, (given, want)
+    ports = {p["name"]: p["containerPort"] for p in sts["spec"]["template"]["spec"]["containers"][0]["ports"]}
+    ss = catalog["securityServer"]["ports"]
+    assert ports == {"admin": ss["admin"], "client-http": ss["clientHttp"], "client-https": ss["clientHttps"], "messaging": ss["messaging"], "ocsp": ss["ocsp"], "health": ss["health"]}, ports
+    db = next(d for d in docs if d["kind"] == "StatefulSet" and d["metadata"]["name"] == f"t-ss-{name}-db")
+    assert db["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] == catalog["database"]["port"]
+documents = [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "t-documents"]
+if expected["documentServer"] is None:
+    assert not documents, "no document server without bundled documents"
+else:
+    assert selected(expected["documentServer"]) == ["Deployment/t-documents"], selected(expected["documentServer"])
+    c = documents[0]["spec"]["template"]["spec"]["containers"][0]
+    assert c["ports"] == [{"name": "http", "containerPort": expected["documentServerPort"]["port"], "protocol": "TCP"}], c["ports"]
+    svc = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == "xroad-documents")
+    assert svc["spec"]["ports"][0]["port"] == expected["documentServerPort"]["port"]
+    sources = documents[0]["spec"]["template"]["spec"]["volumes"][1]["projected"]["sources"]
+    maps = {d["metadata"]["name"]: d["data"] for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("t-documents-")}
+    assert len(sources) == len(maps) > 0, (len(sources), len(maps))
+print("ok", sorted(expected["servers"]))
+PY
+  expect_ok "xroad ($tag): Pod Security restricted except the documented X-Road servers" \
+    python3 "$HERE/check-restricted.py" --quiet --allow-baseline "$XROAD_BASELINE" "$OUT/stack-$tag.yaml"
+done
+expect_ok "xroad: the templates write no label the NetworkPolicies select by, and no port number" \
+  bash -c '! grep -rnE "govstack.global/security-server|(containerPort|port|targetPort): *[0-9]+|-p +[0-9]+" "$0/templates"' "$XR"
+python3 -c 'import json, sys; v = json.load(open(sys.argv[1])); del v["ports"]["securityServer"]["admin"]; json.dump(v, open(sys.argv[2], "w"))' \
+  "$OUT/images-govstack-xroad.json" "$OUT/xroad-no-admin-port.json"
+expect_fail "xroad: a missing port fails naming it" "ports.securityServer.admin is required" \
+  "$REAL_HELM" template t "$XR" -f "$XRV" -f "$OUT/xroad-no-admin-port.json"
+expect_fail "xroad: a missing database port fails naming it" "ports.database is required" \
+  "$HELM" template t "$XR" -f "$XRV" --set ports.database=0
+python3 -c 'import json, sys; v = json.load(open(sys.argv[1])); del v["securityServers"][0]["podLabels"]; json.dump(v, open(sys.argv[2], "w"))' \
+  "$OUT/images-govstack-xroad.json" "$OUT/xroad-no-labels.json"
+expect_fail "xroad: a security server without the stack's Pod labels fails" "securityServers\[gov\].podLabels is required" \
+  "$REAL_HELM" template t "$XR" -f "$XRV" -f "$OUT/xroad-no-labels.json"
+expect_fail "xroad: Pod labels may not replace the chart's own" "may not set app.kubernetes.io/instance" \
+  "$HELM" template t "$XR" -f "$XRV" --set 'securityServers[0].podLabels.app\.kubernetes\.io/instance=x'
 
 OB=$ROOT/charts/govstack-observability; OBV=$HERE/values/govstack-observability.yaml
 expect_fail "observability: schema rejects an unknown receiver type" "type|enum|value must be one of" \

@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { chartImageValues } from '../../src/catalog';
+import { chartCatalogValues } from '../../src/catalog';
 import { chartsDir, packageRoot } from '../../src/paths';
 import { controlPlaneForTests } from './control-plane';
 import { run } from './harness';
@@ -31,7 +31,7 @@ describe.each(charts)('%s |', (chart) => {
   // The charts hold no deployable image: the catalog's come in as the stack passes them.
   const images = path.join(work, `${chart}-images.json`);
   const values = [testValues, '-f', images] as const;
-  beforeAll(() => writeFileSync(images, JSON.stringify(chartImageValues(chart))));
+  beforeAll(() => writeFileSync(images, JSON.stringify(chartCatalogValues(chart))));
   const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', plane.kubeconfig, ...args], { env });
 
   test('helm lint --strict passes', () => {

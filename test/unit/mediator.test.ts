@@ -70,13 +70,7 @@ describe('derived X-Road configuration |', () => {
     expect(registries.services[0].specUrl).toMatch(/\.json$/);
   });
 
-  test('service descriptions come from the deployment\'s document source: a mirror replaces GitHub\'s host, same layout', () => {
-    const mirrored = xroadConfiguration({ ...sandbox, deployment: { ...sandbox.deployment, documents: { source: 'mirror', mirror: 'https://docs.mirror.example:8443/raw/' } } });
-    const upstream = config.subsystems.flatMap((s) => s.services.map((x) => x.specUrl));
-    const viaMirror = mirrored.subsystems.flatMap((s) => s.services.map((x) => x.specUrl));
-    expect(viaMirror.length).toBeGreaterThan(0);
-    expect(viaMirror).toEqual(upstream.map((u) => u.replace('https://raw.githubusercontent.com/', 'https://docs.mirror.example:8443/raw/')));
-  });
+  // Service descriptions per document source (upstream, mirror, bundled): service-descriptions.test.ts.
 
   test('every catalog building block yields distinct service codes', () => {
     for (const bb of buildingBlocks) {

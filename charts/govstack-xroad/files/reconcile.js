@@ -86,7 +86,7 @@ function encodeId(instance, memberClass, memberCode, subsystemCode) {
 class AdminApi {
   /**
    * @param {string} server  name used in messages
-   * @param {string} baseUrl e.g. https://xroad-ss-interior:4000 (the API lives under /api/v1)
+   * @param {string} baseUrl e.g. https://xroad-ss-interior:<admin port> (the API lives under /api/v1)
    * @param {{ ca?: string | Buffer, timeoutMs?: number, signal?: AbortSignal, onRequest?: (method: string, path: string) => void }} options
    *   ca: the PEM the server's TLS certificate must chain to (verification is always on)
    */

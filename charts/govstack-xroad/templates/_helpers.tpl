@@ -52,12 +52,51 @@ govstack.global/building-block: {{ .Values.buildingBlock | quote }}
 {{- default (upper $s.name) $s.serverCode -}}
 {{- end -}}
 
-{{/* Selector labels of a Security Server. Usage: include "gsxr.ss.selectorLabels" (list $ $server) */}}
+{{/*
+Selector labels of a Security Server: the chart's name and instance, and the labels the stack
+passes per server (`podLabels`, the model's securityServerPods rule, which NetworkPolicies
+select by; the chart writes none of its own). Usage: include "gsxr.ss.selectorLabels" (list $ $server)
+*/}}
 {{- define "gsxr.ss.selectorLabels" -}}
+{{- $server := index . 1 -}}
 app.kubernetes.io/name: xroad-security-server
 app.kubernetes.io/instance: {{ (index . 0).Release.Name | quote }}
-app.kubernetes.io/component: security-server
-govstack.global/security-server: {{ (index . 1).name | quote }}
+{{ include "gsxr.givenLabels" (list $server.podLabels (printf "securityServers[%s].podLabels" $server.name)) }}
+{{- end -}}
+
+{{/*
+Labels given by the stack, as YAML; fails when absent or when they would replace the chart's
+own name or instance label. Usage: include "gsxr.givenLabels" (list $labels "values.path")
+*/}}
+{{- define "gsxr.givenLabels" -}}
+{{- $labels := index . 0 -}}
+{{- $path := index . 1 -}}
+{{- if not $labels -}}
+{{- fail (printf "%s is required: the govstack stack passes the labels its NetworkPolicies select by (src/model/pod-labels.ts); when installing by hand, set them" $path) -}}
+{{- end -}}
+{{- range $k, $v := $labels -}}
+{{- if has $k (list "app.kubernetes.io/name" "app.kubernetes.io/instance") -}}
+{{- fail (printf "%s may not set %s (the chart's own label)" $path $k) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $labels -}}
+{{- end -}}
+
+{{/*
+A port from the stack's values (src/catalog/platform/mediator.ts): the chart has none of its own.
+Usage: include "gsxr.port" (list $ "securityServer" "admin"), or (list $ "database")
+*/}}
+{{- define "gsxr.port" -}}
+{{- $root := index . 0 -}}
+{{- $path := rest . -}}
+{{- $value := $root.Values.ports -}}
+{{- range $path -}}
+{{- $value = and $value (kindIs "map" $value) (index $value .) -}}
+{{- end -}}
+{{- if not $value -}}
+{{- fail (printf "ports.%s is required: the govstack stack sets every port from its catalog (src/catalog/platform/mediator.ts); when installing by hand, set it" (join "." $path)) -}}
+{{- end -}}
+{{- int $value -}}
 {{- end -}}
 {{- define "gsxr.ss.labels" -}}
 {{ include "gsxr.commonLabels" (index . 0) }}
@@ -66,12 +105,12 @@ app.kubernetes.io/version: {{ include "gsxr.imageVersion" (index . 0).Values.ima
 govstack.global/component: security-server
 {{- end -}}
 
-{{/* Selector labels of a Security Server's database. */}}
+{{/* Selector labels of a Security Server's database: the chart's name and instance, and the stack's `databasePodLabels`. */}}
 {{- define "gsxr.db.selectorLabels" -}}
+{{- $server := index . 1 -}}
 app.kubernetes.io/name: xroad-postgresql
 app.kubernetes.io/instance: {{ (index . 0).Release.Name | quote }}
-app.kubernetes.io/component: datastore
-govstack.global/security-server: {{ (index . 1).name | quote }}
+{{ include "gsxr.givenLabels" (list $server.databasePodLabels (printf "securityServers[%s].databasePodLabels" $server.name)) }}
 {{- end -}}
 {{- define "gsxr.db.labels" -}}
 {{ include "gsxr.commonLabels" (index . 0) }}

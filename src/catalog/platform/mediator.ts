@@ -62,7 +62,7 @@ export const mediatorCatalog: MediatorEntry = {
     image: { repository: 'niis/xroad-security-server-sidecar', tag: '7.8.0' },
     slimImage: { repository: 'niis/xroad-security-server-sidecar', tag: '7.8.0-slim' },
     ports: { admin: 4000, clientHttp: 8080, clientHttps: 8443, messaging: 5500, ocsp: 5577, health: 5588 },
-    health: { port: 5588, path: '/' },
+    health: { port: 'health', path: '/' },
     minimumMemory: { full: '4Gi', slim: '3Gi' },
     runsAsRoot: true,
     source: `${xroad}:sidecar/SIDECAR.md; ${xroad}:sidecar/docker-build.sh; ${xroad}:doc/Sidecar/security_server_sidecar_user_guide.md; ${sim}:x-road/sandbox-im-x-road/charts/sandbox-xroad-ss/templates/security-server.yaml`,
@@ -76,12 +76,14 @@ export const mediatorCatalog: MediatorEntry = {
     // security servers' X-Road 7.8 line but is not traceable to an NIIS source (see above).
     image: { repository: 'niis/xroad-central-server', tag: 'noble-7.8.2', verified: false },
     ports: { admin: 4000, registration: 4001, management: 4002, globalConf: 80, testCaOcsp: 8888, testCaTsa: 8899 },
-    health: { port: 80, path: '/internalconf' },
+    health: { port: 'globalConf', path: '/internalconf' },
     source: `${xroad}:.github/workflows/publish_images.yaml; ${xroad}:Docker/securityserver/README.md; ${sim}:x-road/images/sandbox-xroad-cs/Dockerfile; ${sim}:x-road/sandbox-im-x-road/charts/sandbox-xroad-cs/templates/central-server.yaml`,
   },
   database: {
     image: { repository: 'postgres', tag: '16.13-alpine' },
     majorVersion: 16,
+    // PostgreSQL's default port, which the image keeps (docker-library/postgres Dockerfile EXPOSE).
+    port: 5432,
     source: `${xroad}:doc/Sidecar/security_server_sidecar_user_guide.md; docker-library/postgres@6edb0a8c4def40c371514b34aef9037ec82d9110:versions.json`,
   },
   reconcileRuntime: {

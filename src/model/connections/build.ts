@@ -2,7 +2,7 @@ import { gatewayCatalog, kubernetesCatalog, mediatorCatalog, observabilityCatalo
 import { PodPort } from '../../catalog/types';
 import { deployedBlocks, deploymentNamespaces, ModelFacts } from '../namespaces';
 import { allSecurityServerPods, buildingBlockPods, reconcileJobPods, securityServerPods } from '../pod-labels';
-import { specUrl } from '../../mediator/xroad-config';
+import { documentServerPods, documentServerPort } from '../service-descriptions';
 import { ModelBuildingBlock } from '../types';
 import { AddressEndpoint, Connection, ConnectionReason, Endpoint, PodsEndpoint } from './types';
 
@@ -151,24 +151,38 @@ function addFlows(model: ModelFacts, add: Add): void {
 }
 
 /**
- * Each security server loads the OpenAPI descriptions of the providers it hosts from the
- * deployment's document source (the addresses in the reconcile configuration, `specUrl`): one
- * egress per server on the ports of those addresses. A NetworkPolicy cannot name a host, so the
- * allow is to any address on that port and the reason names the hosts.
+ * Each security server loads the OpenAPI descriptions of the providers it hosts from where the
+ * model resolved them (`ModelBuildingBlock.apiDocuments`, at the blueprint's document source):
+ * - fetched (upstream, a mirror, a custom block's address): one egress per server to the
+ *   union of those documents' address ranges (an address literal alone, else any address: a
+ *   NetworkPolicy cannot name a host) on their ports; the reason names the hosts;
+ * - bundled: one edge per server to the mediator's document server on its Pod port, and no
+ *   egress beyond the cluster.
  */
 function addServiceDescriptionSources(model: ModelFacts, add: Add): void {
+  const documentServer: PodsEndpoint = { component: 'document-server', namespace: model.mediator.namespace, podLabels: documentServerPods };
   for (const server of model.mediator.securityServers) {
-    const urls = deployedBlocks(model)
+    const docs = deployedBlocks(model)
       .filter((b) => b.owner.securityServer === server.name)
-      .flatMap((b) => b.entry.apis.map((api) => new URL(specUrl(api, model.deployment.documents))));
-    if (urls.length === 0) continue;
-    const ports = [...new Set(urls.map((u) => Number(u.port || 443)))].sort((a, b) => a - b);
-    const hosts = [...new Set(urls.map((u) => u.host))].sort().join(', ');
-    const why = `security server ${server.name} loads its providers' OpenAPI descriptions from ${hosts} (${model.deployment.documents.source})`;
-    add('egress', `security-server/${server.name}->service-descriptions`, { component: `security-server/${server.name}`, namespace: model.mediator.namespace, podLabels: securityServerPods(server.name) }, { name: 'service-descriptions', cidrs: kubernetesCatalog.anywhere }, numbered(...ports), why, {
-      justification: why,
-      pointers: ['/deployment/documents'],
-    });
+      .flatMap((b) => b.apiDocuments);
+    const from: PodsEndpoint = { component: `security-server/${server.name}`, namespace: model.mediator.namespace, podLabels: securityServerPods(server.name) };
+    const fetched = docs.filter((d) => d.egress);
+    if (fetched.length > 0) {
+      const urls = fetched.map((d) => new URL(d.url));
+      const ports = [...new Set(fetched.flatMap((d) => d.egress!.ports))].sort((a, b) => a - b);
+      const cidrs = [...new Set(fetched.flatMap((d) => d.egress!.cidrs))].sort();
+      const hosts = [...new Set(urls.map((u) => u.host))].sort().join(', ');
+      const why = `security server ${server.name} loads its providers' OpenAPI descriptions from ${hosts} (${model.deployment.documents.source})`;
+      add('egress', `security-server/${server.name}->service-descriptions`, from, { name: 'service-descriptions', cidrs: cidrs.includes(kubernetesCatalog.anywhere[0]) ? kubernetesCatalog.anywhere : cidrs }, numbered(...ports), why, {
+        justification: why,
+        pointers: ['/deployment/documents'],
+      });
+    }
+    if (docs.some((d) => d.bundled)) {
+      add('control', `security-server/${server.name}->document-server`, from, documentServer, [port(documentServerPort)], `security server ${server.name} loads its providers' bundled OpenAPI descriptions from the mediator's document server`, {
+        pointers: ['/deployment/documents'],
+      });
+    }
   }
 }
 

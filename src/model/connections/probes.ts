@@ -1,5 +1,6 @@
 import { DeploymentModel } from '../types';
 import { Connection, isPods } from './types';
+import { securityServerPods } from '../pod-labels';
 
 /** Where a probe starts: Pods to impersonate (namespace and labels), or an address range outside the cluster. */
 export type ProbeSource = { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] };
@@ -116,7 +117,7 @@ export function nonEdgeSample(model: DeploymentModel): Probe[] {
       offer({
         id: `other-organisation:${c.from.component}->security-server/${name}`,
         source: { namespace: c.from.namespace, podLabels: c.from.podLabels },
-        destination: { namespace: c.to.namespace, podLabels: { ...c.to.podLabels, 'govstack.global/security-server': name }, port: c.ports[0].port, protocol: c.protocol },
+        destination: { namespace: c.to.namespace, podLabels: securityServerPods(name), port: c.ports[0].port, protocol: c.protocol },
         expect: 'blocked',
         why: `${c.from.component} may reach only its own organisation's security server (${own}), not ${name}`,
       });
