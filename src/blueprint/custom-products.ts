@@ -38,7 +38,7 @@ export interface CustomProductApi {
 
 /** A container image, run by the project's generic chart under every workload default. */
 export interface CustomImageProductDecl extends CustomProductCommon {
-  /** @default 'image' */
+  /** Marks the declaration as an image product. @default 'image' */
   readonly kind?: 'image';
   /** The container image, pinned by tag (never `latest`) or digest. */
   readonly image: {
@@ -66,7 +66,12 @@ export interface CustomImageProductDecl extends CustomProductCommon {
    */
   readonly resources?: Resources;
   /** Persistent state: `postgres` runs the generic chart's PostgreSQL with a volume of `size`. @default - none */
-  readonly storage?: { readonly kind: 'postgres'; readonly size: string };
+  readonly storage?: {
+    /** The only kind the generic chart runs. */
+    readonly kind: 'postgres';
+    /** Volume size, e.g. `20Gi`. */
+    readonly size: string;
+  };
 }
 
 /**
@@ -75,6 +80,7 @@ export interface CustomImageProductDecl extends CustomProductCommon {
  * unless `podSecurity` names a lower level with its reason.
  */
 export interface CustomChartProductDecl extends CustomProductCommon {
+  /** Marks the declaration as a chart product (image products may leave `kind` out). */
   readonly kind: 'chart';
   /** The chart, pinned to an exact version. */
   readonly chart: {
@@ -88,15 +94,40 @@ export interface CustomChartProductDecl extends CustomProductCommon {
   /** Values passed to the chart. @default - the chart's own defaults */
   readonly values?: Readonly<Record<string, unknown>>;
   /** The Service the chart creates for the API, and its port. */
-  readonly service: { readonly name: string; readonly port: number };
-  /** The API Pods: labels that select them and the port their container listens on (by name when it has one). */
-  readonly pods: { readonly labels: Readonly<Record<string, string>>; readonly port: { readonly port: number; readonly name?: string } };
-  /** The Pod Security level the chart's Pods need, and why. @default - restricted */
-  readonly podSecurity?: { readonly level: PodSecurityLevel; readonly reason: string };
+  readonly service: {
+    /** Service name, as the chart renders it with these values. */
+    readonly name: string;
+    /** Service port (1-65535) the gateway routes and the security server call. */
+    readonly port: number;
+  };
+  /** The API Pods: what NetworkPolicies select and open. */
+  readonly pods: {
+    /** Labels on the API Pods (a subset that selects only them). */
+    readonly labels: Readonly<Record<string, string>>;
+    /** The port the API container listens on (not the Service port). */
+    readonly port: {
+      /** Port number, 1-65535. */
+      readonly port: number;
+      /** The container port's name; policies then open it by name. @default - opened by number */
+      readonly name?: string;
+    };
+  };
+  /** The Pod Security level the chart's Pods need, and why. @default - restricted, with no reason needed */
+  readonly podSecurity?: {
+    /** The level the namespace enforces (warn and audit stay restricted). */
+    readonly level: PodSecurityLevel;
+    /** Why the chart needs it (20 characters or more); the namespace and the audit carry it. */
+    readonly reason: string;
+  };
   /** Dotted values key setting the StorageClass of the chart's volumes. @default - the chart has no volumes */
   readonly storageClassKey?: string;
   /** Persistent state the chart keeps, listed in the audit. @default - none */
-  readonly storage?: { readonly kind: 'postgres' | 'mongodb' | 'volume'; readonly size: string };
+  readonly storage?: {
+    /** What keeps the state. */
+    readonly kind: 'postgres' | 'mongodb' | 'volume';
+    /** Volume size, e.g. `20Gi`. */
+    readonly size: string;
+  };
 }
 
 const httpPath = { type: 'string', pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$", maxLength: 512 };
