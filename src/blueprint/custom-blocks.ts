@@ -12,7 +12,11 @@ import { BuildingBlockDecl } from './types';
  * flows, gateway route, metrics scraping, an X-Road subsystem and, when it declares an API
  * document, an X-Road service.
  */
-export type CustomBuildingBlockDecl = Omit<BuildingBlockDecl, 'product' | 'version'> & CustomProductDecl & { readonly api?: CustomBlockApi };
+export type CustomBuildingBlockDecl = Omit<BuildingBlockDecl, 'product' | 'version'> &
+  CustomProductDecl & {
+    /** The OpenAPI document the block serves, published as an X-Road service. @default - a subsystem without services */
+    readonly api?: CustomBlockApi;
+  };
 
 /** The API a custom building block serves: its own OpenAPI document, as no catalog entry holds one. */
 export interface CustomBlockApi extends CustomProductApi {
