@@ -93,14 +93,14 @@ describe('the synthesised Terraform |', () => {
       expect(policy(ns, 'default-deny')?.spec.policy_types).toEqual(['Ingress', 'Egress']);
     }
     const fromPrometheus = policy('gs-payments', 'ingress-scrape-prometheus-to-payments')!;
-    expect(fromPrometheus.spec.ingress[0].ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+    expect(fromPrometheus.spec.ingress[0].ports).toEqual([{ port: '8000', protocol: 'TCP' }]); // by number, as for catalog products
     expect(fromPrometheus.spec.pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'payments', 'app.kubernetes.io/component': 'workload' });
     expect(policy('gs-payments', 'ingress-route-gateway-internal-to-payments')).toBeDefined();
     expect(policy('gs-payments', 'ingress-mediator-hop-security-server-central-bank-to-payments')).toBeDefined();
     expect(policy('gs-payments', 'egress-mediator-hop-payments-to-security-server-central-bank')).toBeDefined();
     const toIdentity = policy('gs-identity', 'ingress-mediator-hop-security-server-nia-to-identity')!;
     expect(toIdentity.spec.pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'national-id' });
-    expect(toIdentity.spec.ingress[0].ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+    expect(toIdentity.spec.ingress[0].ports).toEqual([{ port: '8443', protocol: 'TCP' }]);
   });
 });
 
