@@ -53,7 +53,8 @@ export {
   UpstreamComponent,
   upstreamComponents,
 } from './blueprint/types';
-export { CustomBuildingBlockDecl } from './blueprint/custom-blocks';
+export { CustomBlockApi, CustomBuildingBlockDecl } from './blueprint/custom-blocks';
+export { CustomChartProductDecl, CustomImageProductDecl, CustomProductApi, CustomProductCommon, CustomProductDecl } from './blueprint/custom-products';
 
 // Deployment model
 export {

@@ -5,7 +5,9 @@
 #   3. compile this project against the package's declarations;
 #   4. synthesise the sandbox declared in src/sandbox.ts and compare its cdk.tf.json byte for
 #      byte with `govstack synth blueprints/sandbox.yaml`;
-#   5. run src/bad-inputs.ts and check that one InputError names each problem.
+#   5. the same for a country's own products: src/national-payments.ts against
+#      blueprints/examples/ghana-national-payments.yaml;
+#   6. run src/bad-inputs.ts and check that one InputError names each problem.
 # Exits non-zero on the first difference. Needs the npm registry or a warm npm cache.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,6 +46,15 @@ else
   echo "[example] FAIL: cdk.tf.json differs" >&2; exit 1
 fi
 diff -r out/code/stacks/sandbox/assets out/yaml/stacks/sandbox/assets >/dev/null || { echo "[example] FAIL: chart assets differ" >&2; exit 1; }
+
+echo "[example] a country's own products: synth from TypeScript and from YAML"
+node dist/national-payments.js out/code-gh
+(cd "$ROOT" && node bin/govstack.js synth blueprints/examples/ghana-national-payments.yaml --out "$HERE/out/yaml-gh" --quiet)
+if cmp out/code-gh/stacks/gh-staging/cdk.tf.json out/yaml-gh/stacks/gh-staging/cdk.tf.json; then
+  echo "[example] PASS: custom products, cdk.tf.json byte-identical ($(wc -c <out/code-gh/stacks/gh-staging/cdk.tf.json) bytes)"
+else
+  echo "[example] FAIL: custom products, cdk.tf.json differs" >&2; exit 1
+fi
 
 echo "[example] bad inputs"
 set +e

@@ -89,7 +89,8 @@ function withoutRemovals(node: Located, schema: SchemaNode | undefined): Located
 export interface SchemaNode {
   readonly properties?: Record<string, SchemaNode>;
   readonly items?: SchemaNode;
-  readonly allOf?: readonly { readonly if?: { readonly properties?: Record<string, unknown> }; readonly then?: SchemaNode }[];
+  readonly additionalProperties?: SchemaNode | boolean;
+  readonly allOf?: readonly { readonly if?: { readonly properties?: Record<string, unknown> }; readonly then?: SchemaNode; readonly else?: SchemaNode }[];
   readonly 'x-merge-key'?: string;
 }
 
@@ -106,7 +107,12 @@ function tagValue(node: Located, tag: string): unknown {
 
 function childSchema(schema: SchemaNode | undefined, key: string): SchemaNode | undefined {
   if (!schema) return undefined;
-  return schema.properties?.[key] ?? schema.allOf?.map((branch) => branch.then?.properties?.[key]).find(Boolean);
+  return (
+    schema.properties?.[key] ??
+    // a map of named entries (customBuildingBlocks, customProducts): every entry has one schema
+    (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined) ??
+    schema.allOf?.map((branch) => branch.then?.properties?.[key] ?? branch.else?.properties?.[key]).find(Boolean)
+  );
 }
 
 function itemSchema(schema: SchemaNode | undefined): SchemaNode | undefined {

@@ -2,45 +2,16 @@ import { BuildingBlockEntry } from '../catalog/types';
 import { countryCodes } from './countries';
 import { upstreamComponents } from './types';
 import { customBuildingBlocksSchema } from './custom-blocks';
+import { customProductDef, customProductDefinition, customProductsSchema } from './custom-products';
+import { dnsLabel, httpsUrl, object, resources, variant } from './schema-parts';
 
 /** Identifier of the published schema; blueprints may reference it with `$schema`. */
 export const schemaId = 'https://govstack.global/blueprint/v1/blueprint.schema.json';
 
-const dnsLabel = { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$', description: 'A DNS label: lower-case letters, digits and dashes, 1-32 characters.' };
-/**
- * A Kubernetes resource quantity as the API server accepts it (apimachinery `resource.Quantity`):
- * a non-negative decimal with an optional binary (Ki…Ei), decimal (n, u, m, k, M…E) or exponent
- * suffix, written as a string or as a plain YAML number (`cpu: 1`, `cpu: 0.5`).
- */
-export const quantityPattern = '^(\\+)?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?$';
-const quantityCpu = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'CPU quantity such as `250m`, `1` or `0.5`; a number is fine.' };
-const quantityMemory = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'Memory quantity such as `256Mi` or `1Gi`; a plain number is bytes.' };
 const duration = { type: 'string', pattern: '^[0-9]+(h|d|w)$', description: 'A retention period such as `15d`.' };
 const hostname = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$', maxLength: 253 };
 const secretName = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$', description: 'Name of an existing Kubernetes Secret.' };
 const awsRegion = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$' };
-const httpsUrl = { type: 'string', pattern: '^https://[^\\s]+$', maxLength: 2048 };
-
-/** A closed object: only the listed properties, `required` ones present. */
-function object(properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}) {
-  return { type: 'object', additionalProperties: false, properties, ...(required.length ? { required } : {}), ...extra };
-}
-
-/** One branch of a tagged union: the tag property fixed to `tag`, the rest closed. */
-function variant(tagName: string, tag: string, properties: Record<string, unknown>, required: string[] = []) {
-  return {
-    if: { properties: { [tagName]: { const: tag } }, required: [tagName] },
-    then: object({ [tagName]: { const: tag }, ...properties }, [tagName, ...required]),
-  };
-}
-
-const resources = object(
-  {
-    requests: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory']),
-    limits: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory']),
-  },
-  ['requests', 'limits'],
-);
 
 const cidr = { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$', description: 'An IPv4 address range, e.g. `10.0.0.0/8`.' };
 const cidrList = { type: 'array', items: cidr, minItems: 1, uniqueItems: true };
@@ -190,30 +161,41 @@ export const documents = {
   ],
 };
 
+/**
+ * What a country decides about any building block it deploys, whatever product runs it: shared
+ * by `buildingBlocks` entries and by `customBuildingBlocks` (which declare their product inline).
+ */
+const deploymentFields = {
+  enabled: { type: 'boolean', description: 'Deploy this building block (default true).' },
+  owner: { ...dnsLabel, description: 'The organisation (from mediator.organisations) that owns this building block.' },
+  size: { enum: ['small', 'medium', 'large'], description: 'Size profile for replicas and resources (default small; prod: medium).' },
+  replicas: { type: 'integer', minimum: 1, maximum: 50 },
+  resources,
+  exposure: { enum: ['external', 'internal', 'none'], description: 'Route through the external gateway, the internal one, or none (default none).' },
+  hostname: { ...dnsLabel, description: 'Host label under the gateway domain (default: the building block id).' },
+  consumes: {
+    type: 'array',
+    'x-merge-key': 'to',
+    description: 'Building blocks this one calls. Each becomes a NetworkPolicy allow and, via the mediator, an access right.',
+    items: object(
+      {
+        to: dnsLabel,
+        via: { enum: ['mediator', 'direct'], description: 'Through the information mediator (default) or directly when co-located.' },
+      },
+      ['to'],
+    ),
+  },
+};
+
 function buildingBlockDecl(entry: BuildingBlockEntry) {
+  const catalogProducts = entry.products.map((p) => p.id);
   return object(
     {
-      enabled: { type: 'boolean', description: 'Deploy this building block (default true).' },
-      product: { enum: entry.products.map((p) => p.id), description: `Product option (default ${entry.products[0].id}).` },
+      ...deploymentFields,
+      // Not an enum: a country may add products under customProducts; the model refuses an id
+      // that is neither the catalog's nor declared there, naming both.
+      product: { ...dnsLabel, description: `Product option: ${catalogProducts.join(', ')} (default ${catalogProducts[0]}), or one declared under customProducts.${entry.id}.` },
       version: { type: 'string', pattern: '^v?[0-9]+(\\.[0-9]+){0,2}([-+][0-9A-Za-z.-]+)?$', description: 'Override the catalog\'s pinned image tag or chart version.' },
-      owner: { ...dnsLabel, description: 'The organisation (from mediator.organisations) that owns this building block.' },
-      size: { enum: ['small', 'medium', 'large'], description: 'Size profile for replicas and resources (default small; prod: medium).' },
-      replicas: { type: 'integer', minimum: 1, maximum: 50 },
-      resources,
-      exposure: { enum: ['external', 'internal', 'none'], description: 'Route through the external gateway, the internal one, or none (default none).' },
-      hostname: { ...dnsLabel, description: 'Host label under the gateway domain (default: the building block id).' },
-      consumes: {
-        type: 'array',
-        'x-merge-key': 'to',
-        description: 'Building blocks this one calls. Each becomes a NetworkPolicy allow and, via the mediator, an access right.',
-        items: object(
-          {
-            to: dnsLabel,
-            via: { enum: ['mediator', 'direct'], description: 'Through the information mediator (default) or directly when co-located.' },
-          },
-          ['to'],
-        ),
-      },
     },
     ['owner'],
     { description: `${entry.title} (GovStack spec ${entry.spec.version}).` },
@@ -321,6 +303,7 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
     type: 'object',
     additionalProperties: false,
     required: ['metadata', 'target', 'state', 'mediator', 'buildingBlocks', 'gateway'],
+    $defs: { [customProductDef]: customProductDefinition() },
     properties: {
       $schema: { type: 'string' },
       extends: {
@@ -348,10 +331,8 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
         properties: Object.fromEntries(catalog.map((entry) => [entry.id, buildingBlockDecl(entry)])),
         description: 'Building blocks by id: ' + catalog.map((e) => e.id).join(', ') + '.',
       },
-      customBuildingBlocks: customBuildingBlocksSchema(
-        (buildingBlockDecl(catalog[0]) as { properties: Record<string, unknown> }).properties,
-        catalog.map((e) => e.id),
-      ),
+      customBuildingBlocks: customBuildingBlocksSchema(deploymentFields, catalog.map((e) => e.id)),
+      customProducts: customProductsSchema(catalog),
       gateway,
       observability,
       security: object({ overrides: { type: 'array', items: securityOverride } }),

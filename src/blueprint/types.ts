@@ -4,6 +4,7 @@
  * single description users see in their editor and in `blueprints/blueprint.schema.json`.
  */
 import type { CustomBuildingBlockDecl } from './custom-blocks';
+import type { CustomProductDecl } from './custom-products';
 
 export type Environment = 'dev' | 'test' | 'staging' | 'prod';
 export type Exposure = 'external' | 'internal' | 'none';
@@ -93,6 +94,12 @@ export interface Blueprint {
   readonly buildingBlocks: Readonly<Record<string, BuildingBlockDecl>>;
   /** The country's own building blocks, by id (see `CustomBuildingBlockDecl`). */
   readonly customBuildingBlocks?: Readonly<Record<string, CustomBuildingBlockDecl>>;
+  /**
+   * The country's own product options for catalog building blocks, by block id, then product
+   * id (not one of the block's catalog product ids); `buildingBlocks.<id>.product` chooses one
+   * (see `CustomProductDecl`).
+   */
+  readonly customProducts?: Readonly<Record<string, Readonly<Record<string, CustomProductDecl>>>>;
   readonly gateway: {
     readonly domains: { readonly external: string; readonly internal: string };
     readonly tls: { readonly clusterIssuer?: string; readonly certificateSecret?: string };

@@ -5,7 +5,8 @@ import { blueprintSchema } from './schema';
 import { joinPointer } from './problems';
 import { compileAtRunTime, generatedValidatorCacheFile, generatedValidatorFile, schemaTextSha256 } from './compile-validator';
 import { CodeCacheUse, requireWithCodeCache } from './code-cache';
-import { patternMessage } from './pattern-rules';
+import { patternMessage, patternRule } from './pattern-rules';
+import { suggest } from './suggest';
 
 let validatorCodeCache: CodeCacheUse | 'not loaded' = 'not loaded';
 
@@ -87,7 +88,16 @@ export function templateSequences(value: unknown, pointer = ''): SchemaViolation
 function describe(error: ErrorObject): SchemaViolation | undefined {
   const at = error.instancePath;
   const params = error.params as Record<string, unknown>;
+  // A property name that breaks its section's rule: reported once, from the propertyNames
+  // error, at the name's own pointer; the rule's inner errors (pattern, not) repeat it.
+  if ((error as { propertyName?: string }).propertyName !== undefined) return undefined;
   switch (error.keyword) {
+    case 'propertyNames': {
+      const name = String(params.propertyName);
+      const names = (error.parentSchema as { propertyNames?: { description?: string; pattern?: string } })?.propertyNames;
+      const rule = names?.description?.replace(/\.$/, '') ?? (names?.pattern ? patternRule(names.pattern) : undefined);
+      return { pointer: joinPointer(at, name), message: `${JSON.stringify(name)} is not allowed as a name here${rule ? `: must be ${rule}` : ''}` };
+    }
     case 'if':
       return undefined; // the failing `then` branch reports the real problem
     case 'additionalProperties': {
@@ -117,31 +127,4 @@ function describe(error: ErrorObject): SchemaViolation | undefined {
     default:
       return { pointer: at, message: String(error.message) };
   }
-}
-
-/** ` (did you mean "x"?)` when a known name is within two edits of the given one. */
-export function suggest(name: string, known: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best ? ` (did you mean "${best}"?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 99;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

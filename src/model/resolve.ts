@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { findBuildingBlock, gatewayCatalog, mediatorCatalog, observabilityCatalog } from '../catalog';
 import { customDeploymentDecl, customEntry } from './custom-blocks';
+import { withCustomProducts } from './custom-products';
 import { ProductOption, ResourceProfile } from '../catalog/types';
 import { LoadedBlueprint } from '../blueprint/load';
 import { InputError, joinPointer, Problem } from '../blueprint/problems';
+import { suggest } from '../blueprint/suggest';
 import { BuildingBlockDecl, NoWait, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
 import { kubernetesCatalog } from '../catalog';
 import { buildConnections } from './connections/build';
@@ -51,9 +53,15 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   const buildingBlocks: ModelBuildingBlock[] = [];
   for (const [id, decl] of enabled) {
     const pointer = joinPointer(sectionOf(id), id);
-    const entry = custom.get(id)?.entry ?? findBuildingBlock(id);
+    const catalogEntry = findBuildingBlock(id);
+    // A country's own products for a catalog block join its catalog products here.
+    const entry = custom.get(id)?.entry ?? (catalogEntry && withCustomProducts(catalogEntry, bp.customProducts?.[id]));
     if (!entry) continue; // the schema only admits catalog ids and custom blocks
-    const chosen = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id)) ?? entry.products[0];
+    let chosen = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id));
+    if (!chosen) {
+      problem(joinPointer(pointer, 'product'), unknownProduct(decl.product!, id, entry.products.map((p) => p.id)));
+      chosen = entry.products[0]; // so the block's other rules still run and report
+    }
     const document = chosen.kind === 'image' && chosen.document ? resolveDocument(documentSources, documentsDir, id, chosen.document) : undefined;
     if (typeof document === 'string') problem(bundlePointer, document);
     const startup = typeof document === 'object' ? document : undefined;
@@ -213,6 +221,11 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     warnings: loaded.warnings,
   };
   return { ...facts, connections: buildConnections(facts) };
+}
+
+/** `"x" is not one of: a, b (did you mean …?)`, naming where a country adds its own. */
+function unknownProduct(product: string, block: string, known: readonly string[]): string {
+  return `${JSON.stringify(product)} is not one of: ${known.join(', ')}${suggest(product, known)}; a country's own product is declared under /customProducts/${block}`;
 }
 
 function resolveNoWait(

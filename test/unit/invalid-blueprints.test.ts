@@ -19,6 +19,15 @@ const expected: Record<string, string[]> = {
   'bad-cpu-quantity.yaml': ['bad-cpu-quantity.yaml:5  /buildingBlocks/identity/resources/requests/cpu  "2 cores" is not valid: must be a Kubernetes quantity'],
   'bad-replicas.yaml': ['bad-replicas.yaml:4  /buildingBlocks/identity/replicas  must be >= 1'],
   'bad-version.yaml': ['bad-version.yaml:4  /buildingBlocks/identity/version  "latest" is not valid: must be a pinned version number (no "latest"), e.g. "1.2.3" or "v1.2.3"'],
+  'custom-product-chart-fields.yaml': [
+    'custom-product-chart-fields.yaml:4  /customProducts/identity/national-id  missing required property "service"',
+    'custom-product-chart-fields.yaml:8  /customProducts/identity/national-id/chart/version  "4.2" is not valid: must be an exact chart version, major.minor.patch, e.g. "4.2.0"',
+    'custom-product-chart-fields.yaml:9  /customProducts/identity/national-id/containerPort  unknown property "containerPort"',
+  ],
+  'custom-product-collision.yaml': ['custom-product-collision.yaml:4  /customProducts/identity/mock  "mock" is not allowed as a name here: must be a DNS label that is not a catalog product of identity (mock, esignet, external)'],
+  'custom-product-unknown.yaml': [
+    'custom-product-unknown.yaml:12  /buildingBlocks/identity/product  "national-idd" is not one of: mock, esignet, external, national-id (did you mean "national-id"?); a country\'s own product is declared under /customProducts/identity',
+  ],
   'deep-nesting.yaml': ['deep-nesting.yaml:3  /metadata/description/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0  nesting deeper than 64 levels'],
   'direct-to-external.yaml': ['direct-to-external.yaml:8  /buildingBlocks/registration/consumes/0/via  a direct flow needs both blocks co-located; identity runs elsewhere (external), so use the mediator'],
   'duplicate-host.yaml': ['minimal.yaml:22  /buildingBlocks/registration/hostname  host registration.api.test.example is already used by identity'],
