@@ -35,7 +35,7 @@ const rules: Record<string, string> = {
   '^[a-z]+-[a-z]+[0-9](-[a-z])?$': 'a Google Cloud location, e.g. "europe-west1" or "europe-west1-b"',
   '^[a-z][-a-z0-9]{4,28}[a-z0-9]$': 'a Google Cloud project id: 6-30 lower-case letters, digits and dashes, e.g. "govstack-ke"',
   '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$': 'an IAM role ARN, e.g. "arn:aws:iam::123456789012:role/govstack-deployer"',
-  '\\.(ya?ml|json)$': 'a path ending in .yaml, .yml or .json, e.g. "../bases/social-protection.yaml"',
+  '\\.(ya?ml|json)$': 'a path ending in .yaml, .yml or .json, e.g. "bases/social-protection.yaml"',
 };
 
 /** The rule of a schema pattern in words, with an example; the expression when none is written. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -129,6 +129,17 @@ describe('govstack init |', () => {
     const r = await runCli(['validate', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid (ke-test, KE test, 5 building blocks, 4 flows)');
+  });
+
+  test('with --extends outside the new file\'s folder it names the --extends-root the next step needs', async () => {
+    mkdirSync(path.join(dir, 'donors'));
+    mkdirSync(path.join(dir, 'countries'));
+    writeFileSync(path.join(dir, 'donors', 'base.yaml'), readFileSync(fixture('overlay', 'donor', 'base.yaml'), 'utf8'));
+    const init = await runCli(['init', '-c', 'ke', '-e', 'test', '-t', 'aks', '--extends', 'donors/base.yaml', '--out', 'countries/ke.yaml'], dir);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toBe('wrote countries/ke.yaml; next: govstack validate countries/ke.yaml --extends-root donors\n');
+    expect((await runCli(['validate', 'countries/ke.yaml'], dir)).code).toBe(2);
+    expect((await runCli(['validate', 'countries/ke.yaml', '--extends-root', 'donors'], dir)).code).toBe(0);
   });
 
   test('an unknown country code and an existing file are refused', async () => {
