@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
@@ -64,7 +64,7 @@ function olderOut(dir: string): string {
   const fresh = path.join(work, `fresh-${path.basename(dir)}`);
   synthInChild(fresh);
   mkdirSync(path.join(dir, 'stacks'), { recursive: true });
-  cpSync(path.join(fresh, 'stacks', 'minimal'), path.join(dir, 'stacks', 'minimal'), { recursive: true }); // copies the folder the link leads to
+  cpSync(realpathSync(path.join(fresh, 'stacks', 'minimal')), path.join(dir, 'stacks', 'minimal'), { recursive: true }); // the folder the link leads to
   cpSync(path.join(fresh, 'manifest.json'), path.join(dir, 'manifest.json'));
   rmSync(fresh, { recursive: true });
   const stack = path.join(dir, 'stacks', 'minimal');
