@@ -49,6 +49,8 @@ test('tofu init and plan through the stack link; state pushed by tofu survives a
   const pushed = path.join(work, 'pushed.tfstate');
   writeFileSync(pushed, JSON.stringify({ version: 4, terraform_version: '1.12.6', serial: 3, lineage, outputs: { marker: { value: 'carried', type: 'string' } }, resources: [], check_results: null }));
   tofu('state', 'push', pushed);
+  const before = JSON.parse(tofu('state', 'pull').stdout) as { lineage: string; serial: number };
+  expect(before.lineage).toBe(lineage);
   const stateFile = readdirSync(stack).find((f) => f.endsWith('.tfstate'));
   expect(stateFile).toBe('terraform.govstack.ke.dev.minimal.tfstate');
 
@@ -60,7 +62,7 @@ test('tofu init and plan through the stack link; state pushed by tofu survives a
 
   // The state came along: same lineage and serial, the output readable.
   const pulled = JSON.parse(tofu('state', 'pull').stdout) as { lineage: string; serial: number };
-  expect([pulled.lineage, pulled.serial]).toEqual([lineage, 3]);
+  expect([pulled.lineage, pulled.serial]).toEqual([lineage, before.serial]);
   expect(tofu('output', '-raw', 'marker').stdout).toBe('carried');
   // .terraform/ and the lock file came along: plan runs without init (it would refuse otherwise).
   expect(readFileSync(path.join(stack, '.terraform.lock.hcl'), 'utf8')).toContain('hashicorp/kubernetes');
