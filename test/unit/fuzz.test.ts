@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
@@ -307,6 +307,7 @@ export function snapshot(dir: string): Record<string, string> {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
+      else if (entry.isSymbolicLink()) out[path.relative(dir, full)] = `-> ${readlinkSync(full)}`; // a stack link: where it leads
       else out[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
     }
   };

@@ -266,7 +266,7 @@ describe('text that would break generated HCL, shell or YAML', () => {
       security: { overrides: [{ control: 'egress', target: 'registration', value: '203.0.113.0/24', justification: 'token ${TfToken[TOKEN.99999]} here' }] },
     });
     const out = path.join(work, 'templates-out');
-    const result = await runCli(['synth', file, '--out', out]);
+    const result = await runCli(['synth', file, '--extends-root', fixture('valid'), '--out', out]);
     expect(result.code).toBe(2);
     const lines = expectOneLineProblems(result.stderr);
     expect(lines.map((l) => l.split('  ')[1]).sort()).toEqual(['/deployment/charts/localDir', '/metadata/description', '/security/overrides/0/justification', '/target/context', '/target/path']);
@@ -279,7 +279,7 @@ describe('text that would break generated HCL, shell or YAML', () => {
       file,
       [`extends: [${JSON.stringify(minimal)}]`, '"line\\nbreak": 1', '"carriage\\rreturn": 2', '"next\\u0085line": 3', '"para\\u2029graph": 4', 'metadata:', '  "esc\\u001b[31m": 5', '  name: "bad\\nname"'].join('\n') + '\n',
     );
-    const result = await runCli(['validate', file]);
+    const result = await runCli(['validate', file, '--extends-root', fixture('valid')]);
     expect(result.code).toBe(2);
     const lines = expectOneLineProblems(result.stderr);
     expect(lines.length).toBe(6);
