@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { root, runCli, stackFolders } from './support';
+import { fixtureBaseArgs, root, runCli, stackFolders } from './support';
 
 const temp = () => mkdtempSync(path.join(tmpdir(), 'govstack-cli-'));
 
@@ -57,7 +57,7 @@ describe('govstack CLI |', () => {
     const cwd = temp();
     await runCli(['synth', '--out', 'out'], cwd);
     const before = readFileSync(path.join(cwd, 'out', 'stacks', 'sandbox', 'cdk.tf.json'));
-    const r = await runCli(['synth', path.join(root, 'blueprints', 'sandbox.yaml'), path.join(root, 'test', 'fixtures', 'invalid', 'bad-country.yaml'), '--out', 'out'], cwd);
+    const r = await runCli(['synth', path.join(root, 'blueprints', 'sandbox.yaml'), path.join(root, 'test', 'fixtures', 'invalid', 'bad-country.yaml'), ...fixtureBaseArgs, '--out', 'out'], cwd);
     expect(r.code).toBe(2);
     expect(readFileSync(path.join(cwd, 'out', 'stacks', 'sandbox', 'cdk.tf.json'))).toEqual(before);
     expect(readdirSync(cwd)).toEqual(['out']);

@@ -24,6 +24,8 @@ export type TfJson = {
  * only the blueprint's folder tree unless told otherwise, as a user tells it with --extends-root).
  */
 export const fixtureBases = [fixture(), path.join(root, 'blueprints')];
+/** The same as command-line options, for CLI runs on fixtures. */
+export const fixtureBaseArgs = fixtureBases.flatMap((dir) => ['--extends-root', dir]);
 
 /** Resolve a blueprint file into its model. */
 export function model(file: string): DeploymentModel {

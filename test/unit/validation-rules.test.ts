@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadBlueprint, validateBlueprintValue } from '../../src/blueprint/load';
 import { quantityValue } from '../../src/blueprint/quantity';
-import { fixture, model, runCli, synth } from './support';
+import { fixture, fixtureBaseArgs, model, runCli, synth } from './support';
 
 /** Issue 13, items 3, 4 and 6: validation where it belongs, the warnings tier, init. */
 const donor = (file: string) => fixture('overlay', 'donor', file);
@@ -94,7 +94,7 @@ describe('warnings |', () => {
     const report = JSON.parse(ok.stdout);
     expect(report).toMatchObject({ valid: true, problems: [], blueprints: [{ name: 'donor', environment: 'prod' }] });
     expect(report.warnings.length).toBeGreaterThan(5);
-    const bad = await runCli(['validate', '--json', 'test/fixtures/invalid/limits-below-requests.yaml']);
+    const bad = await runCli(['validate', '--json', 'test/fixtures/invalid/limits-below-requests.yaml', ...fixtureBaseArgs]);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, problems: [{ line: 5, pointer: '/buildingBlocks/identity/resources/limits/cpu' }, { pointer: '/buildingBlocks/identity/resources/limits/memory' }] });
   });
