@@ -184,7 +184,7 @@ function main(): void {
       counts.cdktfTsNode = resourcesIn(path.join(project, 'cdktf.out', 'stacks', 'sandbox', 'cdk.tf.json'));
       for (const n of fleetSizes) {
         if (n === 100 && i >= fleet100Runs) continue;
-        add(`fleet${n}`, measure(node, [cli, 'synth', ...fleetFiles.slice(0, n), '--out', path.join(out, `fleet${n}`), '--quiet'], packageRoot));
+        add(`fleet${n}`, measure(node, [cli, 'synth', ...fleetFiles.slice(0, n), '--extends-root', path.dirname(fleetBase), '--out', path.join(out, `fleet${n}`), '--quiet'], packageRoot));
       }
       rmSync(out, { recursive: true, force: true });
       const last = (k: string) => samples[k][samples[k].length - 1];

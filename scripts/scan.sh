@@ -36,7 +36,8 @@ fi
 npx --no-install tsc -p tsconfig.json
 
 if [ $# -eq 0 ]; then
-  set -- blueprints/sandbox.yaml blueprints/examples/*.yaml test/fixtures/hostile/declared-waiver.yaml
+  # The hostile fixture extends ../valid/minimal.yaml, outside its own folder: allowed explicitly.
+  set -- blueprints/sandbox.yaml blueprints/examples/*.yaml test/fixtures/hostile/declared-waiver.yaml --extends-root test/fixtures/valid
 fi
 args=(--report "${SCAN_REPORT:-$ROOT/scan-report.json}")
 [ -z "${SCAN_KEEP:-}" ] || args+=(--keep "$SCAN_KEEP")

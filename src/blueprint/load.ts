@@ -42,11 +42,10 @@ export interface LoadedBlueprint {
 /** How a blueprint file is read. */
 export interface LoadOptions {
   /**
-   * Folders whose files `extends:` may name besides the default ones: the entry file's own
-   * folder tree and the working directory's tree (a project's checkout, where donors' bases
-   * live beside the countries' files; not when it is the filesystem root). Every path is
-   * compared after resolving symlinks.
-   * @default none
+   * Folders whose files `extends:` may name besides the entry file's own folder tree (the only
+   * one allowed by default: not the working directory, which is wherever the user happens to
+   * stand). Every path is compared after resolving symlinks.
+   * @default none: bases must lie in the entry file's folder or below it
    */
   readonly extendsRoots?: readonly string[];
 }
@@ -112,8 +111,7 @@ class Reader {
   constructor(file: string, options: LoadOptions) {
     this.entry = path.resolve(file);
     const entryDir = realOrSelf(path.dirname(this.entry));
-    const cwd = realOrSelf(process.cwd());
-    this.roots = [entryDir, ...(cwd !== path.parse(cwd).root ? [cwd] : []), ...(options.extendsRoots ?? []).map((r) => realOrSelf(path.resolve(r)))];
+    this.roots = [entryDir, ...(options.extendsRoots ?? []).map((r) => realOrSelf(path.resolve(r)))];
   }
 
   read(file: string, chain: readonly string[], from?: SourceLocation): Located | undefined {
@@ -142,7 +140,7 @@ class Reader {
       this.problems.push({
         ...at,
         pointer: '/extends',
-        message: `extends names ${shown}, which is outside ${this.roots.map(displayPath).join(' and ')} (after following symlinks); move the base inside, or allow its folder with --extends-root`,
+        message: `extends names ${shown}, which is outside ${this.roots.map(displayPath).join(' and ')} (after following symlinks); move the base inside, or allow its folder with --extends-root ${folderShown(path.dirname(real))}`,
       });
       return undefined;
     }
@@ -376,6 +374,11 @@ function firstInvalidUtf8(bytes: Buffer): number {
     i += follow + 1;
   }
   return i;
+}
+
+/** A folder as displayPath shows it, but `.` for the working directory itself. */
+function folderShown(dir: string): string {
+  return path.relative(process.cwd(), dir) === '' ? '.' : displayPath(dir);
 }
 
 /** Paths inside the working directory are shown relative, others absolute. */

@@ -36,7 +36,7 @@ const rules: Record<string, string> = {
   '^[a-z][-a-z0-9]{4,28}[a-z0-9]$': 'a Google Cloud project id: 6-30 lower-case letters, digits and dashes, e.g. "govstack-ke"',
   '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$': 'an IAM role ARN, e.g. "arn:aws:iam::123456789012:role/govstack-deployer"',
   '^v?[0-9]+(\\.[0-9]+){2}([-+][0-9A-Za-z.-]+)?$': 'an exact chart version, major.minor.patch, e.g. "4.2.0"',
-  '\\.(ya?ml|json)$': 'a path ending in .yaml, .yml or .json, e.g. "../bases/social-protection.yaml"',
+  '\\.(ya?ml|json)$': 'a path ending in .yaml, .yml or .json, e.g. "bases/social-protection.yaml"',
 };
 
 /** The rule of a schema pattern in words, with an example; the expression when none is written. */

@@ -85,15 +85,18 @@ interface Options {
   blueprints: string[];
   report: string;
   keep?: string;
+  /** Folders `extends:` may read besides each blueprint's own folder tree (`--extends-root`). */
+  extendsRoots: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { blueprints: [], report: path.join(packageRoot, 'scan-report.json') };
+  const options: Options = { blueprints: [], report: path.join(packageRoot, 'scan-report.json'), extendsRoots: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--report') options.report = path.resolve(argv[++i]);
     else if (a === '--keep') options.keep = path.resolve(argv[++i]);
-    else if (a.startsWith('-')) throw new Setup(`unknown option ${a} (use: [--report FILE] [--keep DIR] [blueprints..])`);
+    else if (a === '--extends-root') options.extendsRoots.push(path.resolve(argv[++i]));
+    else if (a.startsWith('-')) throw new Setup(`unknown option ${a} (use: [--report FILE] [--keep DIR] [--extends-root DIR] [blueprints..])`);
     else options.blueprints.push(a);
   }
   if (options.blueprints.length === 0) {
@@ -158,8 +161,9 @@ function main(argv: string[]): number {
     mkdirSync(path.join(work, 'render'), { recursive: true });
 
     // 1. Synthesise with the real CLI.
-    const models = loadModels(options.blueprints);
-    const written = JSON.parse(tool(process.execPath, [path.join(packageRoot, 'bin', 'govstack.js'), 'synth', ...options.blueprints, '--out', path.join(work, 'synth'), '--json'])) as { name: string; file: string }[];
+    const models = loadModels(options.blueprints, { extendsRoots: options.extendsRoots });
+    const roots = options.extendsRoots.flatMap((r) => ['--extends-root', r]);
+    const written = JSON.parse(tool(process.execPath, [path.join(packageRoot, 'bin', 'govstack.js'), 'synth', ...options.blueprints, ...roots, '--out', path.join(work, 'synth'), '--json'])) as { name: string; file: string }[];
     const stacks = written.map((s) => {
       const model = models.find((m) => m.name === s.name)!;
       return { name: s.name, file: path.resolve(s.file), blueprint: displayPath(model.sources[0].path), model };

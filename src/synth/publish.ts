@@ -1,10 +1,13 @@
 import {
+  closeSync,
   copyFileSync,
   cpSync,
   existsSync,
+  fsyncSync,
   linkSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -12,55 +15,149 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentError } from '../blueprint/problems';
 
-/** The steps of publishing one stack, in order (tests stop the process after each). */
-export type PublishStep = 'staged' | 'moved' | 'carried' | 'retired' | 'swapped' | 'cleaned';
+/** The steps of publishing one stack, in order (tests kill the process after each). */
+export type PublishStep = 'staged' | 'migrating' | 'migrated' | 'moved' | 'carried' | 'linked' | 'swapped' | 'cleaned';
 
-const nextTag = '.govstack-next-';
-const retiredTag = '.govstack-retired-';
 export const stagingPrefix = '.govstack-synth-';
 
 /**
- * Replace the stack folder `target` by the freshly synthesised `staged` one without ever
- * losing Terraform state:
+ * A stack's generation folder, beside its link in `<out>/stacks`: `.<name>.gen-<pid>-<tag>`.
+ * Stack names are DNS labels (no dots), so the name parses back unambiguously.
+ */
+const generationPattern = /^\.([a-z0-9-]+)\.gen-(\d+)-([a-z0-9]+)$/;
+/** The temporary link renamed over the stack path: `.<name>.link-<pid>`. */
+const linkPattern = /^\.([a-z0-9-]+)\.link-(\d+)$/;
+/** Folders the publishing of versions before the generations left behind when killed. */
+const olderPattern = /^\.([a-z0-9-]+)\.govstack-(next|retired)-(\d+)$/;
+/** Terraform's local-state lock record, present while a tofu/terraform run holds the state. */
+const stateLockPattern = /^\..+\.lock\.info$/;
+
+/**
+ * Publish the freshly synthesised stack folder `staged` as `<out>/stacks/<name>` (`target`)
+ * without ever losing Terraform state.
  *
- * 1. `moved`: the staged folder is renamed to `.<name>.govstack-next-<pid>` beside the target
- *    (copied when the two are on different filesystems, EXDEV);
- * 2. `carried`: every entry of the old folder that synth does not write (local state,
- *    `.terraform/`, the lock file, plans) is copied into it; the old folder is not touched;
- * 3. `retired`: the old folder is renamed to `.<name>.govstack-retired-<pid>`;
- * 4. `swapped`: the new folder is renamed to the target;
- * 5. `cleaned`: the retired folder is removed.
+ * The stack path is a symlink that synth owns, pointing at a generation folder beside it
+ * (`.<name>.gen-<pid>-<tag>`, a relative link, so `tofu -chdir=<out>/stacks/<name>`, cdktf's
+ * manifest.json and `..` inside the stack resolve as before). Publishing builds the next
+ * generation completely and then replaces the link with ONE `rename()`, which is atomic: at
+ * every instant the stack path resolves to a complete folder holding the state. Why a link and
+ * not a folder: replacing a folder by another takes two renames (old away, new in) because
+ * Node has no rename-exchange (`renameat2(RENAME_EXCHANGE)`, Linux-only anyway), and a kill
+ * between them leaves no stack folder; a link is replaced by a single rename on every POSIX
+ * system.
  *
- * Killed before 3, the old folder is in place, untouched. Killed between 3 and 4, both complete
- * folders exist under their temporary names and the next run (`cleanLeftovers`) puts the old
- * one back. Killed after 4, the new one is in place. Node has no rename-exchange, so 3 and 4
- * are two renames, not one; the gap between them is the one the next run repairs.
+ * 1. once, for a plain folder written by an older version: `migrating`, the folder is renamed
+ *    to `.<name>.gen-<pid>-migrated`; `migrated`, the stack path links to it. Between these two
+ *    the stack path is missing, the only moment it ever is; the complete folder is there under
+ *    its new name and the next run (`cleanLeftovers`) links it.
+ * 2. `moved`: the staged folder becomes the new generation (renamed; copied when `stacks/` is
+ *    on another filesystem, EXDEV).
+ * 3. `carried`: every entry of the current generation that synth does not write (local state,
+ *    `.terraform/`, the lock file, plans) is copied into the new one, provider binaries
+ *    hard-linked; then the new generation is written to disk (fsync).
+ * 4. `linked`: a temporary link `.<name>.link-<pid>` to the new generation is created.
+ * 5. `swapped`: it is renamed over the stack path: the swap.
+ * 6. `cleaned`: the old generation is removed.
+ *
+ * Killed before 5, the old generation is in place, untouched; after 5, the new one, with its
+ * state. The next run removes what a killed run left (`cleanLeftovers`). Refuses (exit 2) while
+ * a Terraform run holds the local state lock in the current generation: its writes would land
+ * in a folder about to be deleted.
+ * @returns the stack path (the link)
  */
 export function publishStack(staged: string, target: string, step: (s: PublishStep) => void): string {
-  const dir = path.dirname(target);
+  const stacks = path.dirname(target);
   const name = path.basename(target);
-  const next = path.join(dir, `.${name}${nextTag}${process.pid}`);
-  const retired = path.join(dir, `.${name}${retiredTag}${process.pid}`);
+  if (isPlainFolder(target)) {
+    const migrated = path.join(stacks, `.${name}.gen-${process.pid}-migrated`);
+    refuseWhileLocked(target, target);
+    renameSync(target, migrated);
+    step('migrating');
+    symlinkSync(path.basename(migrated), target);
+    syncFolder(stacks);
+    step('migrated');
+  }
+  const current = currentGeneration(target);
+  const next = path.join(stacks, `.${name}.gen-${process.pid}-${randomBytes(4).toString('hex')}`);
   moveFolder(staged, next);
   step('moved');
-  const previous = existsSync(target);
-  if (previous) carryWorkingFiles(target, next);
-  step('carried');
-  if (previous) {
-    renameSync(target, retired);
-    step('retired');
+  if (current) {
+    refuseWhileLocked(current, target, next);
+    carryWorkingFiles(current, next);
   }
-  renameSync(next, target);
+  syncTree(next);
+  step('carried');
+  const link = path.join(stacks, `.${name}.link-${process.pid}`);
+  rmSync(link, { force: true });
+  symlinkSync(path.basename(next), link);
+  step('linked');
+  // A run that took the lock while the files were carried would write into the old generation.
+  if (current) refuseWhileLocked(current, target, next, link);
+  renameSync(link, target);
+  syncFolder(stacks);
   step('swapped');
-  rmSync(retired, { recursive: true, force: true });
+  if (current) rmSync(current, { recursive: true, force: true });
   step('cleaned');
   return target;
+}
+
+/** The generation folder the stack link points at (undefined: no stack yet, or a dangling link). */
+function currentGeneration(target: string): string | undefined {
+  if (!isOwnLink(target)) return undefined;
+  const generation = path.join(path.dirname(target), readlinkSync(target));
+  return existsSync(generation) ? generation : undefined;
+}
+
+/** Whether anything (a dangling link too) is at `file`. */
+function lexists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isPlainFolder(file: string): boolean {
+  try {
+    const stat = lstatSync(file);
+    return stat.isDirectory() && !stat.isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** A link synth made: relative, to `.<its name>.gen-…` beside it, and that a real folder (or nothing). */
+function isOwnLink(file: string): boolean {
+  let stat;
+  try {
+    stat = lstatSync(file);
+  } catch {
+    return false;
+  }
+  if (!stat.isSymbolicLink()) return false;
+  const to = readlinkSync(file);
+  const match = generationPattern.exec(to);
+  if (!match || match[1] !== path.basename(file)) return false;
+  const generation = path.join(path.dirname(file), to);
+  return !existsSync(generation) || isPlainFolder(generation);
+}
+
+function refuseWhileLocked(folder: string, target: string, ...undo: string[]): void {
+  const lock = readdirSync(folder).find((entry) => stateLockPattern.test(entry));
+  if (!lock) return;
+  for (const leftover of undo) rmSync(leftover, { recursive: true, force: true });
+  throw new EnvironmentError(
+    `${target} is in use: ${lock} says a tofu/terraform run holds its state; wait until it ends (if none runs, remove the lock with: tofu -chdir=${target} force-unlock <ID from that file>)`,
+  );
 }
 
 /** Rename, or copy and remove when the two folders are on different filesystems. */
@@ -75,26 +172,30 @@ function moveFolder(from: string, to: string): void {
 }
 
 /**
- * Copy what Terraform keeps in its working directory into the new folder. State, lock file and
- * plans are copied (a new file each); `.terraform/` (provider binaries and modules, hundreds of
- * megabytes, never edited in place) is hard-linked file by file, copied where links fail.
+ * Copy what Terraform keeps in its working directory into the new generation. State, lock file,
+ * plans and the rest of `.terraform/` are copied (a new file each: a run in the old generation
+ * cannot change the new one); provider binaries under `.terraform/providers/` (hundreds of
+ * megabytes, never edited in place) are hard-linked, copied where links fail.
  */
 function carryWorkingFiles(previous: string, next: string): void {
   for (const entry of readdirSync(previous)) {
     const to = path.join(next, entry);
     if (existsSync(to)) continue; // synth wrote it: the new one wins
-    copyTree(path.join(previous, entry), to, entry === '.terraform');
+    copyTree(path.join(previous, entry), to, entry === '.terraform' ? 'terraform' : 'other');
   }
 }
 
-function copyTree(from: string, to: string, link: boolean): void {
+/** Where a file lies: anywhere, inside `.terraform/`, or among its provider binaries. */
+type Place = 'other' | 'terraform' | 'providers';
+
+function copyTree(from: string, to: string, place: Place): void {
   const stat = lstatSync(from);
   if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
   else if (stat.isDirectory()) {
     mkdirSync(to, { mode: stat.mode & 0o7777 });
-    for (const entry of readdirSync(from)) copyTree(path.join(from, entry), path.join(to, entry), link);
+    for (const entry of readdirSync(from)) copyTree(path.join(from, entry), path.join(to, entry), place === 'terraform' && entry === 'providers' ? 'providers' : place);
   } else if (stat.isFile()) {
-    if (link) {
+    if (place === 'providers') {
       try {
         linkSync(from, to);
         return;
@@ -106,11 +207,35 @@ function copyTree(from: string, to: string, link: boolean): void {
   }
 }
 
+/** Write every file and folder below `dir` to disk, so the swap never points at data still in memory. */
+function syncTree(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) syncTree(full);
+    else if (entry.isFile()) syncFile(full, 'r');
+  }
+  syncFolder(dir);
+}
+
+function syncFolder(dir: string): void {
+  syncFile(dir, 'r');
+}
+
+function syncFile(file: string, flags: string): void {
+  const fd = openSync(file, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Refuse an output folder synth must not write into: a file, the filesystem root, the home
  * folder, the working directory or one of its parents (synth would write `stacks/` and
- * `manifest.json` among the project's files), and a stack folder that is a symlink (its
- * target's files would be moved) or that is not a synthesised stack.
+ * `manifest.json` among the project's files), a `stacks/` that is a symlink, and a stack path
+ * that is a symlink synth did not make (its target is not synth's to replace), a file, or a
+ * folder that is not a synthesised stack.
  */
 export function checkOutDir(out: string, names: readonly string[]): void {
   if (existsSync(out) && !statSync(out).isDirectory()) throw new EnvironmentError(`--out ${out} is a file; name a folder (stacks go to <out>/stacks/<name>)`);
@@ -118,26 +243,41 @@ export function checkOutDir(out: string, names: readonly string[]): void {
   if (out === path.parse(out).root || out === homedir() || path.relative(out, cwd) === '' || !path.relative(out, cwd).startsWith('..')) {
     throw new EnvironmentError(`--out ${out} is ${out === homedir() ? 'your home folder' : out === path.parse(out).root ? 'the filesystem root' : 'the working folder or one of its parents'}; name a folder of its own, e.g. --out cdktf.out`);
   }
+  const stacks = path.join(out, 'stacks');
+  if (existsSync(stacks) && lstatSync(stacks).isSymbolicLink()) {
+    throw new EnvironmentError(`${stacks} is a symlink (to ${readlinkSync(stacks)}); synth keeps each stack's folders beside its link there and will not follow it: remove the link or choose another --out`);
+  }
   for (const name of names) {
-    const stack = path.join(out, 'stacks', name);
+    const stack = path.join(stacks, name);
     let stat;
     try {
       stat = lstatSync(stack);
     } catch {
       continue;
     }
-    if (stat.isSymbolicLink()) throw new EnvironmentError(`${stack} is a symlink (to ${readlinkSync(stack)}); synth replaces stack folders and will not follow it: remove the link or choose another --out`);
+    if (stat.isSymbolicLink()) {
+      if (isOwnLink(stack)) {
+        const current = currentGeneration(stack);
+        if (current) refuseWhileLocked(current, stack);
+        continue;
+      }
+      throw new EnvironmentError(`${stack} is a symlink synth did not make (to ${readlinkSync(stack)}); synth replaces stack folders and will not follow it: remove the link or choose another --out`);
+    }
     if (!stat.isDirectory()) throw new EnvironmentError(`${stack} is a file where a stack folder belongs; move it away or choose another --out`);
     if (readdirSync(stack).length > 0 && !existsSync(path.join(stack, 'cdk.tf.json'))) {
       throw new EnvironmentError(`${stack} holds files but no cdk.tf.json, so it is not a synthesised stack; move it away or choose another --out`);
     }
+    refuseWhileLocked(stack, stack);
   }
 }
 
 /**
- * Finish what an interrupted run left in `out` (only runs whose process is gone): staging
- * folders are removed; a retired stack whose new folder never arrived is put back; a
- * retired stack whose new folder is in place, and every unused next folder, are removed.
+ * Finish what interrupted runs left in `out` (only runs whose process is gone): staging folders
+ * and temporary manifest files and links are removed; generations the stack link does not
+ * point at are removed; a stack whose link is missing gets it back (to the folder a migration
+ * had renamed, or the only generation holding Terraform's working files); the two-rename
+ * publishing of older versions is repaired (its retired folder put back).
+ * Throws EnvironmentError when a missing link cannot be restored unambiguously.
  */
 export function cleanLeftovers(out: string): void {
   for (const entry of readdirSync(out)) {
@@ -147,14 +287,46 @@ export function cleanLeftovers(out: string): void {
   }
   const stacks = path.join(out, 'stacks');
   if (!existsSync(stacks)) return;
-  const entries = readdirSync(stacks);
-  for (const entry of entries) {
-    const match = /^\.(.+)(\.govstack-(?:next|retired)-)(\d+)$/.exec(entry);
+  repairOlderPublishing(stacks);
+  const generations = new Map<string, string[]>();
+  for (const entry of readdirSync(stacks)) {
+    const link = linkPattern.exec(entry);
+    if (link && !alive(Number(link[2]))) unlinkSync(path.join(stacks, entry));
+    const generation = generationPattern.exec(entry);
+    if (generation && !alive(Number(generation[2]))) generations.set(generation[1], [...(generations.get(generation[1]) ?? []), entry]);
+  }
+  for (const [name, entries] of generations) {
+    const target = path.join(stacks, name);
+    if (isOwnLink(target) && !existsSync(target)) unlinkSync(target); // its generation was removed by hand
+    if (!lexists(target)) relink(target, entries);
+    if (lexists(target) && !isOwnLink(target)) continue; // a folder or file put there by hand: touch nothing
+    const current = lexists(target) ? readlinkSync(target) : undefined;
+    for (const entry of entries) if (entry !== current) rmSync(path.join(stacks, entry), { recursive: true, force: true });
+  }
+}
+
+/** The stack link is missing: point it at the one generation that can hold its state, or refuse. */
+function relink(target: string, entries: readonly string[]): void {
+  const stacks = path.dirname(target);
+  const migrated = entries.filter((e) => e.endsWith('-migrated'));
+  const withState = entries.filter((e) => readdirSync(path.join(stacks, e)).some((f) => f !== 'cdk.tf.json' && f !== 'assets'));
+  const chosen = migrated.length === 1 ? migrated : withState;
+  if (chosen.length === 1) symlinkSync(chosen[0], target);
+  else if (chosen.length > 1) {
+    throw new EnvironmentError(`${target} is missing and ${chosen.join(', ')} beside it all hold Terraform working files; link the right one (ln -s <folder> ${target}) and run synth again`);
+  }
+  // none holds working files: nothing to keep, the caller removes them
+}
+
+/** Older versions renamed the old folder away, then the new one in: put back what a kill stranded. */
+function repairOlderPublishing(stacks: string): void {
+  for (const entry of readdirSync(stacks)) {
+    const match = olderPattern.exec(entry);
     if (!match || alive(Number(match[3]))) continue;
     const [, name, tag] = match;
     const full = path.join(stacks, entry);
     const target = path.join(stacks, name);
-    if (tag === retiredTag && !existsSync(target)) renameSync(full, target);
+    if (tag === 'retired' && !existsSync(target) && !isOwnLink(target)) renameSync(full, target);
     else rmSync(full, { recursive: true, force: true });
   }
 }

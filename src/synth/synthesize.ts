@@ -21,7 +21,7 @@ export interface SynthesizedStack {
 export interface SynthesizeOptions {
   /**
    * Called after each publishing step (tests kill the process there to prove that no step
-   * can lose state).
+   * can lose state); `stack` is the stack's name ('' for `staged`, which covers all).
    * @default nothing
    */
   readonly onStep?: (step: PublishStep, stack: string) => void;
@@ -31,9 +31,10 @@ export interface SynthesizeOptions {
  * Synthesise one Terraform stack per model into `outdir/stacks/<name>/`. Everything is
  * written into a staging folder inside `outdir` first (same filesystem, so every move is a
  * rename) and published only when every stack has synthesised, so a failure leaves `outdir`
- * as it was. Each stack folder is replaced as publish.ts describes: Terraform's working files
- * (local state, `.terraform/`, lock file, plans) are carried over before the swap, and a kill
- * at any moment leaves the old or the new complete folder. Stacks of other deployments
+ * as it was. Each stack is replaced as publish.ts describes: `<name>` is a link to a generation
+ * folder, Terraform's working files (local state, `.terraform/`, lock file, plans) are carried
+ * into the next generation, and one rename swaps the link, so a kill at any moment leaves the
+ * old or the new complete folder with its state. Stacks of other deployments
  * already in `outdir` are kept; leftovers of interrupted runs are cleaned up first.
  * Throws EnvironmentError for an unusable `outdir` (see publish.ts).
  */

@@ -7,7 +7,7 @@ import { Cluster, eventually } from './cluster';
 import { installCrds } from './control-plane';
 import { nodeAddress, nodeProfile, podsOnNode } from './node-profile';
 import { realNodeForTests } from './node';
-import { releasesOf, run, Timer, writeTestProfile } from './harness';
+import { profileBases, releasesOf, run, Timer, writeTestProfile } from './harness';
 import { measureMatrix, Matrix } from './traffic';
 
 /**
@@ -18,7 +18,7 @@ import { measureMatrix, Matrix } from './traffic';
  * through its Service, the connection graph is measured by real traffic, the stack re-plans
  * with no changes, destroys with its Pods running, and the machine is left as it was.
  */
-const examples = readdirSync(path.join(packageRoot, 'blueprints', 'examples')).map((f) => path.join(packageRoot, 'blueprints', 'examples', f));
+const examples = readdirSync(path.join(packageRoot, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(packageRoot, 'blueprints', 'examples', f));
 const onKubeconfig = [path.join(packageRoot, 'blueprints', 'sandbox.yaml'), ...examples].filter((file) => loadModels([file])[0].target.kind === 'kubeconfig');
 const reportFile = path.join(packageRoot, 'e2e-report.json');
 
@@ -88,7 +88,7 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
   }, 1_800_000);
 
   test('each mock answers its health path through its Service', async () => {
-    const model = loadModels([profile])[0];
+    const model = loadModels([profile], profileBases)[0];
     const mocks = model.buildingBlocks.filter((b) => b.product.kind === 'image');
     expect(mocks.length).toBeGreaterThan(0);
     const answers: string[] = [];
@@ -103,7 +103,7 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
   }, 600_000);
 
   test('the measured traffic matrix equals the connection graph (0 mismatches)', async () => {
-    const model = loadModels([profile])[0];
+    const model = loadModels([profile], profileBases)[0];
     const matrix: Matrix = await measureMatrix(model, node.kubeconfig, env, nodeAddress);
     entry.traffic = {
       allowedAsDeclared: matrix.allowedAsDeclared,

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { loadModels } from '../../src/model/load-models';
 import { synthesize } from '../../src/synth/synthesize';
 import { packageRoot } from '../../src/paths';
-import { run } from './harness';
+import { profileBases, run } from './harness';
 import { toolchainEnv } from './toolchain';
 
 /**
@@ -24,7 +24,7 @@ beforeAll(() => {
   // it local (a backend change replaces the state object) and leaves the target as it is.
   const overlay = path.join(work, 'estonia-eks-local-state.yaml');
   writeFileSync(overlay, stringify({ extends: [path.join(packageRoot, 'blueprints', 'examples', 'estonia-eks.yaml')], state: { backend: 'local' } }));
-  const [stack] = synthesize(loadModels([overlay]), path.join(work, 'out'));
+  const [stack] = synthesize(loadModels([overlay], profileBases), path.join(work, 'out'));
   dir = path.dirname(stack.file);
   run('tofu', ['init', '-input=false', '-no-color'], { cwd: dir, env });
 });

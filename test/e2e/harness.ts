@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { loadBlueprint } from '../../src/blueprint/load';
 import { upstreamComponents } from '../../src/blueprint/types';
+import { packageRoot } from '../../src/paths';
 
 /** Wall-clock seconds of each phase, for the report and BENCHMARKS.md. */
 export type Phase = 'synth' | 'init' | 'validate' | 'plan' | 'apply' | 'replan' | 'destroy';
@@ -32,6 +33,12 @@ export function run(command: string, args: string[], options: { cwd?: string; en
     throw new Error(`${command} ${args.join(' ')} failed (exit ${e.status}):\n${tail}`);
   }
 }
+
+/**
+ * What loading a test profile needs: the profiles live in temporary folders and extend the
+ * project's blueprints and fixtures, outside their own folder tree (the `--extends-root` of a user).
+ */
+export const profileBases = { extendsRoots: [path.join(packageRoot, 'blueprints'), path.join(packageRoot, 'test', 'fixtures')] };
 
 /**
  * The test profile of a blueprint: the same deployment pointed at the test control plane,

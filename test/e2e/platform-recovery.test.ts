@@ -6,7 +6,7 @@ import { synthesize } from '../../src/synth/synthesize';
 import { packageRoot } from '../../src/paths';
 import { Cluster } from './cluster';
 import { controlPlaneForTests } from './control-plane';
-import { run, writeTestProfile } from './harness';
+import { profileBases, run, writeTestProfile } from './harness';
 
 /**
  * Never silently skip, and recover from a failed release, on the real control plane (no
@@ -30,7 +30,7 @@ const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', plane.kub
 function stackFor(name: string, extra: Record<string, unknown> = {}): string {
   const blueprint = path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml');
   const profile = writeTestProfile(blueprint, plane.kubeconfig, path.join(work), { metadata: { name }, ...extra });
-  const [stack] = synthesize(loadModels([profile]), path.join(work, `out-${name}`));
+  const [stack] = synthesize(loadModels([profile], profileBases), path.join(work, `out-${name}`));
   const dir = path.dirname(stack.file);
   run('tofu', ['init', '-input=false', '-no-color'], { cwd: dir, env });
   return dir;

@@ -4,7 +4,7 @@ import { synthesize } from '../../src/synth/synthesize';
 import { packageRoot } from '../../src/paths';
 import { Cluster, eventually } from './cluster';
 import { controlPlaneForTests } from './control-plane';
-import { run, writeTestProfile } from './harness';
+import { profileBases, run, writeTestProfile } from './harness';
 
 /**
  * A deliberately broken blueprint: a justified `run-as-root` override on a building block
@@ -23,7 +23,7 @@ test('a Pod Security violation forced by an override is caught with a clear mess
   const profile = writeTestProfile(blueprint, plane.kubeconfig, work, {
     security: { overrides: [{ control: 'run-as-root', target: 'registration', value: true, justification: 'Legacy image that only runs as root (test of the e2e check).' }] },
   });
-  const [stack] = synthesize(loadModels([profile]), path.join(work, 'out'));
+  const [stack] = synthesize(loadModels([profile], profileBases), path.join(work, 'out'));
   const dir = path.dirname(stack.file);
   for (const args of [['init', '-input=false'], ['apply', '-input=false', '-auto-approve']]) run('tofu', [...args, '-no-color'], { cwd: dir, env });
 

@@ -7,7 +7,7 @@ import { configureStateBackend } from '../../src/constructs/state-backend';
 import { packageRoot } from '../../src/paths';
 import { Cluster } from './cluster';
 import { controlPlaneForTests } from './control-plane';
-import { run, writeTestProfile } from './harness';
+import { profileBases, run, writeTestProfile } from './harness';
 
 /**
  * Secrets, for real. (1) The minimal deployment is applied to a real control plane; the
@@ -52,7 +52,7 @@ describe('the minimal deployment on a real control plane |', () => {
 
   test('applies; no chart-generated secret value is in the Terraform state', () => {
     const profile = writeTestProfile(blueprint, plane.kubeconfig, work);
-    const [stack] = synthesize(loadModels([profile]), path.join(work, 'plain'));
+    const [stack] = synthesize(loadModels([profile], profileBases), path.join(work, 'plain'));
     stackDir = path.dirname(stack.file);
     tofu(stackDir, ['init', '-input=false']);
     tofu(stackDir, ['apply', '-input=false', '-auto-approve']);
@@ -88,7 +88,7 @@ describe('the minimal deployment on a real control plane |', () => {
     writeFileSync(enforced, `extends: [${JSON.stringify(migrate)}]\nstate:\n  encryption:\n    migrate: null\n`);
 
     // The operator's existing plaintext state goes with the stack re-synthesised with encryption.
-    const [encryptedStack] = synthesize(loadModels([migrate]), path.join(work, 'encrypted'));
+    const [encryptedStack] = synthesize(loadModels([migrate], profileBases), path.join(work, 'encrypted'));
     const encDir = path.dirname(encryptedStack.file);
     copyFileSync(stateFile(stackDir), path.join(encDir, path.basename(stateFile(stackDir))));
     tofu(encDir, ['init', '-input=false'], withKey);
@@ -99,7 +99,7 @@ describe('the minimal deployment on a real control plane |', () => {
     for (const ns of namespaces) expect(encrypted).not.toContain(ns);
 
     // Then encryption enforced (migrate removed): no changes with the key, refused without it.
-    const [enforcedStack] = synthesize(loadModels([enforced]), path.join(work, 'enforced'));
+    const [enforcedStack] = synthesize(loadModels([enforced], profileBases), path.join(work, 'enforced'));
     const enfDir = path.dirname(enforcedStack.file);
     copyFileSync(stateFile(encDir), path.join(enfDir, path.basename(stateFile(encDir))));
     tofu(enfDir, ['init', '-input=false'], withKey);

@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../../src/paths';
@@ -26,20 +26,28 @@ const inFolder = (dir: string) =>
     .sort()
     .map((f) => path.join(dir, f));
 
-/** The golden runs: a name and the blueprint files synthesised together in one invocation. */
-export function goldenRuns(): { name: string; files: string[] }[] {
+/**
+ * The golden runs: a name and the blueprint files synthesised together in one invocation, with
+ * the folders their `extends:` may read besides their own (the fleet extends the sandbox).
+ */
+export function goldenRuns(): { name: string; files: string[]; extendsRoots?: string[] }[] {
   return [
     { name: 'sandbox', files: [path.join(packageRoot, 'blueprints', 'sandbox.yaml')] },
     { name: 'examples', files: inFolder(path.join(packageRoot, 'blueprints', 'examples')) },
-    { name: 'fleet', files: inFolder(path.join(goldenDir, 'fleet')) },
+    { name: 'fleet', files: inFolder(path.join(goldenDir, 'fleet')), extendsRoots: [path.join(packageRoot, 'blueprints')] },
   ];
 }
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
+/**
+ * Every file below `dir` as the user's paths name it: a stack link is followed, the hidden
+ * generation folders it leads to are not listed under their own (per-run) names.
+ */
 function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .filter((e) => !/^\..+\.gen-/.test(e.name))
+    .flatMap((e) => (statSync(path.join(dir, e.name)).isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
     .sort();
 }
 
@@ -70,7 +78,7 @@ export function synthGolden(): { hashes: Record<string, Record<string, string>>;
     let sandbox = '';
     for (const run of goldenRuns()) {
       const out = path.join(work, run.name);
-      execFileSync(process.execPath, [path.join(packageRoot, 'bin', 'govstack.js'), 'synth', ...run.files, '--out', out, '--quiet'], {
+      execFileSync(process.execPath, [path.join(packageRoot, 'bin', 'govstack.js'), 'synth', ...run.files, ...(run.extendsRoots ?? []).flatMap((r) => ['--extends-root', r]), '--out', out, '--quiet'], {
         cwd: packageRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

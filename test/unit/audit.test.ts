@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { fixture, root, runCli, synth, TfJson } from './support';
+import { fixture, fixtureBaseArgs, root, runCli, synth, TfJson } from './support';
 import { runChecks } from '../../src/audit/report';
 import { checks } from '../../src/audit/registry';
 import { CheckResult } from '../../src/audit/types';
@@ -232,7 +232,7 @@ describe('audit command |', () => {
   });
 
   test('bad input exits 2 with file:line problems; oscal without --out is a usage problem', async () => {
-    const bad = await runCli(['audit', fixture('invalid', 'bad-country.yaml')]);
+    const bad = await runCli(['audit', fixture('invalid', 'bad-country.yaml'), ...fixtureBaseArgs]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^test\/fixtures\/invalid\/bad-country\.yaml:\d+  \/metadata\/country  /m);
     const oscal = await runCli(['audit', weak, '--format', 'oscal']);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { cli, fixture, root, runCli } from './support';
+import { cli, fixture, fixtureBaseArgs, root, runCli } from './support';
 
 /** Issue 13, item 5: every exit code means one thing; environment problems are one plain line. */
 const sandbox = path.join(root, 'blueprints', 'sandbox.yaml');
@@ -90,8 +90,8 @@ describe('--out and --format agree |', () => {
 describe('diff and audit answer "no" with exit 3, never 1 |', () => {
   test('diff: 0 equal, 3 different, 2 bad input', async () => {
     expect((await runCli(['diff', sandbox, sandbox])).code).toBe(0);
-    expect((await runCli(['diff', sandbox, fixture('audit', 'sandbox-changed.yaml')])).code).toBe(3);
-    expect((await runCli(['diff', sandbox, fixture('invalid', 'bad-country.yaml')])).code).toBe(2);
+    expect((await runCli(['diff', sandbox, fixture('audit', 'sandbox-changed.yaml'), ...fixtureBaseArgs])).code).toBe(3);
+    expect((await runCli(['diff', sandbox, fixture('invalid', 'bad-country.yaml'), ...fixtureBaseArgs])).code).toBe(2);
   });
 
   test('audit --fail-on FAIL exits 3 when a check fails, 0 when none does', async () => {

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { root, runCli } from './support';
+import { fixtureBaseArgs, root, runCli, stackFolders } from './support';
 
 const temp = () => mkdtempSync(path.join(tmpdir(), 'govstack-cli-'));
 
@@ -39,9 +39,9 @@ describe('govstack CLI |', () => {
     const a = temp();
     const b = temp();
     cpSync(path.join(root, 'blueprints'), path.join(b, 'copy-of-blueprints'), { recursive: true });
-    // kenya-aks.yaml extends ../bases/…, outside its own folder: allowed explicitly (ux's extends confinement).
-    const left0 = await runCli(['synth', path.join(root, 'blueprints', 'examples', 'kenya-aks.yaml'), '--out', 'out', '--extends-root', path.join(root, 'blueprints')], a);
-    const right0 = await runCli(['synth', path.join('copy-of-blueprints', 'examples', 'kenya-aks.yaml'), '--out', 'elsewhere/out', '--extends-root', 'copy-of-blueprints'], b);
+    // kenya-aks.yaml extends bases/…, inside its own folder tree, as extends: requires by default.
+    const left0 = await runCli(['synth', path.join(root, 'blueprints', 'examples', 'kenya-aks.yaml'), '--out', 'out'], a);
+    const right0 = await runCli(['synth', path.join('copy-of-blueprints', 'examples', 'kenya-aks.yaml'), '--out', 'elsewhere/out'], b);
     expect([left0.code, right0.code]).toEqual([0, 0]);
     const left = path.join(a, 'out', 'stacks', 'ke-test');
     const right = path.join(b, 'elsewhere', 'out', 'stacks', 'ke-test');
@@ -57,11 +57,11 @@ describe('govstack CLI |', () => {
     const cwd = temp();
     await runCli(['synth', '--out', 'out'], cwd);
     const before = readFileSync(path.join(cwd, 'out', 'stacks', 'sandbox', 'cdk.tf.json'));
-    const r = await runCli(['synth', path.join(root, 'blueprints', 'sandbox.yaml'), path.join(root, 'test', 'fixtures', 'invalid', 'bad-country.yaml'), '--out', 'out'], cwd);
+    const r = await runCli(['synth', path.join(root, 'blueprints', 'sandbox.yaml'), path.join(root, 'test', 'fixtures', 'invalid', 'bad-country.yaml'), ...fixtureBaseArgs, '--out', 'out'], cwd);
     expect(r.code).toBe(2);
     expect(readFileSync(path.join(cwd, 'out', 'stacks', 'sandbox', 'cdk.tf.json'))).toEqual(before);
     expect(readdirSync(cwd)).toEqual(['out']);
-    expect(readdirSync(path.join(cwd, 'out', 'stacks'))).toEqual(['sandbox']);
+    expect(stackFolders(path.join(cwd, 'out', 'stacks'))).toEqual(['sandbox']);
     rmSync(cwd, { recursive: true });
   });
 
@@ -71,7 +71,7 @@ describe('govstack CLI |', () => {
     const r = await runCli(['synth', path.join(root, 'blueprints', 'examples', 'estonia-eks.yaml'), '--out', 'out', '--json'], cwd);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ name: 'ee-staging', file: 'out/stacks/ee-staging/cdk.tf.json' })]);
-    expect(readdirSync(path.join(cwd, 'out', 'stacks')).sort()).toEqual(['ee-staging', 'sandbox']);
+    expect(stackFolders(path.join(cwd, 'out', 'stacks'))).toEqual(['ee-staging', 'sandbox']);
     const manifest = JSON.parse(readFileSync(path.join(cwd, 'out', 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks)).toEqual(['ee-staging', 'sandbox']);
     rmSync(cwd, { recursive: true });
@@ -89,7 +89,7 @@ describe('govstack CLI |', () => {
     expect(readFileSync(path.join(stack, 'terraform.govstack.de.dev.sandbox.tfstate'), 'utf8')).toBe('{"version":4}');
     expect(existsSync(path.join(stack, '.terraform', 'providers'))).toBe(true);
     expect(readFileSync(path.join(stack, '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
-    expect(readdirSync(path.join(cwd, 'out', 'stacks'))).toEqual(['sandbox']);
+    expect(stackFolders(path.join(cwd, 'out', 'stacks'))).toEqual(['sandbox']);
     rmSync(cwd, { recursive: true });
   });
 

@@ -8,7 +8,7 @@ import { root } from './support';
 
 const sandboxFile = path.join(root, 'blueprints', 'sandbox.yaml');
 const sandbox = parse(readFileSync(sandboxFile, 'utf8')) as Blueprint;
-const withoutExtends = [sandboxFile, ...readdirSync(path.join(root, 'blueprints', 'examples')).map((f) => path.join(root, 'blueprints', 'examples', f))].filter(
+const withoutExtends = [sandboxFile, ...readdirSync(path.join(root, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(root, 'blueprints', 'examples', f))].filter(
   (f) => !('extends' in (parse(readFileSync(f, 'utf8')) as object)),
 );
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { model, root, runCli } from './support';
+import { fixtureBaseArgs, model, root, runCli } from './support';
 import { diagramDot, diagramMermaid } from '../../src/audit/diagram';
 
 const sandbox = path.join(root, 'blueprints', 'sandbox.yaml');
@@ -79,7 +79,7 @@ describe('govstack diagram |', () => {
   });
 
   test('bad input exits 2', async () => {
-    const r = await runCli(['diagram', path.join(root, 'test', 'fixtures', 'invalid', 'bad-country.yaml')]);
+    const r = await runCli(['diagram', path.join(root, 'test', 'fixtures', 'invalid', 'bad-country.yaml'), ...fixtureBaseArgs]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad-country\.yaml:\d+  \/metadata\/country/);
   });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { fixture, model, root, runCli } from './support';
+import { fixture, fixtureBaseArgs, model, root, runCli } from './support';
 import { exitCodes } from '../../src/cli/run';
 import { diffModels } from '../../src/audit/diff';
 
@@ -15,7 +15,7 @@ describe('govstack diff |', () => {
 
   test('an overlay that restates its base is equal: models are compared, not text', async () => {
     expect(diffModels(model(sandbox), model(fixture('audit', 'sandbox-restated.yaml'))).equal).toBe(true);
-    const r = await runCli(['diff', sandbox, fixture('audit', 'sandbox-restated.yaml')]);
+    const r = await runCli(['diff', sandbox, fixture('audit', 'sandbox-restated.yaml'), ...fixtureBaseArgs]);
     expect(r.code).toBe(0);
   });
 
@@ -69,7 +69,7 @@ describe('govstack diff |', () => {
   });
 
   test('bad input exits 2 with every problem of both files', async () => {
-    const r = await runCli(['diff', fixture('invalid', 'bad-country.yaml'), fixture('invalid', 'bad-environment.yaml')]);
+    const r = await runCli(['diff', fixture('invalid', 'bad-country.yaml'), fixture('invalid', 'bad-environment.yaml'), ...fixtureBaseArgs]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad-country\.yaml:\d+  \/metadata\/country/);
     expect(r.stderr).toMatch(/bad-environment\.yaml:\d+  \/metadata\/environment/);

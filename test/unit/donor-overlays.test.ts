@@ -1,6 +1,6 @@
 import { loadBlueprint } from '../../src/blueprint/load';
 import { formatProblem } from '../../src/blueprint/problems';
-import { fixture, model, runCli } from './support';
+import { fixture, fixtureBaseArgs, model, runCli } from './support';
 
 /** Issue 13, item 2: what a donor's overlay needs to take away, replace and see. */
 const donor = (file: string) => fixture('overlay', 'donor', file);
@@ -23,7 +23,7 @@ describe('removing from a base |', () => {
   });
 
   test('within one file a flow to a disabled block is still an error: the author wrote both', async () => {
-    const r = await runCli(['validate', 'test/fixtures/invalid/flow-to-disabled.yaml']);
+    const r = await runCli(['validate', 'test/fixtures/invalid/flow-to-disabled.yaml', ...fixtureBaseArgs]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('registration consumes identity, which is disabled');
   });

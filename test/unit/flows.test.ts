@@ -56,7 +56,7 @@ function resourcesOfModel(model: DeploymentModel): string[] {
   ];
 }
 
-const blueprints = [path.join(root, 'blueprints', 'sandbox.yaml'), ...readdirSync(path.join(root, 'blueprints', 'examples')).map((f) => path.join(root, 'blueprints', 'examples', f))];
+const blueprints = [path.join(root, 'blueprints', 'sandbox.yaml'), ...readdirSync(path.join(root, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(root, 'blueprints', 'examples', f))];
 
 describe.each(blueprints.map((b) => [path.basename(b), b]))('%s |', (_name, file) => {
   const { json, model } = synth(file);

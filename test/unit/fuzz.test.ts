@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
@@ -13,6 +13,9 @@ import { synthesize } from '../../src/synth/synthesize';
 import { execFile } from 'node:child_process';
 import { cli, foreignTemplates } from './support';
 
+
+/** The cases live in temporary folders and extend the project's blueprints and fixtures: allowed explicitly. */
+const fuzzRoots = [path.join(packageRoot, 'blueprints'), path.join(packageRoot, 'test', 'fixtures')];
 /**
  * Property-based fuzzing of the blueprint input, through the code the CLI runs (load, merge,
  * validate, resolve; for a sample, synthesise): at least 1,000 blueprints per run, mutated
@@ -39,7 +42,7 @@ interface Base {
 function loadBases(): Base[] {
   const files = [
     path.join(packageRoot, 'blueprints', 'sandbox.yaml'),
-    ...readdirSync(path.join(packageRoot, 'blueprints', 'examples')).map((f) => path.join(packageRoot, 'blueprints', 'examples', f)),
+    ...readdirSync(path.join(packageRoot, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(packageRoot, 'blueprints', 'examples', f)),
     path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml'),
     path.join(packageRoot, 'test', 'fixtures', 'overlay', 'country.yaml'),
   ];
@@ -126,7 +129,7 @@ const extendsValues: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(
     ['nope.yaml'], ['../../../../etc/passwd'], ['/etc/hostname'], ['/proc/self/pagemap'], ['/dev/zero'], [''], [42], [null], [['x.yaml']],
     'not-a-list.yaml', [], ['.'], ['/'], ['/tmp'], ['SELF'], ['SELF', 'SELF'], ['DIR.yaml'], ['../' .repeat(30) + 'etc/shadow.yaml'],
-    [path.join(packageRoot, 'blueprints', 'bases', 'social-protection.yaml')], [path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml')],
+    [path.join(packageRoot, 'blueprints', 'examples', 'bases', 'social-protection.yaml')], [path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml')],
     [path.join(packageRoot, 'test', 'fixtures', 'invalid', 'extends-cycle-a.yaml')], [path.join(packageRoot, 'test', 'fixtures', 'invalid', 'alias-bomb.yaml')],
     [path.join(packageRoot, 'blueprints', 'blueprint.schema.json')], [path.join(packageRoot, 'package.json')],
   ),
@@ -304,6 +307,7 @@ export function snapshot(dir: string): Record<string, string> {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
+      else if (entry.isSymbolicLink()) out[path.relative(dir, full)] = `-> ${readlinkSync(full)}`; // a stack link: where it leads
       else out[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
     }
   };
@@ -351,7 +355,7 @@ function runWorker(request: FuzzRequest): void {
     const started = Date.now();
     let models: ReturnType<typeof loadModels> | undefined;
     try {
-      models = loadModels([file]);
+      models = loadModels([file], { extendsRoots: fuzzRoots });
       stats.valid++;
     } catch (err) {
       if (!(err instanceof InputError)) throw new Error(`not an InputError: ${err instanceof Error ? err.stack : String(err)}`);
@@ -483,7 +487,7 @@ if (workerData?.govstackFuzz) {
         const target = file.replace(/\.yaml$/, ext);
         writeFileSync(target, text);
         const out = path.join(dir, `out-${i}`);
-        const result = await spawnCli(['synth', target, '--out', out]);
+        const result = await spawnCli(['synth', target, ...fuzzRoots.flatMap((r) => ['--extends-root', r]), '--out', out]);
         codes.push(result.code);
         if (result.code === null || ![0, 2].includes(result.code) || /\n\s+at |internal error/.test(result.stderr)) {
           throw new Error(`exit ${result.code}${result.signal ? ` (${result.signal})` : ''} for case ${JSON.stringify(c).slice(0, 2000)} (seed ${seed}):\n${result.stderr.slice(-3000)}`);

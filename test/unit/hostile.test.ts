@@ -17,6 +17,8 @@ import { fixture, foreignTemplates, releaseValues, resourcesOf, runCli, TfJson }
  */
 
 const minimal = fixture('valid', 'minimal.yaml');
+/** The overlays below live in a temporary folder and extend the minimal fixture: its folder is allowed explicitly. */
+const bases = { extendsRoots: [fixture('valid')] };
 let work: string;
 beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'govstack-hostile-'));
@@ -32,7 +34,7 @@ function overlay(name: string, body: Record<string, unknown>): string {
 
 function problemsOf(file: string): Problem[] {
   try {
-    loadModels([file]);
+    loadModels([file], bases);
   } catch (err) {
     if (err instanceof InputError) return [...err.problems];
     throw err;
@@ -42,7 +44,7 @@ function problemsOf(file: string): Problem[] {
 
 function synthJson(file: string): { json: TfJson; text: string; dir: string } {
   const out = mkdtempSync(path.join(work, 'out-'));
-  const [stack] = synthesize(loadModels([file]), out);
+  const [stack] = synthesize(loadModels([file], bases), out);
   const text = readFileSync(stack.file, 'utf8');
   return { json: JSON.parse(text) as TfJson, text, dir: path.dirname(stack.file) };
 }
@@ -106,6 +108,24 @@ describe('size', () => {
     expect(Date.now() - started).toBeLessThan(60_000); // a hang detector, not a speed test
   });
 
+  test('a base in the working folder but outside the blueprint\'s folder tree is refused in one line, and read with --extends-root', async () => {
+    // The issue's case: the working folder used to be allowed too, so a blueprint could reach
+    // any file of wherever the user happened to stand.
+    const project = mkdtempSync(path.join(work, 'project-'));
+    writeFileSync(path.join(project, 'base.yaml'), readFileSync(minimal));
+    mkdirSync(path.join(project, 'country'));
+    writeFileSync(path.join(project, 'country', 'ke.yaml'), '# Kenya on the shared base\nextends: [../base.yaml]\n');
+    const refused = await runCli(['validate', 'country/ke.yaml'], project);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      'country/ke.yaml:2  /extends  extends names base.yaml, which is outside country (after following symlinks); move the base inside, or allow its folder with --extends-root .\n1 problem; nothing was written\n',
+    );
+    const allowed = await runCli(['validate', 'country/ke.yaml', '--extends-root', '.'], project);
+    expect(allowed.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))).toEqual([]);
+    expect(allowed.code).toBe(0);
+  });
+
   test('extends is refused for anything but a .yaml, .yml or .json file, which is never read', () => {
     for (const target of ['/etc/passwd', '../../../../../../etc/shadow', '/proc/self/environ', '/dev/zero']) {
       const problems = problemsOf(overlay('extends-other.yaml', { extends: [target] }));
@@ -153,7 +173,7 @@ describe('paths on the operator machine: allowed, and nothing is written outside
     const root = mkdtempSync(path.join(work, 'root-'));
     const out = path.join(root, 'a', 'b', 'out');
     const file = overlay('local-dir.yaml', { deployment: { charts: { localDir: '../../etc' } }, state: { backend: 'local', path: '../../../state/x.tfstate' } });
-    const [stack] = synthesize(loadModels([file]), out);
+    const [stack] = synthesize(loadModels([file], bases), out);
     expect(filesUnder(root).every((f) => f.startsWith(path.join('a', 'b', 'out') + path.sep))).toBe(true);
     const json = JSON.parse(readFileSync(stack.file, 'utf8')) as TfJson;
     const upstream = resourcesOf(json, 'helm_release').filter((r) => !String(r.body.chart).startsWith('assets/'));
@@ -246,7 +266,7 @@ describe('text that would break generated HCL, shell or YAML', () => {
       security: { overrides: [{ control: 'egress', target: 'registration', value: '203.0.113.0/24', justification: 'token ${TfToken[TOKEN.99999]} here' }] },
     });
     const out = path.join(work, 'templates-out');
-    const result = await runCli(['synth', file, '--out', out]);
+    const result = await runCli(['synth', file, '--extends-root', fixture('valid'), '--out', out]);
     expect(result.code).toBe(2);
     const lines = expectOneLineProblems(result.stderr);
     expect(lines.map((l) => l.split('  ')[1]).sort()).toEqual(['/deployment/charts/localDir', '/metadata/description', '/security/overrides/0/justification', '/target/context', '/target/path']);
@@ -259,7 +279,7 @@ describe('text that would break generated HCL, shell or YAML', () => {
       file,
       [`extends: [${JSON.stringify(minimal)}]`, '"line\\nbreak": 1', '"carriage\\rreturn": 2', '"next\\u0085line": 3', '"para\\u2029graph": 4', 'metadata:', '  "esc\\u001b[31m": 5', '  name: "bad\\nname"'].join('\n') + '\n',
     );
-    const result = await runCli(['validate', file]);
+    const result = await runCli(['validate', file, '--extends-root', fixture('valid')]);
     expect(result.code).toBe(2);
     const lines = expectOneLineProblems(result.stderr);
     expect(lines.length).toBe(6);
@@ -284,5 +304,5 @@ test('the loader reports all hostile problems of one file together (no early exi
   const file = overlay('many.yaml', { metadata: { name: 'BAD_NAME', description: '${x}' }, gateway: { tls: { clusterIssuer: '../x' } } });
   const pointers = problemsOf(file).map((p) => p.pointer);
   expect(pointers).toEqual(expect.arrayContaining(['/metadata/name', '/metadata/description', '/gateway/tls/clusterIssuer']));
-  expect(() => loadBlueprint(file)).toThrow(InputError);
+  expect(() => loadBlueprint(file, bases)).toThrow(InputError);
 });

@@ -6,8 +6,10 @@ import { fixture, runCli } from './support';
 /**
  * The bad-input corpus: every file under test/fixtures/invalid, the exact problem lines the
  * CLI must print for it (`file:line  /pointer  message`), exit code 2, no stack trace, and
- * nothing written by `synth`.
+ * nothing written by `synth`. Most files extend a base in ../valid or ../overlay, outside their
+ * own folder, so the corpus runs with `--extends-root test/fixtures` as a user would.
  */
+const roots = ['--extends-root', 'test/fixtures'];
 const expected: Record<string, string[]> = {
   'alias-bomb.yaml': ['alias-bomb.yaml  /  more than 50000 values after expanding aliases'],
   'bad-country.yaml': ['bad-country.yaml:3  /metadata/country  "XX" is not allowed'],
@@ -41,6 +43,7 @@ const expected: Record<string, string[]> = {
   'extends-cycle-a.yaml': ['extends-cycle-b.yaml:1  /extends  extends cycle: test/fixtures/invalid/extends-cycle-a.yaml -> test/fixtures/invalid/extends-cycle-b.yaml -> test/fixtures/invalid/extends-cycle-a.yaml'],
   'extends-cycle-b.yaml': ['extends-cycle-a.yaml:1  /extends  extends cycle: test/fixtures/invalid/extends-cycle-b.yaml -> test/fixtures/invalid/extends-cycle-a.yaml -> test/fixtures/invalid/extends-cycle-b.yaml'],
   'extends-missing-file.yaml': ['extends-missing-file.yaml:1  /  cannot read test/fixtures/valid/nope.yaml: no such file'],
+  'extends-outside-tree.yaml': ['extends-outside-tree.yaml:3  /extends  extends names blueprints/sandbox.yaml, which is outside test/fixtures/invalid and test/fixtures (after following symlinks); move the base inside, or allow its folder with --extends-root blueprints'],
   'extends-not-a-blueprint.yaml': ['extends-not-a-blueprint.yaml:2  /extends  test/fixtures/overlay/not-a-blueprint.yaml is not a blueprint (its top level is not blueprint sections); nothing of it is shown'],
   'external-exposed.yaml': ['external-exposed.yaml:5  /buildingBlocks/identity/exposure  an external building block is exposed where it runs, not through this gateway'],
   'flow-bad-via.yaml': ['flow-bad-via.yaml:6  /buildingBlocks/registration/consumes/0/via  "carrier-pigeon" is not one of: mediator, direct'],
@@ -90,7 +93,7 @@ test('the corpus has at least 40 invalid blueprints, each with its expected prob
 
 describe.each(files)('%s |', (file) => {
   test('validate prints the expected problem lines and exits 2 without a stack trace', async () => {
-    const result = await runCli(['validate', path.join('test/fixtures/invalid', file)]);
+    const result = await runCli(['validate', path.join('test/fixtures/invalid', file), ...roots]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
@@ -107,9 +110,20 @@ test('synth of any invalid blueprint writes nothing', async () => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'govstack-invalid-')), 'out');
   const sample = ['bad-country.yaml', 'flow-to-disabled.yaml', 'yaml-syntax-error.yaml', 'alias-bomb.yaml'];
   for (const file of sample) {
-    const result = await runCli(['synth', path.join('test/fixtures/invalid', file), '--out', out]);
+    const result = await runCli(['synth', path.join('test/fixtures/invalid', file), ...roots, '--out', out]);
     expect(result.code).toBe(2);
   }
   expect(existsSync(out)).toBe(false);
   expect(readdirSync(path.dirname(out))).toEqual([]);
+});
+
+test('a base outside the blueprint\'s folder tree is read once its folder is allowed explicitly', async () => {
+  const refused = await runCli(['validate', 'test/fixtures/invalid/extends-outside-tree.yaml']);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toBe(
+    'test/fixtures/invalid/extends-outside-tree.yaml:3  /extends  extends names blueprints/sandbox.yaml, which is outside test/fixtures/invalid (after following symlinks); move the base inside, or allow its folder with --extends-root blueprints\n1 problem; nothing was written\n',
+  );
+  const allowed = await runCli(['validate', 'test/fixtures/invalid/extends-outside-tree.yaml', '--extends-root', 'blueprints']);
+  expect(allowed.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))).toEqual([]);
+  expect(allowed.code).toBe(0);
 });

@@ -110,7 +110,7 @@ describe('the detector finds planted secrets (so a clean result means something)
 
 const blueprints = [
   path.join(root, 'blueprints', 'sandbox.yaml'),
-  ...readdirSync(path.join(root, 'blueprints', 'examples')).map((f) => path.join(root, 'blueprints', 'examples', f)),
+  ...readdirSync(path.join(root, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(root, 'blueprints', 'examples', f)),
   fixture('valid', 'minimal.yaml'),
   fixture('hostile', 'declared-waiver.yaml'),
   fixture('hostile', 'state-encryption.yaml'),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadBlueprint } from '../../src/blueprint/load';
@@ -19,9 +19,17 @@ export type TfJson = {
   variable?: Record<string, Record<string, unknown>>;
 };
 
+/**
+ * The folders the fixtures' bases live in, outside the fixtures' own folders (`extends:` reads
+ * only the blueprint's folder tree unless told otherwise, as a user tells it with --extends-root).
+ */
+export const fixtureBases = [fixture(), path.join(root, 'blueprints')];
+/** The same as command-line options, for CLI runs on fixtures. */
+export const fixtureBaseArgs = fixtureBases.flatMap((dir) => ['--extends-root', dir]);
+
 /** Resolve a blueprint file into its model. */
 export function model(file: string): DeploymentModel {
-  return resolveModel(loadBlueprint(file));
+  return resolveModel(loadBlueprint(file, { extendsRoots: fixtureBases }));
 }
 
 /** Synthesise one blueprint into a temporary folder and return the parsed cdk.tf.json. */
@@ -78,4 +86,24 @@ export function foreignTemplates(json: unknown): string[] {
   };
   walk(json);
   return found;
+}
+
+/**
+ * The stacks in `<out>/stacks`, sorted, after checking the layout publishing promises: each
+ * stack path synth wrote is a relative link to its one hidden generation folder beside it, and
+ * nothing else is hidden there (no generation, temporary link or folder left behind).
+ * Plain folders (another tool's stacks) are listed as they are.
+ */
+export function stackFolders(stacksDir: string): string[] {
+  const entries = readdirSync(stacksDir);
+  const visible = entries.filter((e) => !e.startsWith('.')).sort();
+  const targets = visible.filter((e) => lstatSync(path.join(stacksDir, e)).isSymbolicLink()).map((e) => {
+    const to = readlinkSync(path.join(stacksDir, e));
+    if (!new RegExp(`^\\.${e}\\.gen-\\d+-[a-z0-9]+$`).test(to)) throw new Error(`${e} links to ${to}, not to a generation of its own`);
+    if (!lstatSync(path.join(stacksDir, to)).isDirectory()) throw new Error(`${e} links to ${to}, which is not a folder`);
+    return to;
+  });
+  const hidden = entries.filter((e) => e.startsWith('.')).sort();
+  if (JSON.stringify(hidden) !== JSON.stringify([...targets].sort())) throw new Error(`left behind in ${stacksDir}: ${hidden.filter((h) => !targets.includes(h)).join(', ')}`);
+  return visible;
 }

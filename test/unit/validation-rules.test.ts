@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadBlueprint, validateBlueprintValue } from '../../src/blueprint/load';
 import { quantityValue } from '../../src/blueprint/quantity';
-import { fixture, model, runCli, synth } from './support';
+import { fixture, fixtureBaseArgs, model, runCli, synth } from './support';
 
 /** Issue 13, items 3, 4 and 6: validation where it belongs, the warnings tier, init. */
 const donor = (file: string) => fixture('overlay', 'donor', file);
@@ -94,7 +94,7 @@ describe('warnings |', () => {
     const report = JSON.parse(ok.stdout);
     expect(report).toMatchObject({ valid: true, problems: [], blueprints: [{ name: 'donor', environment: 'prod' }] });
     expect(report.warnings.length).toBeGreaterThan(5);
-    const bad = await runCli(['validate', '--json', 'test/fixtures/invalid/limits-below-requests.yaml']);
+    const bad = await runCli(['validate', '--json', 'test/fixtures/invalid/limits-below-requests.yaml', ...fixtureBaseArgs]);
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, problems: [{ line: 5, pointer: '/buildingBlocks/identity/resources/limits/cpu' }, { pointer: '/buildingBlocks/identity/resources/limits/memory' }] });
   });
@@ -129,6 +129,17 @@ describe('govstack init |', () => {
     const r = await runCli(['validate', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid (ke-test, KE test, 5 building blocks, 4 flows)');
+  });
+
+  test('with --extends outside the new file\'s folder it names the --extends-root the next step needs', async () => {
+    mkdirSync(path.join(dir, 'donors'));
+    mkdirSync(path.join(dir, 'countries'));
+    writeFileSync(path.join(dir, 'donors', 'base.yaml'), readFileSync(fixture('overlay', 'donor', 'base.yaml'), 'utf8'));
+    const init = await runCli(['init', '-c', 'ke', '-e', 'test', '-t', 'aks', '--extends', 'donors/base.yaml', '--out', 'countries/ke.yaml'], dir);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toBe('wrote countries/ke.yaml; next: govstack validate countries/ke.yaml --extends-root donors\n');
+    expect((await runCli(['validate', 'countries/ke.yaml'], dir)).code).toBe(2);
+    expect((await runCli(['validate', 'countries/ke.yaml', '--extends-root', 'donors'], dir)).code).toBe(0);
   });
 
   test('an unknown country code and an existing file are refused', async () => {

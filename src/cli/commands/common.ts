@@ -15,7 +15,7 @@ export interface LoadArgs {
 export function loadOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('strict', { type: 'boolean', default: false, describe: 'Treat warnings (what the audit will FAIL, or is risky in this environment) as errors: exit 2' })
-    .option('extends-root', { type: 'string', array: true, describe: 'Also allow extends: to read bases under this folder (default: the blueprint\'s folder and the working folder, after following symlinks)' }) as Argv<T>;
+    .option('extends-root', { type: 'string', array: true, describe: 'Also allow extends: to read bases under this folder (default: only the blueprint\'s own folder tree, after following symlinks)' }) as Argv<T>;
 }
 
 /**

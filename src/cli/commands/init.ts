@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { CommandModule } from 'yargs';
 import { countryCodes } from '../../blueprint/countries';
@@ -32,7 +32,7 @@ export const initCommand: CommandModule<object, Args> = {
       .option('out', { alias: 'o', type: 'string', describe: 'File to write (default: <name>.yaml); an existing file is kept unless --force' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing --out file' })
       .example('$0 init --country KE --environment test --target aks', 'A starting blueprint for Kenya on AKS, in ke-test.yaml')
-      .example('$0 init -c KE -e test -t aks --extends blueprints/bases/social-protection.yaml', 'Kenya\'s file on top of a donor\'s base') as never,
+      .example('$0 init -c KE -e test -t aks --extends blueprints/examples/bases/social-protection.yaml', 'Kenya\'s file on top of a donor\'s base') as never,
   handler: (args) =>
     runCommand(() => {
       const country = args.country.toUpperCase();
@@ -43,7 +43,11 @@ export const initCommand: CommandModule<object, Args> = {
       if (existsSync(out) && !args.force) throw new EnvironmentError(`${out} exists; choose another --out or add --force`);
       const base = args.extends ? path.relative(path.dirname(path.resolve(out)), path.resolve(args.extends)).split(path.sep).join('/') : undefined;
       writeOutput(out, scaffold({ country, environment: args.environment, target: args.target, name, base }));
-      process.stdout.write(`wrote ${out}; next: govstack validate ${out}\n`);
+      // extends: reads only the new file's folder tree unless told otherwise: say so on the next step.
+      const baseDir = args.extends ? realpathSync(path.dirname(path.resolve(args.extends))) : undefined;
+      const inside = !baseDir || !path.relative(realpathSync(path.dirname(path.resolve(out))), baseDir).startsWith('..');
+      const root = inside ? '' : ` --extends-root ${path.relative(process.cwd(), baseDir!) || '.'}`;
+      process.stdout.write(`wrote ${out}; next: govstack validate ${out}${root}\n`);
     }),
 };
 

@@ -15,7 +15,7 @@ export const showCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('blueprint', { type: 'string', demandOption: true, describe: 'Blueprint file (YAML or JSON)' })
-      .option('extends-root', { type: 'string', array: true, describe: 'Also allow extends: to read bases under this folder' })
+      .option('extends-root', { type: 'string', array: true, describe: 'Also allow extends: to read bases under this folder (default: only the blueprint\'s own folder tree, after following symlinks)' })
       .example('$0 show blueprints/examples/kenya-aks.yaml', 'What the Kenya overlay and its donor base make together') as never,
   handler: (args) =>
     runCommand(() => {
