@@ -155,7 +155,7 @@ const state = {
       schemaName: {
         type: 'string',
         pattern: '^[a-z_][a-z0-9_]{0,62}$',
-        description: 'PostgreSQL schema holding the state (default `govstack_<country>_<environment>_<name>`); the connection string comes from `PG_CONN_STR`.',
+        description: 'PostgreSQL schema holding the state (default `govstack_` + the state key with every run of other characters as `_`: `govstack_govstack_<country>_<environment>_<name>`); the connection string comes from `PG_CONN_STR`.',
       },
     }),
     variant('backend', 'kubernetes', {

@@ -167,8 +167,8 @@ export type StateBackend = {
       /** Terraform backend kind; its credentials come from the environment at run time, never from the blueprint. */
       readonly backend: 'pg';
       /**
-       * PostgreSQL schema holding the state (default `govstack_<country>_<environment>_<name>`); the connection string comes from
-       * `PG_CONN_STR`.
+       * PostgreSQL schema holding the state (default `govstack_` + the state key with every run of other characters as `_`:
+       * `govstack_govstack_<country>_<environment>_<name>`); the connection string comes from `PG_CONN_STR`.
        */
       readonly schemaName?: string;
     }
