@@ -69,6 +69,8 @@ export {
   ModelOrganisation,
 } from './model/types';
 export { AddressEndpoint, Connection, ConnectionReason, Endpoint, PodsEndpoint } from './model/connections/types';
+export { ApiDocument } from './model/service-descriptions';
+export { DocumentEgress } from './model/documents';
 
 // Catalog
 export { buildingBlocks, findBuildingBlock, gatewayCatalog, mediatorCatalog, observabilityCatalog } from './catalog';

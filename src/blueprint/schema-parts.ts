@@ -35,8 +35,8 @@ export function variant(tagName: string, tag: string, properties: Record<string,
 /** Requests and limits of a container, both required. */
 export const resources = object(
   {
-    requests: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory']),
-    limits: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory']),
+    requests: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory'], { description: 'What the scheduler reserves per container.' }),
+    limits: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory'], { description: 'The most a container may use: CPU is throttled, memory beyond it is killed.' }),
   },
   ['requests', 'limits'],
 );

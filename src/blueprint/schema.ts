@@ -12,6 +12,12 @@ const duration = { type: 'string', pattern: '^[0-9]+(h|d|w)$', description: 'A r
 const hostname = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$', maxLength: 253 };
 const secretName = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$', description: 'Name of an existing Kubernetes Secret.' };
 const awsRegion = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$' };
+const clusterEndpoint = {
+  ...httpsUrl,
+  description: 'API server URL, the default of the Terraform variable `cluster_endpoint`; when omitted that variable must be set at plan time.',
+};
+const clusterName = (description: string) => ({ ...dnsLabel, description });
+
 
 const cidr = { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$', description: 'An IPv4 address range, e.g. `10.0.0.0/8`.' };
 const cidrList = { type: 'array', items: cidr, minItems: 1, uniqueItems: true };
@@ -31,7 +37,12 @@ const target = {
   type: 'object',
   description: 'The Kubernetes cluster to deploy to. Synth never calls a cloud API: cloud targets use the provider\'s exec credential plugin at apply time.',
   required: ['kind'],
-  properties: { kind: { enum: ['kubeconfig', 'eks', 'aks', 'gke'] } },
+  properties: {
+    kind: {
+      enum: ['kubeconfig', 'eks', 'aks', 'gke'],
+      description: 'How the cluster is reached: kubeconfig (a file, any cluster), or eks, aks, gke (the cloud\'s exec credential plugin).',
+    },
+  },
   allOf: [
     variant('kind', 'kubeconfig', {
       network: targetNetwork,
@@ -42,25 +53,29 @@ const target = {
     variant('kind', 'eks', {
       network: targetNetwork,
       ...kubernetesVersion,
-      clusterName: dnsLabel,
-      region: awsRegion,
-      endpoint: { ...httpsUrl, description: 'API server URL; otherwise the Terraform variable `cluster_endpoint` must be set.' },
-      roleArn: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$' },
+      clusterName: clusterName('Name of the EKS cluster, passed to `aws eks get-token`.'),
+      region: { ...awsRegion, description: 'AWS region of the cluster, e.g. `eu-west-1`.' },
+      endpoint: clusterEndpoint,
+      roleArn: {
+        type: 'string',
+        pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$',
+        description: 'IAM role assumed for the cluster token (`aws eks get-token --role-arn`); default: the caller\'s own credentials.',
+      },
     }, ['clusterName', 'region']),
     variant('kind', 'aks', {
       network: targetNetwork,
       ...kubernetesVersion,
-      clusterName: dnsLabel,
-      resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
-      endpoint: httpsUrl,
+      clusterName: clusterName('Name of the AKS cluster, as the `cluster_endpoint` variable describes it (the token comes from kubelogin).'),
+      resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$', description: 'Azure resource group holding the cluster.' },
+      endpoint: clusterEndpoint,
     }, ['clusterName', 'resourceGroup']),
     variant('kind', 'gke', {
       network: targetNetwork,
       ...kubernetesVersion,
-      clusterName: dnsLabel,
-      location: { type: 'string', pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$' },
-      project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$' },
-      endpoint: httpsUrl,
+      clusterName: clusterName('Name of the GKE cluster, as the `cluster_endpoint` variable describes it (the token comes from gke-gcloud-auth-plugin).'),
+      location: { type: 'string', pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$', description: 'GCP region or zone of the cluster, e.g. `europe-west1` or `europe-west1-b`.' },
+      project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$', description: 'GCP project id the cluster belongs to.' },
+      endpoint: clusterEndpoint,
     }, ['clusterName', 'location', 'project']),
   ],
 };
@@ -81,32 +96,44 @@ const state = {
   type: 'object',
   description: 'Where Terraform keeps this deployment\'s state. The key is derived from country, environment and name.',
   required: ['backend'],
-  properties: { backend: { enum: ['local', 's3', 'gcs', 'azurerm', 'pg', 'kubernetes'] } },
+  properties: {
+    backend: {
+      enum: ['local', 's3', 'gcs', 'azurerm', 'pg', 'kubernetes'],
+      description: 'Terraform backend kind; its credentials come from the environment at run time, never from the blueprint.',
+    },
+  },
   allOf: [
-    variant('backend', 'local', { ...encryption, path: { type: 'string', pattern: '^[^/][^\\0]*\\.tfstate$', description: 'Relative state file path.' } }),
+    variant('backend', 'local', { ...encryption, path: { type: 'string', pattern: '^[^/][^\\0]*\\.tfstate$', description: 'State file path, relative to the working directory (default `terraform.govstack.<country>.<environment>.<name>.tfstate`).' } }),
     variant('backend', 's3', {
       ...encryption,
-      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
-      region: awsRegion,
-      dynamodbTable: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{3,255}$' },
-      kmsKeyId: { type: 'string', minLength: 1 },
+      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'Existing S3 bucket; the state object is written server-side encrypted.' },
+      region: { ...awsRegion, description: 'AWS region of the bucket.' },
+      dynamodbTable: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{3,255}$', description: 'DynamoDB table that locks the state during an apply (default: no lock table).' },
+      kmsKeyId: { type: 'string', minLength: 1, description: 'KMS key (id or ARN) encrypting the state object (default: the bucket\'s S3-managed key).' },
     }, ['bucket', 'region']),
     variant('backend', 'gcs', {
       ...encryption,
-      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$' },
-      kmsEncryptionKey: { type: 'string', minLength: 1 },
+      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$', description: 'Existing Cloud Storage bucket.' },
+      kmsEncryptionKey: { type: 'string', minLength: 1, description: 'Cloud KMS key encrypting the state (default: Google-managed encryption).' },
     }, ['bucket']),
     variant('backend', 'azurerm', {
       ...encryption,
-      storageAccountName: { type: 'string', pattern: '^[a-z0-9]{3,24}$' },
-      containerName: { type: 'string', pattern: '^[a-z0-9](-?[a-z0-9]){2,62}$' },
-      resourceGroupName: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
+      storageAccountName: { type: 'string', pattern: '^[a-z0-9]{3,24}$', description: 'Existing Azure storage account.' },
+      containerName: { type: 'string', pattern: '^[a-z0-9](-?[a-z0-9]){2,62}$', description: 'Blob container in that account holding the state.' },
+      resourceGroupName: { type: 'string', pattern: '^[-\\w._()]{1,90}$', description: 'Resource group of the storage account.' },
     }, ['storageAccountName', 'containerName', 'resourceGroupName']),
     variant('backend', 'pg', {
       ...encryption,
-      schemaName: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$' },
+      schemaName: {
+        type: 'string',
+        pattern: '^[a-z_][a-z0-9_]{0,62}$',
+        description: 'PostgreSQL schema holding the state (default `govstack_` + the state key with every run of other characters as `_`: `govstack_govstack_<country>_<environment>_<name>`); the connection string comes from `PG_CONN_STR`.',
+      },
     }),
-    variant('backend', 'kubernetes', { ...encryption, namespace: dnsLabel }),
+    variant('backend', 'kubernetes', {
+      ...encryption,
+      namespace: { ...dnsLabel, description: 'Namespace of the Secret holding the state (default `kube-system`).' },
+    }),
   ],
 };
 
@@ -115,15 +142,16 @@ const memberClass = { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$', descript
 const mediator = object(
   {
     instance: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$', description: 'X-Road instance identifier.' },
-    memberClasses: { type: 'array', items: memberClass, minItems: 1, uniqueItems: true },
+    memberClasses: { type: 'array', items: memberClass, minItems: 1, uniqueItems: true, description: 'X-Road member classes the instance defines, e.g. `[GOV, COM]`.' },
     organisations: {
       type: 'array',
       minItems: 1,
+      description: 'X-Road members: each owns building blocks and runs one security server.',
       'x-merge-key': 'name',
       items: object(
         {
-          name: dnsLabel,
-          title: { type: 'string', minLength: 1, maxLength: 200 },
+          name: { ...dnsLabel, description: 'Organisation id, referenced by a building block\'s `owner`; names its security server.' },
+          title: { type: 'string', minLength: 1, maxLength: 200, description: 'Display name, the X-Road member name (default: the name).' },
           class: memberClass,
           code: {
             type: 'string',
@@ -169,8 +197,8 @@ const deploymentFields = {
   enabled: { type: 'boolean', description: 'Deploy this building block (default true).' },
   owner: { ...dnsLabel, description: 'The organisation (from mediator.organisations) that owns this building block.' },
   size: { enum: ['small', 'medium', 'large'], description: 'Size profile for replicas and resources (default small; prod: medium).' },
-  replicas: { type: 'integer', minimum: 1, maximum: 50 },
-  resources,
+  replicas: { type: 'integer', minimum: 1, maximum: 50, description: 'Pod replicas (default: the size profile\'s, small 1, medium 2, large 3).' },
+  resources: { ...resources, description: 'CPU and memory requests and limits per container (default: the catalog\'s profile scaled by size).' },
   exposure: { enum: ['external', 'internal', 'none'], description: 'Route through the external gateway, the internal one, or none (default none).' },
   hostname: { ...dnsLabel, description: 'Host label under the gateway domain (default: the building block id).' },
   consumes: {
@@ -179,7 +207,7 @@ const deploymentFields = {
     description: 'Building blocks this one calls. Each becomes a NetworkPolicy allow and, via the mediator, an access right.',
     items: object(
       {
-        to: dnsLabel,
+        to: { ...dnsLabel, description: 'Id of the building block called, a catalog or custom one enabled in this blueprint.' },
         via: { enum: ['mediator', 'direct'], description: 'Through the information mediator (default) or directly when co-located.' },
       },
       ['to'],
@@ -194,7 +222,11 @@ function buildingBlockDecl(entry: BuildingBlockEntry) {
       ...deploymentFields,
       // Not an enum: a country may add products under customProducts; the model refuses an id
       // that is neither the catalog's nor declared there, naming both.
-      product: { ...dnsLabel, description: `Product option: ${catalogProducts.join(', ')} (default ${catalogProducts[0]}), or one declared under customProducts.${entry.id}.` },
+      product: {
+        ...dnsLabel,
+        default: catalogProducts[0],
+        description: 'Which product implements the building block: one of the catalog\'s options (default: the first listed, the catalog\'s recommended one) or one declared under customProducts.<block id>.',
+      },
       version: { type: 'string', pattern: '^v?[0-9]+(\\.[0-9]+){0,2}([-+][0-9A-Za-z.-]+)?$', description: 'Override the catalog\'s pinned image tag or chart version.' },
     },
     ['owner'],
@@ -204,7 +236,14 @@ function buildingBlockDecl(entry: BuildingBlockEntry) {
 
 const gateway = object(
   {
-    domains: object({ external: hostname, internal: hostname }, ['external', 'internal']),
+    domains: object(
+      {
+        external: { ...hostname, description: 'DNS domain of the external (public) gateway; exposed building blocks are `<hostname>.<external>`.' },
+        internal: { ...hostname, description: 'DNS domain of the internal gateway, reachable only on private addresses.' },
+      },
+      ['external', 'internal'],
+      { description: 'DNS domains under which building blocks are exposed.' },
+    ),
     tls: object(
       {
         clusterIssuer: { ...dnsLabel, description: 'cert-manager ClusterIssuer that issues the gateway certificates.' },
@@ -213,8 +252,23 @@ const gateway = object(
       [],
       { minProperties: 1, maxProperties: 1, description: 'Exactly one of clusterIssuer or certificateSecret.' },
     ),
-    oidc: object({ issuer: httpsUrl, clientId: { type: 'string', minLength: 1, maxLength: 200 }, clientSecretName: secretName }, ['issuer', 'clientId', 'clientSecretName']),
-    rateLimit: object({ requests: { type: 'integer', minimum: 1, maximum: 1000000 }, unit: { enum: ['Second', 'Minute', 'Hour'] } }, ['requests', 'unit']),
+    oidc: object(
+      {
+        issuer: { ...httpsUrl, description: 'Issuer URL of the OpenID provider (its discovery document is read).' },
+        clientId: { type: 'string', minLength: 1, maxLength: 200, description: 'OAuth2 client id registered at the provider.' },
+        clientSecretName: { ...secretName, description: 'Existing Secret in the external gateway\'s namespace holding the client secret in key `client-secret`.' },
+      },
+      ['issuer', 'clientId', 'clientSecretName'],
+      { description: 'OpenID Connect login in front of the external gateway (default: none).' },
+    ),
+    rateLimit: object(
+      {
+        requests: { type: 'integer', minimum: 1, maximum: 1000000, description: 'Requests allowed per unit of time.' },
+        unit: { enum: ['Second', 'Minute', 'Hour'], description: 'The unit of time `requests` counts over.' },
+      },
+      ['requests', 'unit'],
+      { description: 'Per-route rate limit applied by each gateway proxy (default 100 requests per second).' },
+    ),
     internalLoadBalancerAnnotations: {
       type: 'object',
       maxProperties: 20,
@@ -227,30 +281,44 @@ const gateway = object(
   { description: 'Segregated external and internal API gateways (Kubernetes Gateway API).' },
 );
 
-const observability = object({
+const observability = {
+  ...object({
   enabled: { type: 'boolean', description: 'Deploy metrics, logs, traces, dashboards and alerts (default true).' },
   size: { enum: ['small', 'medium', 'large'], description: 'Size profile of the observability components: requests, limits and volume sizes scale with it (default small; medium doubles, large quadruples).' },
-  retention: object({ metrics: duration, logs: duration, traces: duration }),
+  retention: object(
+    {
+      metrics: { ...duration, description: 'How long Prometheus keeps metrics (default `15d`); sizes its volume.' },
+      logs: { ...duration, description: 'How long Loki keeps logs (default `7d`); sizes its volume.' },
+      traces: { ...duration, description: 'How long Tempo keeps traces (default `3d`); sizes its volume.' },
+    },
+    [],
+    { description: 'How long each store keeps data, `<n>h`, `<n>d` or `<n>w`.' },
+  ),
   alertReceivers: {
     type: 'array',
     'x-merge-key': 'name',
+    description: 'Where Alertmanager sends alerts (default: none, alerts are only shown in Grafana and Alertmanager).',
     items: object(
       {
-        name: dnsLabel,
-        type: { enum: ['email', 'slack', 'webhook', 'msteams'] },
+        name: { ...dnsLabel, description: 'Receiver name in the Alertmanager configuration.' },
+        type: { enum: ['email', 'slack', 'webhook', 'msteams'], description: 'Delivery channel; `email` requires `email`, `webhook` and `msteams` require `deliversTo`.' },
         secretRef: object(
-          { name: secretName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]{1,253}$' } },
+          {
+            name: { ...secretName, description: 'Secret in the observability namespace.' },
+            key: { type: 'string', pattern: '^[-._a-zA-Z0-9]{1,253}$', description: 'Key of the Secret holding the credential.' },
+          },
           ['name', 'key'],
           { description: 'Secret holding the credential: SMTP password, Slack or Teams webhook URL, webhook URL.' },
         ),
         email: object(
           {
-            to: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$' },
-            from: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$' },
+            to: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Recipient address.' },
+            from: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Sender address.' },
             smarthost: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$', description: 'SMTP host:port.' },
-            username: { type: 'string', minLength: 1, maxLength: 200 },
+            username: { type: 'string', minLength: 1, maxLength: 200, description: 'SMTP login (default: none, no authentication).' },
           },
           ['to', 'from', 'smarthost'],
+          { description: 'E-mail delivery settings; required when type is email, refused otherwise.' },
         ),
         channel: { type: 'string', pattern: '^#?[-_a-z0-9]{1,80}$', description: 'Slack channel.' },
         deliversTo: object(
@@ -271,13 +339,22 @@ const observability = object({
       },
     ),
   },
-});
+  }),
+  description: 'Metrics (Prometheus), logs (Loki), traces (Tempo), dashboards (Grafana) and alerts (Alertmanager) for every component.',
+};
 
 const securityOverride = object(
   {
-    control: { enum: ['pod-security', 'run-as-root', 'min-replicas', 'egress', 'tls-min-version', 'mediator-client-auth'] },
+    control: {
+      enum: ['pod-security', 'run-as-root', 'min-replicas', 'egress', 'tls-min-version', 'mediator-client-auth'],
+      description: 'The security default relaxed; each maps to a GovStack requirement in the audit.',
+    },
     target: { ...dnsLabel, description: 'A building block id, or gateway, mediator or observability.' },
-    value: { type: ['string', 'integer', 'boolean'] },
+    value: {
+      type: ['string', 'integer', 'boolean'],
+      description:
+        'The relaxed value: pod-security baseline or privileged; run-as-root true; min-replicas 1; egress a CIDR; tls-min-version "1.2"; mediator-client-auth HTTPS_NO_AUTH.',
+    },
     justification: { type: 'string', minLength: 20, maxLength: 2000, description: 'Why the default is relaxed; shown in the audit report.' },
   },
   ['control', 'target', 'value', 'justification'],
@@ -315,11 +392,15 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
         {
           name: { ...dnsLabel, description: 'Deployment name; also the Terraform stack name.' },
           country: { enum: countryCodes, description: 'ISO 3166-1 alpha-2 country code.' },
-          environment: { enum: ['dev', 'test', 'staging', 'prod'] },
-          description: { type: 'string', maxLength: 500 },
+          environment: {
+            enum: ['dev', 'test', 'staging', 'prod'],
+            description: 'Environment kind; prod defaults building blocks to size medium and requires 2 or more replicas of each.',
+          },
+          description: { type: 'string', maxLength: 500, description: 'Free text about this deployment, shown in the audit report.' },
           namespacePrefix: { type: 'string', pattern: '^([a-z][-a-z0-9]{0,14}-)?$', description: 'Prefix of every namespace (default `gs-`).' },
         },
         ['name', 'country', 'environment'],
+        { description: 'What this deployment is: its name, country and environment; together they key the Terraform state.' },
       ),
       target,
       state,
@@ -335,7 +416,17 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
       customProducts: customProductsSchema(catalog),
       gateway,
       observability,
-      security: object({ overrides: { type: 'array', items: securityOverride } }),
+      security: object(
+        {
+          overrides: {
+            type: 'array',
+            items: securityOverride,
+            description: 'Security defaults relaxed for one component each, with a justification reported as a waived control in the audit.',
+          },
+        },
+        [],
+        { description: 'Deliberate departures from the security defaults (default: none).' },
+      ),
       deployment: object({
         waits: { type: 'boolean', description: 'Wait for rollouts on apply (helm wait, wait_for_rollout; default true).' },
         noWaitFor: {
@@ -363,10 +454,10 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
             localDir: { type: 'string', minLength: 1, description: 'Folder of unpacked upstream charts, `<dir>/<chart-name>`, for air-gapped sites.' },
           },
           [],
-          { maxProperties: 1 },
+          { maxProperties: 1, description: 'Where chart archives come from (default: each chart\'s upstream repository); at most one of mirror and localDir.' },
         ),
-        documents,
-      }),
+        documents: { ...documents, description: 'Where documents fetched from GovStack\'s repositories come from (default: upstream).' },
+      }, [], { description: 'How the apply runs: waits, timeouts, storage and where charts and documents come from.' }),
     },
   };
 }

@@ -17,6 +17,7 @@ export interface ApiDescription {
   readonly infoVersion: string;
   /** Distinct leading path segments of the document's paths, e.g. `/data`. */
   readonly basePaths: readonly string[];
+  /** Where the document was read: `owner/repo@commit:path` in the specification repository. */
   readonly source: Source;
   /**
    * Set when the document is not strictly valid YAML or JSON (e.g. duplicate mapping keys),
@@ -27,13 +28,24 @@ export interface ApiDescription {
 
 /** Persistent state a product needs; `none` for stateless services. */
 export type StorageNeed =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'postgres' | 'mongodb' | 'volume'; readonly size: string };
+  | {
+      /** Stateless: no database, no volume. */
+      readonly kind: 'none';
+    }
+  | {
+      /** A PostgreSQL or MongoDB database run beside the product, or a plain persistent volume. */
+      readonly kind: 'postgres' | 'mongodb' | 'volume';
+      /** Volume size as a Kubernetes quantity, e.g. `10Gi`, for the `small` profile. */
+      readonly size: string;
+    };
 
 /** A container image pinned by version tag (and optionally digest). Never `latest`. */
 export interface ImageRef {
+  /** Registry and repository without tag, e.g. `docker.io/mockoon/cli`. */
   readonly repository: string;
+  /** Immutable version tag, verified against the registry (see the product's `source`). */
   readonly tag: string;
+  /** `sha256:<hex>` manifest digest; when set it pins the image and wins over the tag. @default - pinned by tag only */
   readonly digest?: string;
 }
 
@@ -52,6 +64,7 @@ interface ProductBase {
   readonly id: string;
   /** Human name, e.g. "MOSIP eSignet". */
   readonly title: string;
+  /** Where the product's facts (image or chart, ports, paths) were read: a repository at a commit or a registry page. */
   readonly source: Source;
   /**
    * Path prefix under which the product serves the specification's paths (e.g. `/v2`); absent
@@ -73,7 +86,9 @@ interface ProductBase {
 export interface EgressNeed {
   /** Policy name suffix, a DNS label. */
   readonly name: string;
+  /** IPv4 CIDRs it connects to. */
   readonly cidrs: readonly string[];
+  /** TCP ports it connects to. */
   readonly ports: readonly number[];
   /** Why the product needs it (shown on the NetworkPolicy and in the audit). */
   readonly reason: string;
@@ -81,6 +96,7 @@ export interface EgressNeed {
 
 /** A port a Pod's container listens on: what a NetworkPolicy matches (never a Service port). */
 export interface PodPort {
+  /** Container port number, 1-65535. */
   readonly port: number;
   /** The container port's name, when the workload names it. @default - unnamed */
   readonly name?: string;
@@ -94,34 +110,60 @@ export interface ChartPods {
   readonly labels: Readonly<Record<string, string>>;
   /** The API container's port (the Service's `targetPort`). */
   readonly port: PodPort;
+  /** Where the labels and port were read: the chart's templates at its pinned version. */
   readonly source: Source;
 }
 
 /** A product deployed from an upstream Helm chart. */
 export interface ChartProduct extends ProductBase {
+  /** Discriminator: deployed from an upstream chart. */
   readonly kind: 'chart';
+  /** The pinned upstream chart. */
   readonly chart: HelmChartRef;
   /** Values the project always passes to the chart (security defaults, ports). */
   readonly values?: Readonly<Record<string, unknown>>;
   /** Service the chart creates that serves the building block's API, and its port. */
-  readonly service: { readonly name: string; readonly port: number };
+  readonly service: {
+    /** Service name as the chart renders it for the release. */
+    readonly name: string;
+    /** Service port. */
+    readonly port: number;
+  };
   /** The Pods behind that Service: their labels and the port the API container listens on. */
   readonly pods: ChartPods;
+  /** HTTP path that answers 200 when the API is ready, used by the readiness check. */
   readonly healthPath: string;
+  /** Persistent state the chart keeps. */
   readonly storage: StorageNeed;
   /**
    * The Pod Security level the chart's pods need as the chart really installs them, and why
    * (read from its templates and values). The namespace enforces exactly this level and
    * carries the reason; warn and audit stay "restricted".
    */
-  readonly podSecurity: { readonly level: 'restricted' | 'baseline' | 'privileged'; readonly reason: string; readonly source: Source };
+  readonly podSecurity: {
+    /** Pod Security Standard level the chart's Pods meet. */
+    readonly level: 'restricted' | 'baseline' | 'privileged';
+    /** Why, when below restricted: the template settings that need it. */
+    readonly reason: string;
+    /** The chart templates or values the level was read from. */
+    readonly source: Source;
+  };
   /** Dotted values key that sets the StorageClass of the chart's volumes (given the blueprint's `deployment.storageClass`, or "" for the cluster default). @default - the chart has no volumes */
   readonly storageClassKey?: string;
   /**
    * Objects the chart reads but neither creates nor lets the project generate; while set,
    * `validate` refuses the product with one line naming them.
    */
-  readonly unmetPrerequisites?: { readonly configMaps: readonly string[]; readonly secrets: readonly string[]; readonly createdBy: string; readonly source: Source };
+  readonly unmetPrerequisites?: {
+    /** ConfigMaps the chart reads that nothing here creates. */
+    readonly configMaps: readonly string[];
+    /** Secrets the chart reads that nothing here creates. */
+    readonly secrets: readonly string[];
+    /** What creates them upstream (another chart or an operator's manual step). */
+    readonly createdBy: string;
+    /** The templates that read them. */
+    readonly source: Source;
+  };
 }
 
 /**
@@ -133,6 +175,7 @@ export interface ChartProduct extends ProductBase {
 export interface StartupDocument {
   /** `owner/name` of the repository, e.g. `GovStackWorkingGroup/bb-identity`. */
   readonly repository: string;
+  /** Full 40-hex commit the document is pinned to. */
   readonly commit: string;
   /** Path in the repository. */
   readonly file: string;
@@ -146,7 +189,9 @@ export interface StartupDocument {
 export interface ImageProduct extends ProductBase {
   /** A document the container loads at start-up (see `StartupDocument`). */
   readonly document?: StartupDocument;
+  /** Discriminator: one container image run by the generic chart. */
   readonly kind: 'image';
+  /** The pinned container image. */
   readonly image: ImageRef;
   /** Port the container listens on. */
   readonly containerPort: number;
@@ -155,9 +200,17 @@ export interface ImageProduct extends ProductBase {
    * `/etc/passwd` (the Pod then runs as it instead of the generic chart's 10001).
    * @default - the chart's 10001:10001
    */
-  readonly user?: { readonly uid: number; readonly gid: number };
+  readonly user?: {
+    /** Numeric user id, non-zero. */
+    readonly uid: number;
+    /** Numeric group id, non-zero. */
+    readonly gid: number;
+  };
+  /** HTTP path the readiness and liveness probes call; answers 200 without credentials. */
   readonly healthPath: string;
+  /** Container arguments. @default - the image's CMD */
   readonly args?: readonly string[];
+  /** Non-secret environment variables. @default - none */
   readonly env?: Readonly<Record<string, string>>;
   /** Path the container serves Prometheus metrics on, if any. */
   readonly metricsPath?: string;
@@ -165,37 +218,65 @@ export interface ImageProduct extends ProductBase {
   readonly writablePaths?: readonly string[];
   /** Default resource requests and limits for the `small` size profile. */
   readonly resources: ResourceProfile;
+  /** Persistent state the container keeps. */
   readonly storage: StorageNeed;
 }
 
 /** A building block already running elsewhere, reached through the mediator. */
 export interface ExternalProduct extends ProductBase {
+  /** Discriminator: nothing is deployed; only the mediator subsystem and flows are configured. */
   readonly kind: 'external';
 }
 
+/** One way to provide a building block, told apart by `kind`. */
 export type ProductOption = ChartProduct | ImageProduct | ExternalProduct;
 
+/** Container requests and limits for the `small` size profile; medium doubles them, large quadruples. */
 export interface ResourceProfile {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
+  /** What the scheduler reserves. */
+  readonly requests: {
+    /** CPU quantity, e.g. `100m`. */
+    readonly cpu: string;
+    /** Memory quantity, e.g. `128Mi`. */
+    readonly memory: string;
+  };
+  /** The most the container may use. */
+  readonly limits: {
+    /** CPU quantity, e.g. `500m`. */
+    readonly cpu: string;
+    /** Memory quantity, e.g. `512Mi`. */
+    readonly memory: string;
+  };
 }
 
 /** A GovStack building block with a published API. */
 export interface BuildingBlockEntry {
   /** Identifier used in blueprints, a DNS label, e.g. `digital-registries`. */
   readonly id: string;
+  /** Human name, e.g. "Digital Registries"; the X-Road subsystem name. */
   readonly title: string;
   /** Specification repository, the commit read, and the spec version it states. */
   readonly spec: {
+    /** `owner/name` on GitHub, e.g. `GovStackWorkingGroup/bb-digital-registries`. */
     readonly repository: string;
+    /** Full 40-hex commit the facts were read at. */
     readonly commit: string;
+    /** Specification version the repository states at that commit, e.g. `1.0.0`. */
     readonly version: string;
   };
+  /** The OpenAPI documents the specification publishes; each becomes an X-Road service description. */
   readonly apis: readonly ApiDescription[];
   /** Port of the Service in front of the building block (cluster-internal). */
   readonly servicePort: number;
   /** Deployable products first (the first is the default), then `external`. */
   readonly products: readonly ProductOption[];
   /** API files in the specification repository left out of `apis`, and why. */
-  readonly excludedApiFiles?: readonly { readonly file: string; readonly reason: string; readonly source: Source }[];
+  readonly excludedApiFiles?: readonly {
+    /** Path in the specification repository. */
+    readonly file: string;
+    /** Why it is not a published API (a draft, an example, a duplicate). */
+    readonly reason: string;
+    /** Where that was read. */
+    readonly source: Source;
+  }[];
 }

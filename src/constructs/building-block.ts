@@ -59,7 +59,10 @@ export interface BuildingBlockProps {
    * `release` (the one installing the CRDs; absent when they are preinstalled).
    * @default - observability off: no ServiceMonitor is rendered
    */
-  readonly monitoring?: { readonly release?: Release };
+  readonly monitoring?: {
+    /** The Helm release that installs the monitoring CRDs; the ServiceMonitor's release depends on it. @default - none: the CRDs are preinstalled */
+    readonly release?: Release;
+  };
 }
 
 /**

@@ -22,9 +22,13 @@ export type DocumentRef = Pick<StartupDocument, 'repository' | 'commit' | 'file'
 
 /** An outbound connection a Pod needs to fetch a document, and why. */
 export interface DocumentEgress {
+  /** Name of the egress edge, unique in its namespace (a DNS label). */
   readonly name: string;
+  /** Destination address ranges: the mirror's address as /32 or /128 when it is an IP literal, else every address. */
   readonly cidrs: readonly string[];
+  /** Destination TCP ports: the source URL's port (its scheme's default, 443 or 80, when it names none). */
   readonly ports: readonly number[];
+  /** Why the edge exists, naming the host (a NetworkPolicy cannot name one). */
   readonly reason: string;
 }
 

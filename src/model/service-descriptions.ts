@@ -19,7 +19,12 @@ export interface ApiDocument {
   /** The address the security server loads. */
   readonly url: string;
   /** When bundled: the key of the file in the block's documents ConfigMap, and its content. */
-  readonly bundled?: { readonly key: string; readonly content: string };
+  readonly bundled?: {
+    /** ConfigMap key: the file's path with every character a key may not hold made `_` (`apiDocumentKey`). */
+    readonly key: string;
+    /** The document's text, as read from the bundle at synth time. */
+    readonly content: string;
+  };
   /** When fetched from outside the cluster: the security server's egress. */
   readonly egress?: DocumentEgress;
 }

@@ -19,7 +19,9 @@ export type ConnectionReason = 'flow' | 'mediator-hop' | 'route' | 'control' | '
 export interface PodsEndpoint {
   /** What runs there: a building block id, `prometheus`, `security-server/<name>`, `gateway-external`, … */
   readonly component: string;
+  /** Namespace of the Pods. */
   readonly namespace: string;
+  /** Label selector of the Pods (`matchLabels`); empty selects every Pod of the namespace. */
   readonly podLabels: Readonly<Record<string, string>>;
 }
 
@@ -27,9 +29,11 @@ export interface PodsEndpoint {
 export interface AddressEndpoint {
   /** A DNS label naming the range, e.g. `kube-api`, `nodes`, `receiver-ops-mail`. */
   readonly name: string;
+  /** IPv4 CIDRs of the range, e.g. `10.0.0.0/8`. */
   readonly cidrs: readonly string[];
 }
 
+/** Either end of a connection: Pods in the cluster, or named addresses outside them. */
 export type Endpoint = PodsEndpoint | AddressEndpoint;
 
 /**
@@ -39,10 +43,15 @@ export type Endpoint = PodsEndpoint | AddressEndpoint;
 export interface Connection {
   /** Stable, unique id, e.g. `flow:registration->digital-registries`; also names the NetworkPolicies. */
   readonly id: string;
+  /** The end that opens the connection (its NetworkPolicy egress). */
   readonly from: Endpoint;
+  /** The end that accepts it (its NetworkPolicy ingress, for Pods). */
   readonly to: Endpoint;
+  /** Destination ports, each a number or a named container port. */
   readonly ports: readonly PodPort[];
+  /** Transport protocol of every port. */
   readonly protocol: 'TCP' | 'UDP';
+  /** Why it exists, which decides how the audit reports it. */
   readonly reason: ConnectionReason;
   /** One sentence for the audit and the diagram. */
   readonly why: string;
