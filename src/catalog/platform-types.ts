@@ -57,8 +57,17 @@ export interface GatewayEntry {
   };
   /** Per cloud target, the proxy Service annotations that make a load balancer internal, and where each is documented. */
   readonly internalLoadBalancerAnnotations: Readonly<Record<'eks' | 'aks' | 'gke', { readonly annotations: Readonly<Record<string, string>>; readonly source: Source }>>;
-  /** Rate-limit modes and what each can key on; why the project's limit is what it is. */
-  readonly rateLimiting: { readonly note: string; readonly source: Source };
+  /**
+   * How the gateways limit requests per client address: the source ranges whose every address
+   * gets its own bucket (local rate limit, `sourceCIDR` type `Distinct`), how many distinct
+   * clients a listener tracks, and why no global rate-limit service is needed.
+   */
+  readonly rateLimiting: {
+    readonly clientCidrs: readonly string[];
+    readonly maxTrackedClientsPerListener: number;
+    readonly note: string;
+    readonly source: Source;
+  };
   readonly sources: readonly Source[];
 }
 

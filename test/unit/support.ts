@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadBlueprint } from '../../src/blueprint/load';
 import { resolveModel } from '../../src/model/resolve';
@@ -18,6 +18,13 @@ export type TfJson = {
   terraform: Record<string, unknown>;
   variable?: Record<string, Record<string, unknown>>;
 };
+
+/** The pinned helm binary (HELM, or the one scripts/toolchain.sh built), when this machine has it. */
+export function findHelm(): string | undefined {
+  const cache = process.env.GOVSTACK_TOOLS ?? path.join(homedir(), '.cache', 'govstack-blueprint');
+  const candidates = [process.env.HELM, ...(existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith('helm-')).map((d) => path.join(cache, d, 'helm')) : [])];
+  return candidates.find((c): c is string => Boolean(c) && existsSync(c!));
+}
 
 /** Resolve a blueprint file into its model. */
 export function model(file: string): DeploymentModel {
