@@ -147,7 +147,9 @@ describe('Gateway |', () => {
     const work = mkdtempSync(path.join(tmpdir(), 'govstack-ratelimit-'));
     try {
       writeFileSync(path.join(work, 'values.json'), gateways.body.values[0]);
-      const served = ['gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy', 'gateway.networking.k8s.io/v1/Gateway'].flatMap((a) => ['--api-versions', a]);
+      // The chart requires every kind it renders (requireCrds): serve them all, as on a cluster with Envoy Gateway.
+      const kinds = { ...gatewayCatalog.apiVersions, GatewayClass: 'gateway.networking.k8s.io/v1' };
+      const served = Object.entries(kinds).flatMap(([kind, version]) => ['--api-versions', `${version}/${kind}`]);
       const rendered = execFileSync(helm, ['template', 'govstack-gateway', path.join(chartsDir, 'govstack-gateway'), '-f', path.join(work, 'values.json'), '-n', 'gs-gateway', ...served], { encoding: 'utf8' });
       const policies = parseAllDocuments(rendered).map((d) => d.toJS()).filter((d) => d?.kind === 'BackendTrafficPolicy');
       expect(policies.map((p) => p.spec.targetRefs[0].name).sort()).toEqual(['govstack-gateway-external', 'govstack-gateway-internal']);
