@@ -159,7 +159,7 @@ class Reader {
       this.problems.push({ ...at, pointer: '/extends', message: `the files named through extends hold more than ${fileLimits.maxTotalBytes / 1048576} MiB together; a blueprint and its bases are a few kilobytes` });
       return undefined;
     }
-    const parsed = parseLocated(text, shown);
+    const parsed = parseOnce(text, shown);
     // Never echo a base that is not a blueprint: `extends:` may name any file the user can read.
     if (isBase && parsed.problems.length > 0) {
       const line = parsed.problems[0].line;
@@ -206,6 +206,27 @@ class Reader {
     const self: Located = { kind: 'map', entries: own, loc: parsed.tree.loc };
     return merged ? mergeLocated(merged, self, schema, '', this.removed) : self;
   }
+}
+
+/**
+ * Parsed files by display path and text, kept for later blueprints of the same process: a
+ * fleet's countries extend the same bases, and parsing them again for each country was most
+ * of the per-country cost of reading blueprints. The located trees are never mutated (merging
+ * builds new ones); a changed file has a new text and is parsed anew. Bounded: small files
+ * only, the most recently added few.
+ */
+const parsedFiles = new Map<string, ReturnType<typeof parseLocated>>();
+const parseCacheLimits = { maxEntries: 64, maxFileChars: 64 * 1024 };
+
+function parseOnce(text: string, shown: string): ReturnType<typeof parseLocated> {
+  if (text.length > parseCacheLimits.maxFileChars) return parseLocated(text, shown);
+  const key = `${shown}\u0000${text}`;
+  const known = parsedFiles.get(key);
+  if (known) return known;
+  const parsed = parseLocated(text, shown);
+  parsedFiles.set(key, parsed);
+  if (parsedFiles.size > parseCacheLimits.maxEntries) parsedFiles.delete(parsedFiles.keys().next().value!);
+  return parsed;
 }
 
 /** A base must at least look like a blueprint: a mapping whose keys are blueprint sections. */

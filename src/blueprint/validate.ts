@@ -3,8 +3,16 @@ import * as path from 'node:path';
 import { buildingBlocks } from '../catalog';
 import { blueprintSchema } from './schema';
 import { joinPointer } from './problems';
-import { compileAtRunTime, generatedValidatorFile, schemaTextSha256 } from './compile-validator';
+import { compileAtRunTime, generatedValidatorCacheFile, generatedValidatorFile, schemaTextSha256 } from './compile-validator';
+import { CodeCacheUse, requireWithCodeCache } from './code-cache';
 import { patternMessage } from './pattern-rules';
+
+let validatorCodeCache: CodeCacheUse | 'not loaded' = 'not loaded';
+
+/** Whether the generated validator was loaded with its code cache (see code-cache.ts). */
+export function generatedValidatorCodeCache(): CodeCacheUse | 'not loaded' {
+  return validatorCodeCache;
+}
 
 let compiled: { schema: Record<string, unknown>; validate: ValidateFunction } | undefined;
 
@@ -24,9 +32,11 @@ export function schemaAndValidator(): { schema: Record<string, unknown>; validat
 function aheadOfTime(schema: Record<string, unknown>): ValidateFunction | undefined {
   let generated: ValidateFunction & { schemaSha256?: string };
   try {
-    generated = require(path.join(__dirname, generatedValidatorFile)) as ValidateFunction & { schemaSha256?: string };
+    const loaded = requireWithCodeCache(path.join(__dirname, generatedValidatorFile), path.join(__dirname, generatedValidatorCacheFile));
+    generated = loaded.exports as ValidateFunction & { schemaSha256?: string };
+    validatorCodeCache = loaded.cache;
   } catch (err) {
-    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
     throw err;
   }
   return generated.schemaSha256 === schemaTextSha256(JSON.stringify(schema, null, 2) + '\n') ? generated : undefined;

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as located from '../../src/blueprint/located';
 import { loadBlueprint } from '../../src/blueprint/load';
 import { resolveModel } from '../../src/model/resolve';
 import { fixture } from './support';
@@ -76,4 +79,32 @@ test('an overlay that disables a provider takes the base\'s flow to it away, wit
     },
   ]);
   expect(resolveModel(loaded).flows.some((f) => f.to === 'digital-registries')).toBe(false);
+});
+
+describe('a base shared by several blueprints |', () => {
+  test('is parsed once per process, and again only when its text changes', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'govstack-parse-once-'));
+    const parse = jest.spyOn(located, 'parseLocated');
+    try {
+      const base = path.join(work, 'base.yaml');
+      writeFileSync(base, readFileSync(fixture('valid', 'minimal.yaml'), 'utf8'));
+      const countries = ['aa', 'bb'].map((name) => {
+        const file = path.join(work, `${name}.yaml`);
+        writeFileSync(file, `extends: [base.yaml]\nmetadata:\n  name: ${name}\n`);
+        return file;
+      });
+      parse.mockClear();
+      const names = countries.map((file) => loadBlueprint(file).blueprint.metadata.name);
+      expect(names).toEqual(['aa', 'bb']);
+      expect(parse.mock.calls.map(([, shown]) => path.basename(shown))).toEqual(['aa.yaml', 'base.yaml', 'bb.yaml']);
+
+      writeFileSync(base, readFileSync(base, 'utf8').replace('country: KE', 'country: RW'));
+      parse.mockClear();
+      expect(loadBlueprint(countries[0]).blueprint.metadata.country).toBe('RW');
+      expect(parse.mock.calls.map(([, shown]) => path.basename(shown))).toEqual(['base.yaml']);
+    } finally {
+      parse.mockRestore();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
 });

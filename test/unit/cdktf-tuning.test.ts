@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { cdktfTuning, cdktfVersionTuned, skipCrossStackPreparation, withTunedCdktf } from '../../src/synth/cdktf-tuning';
-import { App, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, DefaultTokenResolver, Lazy, StringConcat, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
+import fc from 'fast-check';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { root } from './support';
@@ -22,7 +23,7 @@ const tuningModule = JSON.stringify(path.join(root, 'dist', 'src', 'synth', 'cdk
 test('cdktf is the version the adjustments were written for, and every adjustment applies', () => {
   expect(require('cdktf/package.json').version).toBe(cdktfVersionTuned);
   const status = inNode(`const t = require(${tuningModule}); process.stdout.write(JSON.stringify(t.cdktfTuning()));`);
-  expect(status).toEqual({ cdktfVersion: cdktfVersionTuned, archiverOnUse: true, noTokenStackTraces: true, noCrossStackPreparation: true });
+  expect(status).toEqual({ cdktfVersion: cdktfVersionTuned, archiverOnUse: true, noTokenStackTraces: true, noCrossStackPreparation: true, plainDataFastPath: true });
 });
 
 test('the archive library is loaded only when an archive is made, and then it is the real one', () => {
@@ -71,4 +72,63 @@ test('a stack whose cross-stack preparation is skipped fails loudly on a referen
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+describe('plain data on the fast path resolves exactly as cdktf resolves it', () => {
+  const stack = new TerraformStack(new App({ stackTraces: false }), 'fast-path');
+  const resolveIn = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+  /** What cdktf returns or throws, outside the tuned section and inside it. */
+  const both = (value: unknown) => {
+    const outcome = (f: () => unknown) => {
+      try {
+        return { value: f() };
+      } catch (err) {
+        return { error: String(err) };
+      }
+    };
+    return { cdktf: outcome(() => resolveIn(value)), tuned: outcome(() => withTunedCdktf(() => resolveIn(value))) };
+  };
+
+  // Leaves: plain values and every kind of token cdktf encodes (string, number, list, map),
+  // plus strings that only look like numbers in exponent form (cdktf's number-token test).
+  const leaf: fc.Arbitrary<unknown> = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('1e5', 'sha256:12e4ab', '${var.x}', '%{ if x }', 'TfToken', ''),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.constant(new Date(0)),
+    fc.string({ maxLength: 6 }).map((s) => `a${Token.asString(Lazy.stringValue({ produce: () => s }))}b`),
+    fc.integer().map((n) => Token.asNumber(Lazy.numberValue({ produce: () => n }))),
+    fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }).map((l) => Token.asList(Lazy.listValue({ produce: () => l }))),
+    fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }), { maxKeys: 2 }).map((m) => Token.asStringMap(Lazy.anyValue({ produce: () => m }))),
+    fc.string({ maxLength: 4 }).map((s) => Lazy.anyValue({ produce: () => ({ nested: s, none: undefined }) })),
+  );
+  const tree = fc.letrec<{ node: unknown }>((tie) => ({
+    node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('node'), { maxKeys: 4 })),
+  })).node;
+
+  test('for generated values with tokens anywhere, the result (or the error) is the same', () => {
+    expect(cdktfTuning().plainDataFastPath).toBe(true);
+    fc.assert(
+      fc.property(tree, (value) => {
+        const { cdktf, tuned } = both(value);
+        expect(tuned).toStrictEqual(cdktf);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('what cdktf refuses is refused with its message: a list token as a key or a string, a construct, a function, a cycle', () => {
+    const listToken = Token.asList(Lazy.listValue({ produce: () => ['x'] }))[0];
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    for (const value of [{ [listToken]: 1 }, { s: `x${listToken}` }, { c: stack }, { f: () => 1 }, cyclic]) {
+      const { cdktf, tuned } = both(value);
+      expect(cdktf).toHaveProperty('error');
+      expect(tuned).toStrictEqual(cdktf);
+    }
+  });
 });
