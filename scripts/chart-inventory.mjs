@@ -13,35 +13,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { charts } from './upstream-charts.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'src/catalog/chart-inventory');
-
-/**
- * Where each pinned chart lives: repository, commit (the chart's release tag), folder, and
- * the repository holding each remote dependency (found there by its `<name>-<version>` tag).
- * Chart names and versions are checked against the catalog (dist/src/catalog) below.
- */
-const charts = [
-  {
-    name: 'kube-prometheus-stack', version: '88.5.3', repo: 'prometheus-community/helm-charts',
-    commit: 'ea930baeebeba39f56d6b44e351f23b2a072a600', dir: 'charts/kube-prometheus-stack',
-    deps: { 'kube-state-metrics': 'prometheus-community/helm-charts', grafana: 'grafana-community/helm-charts', 'prometheus-node-exporter': 'prometheus-community/helm-charts' },
-  },
-  { name: 'loki', version: '18.11.0', repo: 'grafana-community/helm-charts', commit: '3386a1156177c6bcd7fdb1ad4c6b1dda094296e0', dir: 'charts/loki', deps: {} },
-  { name: 'tempo', version: '2.2.4', repo: 'grafana-community/helm-charts', commit: '7d2a00b35a277517aca7f815f7c84220e5dacf1e', dir: 'charts/tempo', deps: {} },
-  { name: 'alloy', version: '1.11.1', repo: 'grafana/alloy', commit: '233907cff225ce253f812bdfc14138dac1fa0cd2', dir: 'operations/helm/charts/alloy', deps: {} },
-  {
-    name: 'gateway-helm', version: 'v1.9.0', repo: 'envoyproxy/gateway', commit: '39763b1c07ec30a5526fe70434a2cfe4181de642', dir: 'charts/gateway-helm',
-    // The chart is published from values.tmpl.yaml with the image tag filled in (tools/make/helm.mk).
-    valuesFile: 'values.tmpl.yaml', deps: {},
-    // templates/envoy-gateway-config.yaml renders config.envoyGateway whole as the EnvoyGateway
-    // configuration (api/v1alpha1/envoygateway_types.go), so any field of that API passes.
-    passThrough: { 'config.envoyGateway': 'rendered whole into the EnvoyGateway configuration (templates/envoy-gateway-config.yaml); its fields are those of api/v1alpha1/envoygateway_types.go' },
-  },
-  { name: 'consentbb', version: '2023.12.4', repo: 'decentralised-dataexchange/bb-consent-infrastructure', commit: 'b68fe26cba5c656731e4d7e9e6c2131193e16077', dir: '', deps: {} },
-  { name: 'esignet', version: '1.6.2', repo: 'mosip/esignet', commit: '37bb188e58a0b3532c59a2b5f364dfd05e7c57b0', dir: 'helm/esignet', deps: {} },
-];
 
 const args = process.argv.slice(2);
 const mirrors = args[0] === '--mirrors' && args[1] ? args[1] : '/work/.mirror';

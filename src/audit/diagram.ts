@@ -68,7 +68,7 @@ export function diagramDot(model: DeploymentModel): string {
 
   const gw = model.gateway;
   line('  subgraph cluster_gateways {');
-  line(`    label=${q(`API gateways · TLS ${gw.tlsMinVersion}+ · ${gw.rateLimit.requests}/${gw.rateLimit.unit.toLowerCase()} per route${gw.oidc ? ' · OIDC' : ''}`)}; style="rounded"; color="#777777"; fontsize=14;`);
+  line(`    label=${q(`API gateways · TLS ${gw.tlsMinVersion}+ · ${gw.rateLimit.requests}/${gw.rateLimit.unit.toLowerCase()} per client and route${gw.oidc ? ' · OIDC' : ''}`)}; style="rounded"; color="#777777"; fontsize=14;`);
   line(`    gw_external [label=${q(`External gateway\n*.${gw.domains.external}\n${gw.namespaces.external}`)}, shape=box3d, fillcolor="#fff4f2", color=${q(colours.external)}];`);
   line(`    gw_internal [label=${q(`Internal gateway\n*.${gw.domains.internal}\n${gw.namespaces.internal}`)}, shape=box3d, fillcolor="#f0f5ff", color=${q(colours.internal)}];`);
   line('  }');

@@ -89,11 +89,19 @@ export interface GatewayEntry {
       }
     >
   >;
-  /** Rate-limit modes and what each can key on; why the project's limit is what it is. */
+  /**
+   * How the gateways limit requests per client address: the source ranges whose every address
+   * gets its own bucket (local rate limit, `sourceCIDR` type `Distinct`), how many distinct
+   * clients a listener tracks, and why no global rate-limit service is needed.
+   */
   readonly rateLimiting: {
+    /** Client address ranges, each with one bucket per address in it (IPv4 and IPv6 everything). */
+    readonly clientCidrs: readonly string[];
+    /** Distinct clients Envoy tracks per listener before it shares a bucket (Envoy Gateway's limit). */
+    readonly maxTrackedClientsPerListener: number;
     /** The modes, their keys and the choice made. */
     readonly note: string;
-    /** Envoy Gateway's documentation or CRD the note was read from. */
+    /** Envoy Gateway's release notes, CRD or code the note was read from. */
     readonly source: Source;
   };
   /** Every file or page the entry's facts were read from. */

@@ -105,7 +105,8 @@ function gatewayValues(model: DeploymentModel) {
     controllerName: gatewayCatalog.controllerName,
     gateways: { external: edge('external'), internal: edge('internal') },
     tls: { minVersion: gw.tlsMinVersion },
-    rateLimit: gw.rateLimit,
+    // Every client address gets its own bucket (local rate limit, sourceCIDR Distinct).
+    rateLimit: { ...gw.rateLimit, clientCidrs: gatewayCatalog.rateLimiting.clientCidrs },
     accessLog: true,
     // Port 80 only answers with a redirect to HTTPS.
     httpRedirect: true,

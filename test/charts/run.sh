@@ -195,6 +195,17 @@ for d in docs:
 PY
 expect_fail "gateway: route to a disabled gateway fails" "not enabled" \
   "$HELM" template t "$GW" -f "$GWV" --set gateways.internal.enabled=false
+expect_fail "gateway: schema rejects a client range that is not a CIDR" "clientCidrs|pattern|does not match" \
+  "$HELM" template t "$GW" -f "$GWV" --set 'rateLimit.clientCidrs={everyone}'
+expect_ok "gateway: rate limit per client address (one Distinct sourceCIDR rule per range, no shared rule)" \
+  python3 - "$OUT/govstack-gateway.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "BackendTrafficPolicy"]
+assert len(docs) == 2, len(docs)
+for d in docs:
+    rules = d["spec"]["rateLimit"]["local"]["rules"]
+    assert [r["clientSelectors"] for r in rules] == [[{"sourceCIDR": {"type": "Distinct", "value": c}}] for c in ("0.0.0.0/0", "::/0")], rules
+PY
 
 XR=$ROOT/charts/govstack-xroad; XRV=$HERE/values/govstack-xroad.yaml
 expect_fail "xroad: schema rejects security server image tag latest" "latest|tag" \

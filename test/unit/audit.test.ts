@@ -104,6 +104,8 @@ describe('audit checks on a weak deployment |', () => {
       (tf.resource.kubernetes_namespace_v1[nsKey(tf, 'gs-identity')] as any).metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged';
     }],
     ['a container without limits', ['resources-declared'], (tf) => editValues(tf, 'digital-registries', (v) => delete v.resources.limits)],
+    ['a rate limit shared by all clients (no per-client ranges)', ['gateway-rate-limit'], (tf) => editValues(tf, 'govstack-gateway', (v) => delete v.rateLimit.clientCidrs)],
+    ['IPv6 clients sharing one bucket', ['gateway-rate-limit'], (tf) => editValues(tf, 'govstack-gateway', (v) => (v.rateLimit.clientCidrs = ['0.0.0.0/0']))],
     ['the internal gateway open to the Internet', ['gateways-segregated', 'network-egress-beyond-cluster'], (tf) => {
       const p = Object.values(tf.resource.kubernetes_network_policy_v1).find((b: any) => b.metadata.name === 'ingress-route-clients-to-gateway-internal') as any;
       p.spec.ingress[0].from = [{ ip_block: { cidr: '0.0.0.0/0' } }];

@@ -1,6 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { scanForSecrets } from '../../src/audit/checks/secrets';
-import { fixture, root, releaseValues, resourcesOf, synth, TfJson } from './support';
+import { gatewayCatalog } from '../../src/catalog';
+import { chartsDir } from '../../src/paths';
+import { findHelm, fixture, root, releaseValues, resourcesOf, synth, TfJson } from './support';
 
 const sandbox = synth(path.join(root, 'blueprints', 'sandbox.yaml'));
 const { json, model } = sandbox;
@@ -127,8 +133,32 @@ describe('Gateway |', () => {
 
   test('TLS 1.3 minimum, rate limit and access log are set', () => {
     expect(values.tls.minVersion).toBe('1.3');
-    expect(values.rateLimit).toEqual({ requests: 50, unit: 'Second' });
+    expect(values.rateLimit).toEqual({ requests: 50, unit: 'Second', clientCidrs: gatewayCatalog.rateLimiting.clientCidrs });
     expect(values.accessLog).toBe(true);
+  });
+
+  test('the rate limit is per client address: the chart, with the synthesised values, renders only Distinct sourceCIDR rules covering IPv4 and IPv6', () => {
+    expect(gatewayCatalog.rateLimiting.clientCidrs).toEqual(['0.0.0.0/0', '::/0']);
+    const helm = findHelm();
+    if (!helm) {
+      process.stdout.write('[constructs] helm not found (scripts/toolchain.sh builds it): the rendered rate-limit policy is not checked\n');
+      return;
+    }
+    const work = mkdtempSync(path.join(tmpdir(), 'govstack-ratelimit-'));
+    try {
+      writeFileSync(path.join(work, 'values.json'), gateways.body.values[0]);
+      // The chart requires every kind it renders (requireCrds): serve them all, as on a cluster with Envoy Gateway.
+      const kinds = { ...gatewayCatalog.apiVersions, GatewayClass: 'gateway.networking.k8s.io/v1' };
+      const served = Object.entries(kinds).flatMap(([kind, version]) => ['--api-versions', `${version}/${kind}`]);
+      const rendered = execFileSync(helm, ['template', 'govstack-gateway', path.join(chartsDir, 'govstack-gateway'), '-f', path.join(work, 'values.json'), '-n', 'gs-gateway', ...served], { encoding: 'utf8' });
+      const policies = parseAllDocuments(rendered).map((d) => d.toJS()).filter((d) => d?.kind === 'BackendTrafficPolicy');
+      expect(policies.map((p) => p.spec.targetRefs[0].name).sort()).toEqual(['govstack-gateway-external', 'govstack-gateway-internal']);
+      for (const p of policies) {
+        expect(p.spec.rateLimit.local.rules).toEqual(['0.0.0.0/0', '::/0'].map((value) => ({ clientSelectors: [{ sourceCIDR: { type: 'Distinct', value } }], limit: { requests: 50, unit: 'Second' } })));
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   test('exposed building blocks get a route on the gateway they asked for', () => {

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { loadBlueprint } from '../../src/blueprint/load';
 import { formatProblem, InputError, Problem } from '../../src/blueprint/problems';
 import { loadModels } from '../../src/model/load-models';
 import { synthesize } from '../../src/synth/synthesize';
-import { fixture, foreignTemplates, releaseValues, resourcesOf, runCli, TfJson } from './support';
+import { findHelm, fixture, foreignTemplates, releaseValues, resourcesOf, runCli, TfJson } from './support';
 
 /**
  * Named hostile inputs beyond the invalid corpus (invalid-blueprints.test.ts): oversized and
@@ -293,12 +293,6 @@ describe('text that would break generated HCL, shell or YAML', () => {
     expect(a).toBe(b);
   });
 });
-
-function findHelm(): string | undefined {
-  const cache = process.env.GOVSTACK_TOOLS ?? path.join(homedir(), '.cache', 'govstack-blueprint');
-  const candidates = [process.env.HELM, ...(existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith('helm-')).map((d) => path.join(cache, d, 'helm')) : [])];
-  return candidates.find((c): c is string => Boolean(c) && existsSync(c!));
-}
 
 test('the loader reports all hostile problems of one file together (no early exit on the first)', () => {
   const file = overlay('many.yaml', { metadata: { name: 'BAD_NAME', description: '${x}' }, gateway: { tls: { clusterIssuer: '../x' } } });

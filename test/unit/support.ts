@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadBlueprint } from '../../src/blueprint/load';
 import { resolveModel } from '../../src/model/resolve';
@@ -26,6 +26,13 @@ export type TfJson = {
 export const fixtureBases = [fixture(), path.join(root, 'blueprints')];
 /** The same as command-line options, for CLI runs on fixtures. */
 export const fixtureBaseArgs = fixtureBases.flatMap((dir) => ['--extends-root', dir]);
+
+/** The pinned helm binary (HELM, or the one scripts/toolchain.sh built), when this machine has it. */
+export function findHelm(): string | undefined {
+  const cache = process.env.GOVSTACK_TOOLS ?? path.join(homedir(), '.cache', 'govstack-blueprint');
+  const candidates = [process.env.HELM, ...(existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith('helm-')).map((d) => path.join(cache, d, 'helm')) : [])];
+  return candidates.find((c): c is string => Boolean(c) && existsSync(c!));
+}
 
 /** Resolve a blueprint file into its model. */
 export function model(file: string): DeploymentModel {

@@ -88,16 +88,23 @@ export const gatewayRateLimit: Check = {
   id: 'gateway-rate-limit',
   title: 'Rate limiting at the gateways',
   requirements: ['govstack-security-8.1.10', 'govstack-cfr-security#req-9'],
-  scope: 'The govstack-gateway release values: a positive request limit per time unit, applied per route on both gateways.',
+  scope:
+    'The govstack-gateway release values: a positive request limit per time unit, applied per route on both gateways and per client address '
+    + '(every IPv4 and IPv6 address its own bucket, so one client cannot use up the others\' budget).',
   run({ tf: view, blueprint }) {
     const release = gatewayRelease(view);
     if (isFinding(release)) return [release];
     const rl = release.values.rateLimit ?? {};
+    const where = [tf(release.address), blueprint('/gateway/rateLimit')];
     const ok = Number.isInteger(rl.requests) && rl.requests > 0 && ['Second', 'Minute', 'Hour', 'Day'].includes(rl.unit);
+    if (!ok) return [finding('FAIL', 'rate limit', 'no valid rate limit in the gateway values', [tf(release.address)])];
+    const limit = `${rl.requests} requests per ${String(rl.unit).toLowerCase()}`;
+    const ranges: string[] = Array.isArray(rl.clientCidrs) ? rl.clientCidrs : [];
+    const uncovered = ['0.0.0.0/0', '::/0'].filter((all) => !ranges.includes(all));
     return [
-      ok
-        ? finding('PASS', 'rate limit', `${rl.requests} requests per ${String(rl.unit).toLowerCase()} per route`, [tf(release.address), blueprint('/gateway/rateLimit')])
-        : finding('FAIL', 'rate limit', 'no valid rate limit in the gateway values', [tf(release.address)]),
+      uncovered.length === 0
+        ? finding('PASS', 'rate limit', `${limit} per client address and route (each address in ${ranges.join(', ')} its own bucket)`, where)
+        : finding('FAIL', 'rate limit', `${limit} per route, but ${uncovered.join(' and ')} not limited per client address: those clients share one bucket`, where),
     ];
   },
 };

@@ -47,8 +47,8 @@ export const gatewayCatalog: GatewayEntry = {
       source: `${crds}/generated/gateway.envoyproxy.io_clienttrafficpolicies.yaml`,
     },
     {
-      field: 'BackendTrafficPolicy spec.rateLimit.local',
-      note: 'local (per-proxy) rate limit rules; the older spec.rateLimit.type Global|Local is deprecated in v1.9 in favour of the global/local fields',
+      field: 'BackendTrafficPolicy spec.rateLimit.local.rules[].clientSelectors[].sourceCIDR',
+      note: 'local (per-proxy) rate limit rules, per distinct client address with sourceCIDR type Distinct (since v1.4); the older spec.rateLimit.type Global|Local is deprecated in v1.9 in favour of the global/local fields',
       source: `${crds}/generated/gateway.envoyproxy.io_backendtrafficpolicies.yaml`,
     },
     {
@@ -86,10 +86,16 @@ export const gatewayCatalog: GatewayEntry = {
     },
   },
   rateLimiting: {
+    clientCidrs: ['0.0.0.0/0', '::/0'],
+    maxTrackedClientsPerListener: 10000,
     note:
-      'Local rate limits count per Envoy replica and route and cannot key on distinct client addresses ("Local rate limiting does not support distinct matching"); '
-      + 'a limit per client address (clientSelectors sourceCIDR type Distinct) needs global rate limiting, i.e. Envoy Gateway\'s rate-limit service with a Redis backend.',
-    source: `${eg}:site/content/en/latest/tasks/traffic/local-rate-limit.md; ${eg}:api/v1alpha1/ratelimit_types.go`,
+      'Envoy Gateway v1.4 added distinct source-CIDR local rate limiting (release-notes/v1.4.0.yaml): a local rule whose clientSelectors hold sourceCIDR {type: Distinct, value: <range>} '
+      + 'gives every client address in the range its own token bucket per proxy replica and route (internal/xds/translator/local_ratelimit.go, buildCIDRMatchLocalRateLimitActions), '
+      + 'and the CRD accepts it under spec.rateLimit.local (gateway.envoyproxy.io_backendtrafficpolicies.yaml: local.rules[].clientSelectors[].sourceCIDR.type enum Exact|Distinct). '
+      + 'So a per-client limit needs no global rate-limit service and no Redis. The task page\'s "Local rate limiting does not support distinct matching" predates v1.4. '
+      + 'A listener tracks at most 10 000 distinct clients (MaxDynamicDescriptors, least recently used evicted). '
+      + 'Envoy sees the client\'s address because the proxy Service keeps externalTrafficPolicy Local (EnvoyProxy default, api/v1alpha1/shared_types.go).',
+    source: `${eg}:release-notes/v1.4.0.yaml; ${eg}:internal/gatewayapi/backendtrafficpolicy.go (buildLocalRateLimit, buildRateLimitRule); ${eg}:internal/xds/translator/local_ratelimit.go; ${crds}/generated/gateway.envoyproxy.io_backendtrafficpolicies.yaml; ${eg}:api/v1alpha1/ratelimit_types.go (SourceMatchDistinct); ${eg}:api/v1alpha1/shared_types.go (ExternalTrafficPolicy default Local)`,
   },
   sources: [
     `${eg}:charts/gateway-helm/Chart.yaml`,
