@@ -182,6 +182,43 @@ describe('the in-cluster run', () => {
     expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
   });
+
+  it("tests a country's own product with the suite of the building block it implements (--suite-of)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'compliance-suite-of-'));
+    try {
+      const overlay = path.join(dir, 'own.yaml');
+      writeFileSync(
+        overlay,
+        [
+          `extends: [${JSON.stringify(path.join(root, 'blueprints', 'sandbox.yaml'))}]`,
+          'customBuildingBlocks:',
+          '  national-payments:',
+          '    title: National payment switch',
+          '    source: https://example.org/switch/1.0.0',
+          '    owner: ministry-of-finance',
+          '    image: { repository: registry.example.org/switch, tag: "1.0.0" }',
+          '    containerPort: 8000',
+          '    healthPath: /healthz',
+          '',
+        ].join('\n'),
+      );
+      const own = model(overlay);
+      const { runs } = plan(own, ['national-payments'], new Map([['national-payments', 'payments']]));
+      expect(runs.map((r) => [r.block.id, r.suite.buildingBlock])).toEqual([['national-payments', 'payments']]);
+      const objects = runManifests(own, runs, 600) as any[];
+      const job = objects.find((o) => o.kind === 'Job');
+      const block = own.buildingBlocks.find((b) => b.id === 'national-payments')!;
+      // The payments suite, against the country's block: its Service, its Pods' port and labels.
+      expect(job.spec.template.spec.containers[0].command.slice(-3)).toEqual(['/opt/govstack-compliance/suites/payments', 'localhost:3333', `http://${block.serviceName}.${block.namespace}.svc:${block.servicePort}`]);
+      const ingress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === block.namespace);
+      expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
+      expect(ingress.spec.podSelector.matchLabels).toEqual({ 'govstack.global/building-block': 'national-payments' });
+      expect(() => plan(own, [], new Map([['nowhere', 'payments']]))).toThrow(/has no building block nowhere/);
+      expect(() => plan(own, [], new Map([['national-payments', 'gis']]))).toThrow(/no GovStack suite for gis/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 withShared('facts against GovStack\'s repositories (../shared/govstack)', () => {
