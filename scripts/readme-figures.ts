@@ -15,6 +15,7 @@ import { mediatorConfigCommand } from '../src/cli/commands/mediator-config';
 import { showCommand } from '../src/cli/commands/show';
 import { initCommand } from '../src/cli/commands/init';
 import { complianceCommand } from '../src/cli/commands/compliance';
+import { formatTable, SuiteResult } from '../src/compliance/results';
 
 /**
  * The figures README.md shows that the code decides (the sandbox audit's summary, resource
@@ -37,6 +38,8 @@ export const commands: readonly CommandModule<object, never>[] = [
 
 const sandbox = 'blueprints/sandbox.yaml';
 const changed = 'test/fixtures/audit/sandbox-changed.yaml';
+/** Results of the in-cluster run on the real node (test/e2e/compliance.test.ts writes compliance-e2e.json; copied here). */
+const complianceRun = 'docs/compliance-run.json';
 
 /** Every region's generated text, by name. Runs from the package root (paths as the README shows them). */
 export async function figures(): Promise<Record<string, string>> {
@@ -70,7 +73,17 @@ export async function figures(): Promise<Record<string, string>> {
       '| --- | --- |',
       ...commands.map((c) => `| \`govstack ${String(c.command)}\` | ${String(c.describe).replace(/\|/g, '\\|')} |`),
     ].join('\n');
+    const run = JSON.parse(readFileSync(complianceRun, 'utf8')) as { deployment: string; results: SuiteResult[] };
+    const table = formatTable(run.results).split('\n');
+    const complianceExample = [
+      '```text',
+      `$ npx govstack compliance ${sandbox} --kubeconfig ~/.kube/${run.deployment} --suite-of payments-standin=payments`,
+      ...table.slice(0, run.results.length + 2),
+      `… then each suite not run and each scenario not passed, with its reason and evidence (file:line in GovStack's repositories)`,
+      '```',
+    ].join('\n');
     return {
+      'compliance-example': complianceExample,
       'audit-example': auditExample,
       'check-count': String(report.summary.checks),
       'diff-example': diffExample,

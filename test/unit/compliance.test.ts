@@ -146,6 +146,14 @@ describe('results', () => {
     expect(table).toContain('FAILED        features/oauth_token.feature:90');
   });
 
+  it("counts a limit of the OpenAPI import as known only against the imported mock", () => {
+    const messaging = findSuite('messaging')!;
+    const outcomes = [{ scenario: 'features/send_email_single.feature:28', name: 'GET is not allowed', passed: false, error: 'HTTP status 404 !== 405' }];
+    expect(summarise(messaging, 'mock', false, outcomes, true).knownFailing.map((k) => k.reason.kind)).toEqual(['imported-mock-limit']);
+    expect(summarise(messaging, 'mock', true, outcomes).failed.map((f) => f.scenario)).toEqual(['features/send_email_single.feature:28']);
+    expect(summarise(messaging, 'a-product', false, outcomes).failed).toHaveLength(1);
+  });
+
   it('reports a known failure that passed', () => {
     const passing = parseCucumberJson(report.replace('"failed", "error_message"', '"passed", "x"').replace(/"failed"/, '"passed"'));
     const r = summarise(suite, 'mock', true, passing.filter((o) => o.passed));
