@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CommandModule } from 'yargs';
 import { packageRoot } from '../src/paths';
@@ -15,6 +15,7 @@ import { mediatorConfigCommand } from '../src/cli/commands/mediator-config';
 import { showCommand } from '../src/cli/commands/show';
 import { initCommand } from '../src/cli/commands/init';
 import { complianceCommand } from '../src/cli/commands/compliance';
+import { formatTable, SuiteResult } from '../src/compliance/results';
 
 /**
  * The figures README.md shows that the code decides (the sandbox audit's summary, resource
@@ -37,6 +38,22 @@ export const commands: readonly CommandModule<object, never>[] = [
 
 const sandbox = 'blueprints/sandbox.yaml';
 const changed = 'test/fixtures/audit/sandbox-changed.yaml';
+/** Results of the in-cluster run on the real node (test/e2e/compliance.test.ts writes compliance-e2e.json; copied here). */
+const complianceRun = 'docs/compliance-run.json';
+
+/** The table of the recorded in-cluster run, or a line saying that none is recorded. */
+function complianceFigure(): string {
+  if (!existsSync(complianceRun)) return `No in-cluster run is recorded yet: \`test/e2e/compliance.test.ts\` writes \`compliance-e2e.json\`; copy it to \`${complianceRun}\` and run \`npm run readme\`.`;
+  const run = JSON.parse(readFileSync(complianceRun, 'utf8')) as { deployment: string; results: SuiteResult[] };
+  const table = formatTable(run.results).split('\n');
+  return [
+    '```text',
+    `$ npx govstack compliance ${sandbox} --kubeconfig ~/.kube/${run.deployment} --suite-of payments-standin=payments`,
+    ...table.slice(0, run.results.length + 2),
+    "… then each suite not run and each scenario not passed, with its reason and evidence (file:line in GovStack's repositories)",
+    '```',
+  ].join('\n');
+}
 
 /** Every region's generated text, by name. Runs from the package root (paths as the README shows them). */
 export async function figures(): Promise<Record<string, string>> {
@@ -70,7 +87,9 @@ export async function figures(): Promise<Record<string, string>> {
       '| --- | --- |',
       ...commands.map((c) => `| \`govstack ${String(c.command)}\` | ${String(c.describe).replace(/\|/g, '\\|')} |`),
     ].join('\n');
+    const complianceExample = complianceFigure();
     return {
+      'compliance-example': complianceExample,
       'audit-example': auditExample,
       'check-count': String(report.summary.checks),
       'diff-example': diffExample,

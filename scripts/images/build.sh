@@ -14,6 +14,18 @@
 #                         busybox shell: what the mediator's reconcile Job needs
 #   mockoon:<version>     @mockoon/cli@<version> on that runtime, entrypoint like the upstream
 #                         image's (`mockoon-cli start --disable-log-to-file`), user mockoon
+#   compliance-runner:<node version>
+#                         GovStack's cucumber-js compliance suites at the pinned commits with
+#                         the dependencies each suite's package.json pins (npm), prepared by
+#                         compliance-runner.sh from GOVSTACK_COMPLIANCE_SOURCES (default
+#                         ../shared/govstack/compliance beside the project; never committed),
+#                         on that Node.js runtime, user 10001 (src/compliance/job.ts)
+#   payments-standin:<mockoon version>
+#                         a STAND-IN for a country's own payments product (e2e only): Mockoon
+#                         serving GovStack's example payments environment, read from
+#                         GOVSTACK_COMPLIANCE_SOURCES at build time and baked into the image,
+#                         on port 8000 as user 10001; shows the compliance Jobs test whatever
+#                         product a block runs, not only the catalog's `mock`
 # The Node.js release inside mockoon images is MOCKOON_NODE_VERSION (default 22.20.0).
 # Archives are cached in ${GOVSTACK_TOOLS:-~/.cache/govstack-blueprint}/images, keyed by the
 # recipe, its version, the image name, the recipe's REVISION (bump it when changing a recipe)
@@ -24,10 +36,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/images
 MOCKOON_NODE_VERSION=${MOCKOON_NODE_VERSION:-22.20.0}
-declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=2)
+declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=2 [compliance-runner]=1 [payments-standin]=1)
+COMPLIANCE_SOURCES=${GOVSTACK_COMPLIANCE_SOURCES:-$ROOT/../shared/govstack/compliance}
 log() { echo "[images] $*" >&2; }
 die() { echo "[images] ERROR: $*" >&2; exit 1; }
-[ $# -gt 0 ] || { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 mkdir -p "$CACHE"
 export GOTOOLCHAIN=local
 
@@ -98,7 +111,26 @@ build() { # <recipe> <version> <name> <out>
       python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
         --entrypoint '["/usr/local/bin/node","/opt/mockoon/node_modules/@mockoon/cli/bin/run.js","start","--disable-log-to-file"]' \
         --user 1001:1001 --workdir /home/mockoon --env HOME=/home/mockoon --port 3000/tcp ;;
-    *) die "unknown recipe '$recipe' (pause, probe, coredns, node, mockoon)" ;;
+    compliance-runner)
+      [ -d "$COMPLIANCE_SOURCES" ] || die "$COMPLIANCE_SOURCES missing: GovStack's suites are read from there at build time (GOVSTACK_COMPLIANCE_SOURCES)"
+      base_files "$rf" runner 10001
+      node_runtime "$rf" "$version"
+      bash "$HERE/compliance-runner.sh" "$COMPLIANCE_SOURCES" "$rf" >&2 || die "preparing the suites failed"
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" --entrypoint '[]' --cmd '["node"]' \
+        --user 10001:10001 --workdir /opt/govstack-compliance --env HOME=/tmp --env "NODE_VERSION=$version" ;;
+    payments-standin)
+      local env=$COMPLIANCE_SOURCES/payments/examples/mock-bb-payments/mockoon-paymentsbbvoucher.json
+      [ -f "$env" ] || die "$env missing (GOVSTACK_COMPLIANCE_SOURCES)"
+      base_files "$rf" standin 10001
+      node_runtime "$rf" "$MOCKOON_NODE_VERSION"
+      mkdir -p "$rf/opt/mockoon" "$rf/opt/standin"
+      (cd "$rf/opt/mockoon" && npm install --silent --no-audit --no-fund --omit=dev --no-package-lock "@mockoon/cli@$version" >/dev/null) \
+        || die "npm install @mockoon/cli@$version failed"
+      cp "$env" "$rf/opt/standin/environment.json"
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
+        --entrypoint '["/usr/local/bin/node","/opt/mockoon/node_modules/@mockoon/cli/bin/run.js","start","--disable-log-to-file","--disable-admin-api","--data","/opt/standin/environment.json","--port","8000"]' \
+        --user 10001:10001 --workdir /tmp --env HOME=/tmp --port 8000/tcp ;;
+    *) die "unknown recipe '$recipe' (${!REVISION[*]})" ;;
   esac
 }
 
@@ -111,6 +143,14 @@ for spec in "$@"; do
   extra=""
   [ "$recipe" = probe ] && extra=$(cat "$ROOT/test/probe/main.go" "$ROOT/test/probe/go.mod" | sha256sum | cut -c1-12)
   [ "$recipe" = mockoon ] && extra=$MOCKOON_NODE_VERSION
+  [ "$recipe" = payments-standin ] && extra=$MOCKOON_NODE_VERSION-$(sha256sum "$COMPLIANCE_SOURCES/payments/examples/mock-bb-payments/mockoon-paymentsbbvoucher.json" | cut -c1-12)
+  if [ "$recipe" = compliance-runner ]; then
+    # What goes into the image besides the runtime: the project's runner files and the suites.
+    [ -d "$COMPLIANCE_SOURCES" ] || die "$COMPLIANCE_SOURCES missing (GOVSTACK_COMPLIANCE_SOURCES)"
+    extra=$( (cat "$HERE/compliance-runner.sh" "$ROOT"/dist/src/compliance/{entry,redirect,results,suites}.js \
+      && cd "$COMPLIANCE_SOURCES" && find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12) \
+      || die "dist/src/compliance missing: run npx tsc -p tsconfig.json first"
+  fi
   [ -n "${REVISION[$recipe]:-}" ] || die "unknown recipe '$recipe' (${!REVISION[*]})"
   key=$(printf '%s|%s|%s|%s|%s|%s' "$recipe" "$version" "$name" "${REVISION[$recipe]}" "$self" "$extra" | sha256sum | cut -c1-16)
   out=$CACHE/$recipe-${version:-local}-$key.tar

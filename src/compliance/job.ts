@@ -141,7 +141,7 @@ export function runManifests(model: DeploymentModel, runs: readonly { block: Mod
                   name: 'suite',
                   image: `${runnerImage.repository}:${runnerImage.tag}`,
                   imagePullPolicy: 'IfNotPresent',
-                  command: ['node', `${runnerRoot}/entry.js`, `${runnerRoot}/suites/${block.id}`, suite.calls, serviceUrl(block)],
+                  command: ['node', `${runnerRoot}/entry.js`, `${runnerRoot}/suites/${suite.buildingBlock}`, suite.calls, serviceUrl(block)],
                   env: [{ name: 'HOME', value: '/tmp' }],
                   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '768Mi' } },
                   securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },

@@ -26,7 +26,7 @@ export function fullImageName(repository: string, tag: string): string {
  * CLI and the mediator reconcile Job's Node.js runtime. Versions come from where the stack
  * reads them: the catalog.
  */
-export function localImages(env: NodeJS.ProcessEnv): { name: string; archive: string }[] {
+export function localImages(env: NodeJS.ProcessEnv, extra: readonly { recipe: string; name: string }[] = []): { name: string; archive: string }[] {
   const toolchain = readFileSync(path.join(packageRoot, 'scripts', 'toolchain.sh'), 'utf8');
   const pinned = (name: string) => new RegExp(`^${name}=(\\S+)`, 'm').exec(toolchain)![1];
   const reconcile = mediatorCatalog.reconcileRuntime.image;
@@ -37,6 +37,7 @@ export function localImages(env: NodeJS.ProcessEnv): { name: string; archive: st
     { recipe: `coredns:${pinned('COREDNS_VERSION')}`, name: 'localhost/coredns:e2e' },
     { recipe: `node:${nodeVersion}`, name: fullImageName(reconcile.repository, reconcile.tag) },
     { recipe: `mockoon:${mockoonCli.image.tag}`, name: fullImageName(mockoonCli.image.repository, mockoonCli.image.tag) },
+    ...extra,
   ];
   const out = execFileSync('bash', [imageScript, ...specs.map((s) => `${s.recipe}=${s.name}`)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const archives = out.trim().split('\n');
@@ -52,9 +53,10 @@ export class RealNode {
   readonly images: { name: string; archive: string }[];
   private running = false;
 
-  constructor(readonly dir: string, private readonly env: NodeJS.ProcessEnv) {
+  /** `extra`: images beyond the project's own that one test file needs (build.sh recipe and name). */
+  constructor(readonly dir: string, private readonly env: NodeJS.ProcessEnv, extra: readonly { recipe: string; name: string }[] = []) {
     this.kubeconfig = path.join(dir, 'cp', 'admin.kubeconfig');
-    this.images = localImages(env);
+    this.images = localImages(env, extra);
   }
 
   up(): void {
@@ -80,10 +82,14 @@ export class RealNode {
  * One test file's real node: started before the file's tests, always torn down after them
  * (also when a test fails), the machine then checked against its baseline.
  */
-export function realNodeForTests(prefix: string, onTeardown: () => void = () => undefined): { work: string; env: NodeJS.ProcessEnv; node: RealNode } {
+export function realNodeForTests(
+  prefix: string,
+  onTeardown: () => void = () => undefined,
+  extraImages: readonly { recipe: string; name: string }[] = [],
+): { work: string; env: NodeJS.ProcessEnv; node: RealNode } {
   const work = mkdtempSync(path.join(tmpdir(), `govstack-e2e-${prefix}-`));
   const env = toolchainEnv();
-  const node = new RealNode(path.join(work, 'cluster'), env);
+  const node = new RealNode(path.join(work, 'cluster'), env, extraImages);
   beforeAll(() => node.up(), 600_000);
   afterAll(() => {
     try {

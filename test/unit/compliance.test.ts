@@ -146,6 +146,14 @@ describe('results', () => {
     expect(table).toContain('FAILED        features/oauth_token.feature:90');
   });
 
+  it("counts a limit of the OpenAPI import as known only against the imported mock", () => {
+    const messaging = findSuite('messaging')!;
+    const outcomes = [{ scenario: 'features/send_email_single.feature:28', name: 'GET is not allowed', passed: false, error: 'HTTP status 404 !== 405' }];
+    expect(summarise(messaging, 'mock', false, outcomes, true).knownFailing.map((k) => k.reason.kind)).toEqual(['imported-mock-limit']);
+    expect(summarise(messaging, 'mock', true, outcomes).failed.map((f) => f.scenario)).toEqual(['features/send_email_single.feature:28']);
+    expect(summarise(messaging, 'a-product', false, outcomes).failed).toHaveLength(1);
+  });
+
   it('reports a known failure that passed', () => {
     const passing = parseCucumberJson(report.replace('"failed", "error_message"', '"passed", "x"').replace(/"failed"/, '"passed"'));
     const r = summarise(suite, 'mock', true, passing.filter((o) => o.passed));
@@ -181,6 +189,43 @@ describe('the in-cluster run', () => {
     expect(ingress.spec.podSelector.matchLabels).toEqual({ 'govstack.global/building-block': 'identity' });
     expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+  });
+
+  it("tests a country's own product with the suite of the building block it implements (--suite-of)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'compliance-suite-of-'));
+    try {
+      const overlay = path.join(dir, 'own.yaml');
+      writeFileSync(
+        overlay,
+        [
+          `extends: [${JSON.stringify(path.join(root, 'blueprints', 'sandbox.yaml'))}]`,
+          'customBuildingBlocks:',
+          '  national-payments:',
+          '    title: National payment switch',
+          '    source: https://example.org/switch/1.0.0',
+          '    owner: ministry-of-finance',
+          '    image: { repository: registry.example.org/switch, tag: "1.0.0" }',
+          '    containerPort: 8000',
+          '    healthPath: /healthz',
+          '',
+        ].join('\n'),
+      );
+      const own = model(overlay);
+      const { runs } = plan(own, ['national-payments'], new Map([['national-payments', 'payments']]));
+      expect(runs.map((r) => [r.block.id, r.suite.buildingBlock])).toEqual([['national-payments', 'payments']]);
+      const objects = runManifests(own, runs, 600) as any[];
+      const job = objects.find((o) => o.kind === 'Job');
+      const block = own.buildingBlocks.find((b) => b.id === 'national-payments')!;
+      // The payments suite, against the country's block: its Service, its Pods' port and labels.
+      expect(job.spec.template.spec.containers[0].command.slice(-3)).toEqual(['/opt/govstack-compliance/suites/payments', 'localhost:3333', `http://${block.serviceName}.${block.namespace}.svc:${block.servicePort}`]);
+      const ingress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === block.namespace);
+      expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
+      expect(ingress.spec.podSelector.matchLabels).toEqual({ 'govstack.global/building-block': 'national-payments' });
+      expect(() => plan(own, [], new Map([['nowhere', 'payments']]))).toThrow(/has no building block nowhere/);
+      expect(() => plan(own, [], new Map([['national-payments', 'gis']]))).toThrow(/no GovStack suite for gis/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -14,6 +14,7 @@ interface Args {
   suites?: string;
   mockoon?: string;
   url: string[];
+  suiteOf: string[];
   kubectl: string;
   kubeconfig?: string;
   context?: string;
@@ -27,6 +28,16 @@ const exitFailed = 3;
 
 function usage(message: string): InputError {
   return new InputError([{ file: '<command line>', line: 0, pointer: '', message }]);
+}
+
+function parsePairs(values: readonly string[], option: string): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const v of values) {
+    const m = /^([a-z][-a-z0-9]*)=([a-z][-a-z0-9]*)$/.exec(v);
+    if (!m) throw usage(`${option} ${v}: expected <block id>=<building-block id>`);
+    pairs.set(m[1], m[2]);
+  }
+  return pairs;
 }
 
 function parseUrls(values: readonly string[]): Map<string, string> {
@@ -50,6 +61,12 @@ export const complianceCommand: CommandModule<object, Args> = {
       .option('suites', { type: 'string', describe: 'Host mode: folder of prepared suites, <dir>/<building-block>/ (scripts/images/compliance-runner.sh --suites-only)' })
       .option('mockoon', { type: 'string', describe: "Host mode: Mockoon CLI executable; each block's mock is started with the model's arguments" })
       .option('url', { type: 'string', array: true, default: [] as string[], describe: 'Host mode: <building-block>=<base URL> to test instead of starting its mock' })
+      .option('suite-of', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: "<custom block>=<building block>: test a country's own product (customBuildingBlocks) with the GovStack suite of the building block it implements",
+      })
       .option('kubectl', { type: 'string', default: 'kubectl', describe: 'kubectl executable' })
       .option('kubeconfig', { type: 'string', describe: 'kubeconfig of the cluster (default: kubectl\'s)' })
       .option('context', { type: 'string', describe: 'kubeconfig context' })
@@ -61,12 +78,13 @@ export const complianceCommand: CommandModule<object, Args> = {
   handler: (args) =>
     runCommand(async () => {
       const [model] = loadModels([args.blueprint]);
+      const suiteOf = parsePairs(args.suiteOf, '--suite-of');
       let results: SuiteResult[];
       if (args.host) {
         if (!args.suites) throw usage('--host needs --suites <folder of prepared suites>');
-        results = await runOnHost(model, args.only, { mode: 'host', suitesDir: path.resolve(args.suites), mockoon: args.mockoon, urls: parseUrls(args.url) });
+        results = await runOnHost(model, args.only, { mode: 'host', suitesDir: path.resolve(args.suites), mockoon: args.mockoon, urls: parseUrls(args.url), suiteOf });
       } else {
-        results = runInCluster(model, args.only, { mode: 'cluster', kubectl: args.kubectl, kubeconfig: args.kubeconfig, context: args.context, timeoutSeconds: args.timeout, keep: args.keep });
+        results = runInCluster(model, args.only, { mode: 'cluster', kubectl: args.kubectl, kubeconfig: args.kubeconfig, context: args.context, timeoutSeconds: args.timeout, keep: args.keep, suiteOf });
       }
       process.stdout.write(formatTable(results));
       if (args.json) {

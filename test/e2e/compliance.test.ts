@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { mediatorCatalog, mockoonCli } from '../../src/catalog';
+import { runnerImage } from '../../src/compliance/job';
+import { formatTable, SuiteResult } from '../../src/compliance/results';
+import { runInCluster } from '../../src/compliance/run';
+import { complianceSuites } from '../../src/compliance/suites';
+import { loadModels } from '../../src/model/load-models';
+import { packageRoot } from '../../src/paths';
+import { synthesize } from '../../src/synth/synthesize';
+import { Cluster, eventually } from './cluster';
+import { installCrds } from './control-plane';
+import { run, writeTestProfile } from './harness';
+import { fullImageName, realNodeForTests } from './node';
+import { nodeProfile } from './node-profile';
+
+/**
+ * GovStack's own compliance suites, run in the cluster on the real node: the sandbox is
+ * applied with its mocks serving GovStack's example environments (documents carried into the
+ * cluster from ../shared: no mock needs the Internet), then `govstack compliance` runs one Job
+ * per building block with the runner image built by scripts/images/build.sh
+ * (compliance-runner), reaching each block through its Service and NetworkPolicies.
+ *
+ * Product independence: a STAND-IN for a country's own payments product is deployed beside the
+ * catalog's mock as a custom building block (`payments-standin`, its own image from the
+ * `payments-standin` recipe: GovStack's example payments environment baked in, another port,
+ * user, namespace and labels) and tested with the payments suite (`--suite-of`).
+ *
+ * Results (the `govstack compliance --json` shape) are written to compliance-e2e.json.
+ */
+const sandbox = path.join(packageRoot, 'blueprints', 'sandbox.yaml');
+const resultsFile = path.join(packageRoot, 'compliance-e2e.json');
+const standIn = { repository: 'localhost/govstack-payments-standin', tag: 'e2e' };
+const nodeVersion = /^(\d+\.\d+\.\d+)/.exec(mediatorCatalog.reconcileRuntime.image.tag)![1];
+
+const { work, env, node } = realNodeForTests('compliance', undefined, [
+  { recipe: `compliance-runner:${nodeVersion}`, name: fullImageName(runnerImage.repository, runnerImage.tag) },
+  { recipe: `payments-standin:${mockoonCli.image.tag}`, name: `${standIn.repository}:${standIn.tag}` },
+]);
+const cluster = new Cluster(node.kubeconfig, env);
+let profile = '';
+let stackDir = '';
+let results: SuiteResult[] = [];
+
+function tofu(...args: string[]) {
+  return run('tofu', [...args, '-no-color'], { cwd: stackDir, env });
+}
+
+/** The result of `buildingBlock`'s suite against `product`. */
+function resultOf(buildingBlock: string, product = 'mock'): SuiteResult {
+  const r = results.find((x) => x.buildingBlock === buildingBlock && x.product === product);
+  if (!r) throw new Error(`no result for ${buildingBlock} against ${product}: ${results.map((x) => `${x.buildingBlock}/${x.product}`).join(', ')}`);
+  return r;
+}
+
+beforeAll(() => installCrds(node.kubeconfig, env), 300_000);
+
+test('the sandbox, with a stand-in product for payments beside its mock, applies on the real node', () => {
+  const { overlay } = nodeProfile(sandbox);
+  profile = writeTestProfile(sandbox, node.kubeconfig, work, {
+    ...overlay,
+    customBuildingBlocks: {
+      'payments-standin': {
+        title: 'Payments stand-in product',
+        source: "STAND-IN for a country's own payments product (e2e only): scripts/images/build.sh payments-standin, GovStack's bb-payments examples/mock-bb-payments environment in its own image",
+        owner: 'ministry-of-finance',
+        exposure: 'none',
+        image: standIn,
+        containerPort: 8000,
+        healthPath: '/vouchers/voucherstatuscheck/1',
+        env: { HOME: '/tmp' },
+      },
+    },
+  });
+  const [stack] = synthesize(loadModels([profile]), path.join(work, 'out'));
+  stackDir = path.dirname(stack.file);
+  tofu('init', '-input=false');
+  tofu('apply', '-input=false', '-auto-approve');
+  const notReady = cluster
+    .list('pods')
+    .filter((p) => /^gs-(identity|payments|digital-registries|registration|information-mediator|messaging|payments-standin)$/.test(p.metadata.namespace))
+    .filter((p) => !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+  expect(notReady.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([]);
+}, 1_800_000);
+
+test('govstack compliance runs every suite as a Job in the cluster and removes the run\'s connections afterwards', () => {
+  const model = loadModels([profile])[0];
+  const kubectl = execFileSync('bash', ['-c', 'command -v kubectl'], { env, encoding: 'utf8' }).trim();
+  results = runInCluster(model, [], {
+    mode: 'cluster',
+    kubectl,
+    kubeconfig: node.kubeconfig,
+    timeoutSeconds: 900,
+    keep: false,
+    suiteOf: new Map([['payments-standin', 'payments']]),
+  });
+  writeFileSync(resultsFile, JSON.stringify({ deployment: model.name, results }, null, 2) + '\n');
+  process.stdout.write(`[e2e] compliance in the cluster:\n${formatTable(results)}`);
+  // The edge exists only while the run does.
+  expect(cluster.list('networkpolicies').filter((p) => p.metadata.name === 'from-compliance' || p.metadata.name.startsWith('compliance-to-'))).toEqual([]);
+  // Every suite of the catalog is in the results: run, or listed with its reason.
+  expect(new Set(results.map((r) => r.buildingBlock))).toEqual(new Set(complianceSuites.map((s) => s.buildingBlock)));
+}, 3_600_000);
+
+test.each([
+  ['identity', 83, 85],
+  ['payments', 74, 74],
+  ['digital-registries', 57, 57],
+  ['registration', 46, 49],
+  ['information-mediator', 28, 28],
+])("%s: GovStack's suite passes at least %i of %i scenarios against the sandbox's mock", (bb, atLeast, scenarios) => {
+  const r = resultOf(bb);
+  expect(r.status).toBe('run');
+  expect(r.scenarios).toBe(scenarios);
+  expect(r.passed).toBeGreaterThanOrEqual(atLeast);
+  expect(r.failed).toEqual([]);
+  expect(r.passed + r.knownFailing.length).toBe(r.scenarios);
+});
+
+test('every scenario that did not pass is a known failure with file:line evidence in GovStack\'s repositories', () => {
+  for (const r of results.filter((x) => x.status === 'run')) {
+    expect({ bb: r.buildingBlock, product: r.product, failed: r.failed.map((f) => `${f.scenario}: ${f.error}`) }).toEqual({ bb: r.buildingBlock, product: r.product, failed: [] });
+    for (const k of r.knownFailing) for (const e of k.reason.evidence) expect(e).toMatch(/^GovStackWorkingGroup\/bb-[a-z-]+@[0-9a-f]{40}:\S+#L\d+$/);
+  }
+  for (const r of results.filter((x) => x.status !== 'run')) expect({ bb: r.buildingBlock, status: r.status, note: r.note }).toEqual({ bb: r.buildingBlock, status: 'not-run', note: expect.stringMatching(/\S{20,}/) });
+});
+
+test("the same Jobs test a country's own product: the payments suite against the stand-in passes 74/74", () => {
+  const r = resultOf('payments', 'payments-standin (custom)');
+  expect(r.status).toBe('run');
+  expect([r.passed, r.scenarios, r.failed]).toEqual([74, 74, []]);
+});
+
+test('destroy leaves no namespace of the stack or of the run', async () => {
+  tofu('destroy', '-input=false', '-auto-approve');
+  await eventually(180, () => (cluster.namespaces('app.kubernetes.io/managed-by=govstack-blueprint').length === 0 ? true : undefined), 'namespaces to be gone');
+}, 900_000);
