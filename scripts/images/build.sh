@@ -14,6 +14,10 @@
 #                         busybox shell: what the mediator's reconcile Job needs
 #   mockoon:<version>     @mockoon/cli@<version> on that runtime, entrypoint like the upstream
 #                         image's (`mockoon-cli start --disable-log-to-file`), user mockoon
+#   xroad-stub:<version>  the e2e's X-Road admin API stub runtime: that Node.js runtime and the
+#                         stub's libraries at the versions package-lock.json pins, laid out
+#                         like the repository (/app/package.json, /app/charts) so the stub's
+#                         code, mounted from a ConfigMap at /app/dist at test time, finds them
 # The Node.js release inside mockoon images is MOCKOON_NODE_VERSION (default 22.20.0).
 # Archives are cached in ${GOVSTACK_TOOLS:-~/.cache/govstack-blueprint}/images, keyed by the
 # recipe, its version, the image name, the recipe's REVISION (bump it when changing a recipe)
@@ -24,10 +28,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/images
 MOCKOON_NODE_VERSION=${MOCKOON_NODE_VERSION:-22.20.0}
-declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=2)
+declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=2 [xroad-stub]=1)
 log() { echo "[images] $*" >&2; }
 die() { echo "[images] ERROR: $*" >&2; exit 1; }
-[ $# -gt 0 ] || { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 mkdir -p "$CACHE"
 export GOTOOLCHAIN=local
 
@@ -64,6 +68,11 @@ node_runtime() { # <rootfs> <version>
   local t; for t in sh find grep test cat ls; do ln -sf busybox "$1/bin/$t"; done
 }
 
+# The stub's libraries (test/contract/openapi-contract.ts, xroad-stub.ts) as package@version, from the lock file.
+stub_libraries() {
+  node -e 'const l = require(process.argv[1]).packages; process.stdout.write(["ajv", "ajv-formats", "yaml"].map((n) => `${n}@${l["node_modules/" + n].version}`).join(" "))' "$ROOT/package-lock.json"
+}
+
 build() { # <recipe> <version> <name> <out>
   local recipe=$1 version=$2 name=$3 out=$4 rf
   rf=$(mktemp -d); trap 'rm -rf "$rf"' RETURN
@@ -98,7 +107,18 @@ build() { # <recipe> <version> <name> <out>
       python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
         --entrypoint '["/usr/local/bin/node","/opt/mockoon/node_modules/@mockoon/cli/bin/run.js","start","--disable-log-to-file"]' \
         --user 1001:1001 --workdir /home/mockoon --env HOME=/home/mockoon --port 3000/tcp ;;
-    *) die "unknown recipe '$recipe' (pause, probe, coredns, node, mockoon)" ;;
+    xroad-stub)
+      base_files "$rf" stub 65532
+      node_runtime "$rf" "$version"
+      mkdir -p "$rf/app/charts"
+      printf '{"name":"govstack-xroad-stub","private":true}\n' >"$rf/app/package.json"
+      # shellcheck disable=SC2046
+      (cd "$rf/app" && npm install --silent --no-audit --no-fund --omit=dev --no-package-lock $(stub_libraries) >/dev/null) \
+        || die "npm install $(stub_libraries) failed"
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
+        --entrypoint '["/usr/local/bin/node"]' --cmd '["/app/dist/test/contract/xroad-stub-pod.js"]' \
+        --user 65532:65532 --workdir /app --port 4000/tcp ;;
+    *) die "unknown recipe '$recipe' (${!REVISION[*]})" ;;
   esac
 }
 
@@ -111,6 +131,7 @@ for spec in "$@"; do
   extra=""
   [ "$recipe" = probe ] && extra=$(cat "$ROOT/test/probe/main.go" "$ROOT/test/probe/go.mod" | sha256sum | cut -c1-12)
   [ "$recipe" = mockoon ] && extra=$MOCKOON_NODE_VERSION
+  [ "$recipe" = xroad-stub ] && extra=$(stub_libraries)
   [ -n "${REVISION[$recipe]:-}" ] || die "unknown recipe '$recipe' (${!REVISION[*]})"
   key=$(printf '%s|%s|%s|%s|%s|%s' "$recipe" "$version" "$name" "${REVISION[$recipe]}" "$self" "$extra" | sha256sum | cut -c1-16)
   out=$CACHE/$recipe-${version:-local}-$key.tar
