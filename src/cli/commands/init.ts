@@ -71,13 +71,6 @@ export function scaffold(o: { country: string; environment: Environment; target:
           '',
           'mediator:',
           `  instance: ${instance}        # the X-Road instance identifier`,
-          '',
-          'gateway:',
-          '  domains:',
-          `    external: api.${cc}.example       # replace with your public API domain`,
-          `    internal: internal.${cc}.example  # and the one reachable only inside`,
-          '  tls:',
-          '    clusterIssuer: letsencrypt   # a cert-manager ClusterIssuer, or certificateSecret: <existing Secret>',
         ]
       : [
           '',
@@ -98,16 +91,22 @@ export function scaffold(o: { country: string; environment: Environment; target:
           '    exposure: external',
           '    consumes:                # each flow opens NetworkPolicies and a mediator access right',
           '      - to: identity',
-          '',
-          'gateway:',
-          '  domains:',
-          `    external: api.${cc}.example       # replace with your public API domain`,
-          `    internal: internal.${cc}.example  # and the one reachable only inside`,
-          '  tls:',
-          '    clusterIssuer: letsencrypt   # a cert-manager ClusterIssuer, or certificateSecret: <existing Secret>',
         ]),
+    '',
+    ...gatewayLines(cc),
   ];
   return lines.join('\n') + '\n';
+}
+
+function gatewayLines(cc: string): string[] {
+  return [
+    'gateway:',
+    '  domains:',
+    `    external: api.${cc}.example       # replace with your public API domain`,
+    `    internal: internal.${cc}.example  # and the one reachable only inside`,
+    '  tls:',
+    '    clusterIssuer: letsencrypt   # a cert-manager ClusterIssuer, or certificateSecret: <existing Secret>',
+  ];
 }
 
 function targetLines(kind: TargetKind, name: string): string[] {
