@@ -69,11 +69,15 @@ export class XRoadStubPods {
     return run('kubectl', ['--kubeconfig', this.kubeconfig, '-n', this.namespace, ...args], { env: this.env }).stdout;
   }
 
-  /** kubectl apply, tried up to 3 times: on a loaded node the API server can miss kubectl's deadline. */
+  /**
+   * Server-side apply (a client-side apply copies each object into an annotation, limited to
+   * 256 KiB, which the OpenAPI documents exceed), tried up to 3 times: on a loaded node the API
+   * server can miss kubectl's deadline.
+   */
   private apply(objects: object[]): void {
     for (let attempt = 1; ; attempt++) {
       try {
-        execFileSync('kubectl', ['--kubeconfig', this.kubeconfig, 'apply', '-f', '-'], { env: this.env, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }), stdio: ['pipe', 'ignore', 'pipe'] });
+        execFileSync('kubectl', ['--kubeconfig', this.kubeconfig, 'apply', '--server-side', '--field-manager=govstack-e2e', '-f', '-'], { env: this.env, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }), stdio: ['pipe', 'ignore', 'pipe'] });
         return;
       } catch (err) {
         if (attempt === 3) throw new Error(`kubectl apply failed 3 times: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`);
