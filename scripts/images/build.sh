@@ -26,6 +26,10 @@
 #                         GOVSTACK_COMPLIANCE_SOURCES at build time and baked into the image,
 #                         on port 8000 as user 10001; shows the compliance Jobs test whatever
 #                         product a block runs, not only the catalog's `mock`
+#   xroad-stub:<version>  the e2e's X-Road admin API stub runtime: that Node.js runtime and the
+#                         stub's libraries at the versions package-lock.json pins, laid out
+#                         like the repository (/app/package.json, /app/charts) so the stub's
+#                         code, mounted from a ConfigMap at /app/dist at test time, finds them
 # The Node.js release inside mockoon images is MOCKOON_NODE_VERSION (default 22.20.0).
 # Archives are cached in ${GOVSTACK_TOOLS:-~/.cache/govstack-blueprint}/images, keyed by the
 # recipe, its version, the image name, the recipe's REVISION (bump it when changing a recipe)
@@ -36,11 +40,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/images
 MOCKOON_NODE_VERSION=${MOCKOON_NODE_VERSION:-22.20.0}
-declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=2 [compliance-runner]=1 [payments-standin]=1)
+declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=2 [compliance-runner]=1 [payments-standin]=1 [xroad-stub]=1)
 COMPLIANCE_SOURCES=${GOVSTACK_COMPLIANCE_SOURCES:-$ROOT/../shared/govstack/compliance}
 log() { echo "[images] $*" >&2; }
 die() { echo "[images] ERROR: $*" >&2; exit 1; }
-[ $# -gt 0 ] || { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 mkdir -p "$CACHE"
 export GOTOOLCHAIN=local
 
@@ -75,6 +79,11 @@ node_runtime() { # <rootfs> <version>
   # A shell and the few tools the charts' probes call.
   cp /bin/busybox "$1/bin/busybox"
   local t; for t in sh find grep test cat ls; do ln -sf busybox "$1/bin/$t"; done
+}
+
+# The stub's libraries (test/contract/openapi-contract.ts, xroad-stub.ts) as package@version, from the lock file.
+stub_libraries() {
+  node -e 'const l = require(process.argv[1]).packages; process.stdout.write(["ajv", "ajv-formats", "yaml"].map((n) => `${n}@${l["node_modules/" + n].version}`).join(" "))' "$ROOT/package-lock.json"
 }
 
 build() { # <recipe> <version> <name> <out>
@@ -130,6 +139,17 @@ build() { # <recipe> <version> <name> <out>
       python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
         --entrypoint '["/usr/local/bin/node","/opt/mockoon/node_modules/@mockoon/cli/bin/run.js","start","--disable-log-to-file","--disable-admin-api","--data","/opt/standin/environment.json","--port","8000"]' \
         --user 10001:10001 --workdir /tmp --env HOME=/tmp --port 8000/tcp ;;
+    xroad-stub)
+      base_files "$rf" stub 65532
+      node_runtime "$rf" "$version"
+      mkdir -p "$rf/app/charts"
+      printf '{"name":"govstack-xroad-stub","private":true}\n' >"$rf/app/package.json"
+      # shellcheck disable=SC2046
+      (cd "$rf/app" && npm install --silent --no-audit --no-fund --omit=dev --no-package-lock $(stub_libraries) >/dev/null) \
+        || die "npm install $(stub_libraries) failed"
+      python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
+        --entrypoint '["/usr/local/bin/node"]' --cmd '["/app/dist/test/contract/xroad-stub-pod.js"]' \
+        --user 65532:65532 --workdir /app --port 4000/tcp ;;
     *) die "unknown recipe '$recipe' (${!REVISION[*]})" ;;
   esac
 }
@@ -151,6 +171,7 @@ for spec in "$@"; do
       && cd "$COMPLIANCE_SOURCES" && find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12) \
       || die "dist/src/compliance missing: run npx tsc -p tsconfig.json first"
   fi
+  [ "$recipe" = xroad-stub ] && extra=$(stub_libraries)
   [ -n "${REVISION[$recipe]:-}" ] || die "unknown recipe '$recipe' (${!REVISION[*]})"
   key=$(printf '%s|%s|%s|%s|%s|%s' "$recipe" "$version" "$name" "${REVISION[$recipe]}" "$self" "$extra" | sha256sum | cut -c1-16)
   out=$CACHE/$recipe-${version:-local}-$key.tar

@@ -248,6 +248,19 @@ for d in docs:
     if d["kind"] == "StatefulSet" and re.fullmatch(r"t-(ss-(gov|org)|cs)", d["metadata"]["name"]):
         mounts = d["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
         assert any(m["mountPath"] == "/etc/xroad/conf.d/override-govstack-admin-api.ini" for m in mounts), d["metadata"]["name"]
+# Every server the Job calls (servers.json adminUrl) presents a certificate of the release CA for
+# that name, installed from its "<server>-tls" Secret: the Job's TLS verification cannot be off.
+servers = json.loads(cms["t-servers"]["data"]["servers.json"])
+hosts = [s["service"] for s in servers["securityServers"]] + ([servers["centralServer"]["service"]] if servers["centralServer"]["enabled"] else [])
+assert "t-cs" in hosts, hosts
+secrets = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Secret"}
+sets = {d["metadata"]["name"]: d for d in docs if d["kind"] == "StatefulSet"}
+for h in hosts:
+    assert secrets[h + "-tls"]["type"] == "kubernetes.io/tls", h
+    vols = sets[h]["spec"]["template"]["spec"]["volumes"]
+    assert any(v.get("secret", {}).get("secretName") == h + "-tls" for v in vols), h
+    init = [c["name"] for c in sets[h]["spec"]["template"]["spec"]["initContainers"]]
+    assert "install-tls" in init, (h, init)
 PY
 expect_ok "xroad: the Job name is stable for equal values and changes with the configuration" \
   bash -c 'a=$("$0" template t "$1" -f "$2" -f "$3" | grep -o "t-reconcile-[0-9a-f]\{10\}" | head -1);

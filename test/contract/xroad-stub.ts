@@ -133,14 +133,22 @@ const now = () => new Date(Date.UTC(2026, 0, 1)).toISOString();
 
 export interface StubOptions {
   readonly instance: string;
-  readonly securityServers: readonly { name: string; credentials: Credentials }[];
+  /** anchor: the instance's configuration anchor is already imported (an operator's step when the central server is elsewhere). */
+  readonly securityServers: readonly { name: string; credentials: Credentials; anchor?: boolean }[];
   readonly centralServer?: { credentials: Credentials };
   /** Subsystems known to the global configuration besides the central server's (an instance run elsewhere). */
   readonly globalSubsystems?: readonly string[];
-  /** Stop by itself after this long without a request (ms). */
+  /** Stop by itself after this long without a request (ms); 0: never. @default 60000 */
   readonly idleMs?: number;
   /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
   readonly tls?: { key: string; cert: string };
+  /** Where to listen. @default 127.0.0.1 on a random port */
+  readonly listen?: { host: string; port: number };
+  /**
+   * Serve this one server at the root (`/api/v1/…`), as a real server does, instead of
+   * `/<server>/api/v1/…`. @default undefined: every server below its name
+   */
+  readonly single?: string;
 }
 
 export class XRoadStub {
@@ -157,6 +165,8 @@ export class XRoadStub {
   port = 0;
   /** Called before each admin API request (API keys aside) is handled, with the number recorded so far. */
   onRequest?: (count: number) => void;
+  /** Called after each request (API keys included) is answered and recorded, with the violations it added. */
+  onRecorded?: (request: RecordedRequest, violations: readonly string[]) => void;
 
   private constructor(readonly options: StubOptions) {
     this.contracts = {
@@ -164,7 +174,7 @@ export class XRoadStub {
       cs: new OpenApiContract(sharedFile('xroad', 'central-server-admin-api.yaml'), centralServerDeviations),
     };
     for (const s of options.securityServers) {
-      this.servers.set(s.name, { kind: 'ss', name: s.name, credentials: s.credentials, anchor: false, token: 'NOT_INITIALIZED', clients: new Map(), descriptions: new Map(), rights: new Map() });
+      this.servers.set(s.name, { kind: 'ss', name: s.name, credentials: s.credentials, anchor: s.anchor ?? false, token: 'NOT_INITIALIZED', clients: new Map(), descriptions: new Map(), rights: new Map() });
     }
     if (options.centralServer) {
       this.servers.set('central-server', {
@@ -187,7 +197,7 @@ export class XRoadStub {
     const stub = new XRoadStub(options);
     const handler = (req: IncomingMessage, res: ServerResponse) => void stub.handle(req, res);
     stub.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
-    await new Promise<void>((resolve) => stub.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => stub.server.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1', resolve));
     stub.port = (stub.server.address() as AddressInfo).port;
     stub.server.unref();
     stub.touch();
@@ -196,7 +206,7 @@ export class XRoadStub {
 
   /** Admin API base URL of a server (the API is below `/api/v1`). */
   url(server: string): string {
-    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}/${server}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}${this.options.single ? '' : `/${server}`}`;
   }
 
   /** Make the next request matching `when` fail with `status` (once). */
@@ -233,6 +243,7 @@ export class XRoadStub {
 
   private touch(): void {
     if (this.idle) clearTimeout(this.idle);
+    if (this.options.idleMs === 0) return;
     this.idle = setTimeout(() => void this.close(), this.options.idleMs ?? 60000);
     this.idle.unref();
   }
@@ -243,7 +254,8 @@ export class XRoadStub {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://stub');
-    const [, serverName, ...rest] = url.pathname.split('/');
+    const [, serverName, ...rest] = this.options.single ? ['', this.options.single, ...url.pathname.split('/').slice(1)] : url.pathname.split('/');
+    const violationsBefore = this.violations.length;
     const method = (req.method ?? 'GET').toUpperCase();
     const server = this.servers.get(serverName);
     const full = '/' + rest.join('/');
@@ -253,7 +265,9 @@ export class XRoadStub {
       if (m && contract) {
         for (const p of contract.validateResponse(m, reply.status, type, payload)) this.violations.push(`${serverName} ${method} ${template} response ${reply.status}: ${p}`);
       }
-      this.requests.push({ server: serverName, method, path: decodeURIComponent(full.replace(/^\/api\/v1/, '')), template, operationId, status: reply.status, body, agent: req.headers['user-agent'] });
+      const record = { server: serverName, method, path: decodeURIComponent(full.replace(/^\/api\/v1/, '')), template, operationId, status: reply.status, body, agent: req.headers['user-agent'] };
+      this.requests.push(record);
+      if (this.onRecorded) this.onRecorded(record, this.violations.slice(violationsBefore));
       res.writeHead(reply.status, type ? { 'content-type': type, 'content-length': payload.length } : { 'content-length': payload.length });
       res.end(payload);
       payload = Buffer.alloc(0);
@@ -263,7 +277,7 @@ export class XRoadStub {
       return send({ status: 404 }, url.pathname, 'unknown');
     }
     const apiPath = full.slice('/api/v1'.length);
-    const apiPathRaw = url.pathname.slice(`/${serverName}/api/v1`.length);
+    const apiPathRaw = url.pathname.slice(`${this.options.single ? '' : `/${serverName}`}/api/v1`.length);
 
     if (apiPath === '/api-keys' || apiPath.startsWith('/api-keys/')) return send(this.apiKey(server, method, apiPathRaw, req, raw), `/api-keys${apiPath === '/api-keys' ? '' : '/{id}'}`, { POST: 'createApiKey', GET: 'listApiKeys' }[method] ?? 'revokeApiKey');
 

@@ -9,6 +9,7 @@ import { nodeAddress, nodeProfile, podsOnNode } from './node-profile';
 import { realNodeForTests } from './node';
 import { profileBases, releasesOf, run, Timer, writeTestProfile } from './harness';
 import { measureMatrix, Matrix } from './traffic';
+import { XRoadStubPods } from './xroad-stub-pods';
 
 /**
  * End to end, for real, on a real node: OpenTofu with the real kubernetes and helm providers
@@ -85,6 +86,35 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     entry.podsReady = pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
     entry.releasesApplied = releases.map((r) => `${r.namespace}/${r.name}`).sort();
     entry.resourcesApplied = Object.values(json.resource as Record<string, object>).reduce((n, byType) => n + Object.keys(byType).length, 0);
+  }, 1_800_000);
+
+  test("the mediator's reconcile Job completes against the X-Road admin API stub, and a second run changes nothing", async () => {
+    const model = loadModels([profile])[0];
+    expect(model.mediator.securityServers.length).toBeGreaterThan(0);
+    const stubs = new XRoadStubPods(node.kubeconfig, env, model.mediator.namespace);
+    await stubs.start();
+    // The chart's Job has been running since the apply, waiting for the admin APIs to answer.
+    const job = stubs.chartJob();
+    const first = stubs.runOf(await stubs.complete(job.metadata.name, 900));
+    const again = stubs.rerun(job);
+    const second = stubs.runOf(await stubs.complete(again, 600));
+    const servers = [...model.mediator.securityServers.map((s) => s.name), ...(model.mediator.centralServer ? ['central-server'] : [])].sort();
+    entry.reconcile = {
+      stubs: stubs.pods,
+      first: { job: job.metadata.name, ...first, mutating: first.mutating.length, changes: [...new Set(first.mutating)].sort() },
+      second: { job: again, ...second, mutating: second.mutating },
+    };
+    process.stdout.write(
+      `[e2e] ${name}: reconcile against ${stubs.pods.length} stub servers: first run ${first.requests} requests, ${first.mutating.length} changing; ` +
+        `second run ${second.requests} requests, ${second.mutating.length} changing; ${first.violations.length + second.violations.length} contract violations\n`,
+    );
+    for (const run of [first, second]) {
+      expect(run.violations).toEqual([]);
+      expect(run.servers).toEqual(servers);
+      expect(Object.values(run.liveKeysAfter).every((n) => n === 0)).toBe(true);
+    }
+    expect(first.mutating.length).toBeGreaterThan(0);
+    expect(second.mutating).toEqual([]);
   }, 1_800_000);
 
   test('each mock answers its health path through its Service', async () => {

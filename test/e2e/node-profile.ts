@@ -11,14 +11,16 @@ import { NodeAddresses } from './traffic';
 /** The test node's address (scripts/node.sh NODE_IP) and what really listens there. */
 export const nodeAddress: NodeAddresses = { nodeIp: '10.245.255.1', listening: [6443, 10250] };
 
-/** Why the mediator's Pods cannot run on the test node. */
+/** Why the mediator's X-Road servers cannot run on the test node. */
 const xroadNotRun =
-  "X-Road's security server and central server images (niis/xroad-*) come only from Docker Hub, which this machine cannot reach, and cannot be built from the registries it reaches";
+  "X-Road's security server and central server images (niis/xroad-*) come only from Docker Hub, which this machine cannot reach, and cannot be built from the registries it reaches; " +
+  "the X-Road admin API stub runs in their place (Pods with their labels, ports and TLS certificates), so the mediator's reconcile Job runs for real";
 
 /**
  * The node profile of a blueprint, on top of the test profile of harness.ts: waits on for
- * every release whose images exist on the node; the mediator (X-Road images) applied without
- * waiting and reported as not run; the node's address as the API server's and the nodes'
+ * every release whose images exist on the node; the mediator applied without waiting, its
+ * X-Road servers reported as not run (their reconcile Job runs, against the admin API stub:
+ * xroad-stub-pods.ts); the node's address as the API server's and the nodes'
  * range, so the Kubernetes-API and kubelet edges of the graph point at the real ones; the
  * mocks' documents carried into the cluster from the reference copies in ../shared (no mock
  * needs the Internet).
@@ -39,7 +41,7 @@ export function nodeProfile(blueprint: string): { overlay: Record<string, unknow
     },
   };
   const notRun = [
-    { component: 'mediator', namespace: model.mediator.namespace, reason: xroadNotRun },
+    { component: 'mediator: X-Road security and central servers', namespace: model.mediator.namespace, reason: xroadNotRun },
     ...upstreamComponents.map((c) => ({ component: c, namespace: '', reason: 'upstream chart from a public Helm repository this machine cannot reach: marked preinstalled, validated only (tofu validate of the full stack)' })),
   ];
   return { overlay, notRun };

@@ -12,6 +12,9 @@ const imageScript = path.join(packageRoot, 'scripts', 'images', 'build.sh');
 /** The probe image's name: the e2e's own traffic tool, never deployed by a blueprint. */
 export const probeImage = 'localhost/govstack-probe:e2e';
 
+/** The X-Road admin API stub's runtime (test/e2e/xroad-stub-pods.ts), never deployed by a blueprint. */
+export const xroadStubImage = 'localhost/govstack-xroad-stub:e2e';
+
 /** `repository:tag` as containerd names it (Docker Hub's implicit registry and library/ made explicit). */
 export function fullImageName(repository: string, tag: string): string {
   const first = repository.split('/')[0];
@@ -23,8 +26,9 @@ export function fullImageName(repository: string, tag: string): string {
 /**
  * The images the project's own workloads need, built locally (scripts/images/build.sh) under
  * exactly the names the charts use: the Pod sandbox, the probe, cluster DNS, the mock products' Mockoon
- * CLI and the mediator reconcile Job's Node.js runtime. Versions come from where the stack
- * reads them: the catalog.
+ * CLI and the mediator reconcile Job's Node.js runtime; and the X-Road admin API stub's runtime,
+ * which stands in for the X-Road servers. Versions come from where the stack reads them: the
+ * catalog.
  */
 export function localImages(env: NodeJS.ProcessEnv, extra: readonly { recipe: string; name: string }[] = []): { name: string; archive: string }[] {
   const toolchain = readFileSync(path.join(packageRoot, 'scripts', 'toolchain.sh'), 'utf8');
@@ -38,6 +42,8 @@ export function localImages(env: NodeJS.ProcessEnv, extra: readonly { recipe: st
     { recipe: `node:${nodeVersion}`, name: fullImageName(reconcile.repository, reconcile.tag) },
     { recipe: `mockoon:${mockoonCli.image.tag}`, name: fullImageName(mockoonCli.image.repository, mockoonCli.image.tag) },
     ...extra,
+    // The stub runs on the reconcile Job's own Node.js release.
+    { recipe: `xroad-stub:${nodeVersion}`, name: xroadStubImage },
   ];
   const out = execFileSync('bash', [imageScript, ...specs.map((s) => `${s.recipe}=${s.name}`)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const archives = out.trim().split('\n');
