@@ -35,7 +35,14 @@ const cli = path.join(packageRoot, 'bin', 'govstack.js');
 const sandbox = path.join(packageRoot, 'blueprints', 'sandbox.yaml');
 const fleetBase = path.join(packageRoot, 'blueprints', 'examples', 'djibouti-onprem.yaml');
 const fleetSizes = [1, 10, 100] as const;
-const offline: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
+const offline: NodeJS.ProcessEnv = {
+  ...process.env,
+  CHECKPOINT_DISABLE: '1',
+  CI: '1',
+  FORCE_COLOR: '0',
+  NO_COLOR: '1',
+  CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1',
+};
 
 /** One run of one command. */
 interface Sample {
@@ -76,9 +83,15 @@ function stats(samples: Sample[]): Stats {
 function measure(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = offline): Sample {
   const rusage = path.join(os.tmpdir(), `govstack-bench-time-${process.pid}`);
   const start = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', rusage, command, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', rusage, command, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${(result.stderr || result.stdout).slice(-3000)}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${(result.stderr || result.stdout).slice(-3000)}`);
   const [user, system, maxKiB] = readFileSync(rusage, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   rmSync(rusage, { force: true });
   return { wall, cpu: user + system, rssMiB: maxKiB / 1024 };
@@ -87,7 +100,12 @@ function measure(command: string, args: string[], cwd: string, env: NodeJS.Proce
 /** Instructions executed (valgrind callgrind's `I refs`), or undefined when valgrind is missing. */
 function instructions(command: string, args: string[], cwd: string): number | undefined {
   const out = path.join(os.tmpdir(), `govstack-bench-callgrind-${process.pid}`);
-  const result = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, command, ...args], { cwd, env: offline, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, command, ...args], {
+    cwd,
+    env: offline,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   rmSync(out, { force: true });
   const m = /I\s+refs:\s+([\d,]+)/.exec(result.stderr ?? '');
   return result.status === 0 && m ? Number(m[1].replace(/,/g, '')) : undefined;
@@ -111,10 +129,17 @@ function scaffoldCdktfProject(dir: string): void {
   tsconfig.compilerOptions.lib = ['es2022'];
   tsconfig.compilerOptions.target = 'ES2022';
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2) + '\n');
-  const cdktfJson = JSON.parse(readFileSync(path.join(template, 'cdktf.json'), 'utf8').replace('{{futureFlags}}', '').replace(/"\{\{[a-zA-Z]+\}\}"/g, '"bench"'));
+  const cdktfJson = JSON.parse(
+    readFileSync(path.join(template, 'cdktf.json'), 'utf8')
+      .replace('{{futureFlags}}', '')
+      .replace(/"\{\{[a-zA-Z]+\}\}"/g, '"bench"'),
+  );
   if (cdktfJson.app !== 'npx ts-node main.ts') throw new Error(`the cdktf-cli template's app is ${cdktfJson.app}`);
   writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ ...cdktfJson, sendCrashReports: 'false' }, null, 2) + '\n');
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench-cdktf-app', version: '1.0.0', private: true, main: 'main.js', types: 'main.ts' }, null, 2) + '\n');
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'bench-cdktf-app', version: '1.0.0', private: true, main: 'main.js', types: 'main.ts' }, null, 2) + '\n',
+  );
   const src = (p: string) => JSON.stringify(path.join(packageRoot, 'src', p));
   writeFileSync(
     path.join(dir, 'main.ts'),
@@ -152,7 +177,13 @@ function main(): void {
   try {
     const host = machine();
     const loadAtStart = load();
-    const tools = { cdktf: version('cdktf'), 'cdktf-cli': version('cdktf-cli'), 'ts-node': version('ts-node'), typescript: version('typescript'), node: process.version };
+    const tools = {
+      cdktf: version('cdktf'),
+      'cdktf-cli': version('cdktf-cli'),
+      'ts-node': version('ts-node'),
+      typescript: version('typescript'),
+      node: process.version,
+    };
     log(`${host.nproc} cores (${host.cpu}), ${host.memoryGiB} GiB, load ${loadAtStart.join(' ')}; ${runs} rounds`);
 
     const project = path.join(work, 'cdktf-app');
@@ -162,7 +193,10 @@ function main(): void {
     const codes = countryCodes.filter((c) => c !== 'DJ').slice(0, 100);
     const fleetFiles = codes.map((code) => {
       const file = path.join(fleetDir, `${code.toLowerCase()}.yaml`);
-      writeFileSync(file, `extends: [${JSON.stringify(fleetBase)}]\nmetadata:\n  name: fleet-${code.toLowerCase()}\n  country: ${code}\n  description: Fleet member ${code}\nmediator:\n  instance: ${code}-PROD\n`);
+      writeFileSync(
+        file,
+        `extends: [${JSON.stringify(fleetBase)}]\nmetadata:\n  name: fleet-${code.toLowerCase()}\n  country: ${code}\n  description: Fleet member ${code}\nmediator:\n  instance: ${code}-PROD\n`,
+      );
       return file;
     });
 
@@ -177,18 +211,45 @@ function main(): void {
       add('validate', measure(node, [cli, 'validate', sandbox, '--quiet'], packageRoot));
       add('synth', measure(node, [cli, 'synth', sandbox, '--out', path.join(out, 'sandbox'), '--quiet'], packageRoot));
       counts.govstack = resourcesIn(path.join(out, 'sandbox', 'stacks', 'sandbox', 'cdk.tf.json'));
-      add('cdktfCompiled', measure('npx', ['--no-install', 'cdktf', 'synth', '--output', path.join(out, 'cdktf-compiled')], packageRoot, { ...offline, GOVSTACK_BLUEPRINTS: sandbox }));
+      add(
+        'cdktfCompiled',
+        measure('npx', ['--no-install', 'cdktf', 'synth', '--output', path.join(out, 'cdktf-compiled')], packageRoot, {
+          ...offline,
+          GOVSTACK_BLUEPRINTS: sandbox,
+        }),
+      );
       counts.cdktfCompiled = resourcesIn(path.join(out, 'cdktf-compiled', 'stacks', 'sandbox', 'cdk.tf.json'));
       rmSync(path.join(project, 'cdktf.out'), { recursive: true, force: true });
       add('cdktfTsNode', measure('npx', ['--no-install', 'cdktf', 'synth'], project));
       counts.cdktfTsNode = resourcesIn(path.join(project, 'cdktf.out', 'stacks', 'sandbox', 'cdk.tf.json'));
       for (const n of fleetSizes) {
         if (n === 100 && i >= fleet100Runs) continue;
-        add(`fleet${n}`, measure(node, [cli, 'synth', ...fleetFiles.slice(0, n), '--extends-root', path.dirname(fleetBase), '--out', path.join(out, `fleet${n}`), '--quiet'], packageRoot));
+        add(
+          `fleet${n}`,
+          measure(
+            node,
+            [
+              cli,
+              'synth',
+              ...fleetFiles.slice(0, n),
+              '--extends-root',
+              path.dirname(fleetBase),
+              '--out',
+              path.join(out, `fleet${n}`),
+              '--quiet',
+            ],
+            packageRoot,
+          ),
+        );
       }
       rmSync(out, { recursive: true, force: true });
       const last = (k: string) => samples[k][samples[k].length - 1];
-      log(`round ${i + 1}/${runs} (load ${load()[0]}): ${Object.keys(samples).filter((k) => samples[k].length === i + 1).map((k) => `${k} ${last(k).wall.toFixed(2)}s/${last(k).cpu.toFixed(2)}s cpu`).join(', ')}`);
+      log(
+        `round ${i + 1}/${runs} (load ${load()[0]}): ${Object.keys(samples)
+          .filter((k) => samples[k].length === i + 1)
+          .map((k) => `${k} ${last(k).wall.toFixed(2)}s/${last(k).cpu.toFixed(2)}s cpu`)
+          .join(', ')}`,
+      );
     }
     if (counts.govstack !== counts.cdktfTsNode || counts.govstack !== counts.cdktfCompiled) {
       throw new Error(`the three synths differ in resources: ${JSON.stringify(counts)}`);
@@ -256,7 +317,10 @@ function verdicts(r: Results): string[] {
     check(st.catalog.wall.median <= 0.12, `catalog ≤ 0.12 s (${st.catalog.wall.median.toFixed(3)} s)`),
     check(st.fleet100.wall.median <= 8, `100 countries ≤ 8 s wall (${st.fleet100.wall.median.toFixed(2)} s)`),
     check(st.fleet100.rssMiB <= 1024, `100 countries ≤ 1 GB (${st.fleet100.rssMiB.toFixed(0)} MiB)`),
-    check(marginal(r, 100, 'cpu') <= marginal(r, 10, 'cpu') * 1.15, `cost per added country does not grow with N (CPU ${(marginal(r, 10, 'cpu') * 1000).toFixed(0)} ms at 10, ${(marginal(r, 100, 'cpu') * 1000).toFixed(0)} ms at 100)`),
+    check(
+      marginal(r, 100, 'cpu') <= marginal(r, 10, 'cpu') * 1.15,
+      `cost per added country does not grow with N (CPU ${(marginal(r, 10, 'cpu') * 1000).toFixed(0)} ms at 10, ${(marginal(r, 100, 'cpu') * 1000).toFixed(0)} ms at 100)`,
+    ),
   ];
 }
 
@@ -286,7 +350,7 @@ function report(r: Results): string[] {
     row('`govstack catalog`', 'catalog'),
     row('`govstack validate blueprints/sandbox.yaml`', 'validate'),
     row('`govstack synth blueprints/sandbox.yaml`', 'synth'),
-    row('`cdktf synth`, this repo\'s cdktf.json (`node dist/stacks/main.js`)', 'cdktfCompiled'),
+    row("`cdktf synth`, this repo's cdktf.json (`node dist/stacks/main.js`)", 'cdktfCompiled'),
     row('`cdktf synth`, new cdktf project (`npx ts-node main.ts`)', 'cdktfTsNode'),
     '',
     `\`govstack synth\` against \`cdktf synth\` of the same app: compiled app ${times(st.cdktfCompiled.wall.median, st.synth.wall.median)} slower in wall time (${times(st.cdktfCompiled.cpu.median, st.synth.cpu.median)} in CPU), ts-node project ${times(st.cdktfTsNode.wall.median, st.synth.wall.median)} (${times(st.cdktfTsNode.cpu.median, st.synth.cpu.median)} in CPU). All three write the same number of resources.`,
@@ -316,12 +380,17 @@ function report(r: Results): string[] {
 }
 
 function writeBenchmarks(lines: string[]): void {
-  const section = ['<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->', ...lines, '<!-- bench:end -->'].join('\n');
+  const section = ['<!-- bench:begin (written by `npm run bench`; edit outside these markers) -->', ...lines, '<!-- bench:end -->'].join(
+    '\n',
+  );
   const file = path.join(packageRoot, 'BENCHMARKS.md');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n<!-- bench:begin -->\n<!-- bench:end -->\n';
   const start = current.indexOf('<!-- bench:begin');
   const end = current.indexOf('<!-- bench:end -->');
-  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + '<!-- bench:end -->'.length) : `${current.trimEnd()}\n\n${section}\n`;
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + section + current.slice(end + '<!-- bench:end -->'.length)
+      : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, next);
 }
 

@@ -29,7 +29,8 @@ function gitDir(repo) {
   throw new Error(`no clone of ${repo} under ${mirrors}`);
 }
 
-const git = (repo, ...a) => execFileSync('git', ['--git-dir', gitDir(repo), ...a], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+const git = (repo, ...a) =>
+  execFileSync('git', ['--git-dir', gitDir(repo), ...a], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
 const show = (repo, rev, file) => git(repo, 'show', `${rev}:${file}`);
 const tryShow = (repo, rev, file) => {
   try {
@@ -63,15 +64,19 @@ function walk(node, prefix, keys, open) {
  */
 function templatesOf(repo, rev, dir, keyPrefix, keys, open) {
   const kinds = new Set();
-  const files = git(repo, 'ls-tree', '-r', '--name-only', rev, '--', join(dir, 'templates')).split('\n').filter((f) => /\.(ya?ml|tpl|txt)$/.test(f));
+  const files = git(repo, 'ls-tree', '-r', '--name-only', rev, '--', join(dir, 'templates'))
+    .split('\n')
+    .filter((f) => /\.(ya?ml|tpl|txt)$/.test(f));
   for (const f of files) {
     const text = show(repo, rev, f);
     for (const m of text.matchAll(/^kind:\s*["']?([A-Za-z]+)["']?\s*$/gm)) kinds.add(m[1]);
     // A map the template renders whole (`toYaml .Values.a.b`) passes any key below it.
-    for (const m of text.matchAll(/toYaml\s+\(?\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) open.add([keyPrefix, ...m[1].slice(1).split('.')].filter(Boolean).join('.'));
+    for (const m of text.matchAll(/toYaml\s+\(?\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g))
+      open.add([keyPrefix, ...m[1].slice(1).split('.')].filter(Boolean).join('.'));
     // …also through `with .Values.a.b }}` followed by `toYaml .`.
     for (const m of text.matchAll(/with\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*-?}}/g)) {
-      if (/toYaml\s+\.\s/.test(text.slice(m.index, m.index + m[0].length + 200).split(/{{-?\s*end/)[0])) open.add([keyPrefix, ...m[1].slice(1).split('.')].filter(Boolean).join('.'));
+      if (/toYaml\s+\.\s/.test(text.slice(m.index, m.index + m[0].length + 200).split(/{{-?\s*end/)[0]))
+        open.add([keyPrefix, ...m[1].slice(1).split('.')].filter(Boolean).join('.'));
     }
     for (const m of text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) {
       const parts = m[1].slice(1).split('.');
@@ -135,7 +140,8 @@ try {
 
 mkdirSync(outDir, { recursive: true });
 for (const c of charts) {
-  if (!catalogCharts.some((p) => p.name === c.name && p.version === c.version)) throw new Error(`${c.name} ${c.version} is not pinned in the catalog`);
+  if (!catalogCharts.some((p) => p.name === c.name && p.version === c.version))
+    throw new Error(`${c.name} ${c.version} is not pinned in the catalog`);
   const acc = { keys: new Set(), open: new Set(), kinds: new Set() };
   const notes = [];
   inventoryOf(c.repo, c.commit, c.dir, c.valuesFile, '', acc, c.deps, notes);
@@ -144,7 +150,10 @@ for (const c of charts) {
     notes.push(`${key}: open, ${why}`);
   }
   const chartYaml = YAML.parse(show(c.repo, c.commit, join(c.dir, 'Chart.yaml')));
-  if (String(chartYaml.version).replace(/^v?/, 'v') !== c.version.replace(/^v?/, 'v') && !(c.valuesFile && chartYaml.version === 'v0.0.0-latest'))
+  if (
+    String(chartYaml.version).replace(/^v?/, 'v') !== c.version.replace(/^v?/, 'v') &&
+    !(c.valuesFile && chartYaml.version === 'v0.0.0-latest')
+  )
     throw new Error(`${c.repo}@${c.commit}:${c.dir}/Chart.yaml has version ${chartYaml.version}, not ${c.version}`);
   const sorted = (s) => [...s].sort();
   const facts = {
@@ -162,5 +171,6 @@ for (const c of charts) {
   console.log(`${path.relative(root, file)}: ${facts.keys.length} keys, ${facts.kinds.length} kinds`);
 }
 for (const p of catalogCharts) {
-  if (!charts.some((c) => c.name === p.name && c.version === p.version)) throw new Error(`catalog pins ${p.name} ${p.version}, which has no inventory entry here`);
+  if (!charts.some((c) => c.name === p.name && c.version === p.version))
+    throw new Error(`catalog pins ${p.name} ${p.version}, which has no inventory entry here`);
 }

@@ -43,7 +43,8 @@ const complianceRun = 'docs/compliance-run.json';
 
 /** The table of the recorded in-cluster run, or a line saying that none is recorded. */
 function complianceFigure(): string {
-  if (!existsSync(complianceRun)) return `No in-cluster run is recorded yet: \`test/e2e/compliance.test.ts\` writes \`compliance-e2e.json\`; copy it to \`${complianceRun}\` and run \`npm run readme\`.`;
+  if (!existsSync(complianceRun))
+    return `No in-cluster run is recorded yet: \`test/e2e/compliance.test.ts\` writes \`compliance-e2e.json\`; copy it to \`${complianceRun}\` and run \`npm run readme\`.`;
   const run = JSON.parse(readFileSync(complianceRun, 'utf8')) as { deployment: string; results: SuiteResult[] };
   const table = formatTable(run.results).split('\n');
   return [
@@ -80,7 +81,15 @@ export async function figures(): Promise<Record<string, string>> {
     ].join('\n');
 
     const [a, b] = loadModels([sandbox, changed], { uniqueNames: false });
-    const diffExample = ['```text', `$ npx govstack diff ${sandbox} ${changed}`, ...formatDiff(diffModels(a, b)).trimEnd().split('\n').map((l) => shorten(l)), '```'].join('\n');
+    const diffExample = [
+      '```text',
+      `$ npx govstack diff ${sandbox} ${changed}`,
+      ...formatDiff(diffModels(a, b))
+        .trimEnd()
+        .split('\n')
+        .map((l) => shorten(l)),
+      '```',
+    ].join('\n');
 
     const commandTable = [
       '| Command | What it does |',

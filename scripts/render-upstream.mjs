@@ -40,10 +40,17 @@ for (let i = 0; i < args.length; i++) {
 }
 if (blueprints.length === 0) {
   const examples = path.join(root, 'blueprints', 'examples');
-  blueprints.push(path.join(root, 'blueprints', 'sandbox.yaml'), ...readdirSync(examples).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(examples, f)));
+  blueprints.push(
+    path.join(root, 'blueprints', 'sandbox.yaml'),
+    ...readdirSync(examples)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => path.join(examples, f)),
+  );
 }
 
-const tool = (cmd, argv, options = {}) => execFileSync(cmd, argv, { encoding: 'utf8', maxBuffer: 512 << 20, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+const tool = (cmd, argv, options = {}) =>
+  execFileSync(cmd, argv, { encoding: 'utf8', maxBuffer: 512 << 20, stdio: ['ignore', 'pipe', 'pipe'], ...options });
 let helmVersion;
 try {
   helmVersion = tool('helm', ['version', '--template', '{{.Version}}']).trim();
@@ -72,7 +79,9 @@ const git = (repo, ...a) => tool('git', ['--git-dir', gitDir(repo), ...a]);
 /** Extract `<rev>:<dir>` of a repository into `into` (the folder's contents at its top). */
 function extract(repo, rev, dir, into) {
   mkdirSync(into, { recursive: true });
-  const tar = execFileSync('git', ['--git-dir', gitDir(repo), 'archive', '--format=tar', dir ? `${rev}:${dir}` : rev], { maxBuffer: 512 << 20 });
+  const tar = execFileSync('git', ['--git-dir', gitDir(repo), 'archive', '--format=tar', dir ? `${rev}:${dir}` : rev], {
+    maxBuffer: 512 << 20,
+  });
   execFileSync('tar', ['-x', '-C', into], { input: tar });
 }
 
@@ -91,7 +100,13 @@ function dependencyTag(repo, name, range) {
   const want = range.replace(/^v/, '').split('.');
   const tags = git(repo, 'tag', '-l', `${name}-*`).split('\n').filter(Boolean);
   const matching = tags
-    .map((t) => ({ tag: t, v: t.slice(name.length + 1).split('.').map(Number) }))
+    .map((t) => ({
+      tag: t,
+      v: t
+        .slice(name.length + 1)
+        .split('.')
+        .map(Number),
+    }))
     .filter(({ v }) => v.length === 3 && v.every(Number.isInteger) && want.every((w, i) => w === '*' || w === 'x' || Number(w) === v[i]))
     .sort((a, b) => a.v[0] - b.v[0] || a.v[1] - b.v[1] || a.v[2] - b.v[2]);
   return matching.at(-1)?.tag;
@@ -110,12 +125,19 @@ function materialise(entry, values, work) {
   const notes = [];
   if (entry.publish) {
     const template = readFileSync(path.join(dir, entry.valuesFile), 'utf8');
-    writeFileSync(path.join(dir, 'values.yaml'), template.replace(/\$\{(\w+)\}/g, (m, k) => entry.publish.env[k] ?? m));
+    writeFileSync(
+      path.join(dir, 'values.yaml'),
+      template.replace(/\$\{(\w+)\}/g, (m, k) => entry.publish.env[k] ?? m),
+    );
     const chartYaml = YAML.parse(readFileSync(path.join(dir, 'Chart.yaml'), 'utf8'));
     chartYaml.version = entry.publish.version;
     chartYaml.appVersion = entry.publish.appVersion;
     writeFileSync(path.join(dir, 'Chart.yaml'), YAML.stringify(chartYaml));
-    notes.push(`values.yaml from ${entry.valuesFile} (${Object.entries(entry.publish.env).map(([k, v]) => `${k}=${v}`).join(', ')})`);
+    notes.push(
+      `values.yaml from ${entry.valuesFile} (${Object.entries(entry.publish.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')})`,
+    );
   }
   const chartFile = path.join(dir, 'Chart.yaml');
   const chartYaml = YAML.parse(readFileSync(chartFile, 'utf8'));
@@ -127,7 +149,10 @@ function materialise(entry, values, work) {
       kept.push(dep);
       continue;
     }
-    const condition = (dep.condition ?? '').split(',').map((c) => at(effective, c.trim())).find((v) => typeof v === 'boolean');
+    const condition = (dep.condition ?? '')
+      .split(',')
+      .map((c) => at(effective, c.trim()))
+      .find((v) => typeof v === 'boolean');
     if (condition === false) {
       notes.push(`${dep.name} ${dep.version}: disabled by ${dep.condition}, left out`);
       continue;
@@ -149,7 +174,9 @@ function materialise(entry, values, work) {
 function servedCrdApis() {
   const dir = tool('bash', [path.join(root, 'scripts', 'crds.sh')]).trim();
   const served = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     for (const doc of YAML.parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))) {
       const crd = doc.toJS();
       if (crd?.kind !== 'CustomResourceDefinition') continue;
@@ -164,7 +191,9 @@ const rows = [];
 try {
   const apis = servedCrdApis();
   const models = loadModels(blueprints);
-  const written = JSON.parse(tool(process.execPath, [path.join(root, 'bin', 'govstack.js'), 'synth', ...blueprints, '--out', path.join(work, 'synth'), '--json']));
+  const written = JSON.parse(
+    tool(process.execPath, [path.join(root, 'bin', 'govstack.js'), 'synth', ...blueprints, '--out', path.join(work, 'synth'), '--json']),
+  );
   const built = new Map();
   for (const stack of written) {
     const model = models.find((m) => m.name === stack.name);
@@ -172,11 +201,25 @@ try {
     const kubeVersion = `${model.target.kubernetesVersion ?? catalog.gatewayCatalog.kubernetesVersions.at(-1)}.0`;
     const json = JSON.parse(readFileSync(stack.file, 'utf8'));
     const namespaces = json.resource.kubernetes_namespace_v1 ?? {};
-    for (const release of Object.values(json.resource.helm_release ?? {}).filter((r) => r.repository).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const release of Object.values(json.resource.helm_release ?? {})
+      .filter((r) => r.repository)
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const ref = /kubernetes_namespace_v1\.([^.]+)\./.exec(release.namespace);
       const namespace = ref ? namespaces[ref[1]].metadata.name : release.namespace;
       const entry = charts.find((c) => c.name === release.chart && c.version === release.version);
-      const row = { blueprint, release: `${namespace}/${release.name}`, chart: release.chart, version: release.version, kubeVersion, source: entry ? `${entry.repo}@${entry.commit.slice(0, 12)}` : '', rendered: false, objects: 0, crds: 0, kinds: 0, notes: [] };
+      const row = {
+        blueprint,
+        release: `${namespace}/${release.name}`,
+        chart: release.chart,
+        version: release.version,
+        kubeVersion,
+        source: entry ? `${entry.repo}@${entry.commit.slice(0, 12)}` : '',
+        rendered: false,
+        objects: 0,
+        crds: 0,
+        kinds: 0,
+        notes: [],
+      };
       rows.push(row);
       try {
         if (!entry) throw new Error('not in scripts/upstream-charts.mjs');
@@ -188,15 +231,37 @@ try {
         row.notes.push(...notes);
         const valuesFile = path.join(work, `${stack.name}.${namespace}.${release.name}.values.json`);
         writeFileSync(valuesFile, JSON.stringify(values));
-        const r = spawnSync('helm', ['template', release.name, dir, '--namespace', namespace, '-f', valuesFile, '--kube-version', kubeVersion, '--include-crds', ...apis.flatMap((a) => ['--api-versions', a])], { encoding: 'utf8', maxBuffer: 512 << 20 });
+        const r = spawnSync(
+          'helm',
+          [
+            'template',
+            release.name,
+            dir,
+            '--namespace',
+            namespace,
+            '-f',
+            valuesFile,
+            '--kube-version',
+            kubeVersion,
+            '--include-crds',
+            ...apis.flatMap((a) => ['--api-versions', a]),
+          ],
+          { encoding: 'utf8', maxBuffer: 512 << 20 },
+        );
         if (r.status !== 0) throw new Error((r.stderr || r.stdout).trim().split('\n').slice(-3).join(' '));
-        const docs = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS()).filter((d) => d && d.kind);
+        const docs = YAML.parseAllDocuments(r.stdout)
+          .map((d) => d.toJS())
+          .filter((d) => d && d.kind);
         row.rendered = true;
         row.crds = docs.filter((d) => d.kind === 'CustomResourceDefinition').length;
         row.objects = docs.length - row.crds;
         row.kinds = new Set(docs.map((d) => d.kind)).size;
       } catch (e) {
-        row.notes.push(`NOT RENDERED: ${String(e.message ?? e).replace(/\s+/g, ' ').slice(0, 300)}`);
+        row.notes.push(
+          `NOT RENDERED: ${String(e.message ?? e)
+            .replace(/\s+/g, ' ')
+            .slice(0, 300)}`,
+        );
       }
     }
   }
@@ -214,17 +279,27 @@ for (const r of rows) {
 const failures = rows.filter((r) => !r.rendered);
 const table = [
   begin,
-  `helm ${helmVersion}; \`helm template --include-crds\` with the release's values from cdk.tf.json, the CRD kinds of scripts/crds.sh served, `
-    + 'for the target\'s declared Kubernetes version (else the newest the pinned Envoy Gateway supports). Objects exclude CustomResourceDefinitions, counted apart.',
+  `helm ${helmVersion}; \`helm template --include-crds\` with the release's values from cdk.tf.json, the CRD kinds of scripts/crds.sh served, ` +
+    "for the target's declared Kubernetes version (else the newest the pinned Envoy Gateway supports). Objects exclude CustomResourceDefinitions, counted apart.",
   '',
   '| Blueprint | Release | Chart | Version | Kubernetes | Rendered | Objects | CRDs | Kinds |',
   '| --- | --- | --- | --- | --- | --- | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${cell(r.blueprint)} | ${cell(r.release)} | ${r.chart} | ${r.version} | ${r.kubeVersion} | ${r.rendered ? 'yes' : '**no**'} | ${r.objects} | ${r.crds} | ${r.kinds} |`),
+  ...rows.map(
+    (r) =>
+      `| ${cell(r.blueprint)} | ${cell(r.release)} | ${r.chart} | ${r.version} | ${r.kubeVersion} | ${r.rendered ? 'yes' : '**no**'} | ${r.objects} | ${r.crds} | ${r.kinds} |`,
+  ),
   '',
   'Charts as built from their repositories:',
   '',
   ...[...chartNotes].map(([chart, notes]) => `- ${chart}${notes.length ? `: ${notes.join('; ')}` : ''}`),
-  ...(failures.length ? ['', 'Not rendered:', '', ...failures.map((r) => `- ${r.blueprint} ${r.release}: ${r.notes.find((n) => n.startsWith('NOT RENDERED'))}`)] : []),
+  ...(failures.length
+    ? [
+        '',
+        'Not rendered:',
+        '',
+        ...failures.map((r) => `- ${r.blueprint} ${r.release}: ${r.notes.find((n) => n.startsWith('NOT RENDERED'))}`),
+      ]
+    : []),
   '',
   `${rows.length - failures.length} of ${rows.length} upstream releases rendered.`,
   end,

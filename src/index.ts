@@ -54,7 +54,13 @@ export {
   upstreamComponents,
 } from './blueprint/types';
 export { CustomBlockApi, CustomBuildingBlockDecl } from './blueprint/custom-blocks';
-export { CustomChartProductDecl, CustomImageProductDecl, CustomProductApi, CustomProductCommon, CustomProductDecl } from './blueprint/custom-products';
+export {
+  CustomChartProductDecl,
+  CustomImageProductDecl,
+  CustomProductApi,
+  CustomProductCommon,
+  CustomProductDecl,
+} from './blueprint/custom-products';
 
 // Deployment model
 export {

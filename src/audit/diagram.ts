@@ -56,8 +56,12 @@ export function diagramDot(model: DeploymentModel): string {
   const blocks = [...model.buildingBlocks].sort((a, b) => a.id.localeCompare(b.id));
   const orgs = [...model.organisations].sort((a, b) => a.name.localeCompare(b.name));
   line(`digraph ${q(model.name)} {`);
-  line(`  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.35, ranksep=0.9, fontname=${q(font)}, fontsize=22, labelloc=t, label=${q(`${model.name}: ${model.country} ${model.environment} · ${blocks.length} building blocks · ${model.flows.length} flows`)}, pad=0.3];`);
-  line(`  node [fontname=${q(font)}, fontsize=12, shape=box, style="rounded,filled", fillcolor=${q(colours.block)}, color="#55606b", margin="0.3,0.1"];`);
+  line(
+    `  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.35, ranksep=0.9, fontname=${q(font)}, fontsize=22, labelloc=t, label=${q(`${model.name}: ${model.country} ${model.environment} · ${blocks.length} building blocks · ${model.flows.length} flows`)}, pad=0.3];`,
+  );
+  line(
+    `  node [fontname=${q(font)}, fontsize=12, shape=box, style="rounded,filled", fillcolor=${q(colours.block)}, color="#55606b", margin="0.3,0.1"];`,
+  );
   line(`  edge [fontname=${q(font)}, fontsize=10, color="#555555", arrowsize=0.7];`);
 
   line('  subgraph cluster_clients {');
@@ -68,9 +72,15 @@ export function diagramDot(model: DeploymentModel): string {
 
   const gw = model.gateway;
   line('  subgraph cluster_gateways {');
-  line(`    label=${q(`API gateways · TLS ${gw.tlsMinVersion}+ · ${gw.rateLimit.requests}/${gw.rateLimit.unit.toLowerCase()} per client and route${gw.oidc ? ' · OIDC' : ''}`)}; style="rounded"; color="#777777"; fontsize=14;`);
-  line(`    gw_external [label=${q(`External gateway\n*.${gw.domains.external}\n${gw.namespaces.external}`)}, shape=box3d, fillcolor="#fff4f2", color=${q(colours.external)}];`);
-  line(`    gw_internal [label=${q(`Internal gateway\n*.${gw.domains.internal}\n${gw.namespaces.internal}`)}, shape=box3d, fillcolor="#f0f5ff", color=${q(colours.internal)}];`);
+  line(
+    `    label=${q(`API gateways · TLS ${gw.tlsMinVersion}+ · ${gw.rateLimit.requests}/${gw.rateLimit.unit.toLowerCase()} per client and route${gw.oidc ? ' · OIDC' : ''}`)}; style="rounded"; color="#777777"; fontsize=14;`,
+  );
+  line(
+    `    gw_external [label=${q(`External gateway\n*.${gw.domains.external}\n${gw.namespaces.external}`)}, shape=box3d, fillcolor="#fff4f2", color=${q(colours.external)}];`,
+  );
+  line(
+    `    gw_internal [label=${q(`Internal gateway\n*.${gw.domains.internal}\n${gw.namespaces.internal}`)}, shape=box3d, fillcolor="#f0f5ff", color=${q(colours.internal)}];`,
+  );
   line('  }');
   line(`  internet -> gw_external [color=${q(colours.external)}, penwidth=1.6];`);
   line(`  private_networks -> gw_internal [color=${q(colours.internal)}, penwidth=1.6];`);
@@ -79,9 +89,13 @@ export function diagramDot(model: DeploymentModel): string {
     const own = blocks.filter((b) => b.owner.name === org.name);
     if (own.length === 0 && !org.securityServer) continue;
     line(`  subgraph ${q(`cluster_org_${org.name}`)} {`);
-    line(`    label=${q(`${org.title}\n${model.mediator.instance}/${org.memberClass}/${org.memberCode}`)}; style="rounded,filled"; fillcolor=${q(colours.org)}; color=${q(colours.orgBorder)}; fontsize=14;`);
+    line(
+      `    label=${q(`${org.title}\n${model.mediator.instance}/${org.memberClass}/${org.memberCode}`)}; style="rounded,filled"; fillcolor=${q(colours.org)}; color=${q(colours.orgBorder)}; fontsize=14;`,
+    );
     if (org.securityServer) {
-      line(`    ${q(ssNode(org.name))} [label=${q(`X-Road security server\n${org.securityServer}`)}, shape=component, fillcolor=${q(colours.server)}, color=${q(colours.mediator)}];`);
+      line(
+        `    ${q(ssNode(org.name))} [label=${q(`X-Road security server\n${org.securityServer}`)}, shape=component, fillcolor=${q(colours.server)}, color=${q(colours.mediator)}];`,
+      );
     }
     for (const b of own) {
       const style = b.product.kind === 'external' ? 'style="rounded,dashed,filled", fillcolor="#fafafa"' : '';
@@ -93,7 +107,9 @@ export function diagramDot(model: DeploymentModel): string {
   const med = model.mediator;
   line('  subgraph cluster_mediator {');
   line(`    label=${q(`Information mediator (X-Road) · ${med.namespace}`)}; style="rounded"; color=${q(colours.mediator)}; fontsize=14;`);
-  line(`    xroad_core [label=${q(med.centralServer ? `Central server\ninstance ${med.instance}` : `Instance ${med.instance}\n(central server elsewhere)`)}, shape=cylinder, fillcolor=${q(colours.server)}, color=${q(colours.mediator)}];`);
+  line(
+    `    xroad_core [label=${q(med.centralServer ? `Central server\ninstance ${med.instance}` : `Instance ${med.instance}\n(central server elsewhere)`)}, shape=cylinder, fillcolor=${q(colours.server)}, color=${q(colours.mediator)}];`,
+  );
   line('  }');
 
   for (const b of blocks.filter((b) => b.exposure !== 'none')) {
@@ -101,7 +117,8 @@ export function diagramDot(model: DeploymentModel): string {
     line(`  ${b.exposure === 'external' ? 'gw_external' : 'gw_internal'} -> ${q(bbNode(b.id))} [color=${q(colour)}, penwidth=1.4];`);
   }
   for (const f of model.flows) {
-    if (f.via === 'direct') line(`  ${q(bbNode(f.from))} -> ${q(bbNode(f.to))} [color=${q(colours.direct)}, penwidth=1.6, label="direct"];`);
+    if (f.via === 'direct')
+      line(`  ${q(bbNode(f.from))} -> ${q(bbNode(f.to))} [color=${q(colours.direct)}, penwidth=1.6, label="direct"];`);
     else line(`  ${q(bbNode(f.from))} -> ${q(bbNode(f.to))} [color=${q(colours.mediator)}, style=dashed, penwidth=1.3];`);
   }
 
@@ -110,9 +127,15 @@ export function diagramDot(model: DeploymentModel): string {
   if (obs.enabled) {
     const preinstalled = new Set(model.deployment.preinstalled);
     const tag = (c: 'metrics' | 'logs' | 'traces') => (preinstalled.has(c) ? ' (preinstalled)' : '');
-    line(`    label=${q(`Observability · ${obs.namespace}`)}; style="rounded,filled"; fillcolor=${q(colours.platform)}; color="#5b8a5b"; fontsize=14;`);
-    line(`    obs_stack [label=${q(`Metrics and alerts${tag('metrics')} · ${obs.retention.metrics}\nLogs${tag('logs')} · ${obs.retention.logs}\nTraces${tag('traces')} · ${obs.retention.traces}\nalert receivers: ${obs.receivers.map((r) => r.name).join(', ') || 'none'}`)}, shape=note, fillcolor="#ffffff"];`);
-    line(`    obs_note [label=${q(`scrapes every building block\ncollects every container's logs`)}, shape=plaintext, style="", fontsize=11];`);
+    line(
+      `    label=${q(`Observability · ${obs.namespace}`)}; style="rounded,filled"; fillcolor=${q(colours.platform)}; color="#5b8a5b"; fontsize=14;`,
+    );
+    line(
+      `    obs_stack [label=${q(`Metrics and alerts${tag('metrics')} · ${obs.retention.metrics}\nLogs${tag('logs')} · ${obs.retention.logs}\nTraces${tag('traces')} · ${obs.retention.traces}\nalert receivers: ${obs.receivers.map((r) => r.name).join(', ') || 'none'}`)}, shape=note, fillcolor="#ffffff"];`,
+    );
+    line(
+      `    obs_note [label=${q(`scrapes every building block\ncollects every container's logs`)}, shape=plaintext, style="", fontsize=11];`,
+    );
   } else {
     line(`    label="Observability"; style="rounded,dashed"; color="#999999";`);
     line(`    obs_stack [label="disabled in the blueprint", shape=plaintext, style=""];`);
@@ -152,12 +175,18 @@ export function diagramMermaid(model: DeploymentModel): string {
     for (const b of own) out.push(`    bb_${id(b.id)}[${mq(`${b.entry.title}\n${productLine(b)}`)}]`);
     out.push('  end');
   }
-  out.push(`  xroad_core[(${mq(model.mediator.centralServer ? `X-Road central server ${model.mediator.instance}` : `X-Road instance ${model.mediator.instance}`)})]`);
-  for (const org of model.organisations.filter((o) => o.securityServer).sort((a, b) => a.name.localeCompare(b.name))) out.push(`  ss_${id(org.name)} -.- xroad_core`);
+  out.push(
+    `  xroad_core[(${mq(model.mediator.centralServer ? `X-Road central server ${model.mediator.instance}` : `X-Road instance ${model.mediator.instance}`)})]`,
+  );
+  for (const org of model.organisations.filter((o) => o.securityServer).sort((a, b) => a.name.localeCompare(b.name)))
+    out.push(`  ss_${id(org.name)} -.- xroad_core`);
   for (const b of blocks.filter((b) => b.exposure !== 'none')) out.push(`  gw_${b.exposure} ==> bb_${id(b.id)}`);
-  for (const f of model.flows) out.push(f.via === 'direct' ? `  bb_${id(f.from)} -->|direct| bb_${id(f.to)}` : `  bb_${id(f.from)} -.->|X-Road| bb_${id(f.to)}`);
+  for (const f of model.flows)
+    out.push(f.via === 'direct' ? `  bb_${id(f.from)} -->|direct| bb_${id(f.to)}` : `  bb_${id(f.from)} -.->|X-Road| bb_${id(f.to)}`);
   const obs = model.observability;
-  out.push(`  observability[${mq(obs.enabled ? `Observability: metrics ${obs.retention.metrics}, logs ${obs.retention.logs}, traces ${obs.retention.traces}` : 'Observability disabled')}]`);
+  out.push(
+    `  observability[${mq(obs.enabled ? `Observability: metrics ${obs.retention.metrics}, logs ${obs.retention.logs}, traces ${obs.retention.traces}` : 'Observability disabled')}]`,
+  );
   return out.join('\n') + '\n';
 }
 
@@ -186,5 +215,8 @@ export async function diagram(model: DeploymentModel, format: DiagramFormat): Pr
 
 /** SVG without its XML prolog and DOCTYPE, to place inside an HTML page. */
 export function inlineSvg(svg: string): string {
-  return svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/, '').replace(/<!--[\s\S]*?-->\s*/g, '');
+  return svg
+    .replace(/^<\?xml[^>]*>\s*/, '')
+    .replace(/<!DOCTYPE[^>]*>\s*/, '')
+    .replace(/<!--[\s\S]*?-->\s*/g, '');
 }

@@ -33,7 +33,8 @@ type Fields = Record<string, string>;
 function entities(model: DeploymentModel): Record<string, Map<string, Fields>> {
   const text = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
   const map = <T>(items: readonly T[], key: (t: T) => string, fields: (t: T) => Fields) => new Map(items.map((t) => [key(t), fields(t)]));
-  const res = (r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }) => `requests ${r.requests.cpu}/${r.requests.memory}, limits ${r.limits.cpu}/${r.limits.memory}`;
+  const res = (r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }) =>
+    `requests ${r.requests.cpu}/${r.requests.memory}, limits ${r.limits.cpu}/${r.limits.memory}`;
   return {
     deployment: new Map([
       ['metadata', { name: model.name, country: model.country, environment: model.environment, description: text(model.description) }],
@@ -66,10 +67,26 @@ function entities(model: DeploymentModel): Record<string, Map<string, Fields>> {
         egress: b.egress.map((e) => `${e.name} ${e.cidrs.join(',')}:${e.ports.join(',')}`).join('; '),
       }),
     ),
-    flows: map(model.flows, (f) => `${f.from} -> ${f.to}`, (f) => ({ via: f.via })),
-    organisations: map(model.organisations, (o) => o.name, (o) => ({ title: o.title, member: `${o.memberClass}/${o.memberCode}`, securityServer: text(o.securityServer) })),
+    flows: map(
+      model.flows,
+      (f) => `${f.from} -> ${f.to}`,
+      (f) => ({ via: f.via }),
+    ),
+    organisations: map(
+      model.organisations,
+      (o) => o.name,
+      (o) => ({ title: o.title, member: `${o.memberClass}/${o.memberCode}`, securityServer: text(o.securityServer) }),
+    ),
     mediator: new Map([
-      ['mediator', { instance: model.mediator.instance, memberClasses: model.mediator.memberClasses.join(', '), centralServer: String(model.mediator.centralServer), podSecurity: model.mediator.podSecurity }],
+      [
+        'mediator',
+        {
+          instance: model.mediator.instance,
+          memberClasses: model.mediator.memberClasses.join(', '),
+          centralServer: String(model.mediator.centralServer),
+          podSecurity: model.mediator.podSecurity,
+        },
+      ],
     ]),
     gateway: new Map([
       [
@@ -90,11 +107,18 @@ function entities(model: DeploymentModel): Record<string, Map<string, Fields>> {
         {
           enabled: String(model.observability.enabled),
           retention: `metrics ${model.observability.retention.metrics}, logs ${model.observability.retention.logs}, traces ${model.observability.retention.traces}`,
-          receivers: model.observability.receivers.map((r) => `${r.name} (${r.type}, ${r.secretName}/${r.secretKey})`).sort().join(', '),
+          receivers: model.observability.receivers
+            .map((r) => `${r.name} (${r.type}, ${r.secretName}/${r.secretKey})`)
+            .sort()
+            .join(', '),
         },
       ],
     ]),
-    'security waivers': map(model.overrides, (o) => `${o.control} for ${o.target}`, (o) => ({ value: text(o.value), justification: o.justification })),
+    'security waivers': map(
+      model.overrides,
+      (o) => `${o.control} for ${o.target}`,
+      (o) => ({ value: text(o.value), justification: o.justification }),
+    ),
   };
 }
 
@@ -119,12 +143,18 @@ export function diffModels(a: DeploymentModel, b: DeploymentModel): Architecture
       else if (!after) changes.push({ section, subject: key, kind: 'removed', before: summary(before) });
       else {
         for (const field of [...new Set([...Object.keys(before), ...Object.keys(after)])]) {
-          if ((before[field] ?? '') !== (after[field] ?? '')) changes.push({ section, subject: key, kind: 'changed', field, before: before[field] ?? '', after: after[field] ?? '' });
+          if ((before[field] ?? '') !== (after[field] ?? ''))
+            changes.push({ section, subject: key, kind: 'changed', field, before: before[field] ?? '', after: after[field] ?? '' });
         }
       }
     }
   }
-  return { equal: changes.length === 0, a: { file: a.sources[0]?.path ?? '', name: a.name }, b: { file: b.sources[0]?.path ?? '', name: b.name }, changes };
+  return {
+    equal: changes.length === 0,
+    a: { file: a.sources[0]?.path ?? '', name: a.name },
+    b: { file: b.sources[0]?.path ?? '', name: b.name },
+    changes,
+  };
 }
 
 /** Human-readable diff, grouped by section: `+` added, `-` removed, `~` changed. */

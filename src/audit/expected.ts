@@ -22,15 +22,21 @@ export interface PolicyEnd {
   readonly direction: 'ingress' | 'egress';
   readonly namespace: string;
   readonly podLabels: Readonly<Record<string, string>>;
-  readonly peer: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] };
+  readonly peer:
+    { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] };
   /** `port/PROTOCOL`, sorted. */
   readonly ports: readonly string[];
 }
 
 /** A stable key for comparing ends; label maps and lists are sorted. */
 export function endKey(end: PolicyEnd): string {
-  const labels = (l: Readonly<Record<string, string>>) => Object.entries(l).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
-  const peer = 'cidrs' in end.peer ? `cidrs:${[...end.peer.cidrs].sort().join(',')}` : `ns:${end.peer.namespace}{${labels(end.peer.podLabels)}}`;
+  const labels = (l: Readonly<Record<string, string>>) =>
+    Object.entries(l)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+  const peer =
+    'cidrs' in end.peer ? `cidrs:${[...end.peer.cidrs].sort().join(',')}` : `ns:${end.peer.namespace}{${labels(end.peer.podLabels)}}`;
   return `${end.direction} ${end.namespace}{${labels(end.podLabels)}} ${end.direction === 'ingress' ? '<-' : '->'} ${peer} ports ${[...end.ports].sort().join(',')}`;
 }
 
@@ -41,10 +47,22 @@ export function expectedEnds(model: DeploymentModel, connection: Connection): Po
   const peerOf = (e: Connection['from']) => (isPods(e) ? { namespace: e.namespace, podLabels: e.podLabels } : { cidrs: e.cidrs });
   const ends: PolicyEnd[] = [];
   if (isPods(connection.from) && managed.has(connection.from.namespace)) {
-    ends.push({ direction: 'egress', namespace: connection.from.namespace, podLabels: connection.from.podLabels, peer: peerOf(connection.to), ports });
+    ends.push({
+      direction: 'egress',
+      namespace: connection.from.namespace,
+      podLabels: connection.from.podLabels,
+      peer: peerOf(connection.to),
+      ports,
+    });
   }
   if (isPods(connection.to) && managed.has(connection.to.namespace)) {
-    ends.push({ direction: 'ingress', namespace: connection.to.namespace, podLabels: connection.to.podLabels, peer: peerOf(connection.from), ports });
+    ends.push({
+      direction: 'ingress',
+      namespace: connection.to.namespace,
+      podLabels: connection.to.podLabels,
+      peer: peerOf(connection.from),
+      ports,
+    });
   }
   return ends;
 }
@@ -69,23 +87,47 @@ export function listeners(model: DeploymentModel): Listener[] {
   const out: Listener[] = [];
   for (const block of deployedBlocks(model)) {
     const pods = buildingBlockPods(block);
-    if (pods) out.push({ what: `${block.id} (${block.product.id})`, namespace: block.namespace, podLabels: pods.labels, ports: [pods.port] });
+    if (pods)
+      out.push({ what: `${block.id} (${block.product.id})`, namespace: block.namespace, podLabels: pods.labels, ports: [pods.port] });
   }
-  out.push({ what: 'security servers', namespace: model.mediator.namespace, podLabels: allSecurityServerPods, ports: Object.values(mediatorCatalog.securityServer.ports).map((port) => ({ port })) });
+  out.push({
+    what: 'security servers',
+    namespace: model.mediator.namespace,
+    podLabels: allSecurityServerPods,
+    ports: Object.values(mediatorCatalog.securityServer.ports).map((port) => ({ port })),
+  });
   if (model.buildingBlocks.some((b) => b.apiDocuments.some((d) => d.bundled))) {
-    out.push({ what: "the mediator's document server", namespace: model.mediator.namespace, podLabels: documentServerPods, ports: [documentServerPort] });
+    out.push({
+      what: "the mediator's document server",
+      namespace: model.mediator.namespace,
+      podLabels: documentServerPods,
+      ports: [documentServerPort],
+    });
   }
   const p = gatewayCatalog.pods;
-  for (const which of ['external', 'internal'] as const) out.push({ what: `${which} gateway proxies`, namespace: gw[which], podLabels: p.proxyLabels, ports: [p.proxyHttps, p.proxyHttp, p.proxyStats] });
+  for (const which of ['external', 'internal'] as const)
+    out.push({
+      what: `${which} gateway proxies`,
+      namespace: gw[which],
+      podLabels: p.proxyLabels,
+      ports: [p.proxyHttps, p.proxyHttp, p.proxyStats],
+    });
   out.push({ what: 'gateway controller', namespace: gw.controller, podLabels: {}, ports: [p.xds, p.webhook] });
   if (model.observability.enabled) {
     out.push({
       what: 'observability stack',
       namespace: model.observability.namespace,
       podLabels: {},
-      ports: [observabilityCatalog.logs.pushPort, observabilityCatalog.traces.otlpGrpcPort, observabilityCatalog.traces.otlpHttpPort].map((port) => ({ port })).concat([observabilityCatalog.metrics.operatorWebhook]),
+      ports: [observabilityCatalog.logs.pushPort, observabilityCatalog.traces.otlpGrpcPort, observabilityCatalog.traces.otlpHttpPort]
+        .map((port) => ({ port }))
+        .concat([observabilityCatalog.metrics.operatorWebhook]),
     });
   }
-  out.push({ what: 'cluster DNS', namespace: kubernetesCatalog.dns.namespace, podLabels: kubernetesCatalog.dns.podLabels, ports: [...kubernetesCatalog.dns.ports, kubernetesCatalog.dns.metricsPort] });
+  out.push({
+    what: 'cluster DNS',
+    namespace: kubernetesCatalog.dns.namespace,
+    podLabels: kubernetesCatalog.dns.podLabels,
+    ports: [...kubernetesCatalog.dns.ports, kubernetesCatalog.dns.metricsPort],
+  });
   return out;
 }

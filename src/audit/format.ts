@@ -26,10 +26,16 @@ export function toMarkdown(report: AuditReport): string {
   const d = report.deployment;
   const s = report.summary;
   out.push(`# GovStack audit: ${d.name} (${d.country}, ${d.environment})`, '');
-  out.push(`**${s.FAIL} FAIL · ${s.MANUAL} MANUAL · ${s.WAIVED} WAIVED · ${s.PASS} PASS** of ${s.checks} checks${report.generatedAt ? `, ${report.generatedAt}` : ''} — ${report.tool.name} ${report.tool.version}`, '');
+  out.push(
+    `**${s.FAIL} FAIL · ${s.MANUAL} MANUAL · ${s.WAIVED} WAIVED · ${s.PASS} PASS** of ${s.checks} checks${report.generatedAt ? `, ${report.generatedAt}` : ''} — ${report.tool.name} ${report.tool.version}`,
+    '',
+  );
   out.push('| Input | sha256 |', '| --- | --- |');
   for (const b of report.inputs.blueprints) out.push(`| \`${md(b.path)}\` | \`${b.sha256}\` |`);
-  out.push(`| \`${report.inputs.terraform.path}\` (${report.inputs.terraform.resources} resources) | \`${report.inputs.terraform.sha256}\` |`, '');
+  out.push(
+    `| \`${report.inputs.terraform.path}\` (${report.inputs.terraform.resources} resources) | \`${report.inputs.terraform.sha256}\` |`,
+    '',
+  );
   out.push('| Status | Check | Requirements |', '| --- | --- | --- |');
   for (const c of report.checks) out.push(`| ${c.status} | \`${c.id}\` ${md(c.title)} | ${c.requirements.join(', ')} |`);
   out.push('');
@@ -66,7 +72,10 @@ export function toHtml(report: AuditReport, diagramSvg?: string): string {
   const d = report.deployment;
   const s = report.summary;
   const rows = report.checks
-    .map((c) => `<tr><td>${badge(c.status)}</td><td><a href="#${h(c.id)}"><code>${h(c.id)}</code></a></td><td>${h(c.title)}</td><td>${c.requirements.map((r) => `<span title="${h(requirementSource(r))}">${h(r)}</span>`).join('<br>')}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${badge(c.status)}</td><td><a href="#${h(c.id)}"><code>${h(c.id)}</code></a></td><td>${h(c.title)}</td><td>${c.requirements.map((r) => `<span title="${h(requirementSource(r))}">${h(r)}</span>`).join('<br>')}</td></tr>`,
+    )
     .join('\n');
   const details = report.checks
     .map((c) => {
@@ -86,7 +95,9 @@ export function toHtml(report: AuditReport, diagramSvg?: string): string {
     .map((st) => `<span class="count" style="background:${s[st] > 0 ? statusColours[st] : zeroColour}"><b>${s[st]}</b> ${st}</span>`)
     .join(' ');
   const inputs = [
-    ...report.inputs.blueprints.map((b) => `<tr><td><code>${h(b.path)}</code></td><td>blueprint</td><td><code>${b.sha256}</code></td></tr>`),
+    ...report.inputs.blueprints.map(
+      (b) => `<tr><td><code>${h(b.path)}</code></td><td>blueprint</td><td><code>${b.sha256}</code></td></tr>`,
+    ),
     `<tr><td><code>${h(report.inputs.terraform.path)}</code></td><td>synthesised Terraform, ${report.inputs.terraform.resources} resources</td><td><code>${report.inputs.terraform.sha256}</code></td></tr>`,
   ].join('\n');
   const svg = diagramSvg ? `<section><h2>Architecture</h2><div class="diagram">${diagramSvg}</div></section>` : '';

@@ -24,7 +24,10 @@ export const undatedTimestamp = '1970-01-01T00:00:00Z';
 /** RFC 4122 version-5 UUID (SHA-1 of namespace and name). */
 export function uuidV5(name: string, namespace = uuidNamespace): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const bytes = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest().subarray(0, 16);
+  const bytes = createHash('sha1')
+    .update(Buffer.concat([ns, Buffer.from(name, 'utf8')]))
+    .digest()
+    .subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -37,9 +40,21 @@ export function controlId(requirement: string): string {
 }
 
 const sources: { prefix: string; href: string; title: string }[] = [
-  { prefix: 'govstack-cfr-', href: 'https://specs.govstack.global/architecture', title: 'GovStack Architecture and Cross-Functional Requirements 2.x' },
-  { prefix: 'govstack-security-', href: 'https://github.com/GovStackWorkingGroup/specifications/tree/main/security-requirements', title: 'GovStack Security Requirements' },
-  { prefix: 'govstack-im-', href: 'https://github.com/GovStackWorkingGroup/bb-information-mediator/blob/main/spec/6-functional-requirements.md', title: 'GovStack Information Mediator Building Block specification' },
+  {
+    prefix: 'govstack-cfr-',
+    href: 'https://specs.govstack.global/architecture',
+    title: 'GovStack Architecture and Cross-Functional Requirements 2.x',
+  },
+  {
+    prefix: 'govstack-security-',
+    href: 'https://github.com/GovStackWorkingGroup/specifications/tree/main/security-requirements',
+    title: 'GovStack Security Requirements',
+  },
+  {
+    prefix: 'govstack-im-',
+    href: 'https://github.com/GovStackWorkingGroup/bb-information-mediator/blob/main/spec/6-functional-requirements.md',
+    title: 'GovStack Information Mediator Building Block specification',
+  },
 ];
 
 function prop(name: string, value: string) {
@@ -53,7 +68,9 @@ function metadata(report: AuditReport, title: string) {
     version: `${report.tool.version}+tf.${report.inputs.terraform.sha256.slice(0, 12)}`,
     'oscal-version': oscalVersion,
     props: [prop('govstack-deployment', report.deployment.name), prop('govstack-environment', report.deployment.environment)],
-    remarks: report.generatedAt ? `Generated ${report.generatedAt}.` : `No timestamp was requested; ${undatedTimestamp} stands for "undated" so the same inputs give the same bytes.`,
+    remarks: report.generatedAt
+      ? `Generated ${report.generatedAt}.`
+      : `No timestamp was requested; ${undatedTimestamp} stands for "undated" so the same inputs give the same bytes.`,
   };
 }
 
@@ -70,7 +87,9 @@ function inputResources(report: AuditReport, key: string) {
       uuid: uuidV5(`${key}|terraform|${report.inputs.terraform.sha256}`),
       title: `Synthesised Terraform ${report.inputs.terraform.path}`,
       props: [prop('govstack-input', 'terraform')],
-      rlinks: [{ href: encodeURI(report.inputs.terraform.path), hashes: [{ algorithm: 'SHA-256', value: report.inputs.terraform.sha256 }] }],
+      rlinks: [
+        { href: encodeURI(report.inputs.terraform.path), hashes: [{ algorithm: 'SHA-256', value: report.inputs.terraform.sha256 }] },
+      ],
     },
   ];
 }
@@ -109,7 +128,9 @@ export function componentDefinition(report: AuditReport): object {
               'implemented-requirements': reqs.map((r) => ({
                 uuid: uuidV5(`${key}|requirement|${r}`),
                 'control-id': controlId(r),
-                description: `${r} (${requirementSource(r)}). Verified by: ${checksFor(r).map((c) => `${c.id} (${c.title})`).join('; ')}.`,
+                description: `${r} (${requirementSource(r)}). Verified by: ${checksFor(r)
+                  .map((c) => `${c.id} (${c.title})`)
+                  .join('; ')}.`,
                 props: [prop('govstack-requirement', r), ...checksFor(r).map((c) => prop('govstack-check', c.id))],
               })),
             })),
@@ -140,7 +161,10 @@ function relevantEvidence(findings: readonly Finding[]): { href?: string; descri
     seen.add(text);
     out.push(
       e.kind === 'terraform'
-        ? { href: `cdk.tf.json#/resource/${e.address.split('.').map(encodeURIComponent).join('/')}`, description: `Terraform resource ${e.address}` }
+        ? {
+            href: `cdk.tf.json#/resource/${e.address.split('.').map(encodeURIComponent).join('/')}`,
+            description: `Terraform resource ${e.address}`,
+          }
         : { href: `${encodeURI(e.file)}#L${e.line}`, description: `Blueprint ${e.file} line ${e.line}, ${e.pointer || '/'}` },
     );
   };
@@ -174,13 +198,18 @@ export function assessmentResults(report: AuditReport): object {
     c.requirements.map((r) => ({
       uuid: uuidV5(`${key}|finding|${c.id}|${r}`),
       title: `${c.id} for ${r}`,
-      description: `${c.title}: ${c.status}. ${c.findings.filter((f) => f.status === c.status).map((f) => `${f.subject}: ${f.message}`).join('; ')}`,
+      description: `${c.title}: ${c.status}. ${c.findings
+        .filter((f) => f.status === c.status)
+        .map((f) => `${f.subject}: ${f.message}`)
+        .join('; ')}`,
       props: [prop('govstack-check', c.id), prop('govstack-status', c.status), prop('govstack-requirement', r)],
       target: {
         type: 'objective-id',
         'target-id': controlId(r),
         status: state(c),
-        ...(c.status === 'WAIVED' ? { remarks: `Waived: ${[...new Set(c.findings.filter((f) => f.justification).map((f) => f.justification))].join(' / ')}` } : {}),
+        ...(c.status === 'WAIVED'
+          ? { remarks: `Waived: ${[...new Set(c.findings.filter((f) => f.justification).map((f) => f.justification))].join(' / ')}` }
+          : {}),
         ...(c.status === 'MANUAL' ? { remarks: 'Verified from documents; see the observation for the evidence to ask for.' } : {}),
       },
       'related-observations': [{ 'observation-uuid': uuidV5(`${key}|observation|${c.id}`) }],
@@ -190,15 +219,25 @@ export function assessmentResults(report: AuditReport): object {
     'assessment-results': {
       uuid: uuidV5(`${key}|assessment-results`),
       metadata: metadata(report, `GovStack audit of ${report.deployment.name}`),
-      'import-ap': { href: `#${planUuid}`, remarks: 'The assessment plan is the govstack audit check registry of this tool version (back-matter).' },
+      'import-ap': {
+        href: `#${planUuid}`,
+        remarks: 'The assessment plan is the govstack audit check registry of this tool version (back-matter).',
+      },
       results: [
         {
           uuid: uuidV5(`${key}|result`),
           title: `govstack audit ${report.deployment.name}`,
           description: `${report.summary.checks} checks: ${report.summary.FAIL} FAIL, ${report.summary.MANUAL} MANUAL, ${report.summary.WAIVED} WAIVED, ${report.summary.PASS} PASS.`,
           start: when,
-          props: [prop('govstack-fail', String(report.summary.FAIL)), prop('govstack-manual', String(report.summary.MANUAL)), prop('govstack-waived', String(report.summary.WAIVED)), prop('govstack-pass', String(report.summary.PASS))],
-          'reviewed-controls': { 'control-selections': [{ 'include-controls': requirementsOf(report).map((r) => ({ 'control-id': controlId(r) })) }] },
+          props: [
+            prop('govstack-fail', String(report.summary.FAIL)),
+            prop('govstack-manual', String(report.summary.MANUAL)),
+            prop('govstack-waived', String(report.summary.WAIVED)),
+            prop('govstack-pass', String(report.summary.PASS)),
+          ],
+          'reviewed-controls': {
+            'control-selections': [{ 'include-controls': requirementsOf(report).map((r) => ({ 'control-id': controlId(r) })) }],
+          },
           observations,
           findings,
         },
@@ -220,5 +259,8 @@ export function assessmentResults(report: AuditReport): object {
 
 /** Both documents, serialised with sorted keys. */
 export function toOscal(report: AuditReport): { componentDefinition: string; assessmentResults: string } {
-  return { componentDefinition: stableJson(componentDefinition(report), 2) + '\n', assessmentResults: stableJson(assessmentResults(report), 2) + '\n' };
+  return {
+    componentDefinition: stableJson(componentDefinition(report), 2) + '\n',
+    assessmentResults: stableJson(assessmentResults(report), 2) + '\n',
+  };
 }

@@ -29,7 +29,11 @@ export interface AuditReport {
 }
 
 /** Run checks on a model and its synthesised Terraform: no synthesis, no files written. */
-export function runChecks(model: DeploymentModel, json: TerraformJson, options: { stackDir?: string; checks?: readonly Check[]; compliance?: ComplianceEvidence } = {}): CheckResult[] {
+export function runChecks(
+  model: DeploymentModel,
+  json: TerraformJson,
+  options: { stackDir?: string; checks?: readonly Check[]; compliance?: ComplianceEvidence } = {},
+): CheckResult[] {
   const ctx: AuditContext = {
     model,
     ...(options.compliance ? { compliance: options.compliance } : {}),
@@ -47,7 +51,12 @@ export function runChecks(model: DeploymentModel, json: TerraformJson, options: 
 }
 
 /** Build the report from results and the exact bytes the checks read. */
-export function buildReport(model: DeploymentModel, terraformText: string, results: readonly CheckResult[], options: { timestamp?: Date } = {}): AuditReport {
+export function buildReport(
+  model: DeploymentModel,
+  terraformText: string,
+  results: readonly CheckResult[],
+  options: { timestamp?: Date } = {},
+): AuditReport {
   const json = JSON.parse(terraformText) as TerraformJson;
   const resources = Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
   const count = (s: Status) => results.filter((r) => r.status === s).length;
@@ -55,7 +64,12 @@ export function buildReport(model: DeploymentModel, terraformText: string, resul
     $schema: reportSchemaId,
     tool: { name: 'govstack-blueprint', version: packageVersion() },
     ...(options.timestamp ? { generatedAt: options.timestamp.toISOString() } : {}),
-    deployment: { name: model.name, country: model.country, environment: model.environment, ...(model.description ? { description: model.description } : {}) },
+    deployment: {
+      name: model.name,
+      country: model.country,
+      environment: model.environment,
+      ...(model.description ? { description: model.description } : {}),
+    },
     inputs: {
       blueprints: model.sources.map((s) => ({ path: s.path, sha256: s.sha256 })),
       terraform: { path: `stacks/${model.name}/cdk.tf.json`, sha256: sha256(terraformText), resources },
@@ -69,14 +83,20 @@ export function buildReport(model: DeploymentModel, terraformText: string, resul
  * Synthesise the model into a temporary folder (the same `synthesize` as `govstack synth`),
  * run every check on the model and the written cdk.tf.json, and remove the folder.
  */
-export async function audit(model: DeploymentModel, options: { timestamp?: Date; compliance?: ComplianceEvidence } = {}): Promise<AuditReport> {
+export async function audit(
+  model: DeploymentModel,
+  options: { timestamp?: Date; compliance?: ComplianceEvidence } = {},
+): Promise<AuditReport> {
   // Loaded only here: cdktf and the provider bindings are most of the start-up time.
   const { synthesize } = await import('../synth/synthesize');
   const out = mkdtempSync(path.join(tmpdir(), 'govstack-audit-'));
   try {
     const [stack] = synthesize([model], out);
     const text = readFileSync(stack.file, 'utf8');
-    const results = runChecks(model, JSON.parse(text) as TerraformJson, { stackDir: path.dirname(stack.file), compliance: options.compliance });
+    const results = runChecks(model, JSON.parse(text) as TerraformJson, {
+      stackDir: path.dirname(stack.file),
+      compliance: options.compliance,
+    });
     return buildReport(model, text, results, options);
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -80,12 +80,22 @@ export class TerraformView {
    * @param stackDir the folder holding it, to read chart assets from; without it the
    *   project's charts are read from the package's `charts/` folder (the assets are copies).
    */
-  constructor(readonly json: TerraformJson, private readonly stackDir?: string) {
+  constructor(
+    readonly json: TerraformJson,
+    private readonly stackDir?: string,
+  ) {
     this.namespaces = Object.entries(this.resources('kubernetes_namespace_v1')).map(([key, body]) => {
       const metadata = (body.metadata ?? {}) as Record<string, any>;
-      return { address: `kubernetes_namespace_v1.${key}`, name: String(metadata.name), labels: { ...metadata.labels }, annotations: { ...metadata.annotations } };
+      return {
+        address: `kubernetes_namespace_v1.${key}`,
+        name: String(metadata.name),
+        labels: { ...metadata.labels },
+        annotations: { ...metadata.annotations },
+      };
     });
-    this.policies = Object.entries(this.resources('kubernetes_network_policy_v1')).map(([key, body]) => this.policy(`kubernetes_network_policy_v1.${key}`, body));
+    this.policies = Object.entries(this.resources('kubernetes_network_policy_v1')).map(([key, body]) =>
+      this.policy(`kubernetes_network_policy_v1.${key}`, body),
+    );
     this.releases = Object.entries(this.resources('helm_release')).map(([key, body]) => this.release(`helm_release.${key}`, body));
   }
 
@@ -141,7 +151,10 @@ export class TerraformView {
         rules.push({
           direction,
           peers: peers.map(peerOf),
-          ports: ((rule.ports ?? []) as Record<string, any>[]).map((p) => ({ port: String(p.port ?? ''), protocol: String(p.protocol ?? 'TCP') })),
+          ports: ((rule.ports ?? []) as Record<string, any>[]).map((p) => ({
+            port: String(p.port ?? ''),
+            protocol: String(p.protocol ?? 'TCP'),
+          })),
         });
       }
     }
@@ -185,7 +198,8 @@ function peerOf(peer: Record<string, any>): TfPolicyPeer {
     const otherLabels = Object.keys(nsSel.match_labels ?? {}).filter((k) => k !== 'kubernetes.io/metadata.name');
     const pods = peer.pod_selector as Record<string, any> | undefined;
     if ((pods?.match_expressions ?? []).length > 0) return { broad: true };
-    if (typeof name === 'string' && otherLabels.length === 0 && (nsSel.match_expressions ?? []).length === 0) return { namespace: name, podLabels: { ...(pods?.match_labels ?? {}) } };
+    if (typeof name === 'string' && otherLabels.length === 0 && (nsSel.match_expressions ?? []).length === 0)
+      return { namespace: name, podLabels: { ...(pods?.match_labels ?? {}) } };
     return { broad: true };
   }
   if (peer.pod_selector) return { sameNamespace: true };

@@ -19,11 +19,21 @@ export type CodeCacheUse = 'used' | 'rejected' | 'missing' | 'loaded before';
 function compile(file: string, cachedData: Buffer | undefined): { module: NodeJS.Module; script: vm.Script } {
   const source = readFileSync(file, 'utf8');
   // The same wrapper as Node's CommonJS loader, so that the code sees the same scope.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+  });
   const loaded = new Module(file, module) as NodeJS.Module & { paths: string[]; loaded: boolean };
   loaded.filename = file;
   loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
-  (script.runInThisContext() as (...args: unknown[]) => void).call(loaded.exports, loaded.exports, Module.createRequire(file), loaded, file, path.dirname(file));
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    loaded.exports,
+    loaded.exports,
+    Module.createRequire(file),
+    loaded,
+    file,
+    path.dirname(file),
+  );
   loaded.loaded = true;
   return { module: loaded, script };
 }

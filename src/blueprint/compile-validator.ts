@@ -62,9 +62,13 @@ export function standaloneValidatorSource(schemaText: string): string {
 export function writeValidatorCodeCache(target: string): string {
   const { parse } = require('yaml') as typeof import('yaml');
   const examples = path.join(blueprintsDir, 'examples');
-  const samples = [path.join(blueprintsDir, 'sandbox.yaml'), ...readdirSync(examples).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(examples, f))].map(
-    (f) => parse(readFileSync(f, 'utf8')) as unknown,
-  );
+  const samples = [
+    path.join(blueprintsDir, 'sandbox.yaml'),
+    ...readdirSync(examples)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => path.join(examples, f)),
+  ].map((f) => parse(readFileSync(f, 'utf8')) as unknown);
   const cacheTarget = path.join(path.dirname(target), generatedValidatorCacheFile);
   writeCodeCache(target, cacheTarget, (validate) => {
     for (const sample of [...samples, {}]) (validate as ValidateFunction)(sample);

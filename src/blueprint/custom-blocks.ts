@@ -29,7 +29,10 @@ export interface CustomBlockApi extends CustomProductApi {
  * block id), each the product declaration merged with `deploymentFields` (the fields a
  * catalog block declares under `buildingBlocks`, from schema.ts).
  */
-export function customBuildingBlocksSchema(deploymentFields: Record<string, unknown>, catalogIds: readonly string[]): Record<string, unknown> {
+export function customBuildingBlocksSchema(
+  deploymentFields: Record<string, unknown>,
+  catalogIds: readonly string[],
+): Record<string, unknown> {
   return {
     type: 'object',
     propertyNames: { ...dnsLabel, not: { enum: [...catalogIds] }, description: 'a DNS label that is not a catalog building block id' },
@@ -37,7 +40,8 @@ export function customBuildingBlocksSchema(deploymentFields: Record<string, unkn
       extra: deploymentFields,
       extraRequired: ['owner'],
       ownDocument: true,
-      description: 'A building block the catalog does not hold, deployed with the same defaults, flows, routes, scraping and mediator subsystem.',
+      description:
+        'A building block the catalog does not hold, deployed with the same defaults, flows, routes, scraping and mediator subsystem.',
     }),
     description: "The country's own building blocks by id (not a catalog id), deployed like catalog ones.",
   };

@@ -193,7 +193,14 @@ const chartFields = {
   service: object({ name: { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$' }, port }, ['name', 'port']),
   pods: object(
     {
-      labels: { type: 'object', minProperties: 1, maxProperties: 16, propertyNames: { pattern: labelKey }, additionalProperties: labelValue, description: 'Labels on the API Pods (at least one).' },
+      labels: {
+        type: 'object',
+        minProperties: 1,
+        maxProperties: 16,
+        propertyNames: { pattern: labelKey },
+        additionalProperties: labelValue,
+        description: 'Labels on the API Pods (at least one).',
+      },
       port: object({ port, name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$' } }, ['port']),
     },
     ['labels', 'port'],
@@ -201,7 +208,12 @@ const chartFields = {
   podSecurity: object(
     {
       level: { enum: ['restricted', 'baseline', 'privileged'] },
-      reason: { type: 'string', minLength: 20, maxLength: 2000, description: 'Why the chart needs this level; the namespace and the audit carry it.' },
+      reason: {
+        type: 'string',
+        minLength: 20,
+        maxLength: 2000,
+        description: 'Why the chart needs this level; the namespace and the audit carry it.',
+      },
     },
     ['level', 'reason'],
   ),
@@ -213,7 +225,9 @@ const chartFields = {
 function apiSchema(ownDocument: boolean) {
   return object(
     {
-      ...(ownDocument ? { openapi: { type: 'string', pattern: '^https://[^\\s]+$', maxLength: 2048, description: 'Address of the OpenAPI 3 document.' } } : {}),
+      ...(ownDocument
+        ? { openapi: { type: 'string', pattern: '^https://[^\\s]+$', maxLength: 2048, description: 'Address of the OpenAPI 3 document.' } }
+        : {}),
       pathPrefix: { type: 'string', pattern: '^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$' },
     },
     ownDocument ? ['openapi'] : [],
@@ -271,7 +285,11 @@ export function customProductsSchema(catalog: readonly BuildingBlockEntry[]): Re
           {
             type: 'object',
             minProperties: 1,
-            propertyNames: { ...dnsLabel, not: { enum: taken }, description: `a DNS label that is not a catalog product of ${entry.id} (${taken.join(', ')})` },
+            propertyNames: {
+              ...dnsLabel,
+              not: { enum: taken },
+              description: `a DNS label that is not a catalog product of ${entry.id} (${taken.join(', ')})`,
+            },
             additionalProperties: product,
             description: `The country's own products for ${entry.id}, by id; choose one with buildingBlocks.${entry.id}.product.`,
           },
@@ -279,6 +297,9 @@ export function customProductsSchema(catalog: readonly BuildingBlockEntry[]): Re
       }),
     ),
     [],
-    { description: "The country's own product options for catalog building blocks (a national payment switch as payments), by block id, then product id." },
+    {
+      description:
+        "The country's own product options for catalog building blocks (a national payment switch as payments), by block id, then product id.",
+    },
   );
 }

@@ -124,7 +124,11 @@ class Reader {
       real = realpathSync(absolute);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      this.problems.push({ ...at, pointer: '', message: code === 'ENOENT' ? `cannot read ${shown}: no such file` : `cannot read ${shown}: ${code ?? 'read error'}` });
+      this.problems.push({
+        ...at,
+        pointer: '',
+        message: code === 'ENOENT' ? `cannot read ${shown}: no such file` : `cannot read ${shown}: ${code ?? 'read error'}`,
+      });
       return undefined;
     }
     if (chain.includes(real)) {
@@ -149,28 +153,49 @@ class Reader {
     return result;
   }
 
-  private readOne(real: string, absolute: string, shown: string, at: SourceLocation, isBase: boolean, chain: readonly string[]): Located | undefined {
+  private readOne(
+    real: string,
+    absolute: string,
+    shown: string,
+    at: SourceLocation,
+    isBase: boolean,
+    chain: readonly string[],
+  ): Located | undefined {
     const text = readText(real, shown, at, this.problems);
     if (text === undefined) return undefined;
     this.totalBytes += Buffer.byteLength(text);
     if (this.totalBytes > fileLimits.maxTotalBytes) {
-      this.problems.push({ ...at, pointer: '/extends', message: `the files named through extends hold more than ${fileLimits.maxTotalBytes / 1048576} MiB together; a blueprint and its bases are a few kilobytes` });
+      this.problems.push({
+        ...at,
+        pointer: '/extends',
+        message: `the files named through extends hold more than ${fileLimits.maxTotalBytes / 1048576} MiB together; a blueprint and its bases are a few kilobytes`,
+      });
       return undefined;
     }
     const parsed = parseOnce(text, shown);
     // Never echo a base that is not a blueprint: `extends:` may name any file the user can read.
     if (isBase && parsed.problems.length > 0) {
       const line = parsed.problems[0].line;
-      this.problems.push({ file: shown, line, pointer: '', message: `this base is not a valid blueprint file (YAML error${line ? ` at line ${line}` : ''}); run "govstack validate ${shown}" to see the details` });
+      this.problems.push({
+        file: shown,
+        line,
+        pointer: '',
+        message: `this base is not a valid blueprint file (YAML error${line ? ` at line ${line}` : ''}); run "govstack validate ${shown}" to see the details`,
+      });
       return undefined;
     }
     if (isBase && !looksLikeBlueprint(parsed.tree)) {
-      this.problems.push({ ...at, pointer: '/extends', message: `${shown} is not a blueprint (its top level is not blueprint sections); nothing of it is shown` });
+      this.problems.push({
+        ...at,
+        pointer: '/extends',
+        message: `${shown} is not a blueprint (its top level is not blueprint sections); nothing of it is shown`,
+      });
       return undefined;
     }
     this.problems.push(...parsed.problems);
     if (!parsed.tree) return undefined;
-    if (!this.sources.some((s) => s.path === shown)) this.sources.push({ path: shown, sha256: createHash('sha256').update(text).digest('hex') });
+    if (!this.sources.some((s) => s.path === shown))
+      this.sources.push({ path: shown, sha256: createHash('sha256').update(text).digest('hex') });
     if (parsed.tree.kind !== 'map') {
       this.problems.push({ file: shown, line: parsed.tree.loc.line, pointer: '', message: 'a blueprint must be a mapping (key: value)' });
       return undefined;
@@ -191,7 +216,11 @@ class Reader {
       // that runs after the merge, and a base's bytes must not be read to find out).
       const notBlueprint = bases.items.find((b) => !/\.(ya?ml|json)$/i.test(String((b as { value: string }).value)));
       if (notBlueprint) {
-        this.problems.push({ ...notBlueprint.loc, pointer: '/extends', message: `extends names ${JSON.stringify((notBlueprint as { value: string }).value)}; a base must be a .yaml, .yml or .json file` });
+        this.problems.push({
+          ...notBlueprint.loc,
+          pointer: '/extends',
+          message: `extends names ${JSON.stringify((notBlueprint as { value: string }).value)}; a base must be a .yaml, .yml or .json file`,
+        });
         return undefined;
       }
       for (const base of bases.items) {
@@ -263,7 +292,11 @@ function dropFlowsToRemovedBlocks(value: unknown, where: (pointer: string) => So
         return;
       }
       const verb = removed.some((r) => r.pointer === joinPointer('/buildingBlocks', to!)) ? 'removed' : 'disabled';
-      warnings.push({ ...flowAt, pointer: `${joinPointer('/buildingBlocks', from)}/consumes/${i}`, message: `flow ${from} -> ${to} dropped: ${to} is ${verb} at ${by.file}:${by.line}` });
+      warnings.push({
+        ...flowAt,
+        pointer: `${joinPointer('/buildingBlocks', from)}/consumes/${i}`,
+        message: `flow ${from} -> ${to} dropped: ${to} is ${verb} at ${by.file}:${by.line}`,
+      });
     });
     decl.consumes = kept as typeof decl.consumes;
   }
@@ -319,19 +352,33 @@ function readText(absolute: string, shown: string, at: SourceLocation, problems:
       return undefined;
     }
     if (stat.size > fileLimits.maxBytes) {
-      problems.push({ file: shown, line: 0, pointer: '', message: `file is ${(stat.size / 1048576).toFixed(1)} MiB; a blueprint may be at most ${fileLimits.maxBytes / 1048576} MiB` });
+      problems.push({
+        file: shown,
+        line: 0,
+        pointer: '',
+        message: `file is ${(stat.size / 1048576).toFixed(1)} MiB; a blueprint may be at most ${fileLimits.maxBytes / 1048576} MiB`,
+      });
       return undefined;
     }
     // A bounded read: files such as /proc/self/pagemap report size 0 but never end.
     const read = readAtMost(absolute, fileLimits.maxBytes);
     if (read.length > fileLimits.maxBytes) {
-      problems.push({ file: shown, line: 0, pointer: '', message: `file is larger than ${fileLimits.maxBytes / 1048576} MiB, the most a blueprint may be` });
+      problems.push({
+        file: shown,
+        line: 0,
+        pointer: '',
+        message: `file is larger than ${fileLimits.maxBytes / 1048576} MiB, the most a blueprint may be`,
+      });
       return undefined;
     }
     bytes = read;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    problems.push({ ...at, pointer: '', message: code === 'ENOENT' ? `cannot read ${shown}: no such file` : `cannot read ${shown}: ${code ?? 'read error'}` });
+    problems.push({
+      ...at,
+      pointer: '',
+      message: code === 'ENOENT' ? `cannot read ${shown}: no such file` : `cannot read ${shown}: ${code ?? 'read error'}`,
+    });
     return undefined;
   }
   try {
@@ -368,7 +415,8 @@ function firstInvalidUtf8(bytes: Buffer): number {
   let i = 0;
   while (i < bytes.length) {
     const lead = bytes[i];
-    const follow = lead < 0x80 ? 0 : lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
+    const follow =
+      lead < 0x80 ? 0 : lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : -1;
     if (follow < 0) return i;
     for (let k = 1; k <= follow; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
     i += follow + 1;

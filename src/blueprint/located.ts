@@ -35,7 +35,12 @@ export function parseLocated(text: string, file: string): { tree?: Located; prob
     throw err;
   }
   const lineOf = (offset: number | undefined) => (offset === undefined ? 0 : lineCounter.linePos(offset).line);
-  const problems: Problem[] = doc.errors.map((e) => ({ file, line: lineOf(e.pos[0]), pointer: '', message: yamlProblemMessage(e, text, lineOf(e.pos[0])) }));
+  const problems: Problem[] = doc.errors.map((e) => ({
+    file,
+    line: lineOf(e.pos[0]),
+    pointer: '',
+    message: yamlProblemMessage(e, text, lineOf(e.pos[0])),
+  }));
   if (problems.length > 0) return { problems };
   if (doc.contents === null) return { problems: [{ file, line: 1, pointer: '', message: 'the document is empty' }] };
 
@@ -109,7 +114,12 @@ export function toPlain(tree: Located): { value: unknown; locations: Map<string,
         const out: Record<string, unknown> = {};
         // defineProperty, not assignment: a key named __proto__ must stay data.
         for (const [key, child] of node.entries) {
-          Object.defineProperty(out, key, { value: walk(child, joinPointer(pointer, key)), enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(out, key, {
+            value: walk(child, joinPointer(pointer, key)),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         }
         return out;
       }

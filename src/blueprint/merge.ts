@@ -30,7 +30,12 @@ export interface Removal {
 export function mergeLocated(base: Located, overlay: Located, schema: SchemaNode | undefined, pointer = '', removed?: Removal[]): Located {
   if (base.kind === 'map' && overlay.kind === 'map') {
     const tag = variantTag(schema);
-    if (tag && tagValue(base, tag) !== undefined && tagValue(overlay, tag) !== undefined && tagValue(base, tag) !== tagValue(overlay, tag)) {
+    if (
+      tag &&
+      tagValue(base, tag) !== undefined &&
+      tagValue(overlay, tag) !== undefined &&
+      tagValue(base, tag) !== tagValue(overlay, tag)
+    ) {
       return withoutNulls(overlay);
     }
     const entries = new Map(base.entries);
@@ -40,7 +45,10 @@ export function mergeLocated(base: Located, overlay: Located, schema: SchemaNode
         continue;
       }
       const previous = entries.get(key);
-      entries.set(key, previous ? mergeLocated(previous, value, childSchema(schema, key), joinPointer(pointer, key), removed) : withoutNulls(value));
+      entries.set(
+        key,
+        previous ? mergeLocated(previous, value, childSchema(schema, key), joinPointer(pointer, key), removed) : withoutNulls(value),
+      );
     }
     return { kind: 'map', entries, loc: overlay.loc };
   }
@@ -75,13 +83,16 @@ function isRemoval(item: Located): boolean {
 /** A value new to the merge keeps no `null` keys: there is nothing for them to remove. */
 function withoutNulls(node: Located): Located {
   if (node.kind !== 'map') return node;
-  const entries = new Map([...node.entries].filter(([, v]) => !(v.kind === 'scalar' && v.value === null)).map(([k, v]) => [k, withoutNulls(v)]));
+  const entries = new Map(
+    [...node.entries].filter(([, v]) => !(v.kind === 'scalar' && v.value === null)).map(([k, v]) => [k, withoutNulls(v)]),
+  );
   return { ...node, entries };
 }
 
 /** A keyed list new to the merge keeps no `$remove` items: there is nothing for them to remove. */
 function withoutRemovals(node: Located, schema: SchemaNode | undefined): Located {
-  if (node.kind === 'seq' && typeof schema?.['x-merge-key'] === 'string') return { ...node, items: node.items.filter((i) => !isRemoval(i)) };
+  if (node.kind === 'seq' && typeof schema?.['x-merge-key'] === 'string')
+    return { ...node, items: node.items.filter((i) => !isRemoval(i)) };
   return node;
 }
 
@@ -90,7 +101,11 @@ export interface SchemaNode {
   readonly properties?: Record<string, SchemaNode>;
   readonly items?: SchemaNode;
   readonly additionalProperties?: SchemaNode | boolean;
-  readonly allOf?: readonly { readonly if?: { readonly properties?: Record<string, unknown> }; readonly then?: SchemaNode; readonly else?: SchemaNode }[];
+  readonly allOf?: readonly {
+    readonly if?: { readonly properties?: Record<string, unknown> };
+    readonly then?: SchemaNode;
+    readonly else?: SchemaNode;
+  }[];
   readonly 'x-merge-key'?: string;
 }
 

@@ -6,8 +6,10 @@ import { quantityPattern } from './schema-parts';
  * pattern text as it appears in schema.ts; a pattern missing here is shown as the expression.
  */
 const rules: Record<string, string> = {
-  '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$': 'a DNS label: 1-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash, e.g. "ke-prod"',
-  [quantityPattern]: 'a Kubernetes quantity: a number with an optional unit (m for thousandths, Ki/Mi/Gi/Ti, k/M/G/T), e.g. "500m", "1", "256Mi" or "1Gi"',
+  '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$':
+    'a DNS label: 1-32 lower-case letters, digits and dashes, starting with a letter and not ending with a dash, e.g. "ke-prod"',
+  [quantityPattern]:
+    'a Kubernetes quantity: a number with an optional unit (m for thousandths, Ki/Mi/Gi/Ti, k/M/G/T), e.g. "500m", "1", "256Mi" or "1Gi"',
   '^[0-9]+(h|d|w)$': 'a whole number of hours, days or weeks, e.g. "15d"',
   '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$': 'a lower-case DNS name with at least one dot, e.g. "api.example.org"',
   '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$': 'a Kubernetes object name: lower-case letters, digits, dashes and dots, e.g. "gateway-tls"',
@@ -26,7 +28,8 @@ const rules: Record<string, string> = {
   '^#?[-_a-z0-9]{1,80}$': 'a Slack channel, e.g. "#govstack-alerts"',
   '^[-._a-zA-Z0-9]{1,253}$': 'a Secret key: letters, digits, dots, dashes and underscores, e.g. "password"',
   '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$': 'a bucket name: 3-63 lower-case letters, digits, dots and dashes, e.g. "ke-govstack-tfstate"',
-  '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$': 'a bucket name: 3-63 lower-case letters, digits, dots, dashes and underscores, e.g. "ke-govstack-tfstate"',
+  '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$':
+    'a bucket name: 3-63 lower-case letters, digits, dots, dashes and underscores, e.g. "ke-govstack-tfstate"',
   '^[a-z0-9]{3,24}$': 'a storage account name: 3-24 lower-case letters and digits, e.g. "kegovstackstate"',
   '^[a-z0-9](-?[a-z0-9]){2,62}$': 'a container name: 3-63 lower-case letters, digits and single dashes, e.g. "tfstate"',
   '^[-\\w._()]{1,90}$': 'a resource group name: 1-90 letters, digits, dashes, dots, underscores and parentheses, e.g. "rg-govstack"',

@@ -53,8 +53,7 @@ export function joinPointer(parent: string, token: string | number): string {
 /** Sort problems so output is stable: by file, line, pointer, message. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   return [...problems].sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.pointer.localeCompare(b.pointer) || a.message.localeCompare(b.message),
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.pointer.localeCompare(b.pointer) || a.message.localeCompare(b.message),
   );
 }
 

@@ -34,14 +34,25 @@ function limitsCoverRequests(bp: Blueprint): SchemaViolation[] {
 function distinctGatewayDomains(bp: Blueprint): SchemaViolation[] {
   const { external, internal } = bp.gateway.domains;
   if (external !== internal) return [];
-  return [{ pointer: '/gateway/domains/internal', message: `the internal domain is the external one (${external}); internal APIs must not be reachable on the external gateway's host: use another domain, e.g. internal.${external}` }];
+  return [
+    {
+      pointer: '/gateway/domains/internal',
+      message: `the internal domain is the external one (${external}); internal APIs must not be reachable on the external gateway's host: use another domain, e.g. internal.${external}`,
+    },
+  ];
 }
 
 /** OpenTofu reads state with one fallback method: the plaintext one (migrate) or the previous key (rotate). */
 function oneEncryptionFallback(bp: Blueprint): SchemaViolation[] {
   const e = bp.state.encryption;
   if (!e?.migrate || !e.rotate) return [];
-  return [{ pointer: '/state/encryption/rotate', message: 'migrate and rotate cannot be combined (OpenTofu has one fallback): apply once with migrate to encrypt, remove it, then rotate in a later apply' }];
+  return [
+    {
+      pointer: '/state/encryption/rotate',
+      message:
+        'migrate and rotate cannot be combined (OpenTofu has one fallback): apply once with migrate to encrypt, remove it, then rotate in a later apply',
+    },
+  ];
 }
 
 /**
@@ -51,5 +62,10 @@ function oneEncryptionFallback(bp: Blueprint): SchemaViolation[] {
 function rotationToNewGeneration(bp: Blueprint): SchemaViolation[] {
   const e = bp.state.encryption;
   if (!e?.rotate || (e.generation ?? 1) >= 2) return [];
-  return [{ pointer: '/state/encryption/rotate', message: `rotate moves the state to the next key generation, but generation is ${e.generation ?? 1}${e.generation === undefined ? ' (the default)' : ''}: set generation: ${(e.generation ?? 1) + 1} next to rotate and keep it after rotate is removed` }];
+  return [
+    {
+      pointer: '/state/encryption/rotate',
+      message: `rotate moves the state to the next key generation, but generation is ${e.generation ?? 1}${e.generation === undefined ? ' (the default)' : ''}: set generation: ${(e.generation ?? 1) + 1} next to rotate and keep it after rotate is removed`,
+    },
+  ];
 }

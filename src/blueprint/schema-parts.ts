@@ -5,7 +5,11 @@
  */
 
 /** A DNS label, 1-32 characters: ids, owners, host labels, object names. */
-export const dnsLabel = { type: 'string', pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$', description: 'A DNS label: lower-case letters, digits and dashes, 1-32 characters.' };
+export const dnsLabel = {
+  type: 'string',
+  pattern: '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$',
+  description: 'A DNS label: lower-case letters, digits and dashes, 1-32 characters.',
+};
 
 /** An `https://` address of at most 2048 characters. */
 export const httpsUrl = { type: 'string', pattern: '^https://[^\\s]+$', maxLength: 2048 };
@@ -16,8 +20,18 @@ export const httpsUrl = { type: 'string', pattern: '^https://[^\\s]+$', maxLengt
  * suffix, written as a string or as a plain YAML number (`cpu: 1`, `cpu: 0.5`).
  */
 export const quantityPattern = '^(\\+)?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?$';
-const quantityCpu = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'CPU quantity such as `250m`, `1` or `0.5`; a number is fine.' };
-const quantityMemory = { type: ['string', 'number'], minimum: 0, pattern: quantityPattern, description: 'Memory quantity such as `256Mi` or `1Gi`; a plain number is bytes.' };
+const quantityCpu = {
+  type: ['string', 'number'],
+  minimum: 0,
+  pattern: quantityPattern,
+  description: 'CPU quantity such as `250m`, `1` or `0.5`; a number is fine.',
+};
+const quantityMemory = {
+  type: ['string', 'number'],
+  minimum: 0,
+  pattern: quantityPattern,
+  description: 'Memory quantity such as `256Mi` or `1Gi`; a plain number is bytes.',
+};
 
 /** A closed object: only the listed properties, `required` ones present. */
 export function object(properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}) {
@@ -35,8 +49,12 @@ export function variant(tagName: string, tag: string, properties: Record<string,
 /** Requests and limits of a container, both required. */
 export const resources = object(
   {
-    requests: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory'], { description: 'What the scheduler reserves per container.' }),
-    limits: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory'], { description: 'The most a container may use: CPU is throttled, memory beyond it is killed.' }),
+    requests: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory'], {
+      description: 'What the scheduler reserves per container.',
+    }),
+    limits: object({ cpu: quantityCpu, memory: quantityMemory }, ['cpu', 'memory'], {
+      description: 'The most a container may use: CPU is throttled, memory beyond it is killed.',
+    }),
   },
   ['requests', 'limits'],
 );

@@ -10,91 +10,154 @@ export const schemaId = 'https://govstack.global/blueprint/v1/blueprint.schema.j
 
 const duration = { type: 'string', pattern: '^[0-9]+(h|d|w)$', description: 'A retention period such as `15d`.' };
 const hostname = { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$', maxLength: 253 };
-const secretName = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$', description: 'Name of an existing Kubernetes Secret.' };
+const secretName = {
+  type: 'string',
+  pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$',
+  description: 'Name of an existing Kubernetes Secret.',
+};
 const awsRegion = { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$' };
 const clusterEndpoint = {
   ...httpsUrl,
-  description: 'API server URL, the default of the Terraform variable `cluster_endpoint`; when omitted that variable must be set at plan time.',
+  description:
+    'API server URL, the default of the Terraform variable `cluster_endpoint`; when omitted that variable must be set at plan time.',
 };
 const clusterName = (description: string) => ({ ...dnsLabel, description });
 
-
-const cidr = { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$', description: 'An IPv4 address range, e.g. `10.0.0.0/8`.' };
+const cidr = {
+  type: 'string',
+  pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$',
+  description: 'An IPv4 address range, e.g. `10.0.0.0/8`.',
+};
 const cidrList = { type: 'array', items: cidr, minItems: 1, uniqueItems: true };
 const targetNetwork = object(
   {
-    apiServerCidrs: { ...cidrList, description: 'Addresses the Kubernetes API server is reached at (and calls admission webhooks from). Default: the RFC 1918 private ranges.' },
+    apiServerCidrs: {
+      ...cidrList,
+      description:
+        'Addresses the Kubernetes API server is reached at (and calls admission webhooks from). Default: the RFC 1918 private ranges.',
+    },
     nodeCidrs: { ...cidrList, description: 'Addresses of the nodes, where kubelets serve metrics. Default: the RFC 1918 private ranges.' },
   },
   [],
   { description: 'Address ranges of the cluster itself, so NetworkPolicies open the Kubernetes API and the kubelets to exactly them.' },
 );
 const kubernetesVersion = {
-  kubernetesVersion: { type: 'string', pattern: '^1\\.[0-9]{1,3}$', description: 'Kubernetes minor version the cluster runs, e.g. "1.35"; checked against the range the pinned Envoy Gateway supports.' },
+  kubernetesVersion: {
+    type: 'string',
+    pattern: '^1\\.[0-9]{1,3}$',
+    description: 'Kubernetes minor version the cluster runs, e.g. "1.35"; checked against the range the pinned Envoy Gateway supports.',
+  },
 };
 
 const target = {
   type: 'object',
-  description: 'The Kubernetes cluster to deploy to. Synth never calls a cloud API: cloud targets use the provider\'s exec credential plugin at apply time.',
+  description:
+    "The Kubernetes cluster to deploy to. Synth never calls a cloud API: cloud targets use the provider's exec credential plugin at apply time.",
   required: ['kind'],
   properties: {
     kind: {
       enum: ['kubeconfig', 'eks', 'aks', 'gke'],
-      description: 'How the cluster is reached: kubeconfig (a file, any cluster), or eks, aks, gke (the cloud\'s exec credential plugin).',
+      description: "How the cluster is reached: kubeconfig (a file, any cluster), or eks, aks, gke (the cloud's exec credential plugin).",
     },
   },
   allOf: [
-    variant('kind', 'kubeconfig', {
-      network: targetNetwork,
-      ...kubernetesVersion,
-      path: { type: 'string', minLength: 1, description: 'Path of the kubeconfig file (any cluster, on-prem included).' },
-      context: { type: 'string', minLength: 1, description: 'Context to use; the file\'s current context when omitted.' },
-    }, ['path']),
-    variant('kind', 'eks', {
-      network: targetNetwork,
-      ...kubernetesVersion,
-      clusterName: clusterName('Name of the EKS cluster, passed to `aws eks get-token`.'),
-      region: { ...awsRegion, description: 'AWS region of the cluster, e.g. `eu-west-1`.' },
-      endpoint: clusterEndpoint,
-      roleArn: {
-        type: 'string',
-        pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$',
-        description: 'IAM role assumed for the cluster token (`aws eks get-token --role-arn`); default: the caller\'s own credentials.',
+    variant(
+      'kind',
+      'kubeconfig',
+      {
+        network: targetNetwork,
+        ...kubernetesVersion,
+        path: { type: 'string', minLength: 1, description: 'Path of the kubeconfig file (any cluster, on-prem included).' },
+        context: { type: 'string', minLength: 1, description: "Context to use; the file's current context when omitted." },
       },
-    }, ['clusterName', 'region']),
-    variant('kind', 'aks', {
-      network: targetNetwork,
-      ...kubernetesVersion,
-      clusterName: clusterName('Name of the AKS cluster, as the `cluster_endpoint` variable describes it (the token comes from kubelogin).'),
-      resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$', description: 'Azure resource group holding the cluster.' },
-      endpoint: clusterEndpoint,
-    }, ['clusterName', 'resourceGroup']),
-    variant('kind', 'gke', {
-      network: targetNetwork,
-      ...kubernetesVersion,
-      clusterName: clusterName('Name of the GKE cluster, as the `cluster_endpoint` variable describes it (the token comes from gke-gcloud-auth-plugin).'),
-      location: { type: 'string', pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$', description: 'GCP region or zone of the cluster, e.g. `europe-west1` or `europe-west1-b`.' },
-      project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$', description: 'GCP project id the cluster belongs to.' },
-      endpoint: clusterEndpoint,
-    }, ['clusterName', 'location', 'project']),
+      ['path'],
+    ),
+    variant(
+      'kind',
+      'eks',
+      {
+        network: targetNetwork,
+        ...kubernetesVersion,
+        clusterName: clusterName('Name of the EKS cluster, passed to `aws eks get-token`.'),
+        region: { ...awsRegion, description: 'AWS region of the cluster, e.g. `eu-west-1`.' },
+        endpoint: clusterEndpoint,
+        roleArn: {
+          type: 'string',
+          pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]+$',
+          description: "IAM role assumed for the cluster token (`aws eks get-token --role-arn`); default: the caller's own credentials.",
+        },
+      },
+      ['clusterName', 'region'],
+    ),
+    variant(
+      'kind',
+      'aks',
+      {
+        network: targetNetwork,
+        ...kubernetesVersion,
+        clusterName: clusterName(
+          'Name of the AKS cluster, as the `cluster_endpoint` variable describes it (the token comes from kubelogin).',
+        ),
+        resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$', description: 'Azure resource group holding the cluster.' },
+        endpoint: clusterEndpoint,
+      },
+      ['clusterName', 'resourceGroup'],
+    ),
+    variant(
+      'kind',
+      'gke',
+      {
+        network: targetNetwork,
+        ...kubernetesVersion,
+        clusterName: clusterName(
+          'Name of the GKE cluster, as the `cluster_endpoint` variable describes it (the token comes from gke-gcloud-auth-plugin).',
+        ),
+        location: {
+          type: 'string',
+          pattern: '^[a-z]+-[a-z]+[0-9](-[a-z])?$',
+          description: 'GCP region or zone of the cluster, e.g. `europe-west1` or `europe-west1-b`.',
+        },
+        project: { type: 'string', pattern: '^[a-z][-a-z0-9]{4,28}[a-z0-9]$', description: 'GCP project id the cluster belongs to.' },
+        endpoint: clusterEndpoint,
+      },
+      ['clusterName', 'location', 'project'],
+    ),
   ],
 };
 
 const stateEncryption = object(
   {
-    keyProvider: { enum: ['pbkdf2'], description: 'pbkdf2: a key derived from a passphrase of 16 or more characters, given at run time as the Terraform variable `state_encryption_passphrase` (e.g. TF_VAR_state_encryption_passphrase); never in the blueprint.' },
-    migrate: { type: 'boolean', description: 'Read an existing unencrypted state once and write it encrypted (default false: unencrypted state is refused). Set it for the first apply after turning encryption on, then remove it.' },
-    generation: { type: 'integer', minimum: 1, maximum: 9999, description: 'Which passphrase generation encrypts the state (default 1). OpenTofu files the key under a name per generation (1: govstack, n: govstack_n), so a state opens only under the generation that wrote it. Raise it by one together with rotate to move to a new passphrase, and keep the raised value afterwards.' },
-    rotate: { type: 'boolean', description: 'Move to a new passphrase in one apply: raise generation by one and set rotate; the old passphrase, given as the Terraform variable `state_encryption_previous_passphrase`, decrypts the existing state (generation - 1) and the new one, `state_encryption_passphrase`, encrypts it. Then remove rotate and the old passphrase and keep generation. Not together with migrate.' },
+    keyProvider: {
+      enum: ['pbkdf2'],
+      description:
+        'pbkdf2: a key derived from a passphrase of 16 or more characters, given at run time as the Terraform variable `state_encryption_passphrase` (e.g. TF_VAR_state_encryption_passphrase); never in the blueprint.',
+    },
+    migrate: {
+      type: 'boolean',
+      description:
+        'Read an existing unencrypted state once and write it encrypted (default false: unencrypted state is refused). Set it for the first apply after turning encryption on, then remove it.',
+    },
+    generation: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 9999,
+      description:
+        'Which passphrase generation encrypts the state (default 1). OpenTofu files the key under a name per generation (1: govstack, n: govstack_n), so a state opens only under the generation that wrote it. Raise it by one together with rotate to move to a new passphrase, and keep the raised value afterwards.',
+    },
+    rotate: {
+      type: 'boolean',
+      description:
+        'Move to a new passphrase in one apply: raise generation by one and set rotate; the old passphrase, given as the Terraform variable `state_encryption_previous_passphrase`, decrypts the existing state (generation - 1) and the new one, `state_encryption_passphrase`, encrypts it. Then remove rotate and the old passphrase and keep generation. Not together with migrate.',
+    },
   },
   ['keyProvider'],
-  { description: 'OpenTofu (1.7 or later) state and plan encryption, client-side, on top of the backend\'s own encryption at rest.' },
+  { description: "OpenTofu (1.7 or later) state and plan encryption, client-side, on top of the backend's own encryption at rest." },
 );
 const encryption = { encryption: stateEncryption };
 
 const state = {
   type: 'object',
-  description: 'Where Terraform keeps this deployment\'s state. The key is derived from country, environment and name.',
+  description: "Where Terraform keeps this deployment's state. The key is derived from country, environment and name.",
   required: ['backend'],
   properties: {
     backend: {
@@ -103,31 +166,75 @@ const state = {
     },
   },
   allOf: [
-    variant('backend', 'local', { ...encryption, path: { type: 'string', pattern: '^[^/][^\\0]*\\.tfstate$', description: 'State file path, relative to the working directory (default `terraform.govstack.<country>.<environment>.<name>.tfstate`).' } }),
-    variant('backend', 's3', {
+    variant('backend', 'local', {
       ...encryption,
-      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'Existing S3 bucket; the state object is written server-side encrypted.' },
-      region: { ...awsRegion, description: 'AWS region of the bucket.' },
-      dynamodbTable: { type: 'string', pattern: '^[a-zA-Z0-9_.-]{3,255}$', description: 'DynamoDB table that locks the state during an apply (default: no lock table).' },
-      kmsKeyId: { type: 'string', minLength: 1, description: 'KMS key (id or ARN) encrypting the state object (default: the bucket\'s S3-managed key).' },
-    }, ['bucket', 'region']),
-    variant('backend', 'gcs', {
-      ...encryption,
-      bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$', description: 'Existing Cloud Storage bucket.' },
-      kmsEncryptionKey: { type: 'string', minLength: 1, description: 'Cloud KMS key encrypting the state (default: Google-managed encryption).' },
-    }, ['bucket']),
-    variant('backend', 'azurerm', {
-      ...encryption,
-      storageAccountName: { type: 'string', pattern: '^[a-z0-9]{3,24}$', description: 'Existing Azure storage account.' },
-      containerName: { type: 'string', pattern: '^[a-z0-9](-?[a-z0-9]){2,62}$', description: 'Blob container in that account holding the state.' },
-      resourceGroupName: { type: 'string', pattern: '^[-\\w._()]{1,90}$', description: 'Resource group of the storage account.' },
-    }, ['storageAccountName', 'containerName', 'resourceGroupName']),
+      path: {
+        type: 'string',
+        pattern: '^[^/][^\\0]*\\.tfstate$',
+        description:
+          'State file path, relative to the working directory (default `terraform.govstack.<country>.<environment>.<name>.tfstate`).',
+      },
+    }),
+    variant(
+      'backend',
+      's3',
+      {
+        ...encryption,
+        bucket: {
+          type: 'string',
+          pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+          description: 'Existing S3 bucket; the state object is written server-side encrypted.',
+        },
+        region: { ...awsRegion, description: 'AWS region of the bucket.' },
+        dynamodbTable: {
+          type: 'string',
+          pattern: '^[a-zA-Z0-9_.-]{3,255}$',
+          description: 'DynamoDB table that locks the state during an apply (default: no lock table).',
+        },
+        kmsKeyId: {
+          type: 'string',
+          minLength: 1,
+          description: "KMS key (id or ARN) encrypting the state object (default: the bucket's S3-managed key).",
+        },
+      },
+      ['bucket', 'region'],
+    ),
+    variant(
+      'backend',
+      'gcs',
+      {
+        ...encryption,
+        bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$', description: 'Existing Cloud Storage bucket.' },
+        kmsEncryptionKey: {
+          type: 'string',
+          minLength: 1,
+          description: 'Cloud KMS key encrypting the state (default: Google-managed encryption).',
+        },
+      },
+      ['bucket'],
+    ),
+    variant(
+      'backend',
+      'azurerm',
+      {
+        ...encryption,
+        storageAccountName: { type: 'string', pattern: '^[a-z0-9]{3,24}$', description: 'Existing Azure storage account.' },
+        containerName: {
+          type: 'string',
+          pattern: '^[a-z0-9](-?[a-z0-9]){2,62}$',
+          description: 'Blob container in that account holding the state.',
+        },
+        resourceGroupName: { type: 'string', pattern: '^[-\\w._()]{1,90}$', description: 'Resource group of the storage account.' },
+      },
+      ['storageAccountName', 'containerName', 'resourceGroupName'],
+    ),
     variant('backend', 'pg', {
       ...encryption,
       schemaName: {
         type: 'string',
         pattern: '^[a-z_][a-z0-9_]{0,62}$',
-        description: 'PostgreSQL schema holding the state (default `govstack_` + the state key with every run of other characters as `_`: `govstack_govstack_<country>_<environment>_<name>`); the connection string comes from `PG_CONN_STR`.',
+        description:
+          'PostgreSQL schema holding the state (default `govstack_` + the state key with every run of other characters as `_`: `govstack_govstack_<country>_<environment>_<name>`); the connection string comes from `PG_CONN_STR`.',
       },
     }),
     variant('backend', 'kubernetes', {
@@ -142,7 +249,13 @@ const memberClass = { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$', descript
 const mediator = object(
   {
     instance: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,31}$', description: 'X-Road instance identifier.' },
-    memberClasses: { type: 'array', items: memberClass, minItems: 1, uniqueItems: true, description: 'X-Road member classes the instance defines, e.g. `[GOV, COM]`.' },
+    memberClasses: {
+      type: 'array',
+      items: memberClass,
+      minItems: 1,
+      uniqueItems: true,
+      description: 'X-Road member classes the instance defines, e.g. `[GOV, COM]`.',
+    },
     organisations: {
       type: 'array',
       minItems: 1,
@@ -150,13 +263,14 @@ const mediator = object(
       'x-merge-key': 'name',
       items: object(
         {
-          name: { ...dnsLabel, description: 'Organisation id, referenced by a building block\'s `owner`; names its security server.' },
+          name: { ...dnsLabel, description: "Organisation id, referenced by a building block's `owner`; names its security server." },
           title: { type: 'string', minLength: 1, maxLength: 200, description: 'Display name, the X-Road member name (default: the name).' },
           class: memberClass,
           code: {
             type: 'string',
             pattern: '^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$',
-            description: 'X-Road member code (e.g. a registry number): letters, digits, "." and "-", inside X-Road 7.8\'s strict identifier characters (StrictIdentifierValidator: letters, digits and \'()+,-.=?).',
+            description:
+              'X-Road member code (e.g. a registry number): letters, digits, "." and "-", inside X-Road 7.8\'s strict identifier characters (StrictIdentifierValidator: letters, digits and \'()+,-.=?).',
           },
         },
         ['name', 'class', 'code'],
@@ -172,13 +286,18 @@ const mediator = object(
 export const documents = {
   ...object(
     {
-      source: { enum: ['upstream', 'mirror', 'bundled'], description: 'upstream (default): raw.githubusercontent.com at the pinned commit; mirror: the same layout under `mirror`; bundled: read at synth time from `bundle` and carried into the cluster.' },
+      source: {
+        enum: ['upstream', 'mirror', 'bundled'],
+        description:
+          'upstream (default): raw.githubusercontent.com at the pinned commit; mirror: the same layout under `mirror`; bundled: read at synth time from `bundle` and carried into the cluster.',
+      },
       mirror: { ...httpsUrl, description: 'Base URL laid out like raw.githubusercontent.com: `<mirror>/<owner>/<repo>/<commit>/<file>`.' },
       bundle: {
         type: 'array',
         minItems: 1,
         items: { type: 'string', minLength: 1 },
-        description: 'Folders holding `<building-block id>/<file path in its repository>`, searched in order; relative to the blueprint file.',
+        description:
+          'Folders holding `<building-block id>/<file path in its repository>`, searched in order; relative to the blueprint file.',
       },
     },
     ['source'],
@@ -197,9 +316,20 @@ const deploymentFields = {
   enabled: { type: 'boolean', description: 'Deploy this building block (default true).' },
   owner: { ...dnsLabel, description: 'The organisation (from mediator.organisations) that owns this building block.' },
   size: { enum: ['small', 'medium', 'large'], description: 'Size profile for replicas and resources (default small; prod: medium).' },
-  replicas: { type: 'integer', minimum: 1, maximum: 50, description: 'Pod replicas (default: the size profile\'s, small 1, medium 2, large 3).' },
-  resources: { ...resources, description: 'CPU and memory requests and limits per container (default: the catalog\'s profile scaled by size).' },
-  exposure: { enum: ['external', 'internal', 'none'], description: 'Route through the external gateway, the internal one, or none (default none).' },
+  replicas: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 50,
+    description: "Pod replicas (default: the size profile's, small 1, medium 2, large 3).",
+  },
+  resources: {
+    ...resources,
+    description: "CPU and memory requests and limits per container (default: the catalog's profile scaled by size).",
+  },
+  exposure: {
+    enum: ['external', 'internal', 'none'],
+    description: 'Route through the external gateway, the internal one, or none (default none).',
+  },
   hostname: { ...dnsLabel, description: 'Host label under the gateway domain (default: the building block id).' },
   consumes: {
     type: 'array',
@@ -225,9 +355,14 @@ function buildingBlockDecl(entry: BuildingBlockEntry) {
       product: {
         ...dnsLabel,
         default: catalogProducts[0],
-        description: 'Which product implements the building block: one of the catalog\'s options (default: the first listed, the catalog\'s recommended one) or one declared under customProducts.<block id>.',
+        description:
+          "Which product implements the building block: one of the catalog's options (default: the first listed, the catalog's recommended one) or one declared under customProducts.<block id>.",
       },
-      version: { type: 'string', pattern: '^v?[0-9]+(\\.[0-9]+){0,2}([-+][0-9A-Za-z.-]+)?$', description: 'Override the catalog\'s pinned image tag or chart version.' },
+      version: {
+        type: 'string',
+        pattern: '^v?[0-9]+(\\.[0-9]+){0,2}([-+][0-9A-Za-z.-]+)?$',
+        description: "Override the catalog's pinned image tag or chart version.",
+      },
     },
     ['owner'],
     { description: `${entry.title} (GovStack spec ${entry.spec.version}).` },
@@ -238,7 +373,10 @@ const gateway = object(
   {
     domains: object(
       {
-        external: { ...hostname, description: 'DNS domain of the external (public) gateway; exposed building blocks are `<hostname>.<external>`.' },
+        external: {
+          ...hostname,
+          description: 'DNS domain of the external (public) gateway; exposed building blocks are `<hostname>.<external>`.',
+        },
         internal: { ...hostname, description: 'DNS domain of the internal gateway, reachable only on private addresses.' },
       },
       ['external', 'internal'],
@@ -256,7 +394,10 @@ const gateway = object(
       {
         issuer: { ...httpsUrl, description: 'Issuer URL of the OpenID provider (its discovery document is read).' },
         clientId: { type: 'string', minLength: 1, maxLength: 200, description: 'OAuth2 client id registered at the provider.' },
-        clientSecretName: { ...secretName, description: 'Existing Secret in the external gateway\'s namespace holding the client secret in key `client-secret`.' },
+        clientSecretName: {
+          ...secretName,
+          description: "Existing Secret in the external gateway's namespace holding the client secret in key `client-secret`.",
+        },
       },
       ['issuer', 'clientId', 'clientSecretName'],
       { description: 'OpenID Connect login in front of the external gateway (default: none).' },
@@ -274,7 +415,8 @@ const gateway = object(
       maxProperties: 20,
       propertyNames: { pattern: '^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' },
       additionalProperties: { type: 'string', maxLength: 1024 },
-      description: 'Annotations that make the internal gateway\'s load balancer private on this cluster. EKS, AKS and GKE get their cloud\'s annotation by default; on a kubeconfig target (e.g. MetalLB) name them here.',
+      description:
+        "Annotations that make the internal gateway's load balancer private on this cluster. EKS, AKS and GKE get their cloud's annotation by default; on a kubeconfig target (e.g. MetalLB) name them here.",
     },
   },
   ['domains', 'tls'],
@@ -283,62 +425,77 @@ const gateway = object(
 
 const observability = {
   ...object({
-  enabled: { type: 'boolean', description: 'Deploy metrics, logs, traces, dashboards and alerts (default true).' },
-  size: { enum: ['small', 'medium', 'large'], description: 'Size profile of the observability components: requests, limits and volume sizes scale with it (default small; medium doubles, large quadruples).' },
-  retention: object(
-    {
-      metrics: { ...duration, description: 'How long Prometheus keeps metrics (default `15d`); sizes its volume.' },
-      logs: { ...duration, description: 'How long Loki keeps logs (default `7d`); sizes its volume.' },
-      traces: { ...duration, description: 'How long Tempo keeps traces (default `3d`); sizes its volume.' },
+    enabled: { type: 'boolean', description: 'Deploy metrics, logs, traces, dashboards and alerts (default true).' },
+    size: {
+      enum: ['small', 'medium', 'large'],
+      description:
+        'Size profile of the observability components: requests, limits and volume sizes scale with it (default small; medium doubles, large quadruples).',
     },
-    [],
-    { description: 'How long each store keeps data, `<n>h`, `<n>d` or `<n>w`.' },
-  ),
-  alertReceivers: {
-    type: 'array',
-    'x-merge-key': 'name',
-    description: 'Where Alertmanager sends alerts (default: none, alerts are only shown in Grafana and Alertmanager).',
-    items: object(
+    retention: object(
       {
-        name: { ...dnsLabel, description: 'Receiver name in the Alertmanager configuration.' },
-        type: { enum: ['email', 'slack', 'webhook', 'msteams'], description: 'Delivery channel; `email` requires `email`, `webhook` and `msteams` require `deliversTo`.' },
-        secretRef: object(
-          {
-            name: { ...secretName, description: 'Secret in the observability namespace.' },
-            key: { type: 'string', pattern: '^[-._a-zA-Z0-9]{1,253}$', description: 'Key of the Secret holding the credential.' },
-          },
-          ['name', 'key'],
-          { description: 'Secret holding the credential: SMTP password, Slack or Teams webhook URL, webhook URL.' },
-        ),
-        email: object(
-          {
-            to: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Recipient address.' },
-            from: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Sender address.' },
-            smarthost: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$', description: 'SMTP host:port.' },
-            username: { type: 'string', minLength: 1, maxLength: 200, description: 'SMTP login (default: none, no authentication).' },
-          },
-          ['to', 'from', 'smarthost'],
-          { description: 'E-mail delivery settings; required when type is email, refused otherwise.' },
-        ),
-        channel: { type: 'string', pattern: '^#?[-_a-z0-9]{1,80}$', description: 'Slack channel.' },
-        deliversTo: object(
-          {
-            cidrs: { ...cidrList, description: 'Addresses of the SMTP server or webhook endpoint.' },
-            port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Its port. Default: the smarthost\'s port for e-mail, 443 otherwise.' },
-          },
-          ['cidrs'],
-          { description: 'Where Alertmanager delivers (its webhook URL stays in the Secret), so its egress opens to exactly that. Required for webhook and msteams; default for e-mail and Slack: any address, on the smarthost\'s port for e-mail, 443 for Slack.' },
-        ),
+        metrics: { ...duration, description: 'How long Prometheus keeps metrics (default `15d`); sizes its volume.' },
+        logs: { ...duration, description: 'How long Loki keeps logs (default `7d`); sizes its volume.' },
+        traces: { ...duration, description: 'How long Tempo keeps traces (default `3d`); sizes its volume.' },
       },
-      ['name', 'type', 'secretRef'],
-      {
-        allOf: [
-          { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },
-          { if: { properties: { type: { enum: ['webhook', 'msteams'] } } }, then: { required: ['deliversTo'] } },
-        ],
-      },
+      [],
+      { description: 'How long each store keeps data, `<n>h`, `<n>d` or `<n>w`.' },
     ),
-  },
+    alertReceivers: {
+      type: 'array',
+      'x-merge-key': 'name',
+      description: 'Where Alertmanager sends alerts (default: none, alerts are only shown in Grafana and Alertmanager).',
+      items: object(
+        {
+          name: { ...dnsLabel, description: 'Receiver name in the Alertmanager configuration.' },
+          type: {
+            enum: ['email', 'slack', 'webhook', 'msteams'],
+            description: 'Delivery channel; `email` requires `email`, `webhook` and `msteams` require `deliversTo`.',
+          },
+          secretRef: object(
+            {
+              name: { ...secretName, description: 'Secret in the observability namespace.' },
+              key: { type: 'string', pattern: '^[-._a-zA-Z0-9]{1,253}$', description: 'Key of the Secret holding the credential.' },
+            },
+            ['name', 'key'],
+            { description: 'Secret holding the credential: SMTP password, Slack or Teams webhook URL, webhook URL.' },
+          ),
+          email: object(
+            {
+              to: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Recipient address.' },
+              from: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', description: 'Sender address.' },
+              smarthost: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$', description: 'SMTP host:port.' },
+              username: { type: 'string', minLength: 1, maxLength: 200, description: 'SMTP login (default: none, no authentication).' },
+            },
+            ['to', 'from', 'smarthost'],
+            { description: 'E-mail delivery settings; required when type is email, refused otherwise.' },
+          ),
+          channel: { type: 'string', pattern: '^#?[-_a-z0-9]{1,80}$', description: 'Slack channel.' },
+          deliversTo: object(
+            {
+              cidrs: { ...cidrList, description: 'Addresses of the SMTP server or webhook endpoint.' },
+              port: {
+                type: 'integer',
+                minimum: 1,
+                maximum: 65535,
+                description: "Its port. Default: the smarthost's port for e-mail, 443 otherwise.",
+              },
+            },
+            ['cidrs'],
+            {
+              description:
+                "Where Alertmanager delivers (its webhook URL stays in the Secret), so its egress opens to exactly that. Required for webhook and msteams; default for e-mail and Slack: any address, on the smarthost's port for e-mail, 443 for Slack.",
+            },
+          ),
+        },
+        ['name', 'type', 'secretRef'],
+        {
+          allOf: [
+            { if: { properties: { type: { const: 'email' } } }, then: { required: ['email'] }, else: { not: { required: ['email'] } } },
+            { if: { properties: { type: { enum: ['webhook', 'msteams'] } } }, then: { required: ['deliversTo'] } },
+          ],
+        },
+      ),
+    },
   }),
   description: 'Metrics (Prometheus), logs (Loki), traces (Tempo), dashboards (Grafana) and alerts (Alertmanager) for every component.',
 };
@@ -355,7 +512,12 @@ const securityOverride = object(
       description:
         'The relaxed value: pod-security baseline or privileged; run-as-root true; min-replicas 1; egress a CIDR; tls-min-version "1.2"; mediator-client-auth HTTPS_NO_AUTH.',
     },
-    justification: { type: 'string', minLength: 20, maxLength: 2000, description: 'Why the default is relaxed; shown in the audit report.' },
+    justification: {
+      type: 'string',
+      minLength: 20,
+      maxLength: 2000,
+      description: 'Why the default is relaxed; shown in the audit report.',
+    },
   },
   ['control', 'target', 'value', 'justification'],
   {
@@ -363,7 +525,11 @@ const securityOverride = object(
       variant('control', 'pod-security', { target: {}, justification: {}, value: { enum: ['baseline', 'privileged'] } }),
       variant('control', 'run-as-root', { target: {}, justification: {}, value: { const: true } }),
       variant('control', 'min-replicas', { target: {}, justification: {}, value: { type: 'integer', minimum: 1, maximum: 1 } }),
-      variant('control', 'egress', { target: {}, justification: {}, value: { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$' } }),
+      variant('control', 'egress', {
+        target: {},
+        justification: {},
+        value: { type: 'string', pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$' },
+      }),
       variant('control', 'tls-min-version', { target: {}, justification: {}, value: { const: '1.2' } }),
       variant('control', 'mediator-client-auth', { target: {}, justification: {}, value: { const: 'HTTPS_NO_AUTH' } }),
     ],
@@ -376,7 +542,8 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: schemaId,
     title: 'GovStack country blueprint',
-    description: 'Declares the GovStack building blocks a country deploys, who owns them, who may call whom, what is exposed and where it runs.',
+    description:
+      'Declares the GovStack building blocks a country deploys, who owns them, who may call whom, what is exposed and where it runs.',
     type: 'object',
     additionalProperties: false,
     required: ['metadata', 'target', 'state', 'mediator', 'buildingBlocks', 'gateway'],
@@ -397,7 +564,11 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
             description: 'Environment kind; prod defaults building blocks to size medium and requires 2 or more replicas of each.',
           },
           description: { type: 'string', maxLength: 500, description: 'Free text about this deployment, shown in the audit report.' },
-          namespacePrefix: { type: 'string', pattern: '^([a-z][-a-z0-9]{0,14}-)?$', description: 'Prefix of every namespace (default `gs-`).' },
+          namespacePrefix: {
+            type: 'string',
+            pattern: '^([a-z][-a-z0-9]{0,14}-)?$',
+            description: 'Prefix of every namespace (default `gs-`).',
+          },
         },
         ['name', 'country', 'environment'],
         { description: 'What this deployment is: its name, country and environment; together they key the Terraform state.' },
@@ -412,7 +583,10 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
         properties: Object.fromEntries(catalog.map((entry) => [entry.id, buildingBlockDecl(entry)])),
         description: 'Building blocks by id: ' + catalog.map((e) => e.id).join(', ') + '.',
       },
-      customBuildingBlocks: customBuildingBlocksSchema(deploymentFields, catalog.map((e) => e.id)),
+      customBuildingBlocks: customBuildingBlocksSchema(
+        deploymentFields,
+        catalog.map((e) => e.id),
+      ),
       customProducts: customProductsSchema(catalog),
       gateway,
       observability,
@@ -421,43 +595,70 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
           overrides: {
             type: 'array',
             items: securityOverride,
-            description: 'Security defaults relaxed for one component each, with a justification reported as a waived control in the audit.',
+            description:
+              'Security defaults relaxed for one component each, with a justification reported as a waived control in the audit.',
           },
         },
         [],
         { description: 'Deliberate departures from the security defaults (default: none).' },
       ),
-      deployment: object({
-        waits: { type: 'boolean', description: 'Wait for rollouts on apply (helm wait, wait_for_rollout; default true).' },
-        noWaitFor: {
-          type: 'array',
-          items: object(
-            {
-              component: { ...dnsLabel, description: 'An enabled building block id, or gateway, mediator or observability.' },
-              reason: { type: 'string', minLength: 10, maxLength: 500, description: 'Why its workloads are not expected to become ready during the apply.' },
-            },
-            ['component', 'reason'],
-          ),
-          description: 'Components whose releases the apply does not wait for even with waits on (each with its reason, shown in the audit).',
-        },
-        timeoutSeconds: { type: 'integer', minimum: 60, maximum: 7200, description: 'Per-release apply timeout (default 900).' },
-        storageClass: { ...dnsLabel, description: 'StorageClass for persistent volumes; it should encrypt at rest (default: the cluster default).' },
-        preinstalled: {
-          type: 'array',
-          uniqueItems: true,
-          items: { enum: [...upstreamComponents] },
-          description: 'Platform components the cluster already runs (installed by its operators); the stack configures them but does not install them.',
-        },
-        charts: object(
-          {
-            mirror: { type: 'string', pattern: '^(oci|https)://[^\\s]+$', description: 'OCI or HTTP chart mirror replacing every upstream repository.' },
-            localDir: { type: 'string', minLength: 1, description: 'Folder of unpacked upstream charts, `<dir>/<chart-name>`, for air-gapped sites.' },
+      deployment: object(
+        {
+          waits: { type: 'boolean', description: 'Wait for rollouts on apply (helm wait, wait_for_rollout; default true).' },
+          noWaitFor: {
+            type: 'array',
+            items: object(
+              {
+                component: { ...dnsLabel, description: 'An enabled building block id, or gateway, mediator or observability.' },
+                reason: {
+                  type: 'string',
+                  minLength: 10,
+                  maxLength: 500,
+                  description: 'Why its workloads are not expected to become ready during the apply.',
+                },
+              },
+              ['component', 'reason'],
+            ),
+            description:
+              'Components whose releases the apply does not wait for even with waits on (each with its reason, shown in the audit).',
           },
-          [],
-          { maxProperties: 1, description: 'Where chart archives come from (default: each chart\'s upstream repository); at most one of mirror and localDir.' },
-        ),
-        documents: { ...documents, description: 'Where documents fetched from GovStack\'s repositories come from (default: upstream).' },
-      }, [], { description: 'How the apply runs: waits, timeouts, storage and where charts and documents come from.' }),
+          timeoutSeconds: { type: 'integer', minimum: 60, maximum: 7200, description: 'Per-release apply timeout (default 900).' },
+          storageClass: {
+            ...dnsLabel,
+            description: 'StorageClass for persistent volumes; it should encrypt at rest (default: the cluster default).',
+          },
+          preinstalled: {
+            type: 'array',
+            uniqueItems: true,
+            items: { enum: [...upstreamComponents] },
+            description:
+              'Platform components the cluster already runs (installed by its operators); the stack configures them but does not install them.',
+          },
+          charts: object(
+            {
+              mirror: {
+                type: 'string',
+                pattern: '^(oci|https)://[^\\s]+$',
+                description: 'OCI or HTTP chart mirror replacing every upstream repository.',
+              },
+              localDir: {
+                type: 'string',
+                minLength: 1,
+                description: 'Folder of unpacked upstream charts, `<dir>/<chart-name>`, for air-gapped sites.',
+              },
+            },
+            [],
+            {
+              maxProperties: 1,
+              description:
+                "Where chart archives come from (default: each chart's upstream repository); at most one of mirror and localDir.",
+            },
+          ),
+          documents: { ...documents, description: "Where documents fetched from GovStack's repositories come from (default: upstream)." },
+        },
+        [],
+        { description: 'How the apply runs: waits, timeouts, storage and where charts and documents come from.' },
+      ),
     },
   };
 }

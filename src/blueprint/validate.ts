@@ -78,10 +78,13 @@ export function templateSequences(value: unknown, pointer = ''): SchemaViolation
     const found = /\$\{|%\{/.exec(value);
     if (!found) return [];
     const what = found[0] === '${' ? 'an interpolation' : 'a template directive';
-    return [{ pointer, message: `contains "${found[0]}", which Terraform would read as ${what}; write "${found[0][0]} {" or leave it out` }];
+    return [
+      { pointer, message: `contains "${found[0]}", which Terraform would read as ${what}; write "${found[0][0]} {" or leave it out` },
+    ];
   }
   if (Array.isArray(value)) return value.flatMap((item, i) => templateSequences(item, joinPointer(pointer, i)));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => templateSequences(item, joinPointer(pointer, key)));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) => templateSequences(item, joinPointer(pointer, key)));
   return [];
 }
 
@@ -96,7 +99,10 @@ function describe(error: ErrorObject): SchemaViolation | undefined {
       const name = String(params.propertyName);
       const names = (error.parentSchema as { propertyNames?: { description?: string; pattern?: string } })?.propertyNames;
       const rule = names?.description?.replace(/\.$/, '') ?? (names?.pattern ? patternRule(names.pattern) : undefined);
-      return { pointer: joinPointer(at, name), message: `${JSON.stringify(name)} is not allowed as a name here${rule ? `: must be ${rule}` : ''}` };
+      return {
+        pointer: joinPointer(at, name),
+        message: `${JSON.stringify(name)} is not allowed as a name here${rule ? `: must be ${rule}` : ''}`,
+      };
     }
     case 'if':
       return undefined; // the failing `then` branch reports the real problem
@@ -116,7 +122,10 @@ function describe(error: ErrorObject): SchemaViolation | undefined {
     case 'const':
       return { pointer: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'pattern':
-      return { pointer: at, message: patternMessage(error.data, String(params.pattern), (error.parentSchema as { description?: string })?.description) };
+      return {
+        pointer: at,
+        message: patternMessage(error.data, String(params.pattern), (error.parentSchema as { description?: string })?.description),
+      };
     case 'type':
       return { pointer: at, message: `must be ${String(params.type).replace(/,/g, ' or ')}` };
     case 'minProperties':

@@ -33,10 +33,16 @@ export function riskWarnings(bp: Blueprint): SchemaViolation[] {
       });
     }
     if (bp.state.backend === 'local') {
-      out.push({ pointer: '/state/backend', message: `local state in ${env} lives only on the machine that applies; use a remote backend (s3, gcs, azurerm, pg, kubernetes) so it is shared, locked and encrypted at rest` });
+      out.push({
+        pointer: '/state/backend',
+        message: `local state in ${env} lives only on the machine that applies; use a remote backend (s3, gcs, azurerm, pg, kubernetes) so it is shared, locked and encrypted at rest`,
+      });
     }
     if (bp.target.kind === 'kubeconfig' && !bp.target.context) {
-      out.push({ pointer: '/target', message: `a kubeconfig target without "context" deploys ${env} to whatever the file's current context is when you apply; name the context` });
+      out.push({
+        pointer: '/target',
+        message: `a kubeconfig target without "context" deploys ${env} to whatever the file's current context is when you apply; name the context`,
+      });
     }
   }
   return out;

@@ -8,7 +8,10 @@ const plain: Partial<Record<string, [string, string]>> = {
   DUPLICATE_KEY: ['a key appears twice in one mapping', 'keep one of them'],
   BLOCK_AS_IMPLICIT_KEY: ['a value is missing or a key has no colon', 'write "key: value" with a space after the colon'],
   MULTILINE_IMPLICIT_KEY: ['a key runs over more than one line (a missing colon?)', 'write "key: value" on one line'],
-  UNEXPECTED_TOKEN: ['a character YAML reserves appears where a value was expected', 'quote the value ("…") if it contains : # [ ] { } , or starts with - ? * & ! | > % @ `'],
+  UNEXPECTED_TOKEN: [
+    'a character YAML reserves appears where a value was expected',
+    'quote the value ("…") if it contains : # [ ] { } , or starts with - ? * & ! | > % @ `',
+  ],
   BAD_SCALAR_START: ['a value starts with a character YAML reserves', 'quote the value ("…")'],
   BAD_DQ_ESCAPE: ['a double-quoted value has an invalid backslash escape', 'use single quotes, or write the backslash twice'],
   BAD_ALIAS: ['an alias (*name) has no matching anchor (&name) before it', 'define the anchor before the alias, or write the value out'],
@@ -17,7 +20,10 @@ const plain: Partial<Record<string, [string, string]>> = {
   MULTIPLE_TAGS: ['a value has two tags', 'remove the tags'],
   MULTIPLE_DOCS: ['the file holds more than one YAML document (---)', 'keep one blueprint per file'],
   BAD_DIRECTIVE: ['a % directive is not understood', 'remove the line starting with %'],
-  BLOCK_IN_FLOW: ['a block value (- item or key:) is inside [ ] or { }', 'write the list or map either in [ ]/{ } or as indented lines, not both'],
+  BLOCK_IN_FLOW: [
+    'a block value (- item or key:) is inside [ ] or { }',
+    'write the list or map either in [ ]/{ } or as indented lines, not both',
+  ],
   NON_STRING_KEY: ['a key is not plain text', 'write keys as plain words'],
 };
 

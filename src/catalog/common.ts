@@ -111,13 +111,21 @@ export function mockProduct(o: MockOptions): ImageProduct {
   return {
     kind: 'image',
     id: 'mock',
-    title: o.example ? `GovStack's example Mockoon environment ${o.example.file}` : `Mockoon mock imported from ${o.file} (generated responses)`,
+    title: o.example
+      ? `GovStack's example Mockoon environment ${o.example.file}`
+      : `Mockoon mock imported from ${o.file} (generated responses)`,
     source: `${mockoonCli.source}; ${specSource(o.repo, o.commit, file)}`,
     image: mockoonCli.image,
     containerPort: mockoonCli.containerPort,
     user: mockoonCli.user,
     healthPath: o.example?.healthPath ?? o.healthPath,
-    document: { repository: `${govstackOrg}/${o.repo}`, commit: o.commit, file, kind: o.example ? 'mockoon-environment' : 'openapi', argument: '--data' },
+    document: {
+      repository: `${govstackOrg}/${o.repo}`,
+      commit: o.commit,
+      file,
+      kind: o.example ? 'mockoon-environment' : 'openapi',
+      argument: '--data',
+    },
     args: ['--port', String(mockoonCli.containerPort), '--disable-admin-api'],
     env: { HOME: mockoonCli.home },
     writablePaths: [`${mockoonCli.home}/.mockoon-cli`],

@@ -33,7 +33,7 @@ export function commandsFor(argv: readonly string[]): string[] {
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('govstack')
-    .usage('$0 <command> [options]\n\nDeclare a country\'s GovStack deployment in a blueprint; get Terraform for any Kubernetes cluster.');
+    .usage("$0 <command> [options]\n\nDeclare a country's GovStack deployment in a blueprint; get Terraform for any Kubernetes cluster.");
   for (const name of commandsFor(argv)) cli.command(commandModules[name]());
   await cli
     .demandCommand(1, 'Name a command; see --help.')
@@ -48,6 +48,8 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns || 110))
-    .epilogue('Exit codes: 0 success; 1 internal error; 2 bad input (one line per problem: file:line  /json/pointer  message) or an environment problem (one plain line); 3 the answer is no (diff: they differ; audit --fail-on: findings).')
+    .epilogue(
+      'Exit codes: 0 success; 1 internal error; 2 bad input (one line per problem: file:line  /json/pointer  message) or an environment problem (one plain line); 3 the answer is no (diff: they differ; audit --fail-on: findings).',
+    )
     .parseAsync();
 }

@@ -33,7 +33,9 @@ export function environmentMessage(err: unknown): string | undefined {
   const code = e?.code === 'EEXIST' && e.syscall === 'mkdir' ? 'ENOTDIR' : e?.code;
   const why = code ? environmentCodes[code] : undefined;
   if (!why) return undefined;
-  return e!.path ? `cannot ${e!.syscall === 'open' || e!.syscall === 'mkdir' || e!.syscall === 'rename' ? 'write' : 'use'} ${e!.path}: ${why}` : `${e!.syscall ?? 'output'}: ${why}`;
+  return e!.path
+    ? `cannot ${e!.syscall === 'open' || e!.syscall === 'mkdir' || e!.syscall === 'rename' ? 'write' : 'use'} ${e!.path}: ${why}`
+    : `${e!.syscall ?? 'output'}: ${why}`;
 }
 
 let pipeWatched = false;

@@ -43,9 +43,17 @@ export const apiCompliance: Check = {
       const r = compliance.results[i];
       const evidence = i >= 0 ? [{ kind: 'blueprint' as const, file: compliance.file, line: 0, pointer: `/results/${i}` }] : [];
       if (!r || r.status !== 'run') {
-        findings.push({ status: 'MANUAL', subject, message: r?.note ?? 'not in the report', askFor: ['a run of the suite by other means'], evidence });
+        findings.push({
+          status: 'MANUAL',
+          subject,
+          message: r?.note ?? 'not in the report',
+          askFor: ['a run of the suite by other means'],
+          evidence,
+        });
       } else {
-        const known = r.knownFailing.length ? `; ${r.knownFailing.length} known failing (${[...new Set(r.knownFailing.map((k) => k.reason.kind))].join(', ')})` : '';
+        const known = r.knownFailing.length
+          ? `; ${r.knownFailing.length} known failing (${[...new Set(r.knownFailing.map((k) => k.reason.kind))].join(', ')})`
+          : '';
         findings.push({
           status: r.failed.length === 0 ? 'PASS' : 'FAIL',
           subject,
@@ -54,7 +62,13 @@ export const apiCompliance: Check = {
         });
       }
     }
-    if (findings.length === 0) findings.push({ status: 'PASS', subject: 'deployment', message: 'no enabled building block has a published compliance suite', evidence: [] });
+    if (findings.length === 0)
+      findings.push({
+        status: 'PASS',
+        subject: 'deployment',
+        message: 'no enabled building block has a published compliance suite',
+        evidence: [],
+      });
     return findings;
   },
 };

@@ -45,16 +45,27 @@ function main(argv: readonly string[]): number {
       if (name === 'node_modules') symlinkSync(join(suiteDir, name), join(copy, name));
       else cpSync(join(suiteDir, name), join(copy, name), { recursive: true });
     }
-    const run = spawnSync(process.execPath, [join(copy, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'), '--publish-quiet', '--format', `json:${report}`, '--format', 'summary'], {
-      cwd: copy,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        ...process.env,
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'redirect.js')}`.trim(),
-        GOVSTACK_COMPLIANCE_REDIRECT: `${calls}=${target}`,
-        CUCUMBER_PUBLISH_QUIET: 'true',
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(copy, 'node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'),
+        '--publish-quiet',
+        '--format',
+        `json:${report}`,
+        '--format',
+        'summary',
+      ],
+      {
+        cwd: copy,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: {
+          ...process.env,
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'redirect.js')}`.trim(),
+          GOVSTACK_COMPLIANCE_REDIRECT: `${calls}=${target}`,
+          CUCUMBER_PUBLISH_QUIET: 'true',
+        },
       },
-    });
+    );
     if (!existsSync(report)) {
       process.stderr.write(`entry.js: cucumber-js wrote no report (exit ${run.status ?? run.signal})\n`);
       return cannotRun;

@@ -59,10 +59,15 @@ export async function startMock(block: ModelBuildingBlock, mockoon: string): Pro
   const work = mkdtempSync(join(tmpdir(), `govstack-mock-${block.id}-`));
   for (const [key, content] of Object.entries(block.documents ?? {})) writeFileSync(join(work, key), content);
   const port = await freePort();
-  const args = (product.args ?? []).map((a) => (a.startsWith(`${bundledDocumentsPath}/`) ? join(work, a.slice(bundledDocumentsPath.length + 1)) : a));
+  const args = (product.args ?? []).map((a) =>
+    a.startsWith(`${bundledDocumentsPath}/`) ? join(work, a.slice(bundledDocumentsPath.length + 1)) : a,
+  );
   const portAt = args.indexOf('--port');
   if (portAt >= 0) args[portAt + 1] = String(port);
-  const child = spawn(mockoon, ['start', ...args, '--hostname', '127.0.0.1', '--disable-log-to-file'], { stdio: 'ignore', env: { ...process.env, HOME: work } });
+  const child = spawn(mockoon, ['start', ...args, '--hostname', '127.0.0.1', '--disable-log-to-file'], {
+    stdio: 'ignore',
+    env: { ...process.env, HOME: work },
+  });
   const stop = () => {
     if (child.exitCode === null) child.kill('SIGTERM');
     rmSync(work, { recursive: true, force: true });

@@ -27,7 +27,8 @@ export interface ComplianceEdge {
 
 /** Namespace of the runner Jobs. */
 export function runnerNamespace(model: DeploymentModel): string {
-  const prefix = model.buildingBlocks[0]?.namespace.slice(0, model.buildingBlocks[0].namespace.length - model.buildingBlocks[0].id.length) ?? 'gs-';
+  const prefix =
+    model.buildingBlocks[0]?.namespace.slice(0, model.buildingBlocks[0].namespace.length - model.buildingBlocks[0].id.length) ?? 'gs-';
   return `${prefix}${runnerComponent}`;
 }
 
@@ -38,7 +39,8 @@ export function runnerPodLabels(blockId: string): Record<string, string> {
 
 /** The Pod port the block listens on and the labels selecting its Pods (image products: the generic chart's label). */
 export function blockEndpoint(block: ModelBuildingBlock): { port: number; podLabels: Record<string, string> } {
-  if (block.product.kind === 'image') return { port: block.product.containerPort, podLabels: { 'govstack.global/building-block': block.id } };
+  if (block.product.kind === 'image')
+    return { port: block.product.containerPort, podLabels: { 'govstack.global/building-block': block.id } };
   // An upstream chart labels its Pods its own way: every Pod of the namespace, on the Service's port.
   return { port: block.servicePort, podLabels: {} };
 }
@@ -72,7 +74,11 @@ export function jobName(blockId: string): string {
  * default-deny and DNS policies there, then per block a pair of policies (egress from the
  * runner, ingress at the block) and the Job.
  */
-export function runManifests(model: DeploymentModel, runs: readonly { block: ModelBuildingBlock; suite: ComplianceSuite }[], timeoutSeconds: number): object[] {
+export function runManifests(
+  model: DeploymentModel,
+  runs: readonly { block: ModelBuildingBlock; suite: ComplianceSuite }[],
+  timeoutSeconds: number,
+): object[] {
   const ns = runnerNamespace(model);
   const labels = commonLabels(model.name, runnerComponent);
   const objects: object[] = [
@@ -90,7 +96,15 @@ export function runManifests(model: DeploymentModel, runs: readonly { block: Mod
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{ to: [{ namespaceSelector: { matchLabels: { [namespaceNameLabel]: 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+        egress: [
+          {
+            to: [{ namespaceSelector: { matchLabels: { [namespaceNameLabel]: 'kube-system' } } }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
       },
     },
   ];
@@ -109,7 +123,17 @@ export function runManifests(model: DeploymentModel, runs: readonly { block: Mod
         spec: {
           podSelector: { matchLabels: edge.from.podLabels },
           policyTypes: ['Egress'],
-          egress: [{ to: [{ namespaceSelector: { matchLabels: { [namespaceNameLabel]: edge.to.namespace } }, podSelector: { matchLabels: edge.to.podLabels } }], ports: [{ protocol: 'TCP', port: edge.to.port }] }],
+          egress: [
+            {
+              to: [
+                {
+                  namespaceSelector: { matchLabels: { [namespaceNameLabel]: edge.to.namespace } },
+                  podSelector: { matchLabels: edge.to.podLabels },
+                },
+              ],
+              ports: [{ protocol: 'TCP', port: edge.to.port }],
+            },
+          ],
         },
       },
       {
@@ -119,7 +143,14 @@ export function runManifests(model: DeploymentModel, runs: readonly { block: Mod
         spec: {
           podSelector: { matchLabels: edge.to.podLabels },
           policyTypes: ['Ingress'],
-          ingress: [{ from: [{ namespaceSelector: { matchLabels: { [namespaceNameLabel]: ns } }, podSelector: { matchLabels: edge.from.podLabels } }], ports: [{ protocol: 'TCP', port: edge.to.port }] }],
+          ingress: [
+            {
+              from: [
+                { namespaceSelector: { matchLabels: { [namespaceNameLabel]: ns } }, podSelector: { matchLabels: edge.from.podLabels } },
+              ],
+              ports: [{ protocol: 'TCP', port: edge.to.port }],
+            },
+          ],
         },
       },
       {
@@ -135,13 +166,25 @@ export function runManifests(model: DeploymentModel, runs: readonly { block: Mod
             spec: {
               restartPolicy: 'Never',
               automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 10001,
+                runAsGroup: 10001,
+                fsGroup: 10001,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
               containers: [
                 {
                   name: 'suite',
                   image: `${runnerImage.repository}:${runnerImage.tag}`,
                   imagePullPolicy: 'IfNotPresent',
-                  command: ['node', `${runnerRoot}/entry.js`, `${runnerRoot}/suites/${suite.buildingBlock}`, suite.calls, serviceUrl(block)],
+                  command: [
+                    'node',
+                    `${runnerRoot}/entry.js`,
+                    `${runnerRoot}/suites/${suite.buildingBlock}`,
+                    suite.calls,
+                    serviceUrl(block),
+                  ],
                   env: [{ name: 'HOME', value: '/tmp' }],
                   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '768Mi' } },
                   securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },

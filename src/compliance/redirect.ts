@@ -23,7 +23,10 @@ interface Target {
 /** Parses `from=to,…` into a map from `host:port` to its target; throws on a malformed pair. */
 export function parseRedirects(spec: string): Map<string, Target> {
   const map = new Map<string, Target>();
-  for (const pair of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new Error(`GOVSTACK_COMPLIANCE_REDIRECT: "${pair}" is not from=to`);
     const from = pair.slice(0, eq).toLowerCase();
@@ -38,7 +41,9 @@ export function parseRedirects(spec: string): Map<string, Target> {
 type RequestFn = typeof http.request;
 
 function hostKey(options: http.RequestOptions, defaultPort: number): string {
-  const host = String(options.hostname ?? options.host ?? 'localhost').replace(/^\[|\]$/g, '').toLowerCase();
+  const host = String(options.hostname ?? options.host ?? 'localhost')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   const port = options.port ? Number(options.port) : defaultPort;
   return `${host}:${port}`;
 }
@@ -52,8 +57,15 @@ export function install(redirects: Map<string, Target>): void {
       let rest: unknown[];
       if (typeof args[0] === 'string' || args[0] instanceof URL) {
         const url = new URL(String(args[0]));
-        const extra = typeof args[1] === 'object' && args[1] !== null && typeof args[1] !== 'function' ? (args[1] as http.RequestOptions) : {};
-        options = { protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, path: url.pathname + url.search, ...extra };
+        const extra =
+          typeof args[1] === 'object' && args[1] !== null && typeof args[1] !== 'function' ? (args[1] as http.RequestOptions) : {};
+        options = {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port || undefined,
+          path: url.pathname + url.search,
+          ...extra,
+        };
         rest = args.slice(extra === args[1] ? 2 : 1);
       } else {
         options = { ...(args[0] as http.RequestOptions) };
@@ -73,7 +85,10 @@ export function install(redirects: Map<string, Target>): void {
       if (target.protocol !== scheme) delete rewritten.agent;
       return (original[target.protocol] as (...a: unknown[]) => http.ClientRequest)(rewritten, ...rest);
     } as RequestFn;
-  for (const [mod, scheme] of [[http, 'http:'], [https, 'https:']] as const) {
+  for (const [mod, scheme] of [
+    [http, 'http:'],
+    [https, 'https:'],
+  ] as const) {
     const request = wrap(scheme);
     mod.request = request;
     mod.get = ((...args: Parameters<RequestFn>) => {

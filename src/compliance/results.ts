@@ -60,7 +60,14 @@ export function parseCucumberJson(text: string): ScenarioOutcome[] {
         scenario: `${feature.uri.replace(/\\/g, '/')}:${el.line}`,
         name: el.name,
         passed: steps.length > 0 && bad === undefined,
-        ...(bad ? { error: (bad.result?.error_message ?? bad.result?.status ?? 'no result').split('\n').find((l) => l.trim() !== '')?.trim() } : {}),
+        ...(bad
+          ? {
+              error: (bad.result?.error_message ?? bad.result?.status ?? 'no result')
+                .split('\n')
+                .find((l) => l.trim() !== '')
+                ?.trim(),
+            }
+          : {}),
       });
     }
   }
@@ -72,7 +79,13 @@ export function parseCucumberJson(text: string): ScenarioOutcome[] {
  * under test is GovStack's example mock (its own defects apply only then), `importedMock`
  * whether it is the mock importing the OpenAPI document (the import's limits apply only then).
  */
-export function summarise(suite: ComplianceSuite, product: string, exampleMock: boolean, outcomes: readonly ScenarioOutcome[], importedMock = false): SuiteResult {
+export function summarise(
+  suite: ComplianceSuite,
+  product: string,
+  exampleMock: boolean,
+  outcomes: readonly ScenarioOutcome[],
+  importedMock = false,
+): SuiteResult {
   const known = suite.knownFailures.filter((k) => (exampleMock || !k.exampleMockOnly) && (importedMock || !k.importedMockOnly));
   const reasonOf = (scenario: string) => known.find((k) => k.scenarios.includes(scenario));
   const failed: ScenarioOutcome[] = [];
@@ -125,17 +138,33 @@ export function formatTable(results: readonly SuiteResult[]): string {
   for (const r of results) {
     rows.push(
       r.status === 'run'
-        ? [r.buildingBlock, r.commit.slice(0, 12), r.product, String(r.passed), String(r.failed.length), String(r.knownFailing.length), String(r.scenarios)]
+        ? [
+            r.buildingBlock,
+            r.commit.slice(0, 12),
+            r.product,
+            String(r.passed),
+            String(r.failed.length),
+            String(r.knownFailing.length),
+            String(r.scenarios),
+          ]
         : [r.buildingBlock, r.commit.slice(0, 12), r.product, '-', '-', '-', `${r.scenarios} (${r.status})`],
     );
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of results) {
     if (r.note) lines.push('', `${r.buildingBlock}: ${r.note}`);
     for (const f of r.failed) lines.push(`${r.buildingBlock}  FAILED        ${f.scenario}  ${f.name}${f.error ? `: ${f.error}` : ''}`);
-    for (const k of r.knownFailing) lines.push(`${r.buildingBlock}  KNOWN (${k.reason.kind})  ${k.outcome.scenario}  ${k.reason.reason} [${k.reason.evidence.join(', ')}]`);
+    for (const k of r.knownFailing)
+      lines.push(
+        `${r.buildingBlock}  KNOWN (${k.reason.kind})  ${k.outcome.scenario}  ${k.reason.reason} [${k.reason.evidence.join(', ')}]`,
+      );
     for (const s of r.knownButPassed) lines.push(`${r.buildingBlock}  known failure passed  ${s}`);
   }
   return lines.join('\n') + '\n';

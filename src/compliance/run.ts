@@ -44,8 +44,14 @@ export function plan(
   suiteOf: ReadonlyMap<string, string> = new Map(),
 ): { runs: { block: ModelBuildingBlock; suite: ComplianceSuite }[]; skipped: SuiteResult[] } {
   const problems = [...suiteOf].flatMap(([blockId, suiteId]) => [
-    ...(model.buildingBlocks.some((b) => b.id === blockId) ? [] : [`--suite-of ${blockId}=${suiteId}: ${model.name} has no building block ${blockId}`]),
-    ...(complianceSuites.some((s) => s.buildingBlock === suiteId) ? [] : [`--suite-of ${blockId}=${suiteId}: no GovStack suite for ${suiteId} (${complianceSuites.map((s) => s.buildingBlock).join(', ')})`]),
+    ...(model.buildingBlocks.some((b) => b.id === blockId)
+      ? []
+      : [`--suite-of ${blockId}=${suiteId}: ${model.name} has no building block ${blockId}`]),
+    ...(complianceSuites.some((s) => s.buildingBlock === suiteId)
+      ? []
+      : [
+          `--suite-of ${blockId}=${suiteId}: no GovStack suite for ${suiteId} (${complianceSuites.map((s) => s.buildingBlock).join(', ')})`,
+        ]),
   ]);
   if (problems.length > 0) throw new InputError(problems.map((message) => ({ file: '<command line>', line: 0, pointer: '', message })));
   const runs: { block: ModelBuildingBlock; suite: ComplianceSuite }[] = [];
@@ -56,7 +62,8 @@ export function plan(
     const suite = complianceSuites.find((s) => s.buildingBlock === suiteId);
     if (!suite) continue;
     if (suite.notRun) skipped.push(notRunResult(suite, productLabel(block, suite), suite.notRun.reason));
-    else if (block.product.kind === 'external') skipped.push(notRunResult(suite, productLabel(block, suite), 'runs elsewhere (external): test it where it is deployed'));
+    else if (block.product.kind === 'external')
+      skipped.push(notRunResult(suite, productLabel(block, suite), 'runs elsewhere (external): test it where it is deployed'));
     else runs.push({ block, suite });
   }
   return { runs, skipped };
@@ -108,9 +115,17 @@ export function runInCluster(model: DeploymentModel, only: readonly string[], o:
       const waited = kubectl(o, ['wait', '-n', ns, '--for=condition=Complete', job, `--timeout=${o.timeoutSeconds}s`]);
       const logs = kubectl(o, ['logs', '-n', ns, job, '--tail=-1']);
       try {
-        results.push(summarise(suite, productLabel(block, suite), isExampleMock(block), readOutcomes(logs.stdout, block.id), isImportedMock(block)));
+        results.push(
+          summarise(suite, productLabel(block, suite), isExampleMock(block), readOutcomes(logs.stdout, block.id), isImportedMock(block)),
+        );
       } catch (e) {
-        results.push(notRunResult(suite, productLabel(block, suite), `${(e as Error).message}${waited.status !== 0 ? `; ${waited.stderr.trim()}` : ''}`));
+        results.push(
+          notRunResult(
+            suite,
+            productLabel(block, suite),
+            `${(e as Error).message}${waited.status !== 0 ? `; ${waited.stderr.trim()}` : ''}`,
+          ),
+        );
       }
     }
   } finally {
@@ -133,14 +148,24 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
       continue;
     }
     if (!given && (block.product.kind !== 'image' || !block.product.document)) {
-      results.push(notRunResult(suite, productLabel(block, suite), `product ${block.product.id} is not a mock; pass --url ${block.id}=<base URL>`));
+      results.push(
+        notRunResult(suite, productLabel(block, suite), `product ${block.product.id} is not a mock; pass --url ${block.id}=<base URL>`),
+      );
       continue;
     }
     let mock: { url: string; stop: () => void } | undefined;
     try {
       mock = given ? undefined : await startMock(block, o.mockoon!);
       const outcomes = runSuiteOnHost(suite, o.suitesDir, given ?? mock!.url);
-      results.push(summarise(suite, given ? given : productLabel(block, suite), !given && isExampleMock(block), outcomes, !given && isImportedMock(block)));
+      results.push(
+        summarise(
+          suite,
+          given ? given : productLabel(block, suite),
+          !given && isExampleMock(block),
+          outcomes,
+          !given && isImportedMock(block),
+        ),
+      );
     } catch (e) {
       results.push(notRunResult(suite, productLabel(block, suite), (e as Error).message));
     } finally {

@@ -70,7 +70,8 @@ export const complianceSuites: readonly ComplianceSuite[] = [
     scenarios: 4,
     knownFailures: [],
     notRun: {
-      reason: 'a behave (Python) suite whose client hard-codes https:// with certificate checks off; the runner image carries Node suites only',
+      reason:
+        'a behave (Python) suite whose client hard-codes https:// with certificate checks off; the runner image carries Node suites only',
       evidence: [at('consent', 'test/gherkin/features/environment.py', 10), at('consent', 'test/gherkin/requirements.txt', 1)],
     },
   }),
@@ -96,7 +97,8 @@ export const complianceSuites: readonly ComplianceSuite[] = [
       {
         scenarios: ['features/wallet_binding.feature:67'],
         kind: 'example-mock-defect',
-        reason: 'the example mock has no rule for an invalid auth challenge on /wallet-binding and answers with an empty errors[], which the suite requires non-empty',
+        reason:
+          'the example mock has no rule for an invalid auth challenge on /wallet-binding and answers with an empty errors[], which the suite requires non-empty',
         evidence: [
           at('identity', `${openApi}/features/wallet_binding.feature`, 67),
           at('identity', `${openApi}/features/support/wallet_binding.js`, 163),
@@ -136,7 +138,8 @@ export const complianceSuites: readonly ComplianceSuite[] = [
           'features/status_email.feature:132',
         ],
         kind: 'suite-drift',
-        reason: 'the steps read the send response\'s "requestUID"; the specification beside the suite names it "requestUid", so a conforming product fails the precondition',
+        reason:
+          'the steps read the send response\'s "requestUID"; the specification beside the suite names it "requestUid", so a conforming product fails the precondition',
         evidence: [
           at('messaging', `${openApi}/features/support/callback_email.js`, 44),
           at('messaging', `${openApi}/features/support/status_email.js`, 48),
@@ -146,7 +149,8 @@ export const complianceSuites: readonly ComplianceSuite[] = [
       {
         scenarios: ['features/send_email_batch.feature:5', 'features/send_email_single.feature:5'],
         kind: 'example-mock-defect',
-        reason: 'the example mock\'s default send responses carry no content-type header (served as text/plain); the suite requires application/json',
+        reason:
+          "the example mock's default send responses carry no content-type header (served as text/plain); the suite requires application/json",
         evidence: [
           at('messaging', `${openApi}/features/send_email_single.feature`, 12),
           at('messaging', 'examples/mock/mockoon-messaging.json', 160),
@@ -185,7 +189,7 @@ export const complianceSuites: readonly ComplianceSuite[] = [
         ],
         kind: 'imported-mock-limit',
         reason:
-          'the suite expects 405 for GET, DELETE and PUT on the send paths; the specification documents only POST there, so the imported mock has no route for them and answers 404 (only GovStack\'s example environment adds 405 routes)',
+          "the suite expects 405 for GET, DELETE and PUT on the send paths; the specification documents only POST there, so the imported mock has no route for them and answers 404 (only GovStack's example environment adds 405 routes)",
         evidence: [at('messaging', 'api/swagger.yaml', 25), at('messaging', `${openApi}/features/send_email_single.feature`, 28)],
         importedMockOnly: true,
       },
@@ -203,7 +207,10 @@ export const complianceSuites: readonly ComplianceSuite[] = [
         kind: 'mockoon-incompatibility',
         reason:
           "the example mock's templates call faker 'random.alphaNumeric' (Faker 5, @mockoon/cli 2.2.1); Mockoon 9.7.0 migrates the name to 'string.alphaNumeric', which its Faker does not have, and serves the error text instead of the body (all three example rows)",
-        evidence: [at('registration', 'examples/mock-registration/mockoon-registration.json', 337), at('registration', `${openApi}/features/applicant_services_serviceid_applications.feature`, 17)],
+        evidence: [
+          at('registration', 'examples/mock-registration/mockoon-registration.json', 337),
+          at('registration', `${openApi}/features/applicant_services_serviceid_applications.feature`, 17),
+        ],
         exampleMockOnly: true,
       },
     ],
@@ -215,7 +222,8 @@ export const complianceSuites: readonly ComplianceSuite[] = [
     scenarios: 18,
     knownFailures: [],
     notRun: {
-      reason: 'the steps call https://localhost with fetch and no base-URL setting, define ambiguous steps and assert 200 in negative scenarios; no example mock (the example imports the OpenAPI file into mockoon/cli:latest)',
+      reason:
+        'the steps call https://localhost with fetch and no base-URL setting, define ambiguous steps and assert 200 in negative scenarios; no example mock (the example imports the OpenAPI file into mockoon/cli:latest)',
       evidence: [at('workflow', 'test/api-suite/features/support/steps.js', 28), at('workflow', 'examples/mock/docker-compose.yaml', 4)],
     },
   }),

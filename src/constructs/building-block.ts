@@ -96,12 +96,18 @@ export class BuildingBlock extends Construct {
       labels: block.exposure === 'none' ? {} : { [`govstack.global/gateway-${block.exposure}`]: 'true' },
     });
 
-    const location = block.product.kind === 'image' ? projectChart(this, 'govstack-building-block') : upstreamChart({ ...block.product.chart, version: block.version }, settings.charts);
+    const location =
+      block.product.kind === 'image'
+        ? projectChart(this, 'govstack-building-block')
+        : upstreamChart({ ...block.product.chart, version: block.version }, settings.charts);
     const monitoring = props.monitoring !== undefined;
     const values =
       block.product.kind === 'image'
         ? genericChartValues(block, this.namespace.serviceAccountName, props.config ?? {}, monitoring, settings.storageClass)
-        : deepMerge(block.product.values ?? {}, block.product.storageClassKey ? setPath(block.product.storageClassKey, settings.storageClass ?? '') : {});
+        : deepMerge(
+            block.product.values ?? {},
+            block.product.storageClassKey ? setPath(block.product.storageClassKey, settings.storageClass ?? '') : {},
+          );
     this.release = new Release(this, 'Release', {
       name: block.id,
       namespace: this.namespace.name,
@@ -109,7 +115,10 @@ export class BuildingBlock extends Construct {
       values: [stableJson(values)],
       ...releaseArguments(settings),
       waitForJobs: settings.waits,
-      dependsOn: [...this.namespace.prerequisites, ...(props.monitoring?.release && rendersServiceMonitor(block) ? [props.monitoring.release] : [])],
+      dependsOn: [
+        ...this.namespace.prerequisites,
+        ...(props.monitoring?.release && rendersServiceMonitor(block) ? [props.monitoring.release] : []),
+      ],
     });
   }
 }
@@ -134,12 +143,22 @@ function rendersServiceMonitor(block: ModelBuildingBlock): boolean {
 }
 
 /** Values for `charts/govstack-building-block` (see its values.schema.json). */
-function genericChartValues(block: ModelBuildingBlock, serviceAccountName: string, config: Record<string, string>, monitoring: boolean, storageClass?: string) {
+function genericChartValues(
+  block: ModelBuildingBlock,
+  serviceAccountName: string,
+  config: Record<string, string>,
+  monitoring: boolean,
+  storageClass?: string,
+) {
   if (block.product.kind !== 'image') throw new Error('generic chart values need an image product');
   const product = block.product;
   return {
     buildingBlock: block.id,
-    image: { repository: product.image.repository, tag: block.version, ...(product.image.digest && block.version === product.image.tag ? { digest: product.image.digest } : {}) },
+    image: {
+      repository: product.image.repository,
+      tag: block.version,
+      ...(product.image.digest && block.version === product.image.tag ? { digest: product.image.digest } : {}),
+    },
     args: product.args ?? [],
     env: product.env ?? {},
     config,
@@ -152,7 +171,10 @@ function genericChartValues(block: ModelBuildingBlock, serviceAccountName: strin
     writablePaths: product.writablePaths ?? ['/tmp'],
     ...(block.documents ? { documents: { mountPath: bundledDocumentsPath, files: block.documents } } : {}),
     ...(block.runAsRoot
-      ? { securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 }, podSecurityJustification: block.runAsRootJustification }
+      ? {
+          securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 },
+          podSecurityJustification: block.runAsRootJustification,
+        }
       : product.user
         ? { securityContext: { runAsNonRoot: true, runAsUser: product.user.uid, runAsGroup: product.user.gid, fsGroup: product.user.gid } }
         : {}),

@@ -24,7 +24,11 @@ export function projectChart(scope: Construct, name: string): ChartLocation {
   // One copy per stack, however many releases use the chart.
   const asset =
     (stack.node.tryFindChild(id) as TerraformAsset | undefined) ??
-    new TerraformAsset(stack, id, { path: path.join(chartsDir, name), type: AssetType.DIRECTORY, assetHash: contentHash(path.join(chartsDir, name)) });
+    new TerraformAsset(stack, id, {
+      path: path.join(chartsDir, name),
+      type: AssetType.DIRECTORY,
+      assetHash: contentHash(path.join(chartsDir, name)),
+    });
   return { chart: asset.path };
 }
 
@@ -49,7 +53,8 @@ function contentHash(dir: string): string {
     for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) hash.update(path.relative(dir, full).split(path.sep).join('/')).update('\0').update(readFileSync(full)).update('\0');
+      else if (entry.isFile())
+        hash.update(path.relative(dir, full).split(path.sep).join('/')).update('\0').update(readFileSync(full)).update('\0');
     }
   };
   walk(dir);

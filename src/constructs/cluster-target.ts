@@ -66,13 +66,17 @@ export class ClusterTarget extends Construct {
     endpoint.addValidation({
       // No backslash escapes: `\s` is not a valid escape in an HCL string, so tofu rejected the condition.
       condition: '${can(regex("^https://[^/[:space:]]+", var.cluster_endpoint))}',
-      errorMessage: 'cluster_endpoint must be the API server\'s https:// URL (e.g. the cluster module\'s endpoint output).',
+      errorMessage: "cluster_endpoint must be the API server's https:// URL (e.g. the cluster module's endpoint output).",
     });
     ca.addValidation({
       condition: '${length(var.cluster_ca_certificate) > 0 && can(base64decode(var.cluster_ca_certificate))}',
-      errorMessage: 'cluster_ca_certificate must be the non-empty base64 encoding of the API server\'s CA certificate (base64 -w0 ca.crt).',
+      errorMessage: "cluster_ca_certificate must be the non-empty base64 encoding of the API server's CA certificate (base64 -w0 ca.crt).",
     });
-    return { host: endpoint.stringValue, clusterCaCertificate: Fn.base64decode(ca.stringValue), exec: { apiVersion: execApiVersion, ...execCommand(target) } };
+    return {
+      host: endpoint.stringValue,
+      clusterCaCertificate: Fn.base64decode(ca.stringValue),
+      exec: { apiVersion: execApiVersion, ...execCommand(target) },
+    };
   }
 }
 
@@ -81,7 +85,15 @@ function execCommand(target: Exclude<Target, { kind: 'kubeconfig' }>): { command
     case 'eks':
       return {
         command: 'aws',
-        args: ['eks', 'get-token', '--cluster-name', target.clusterName, '--region', target.region, ...(target.roleArn ? ['--role-arn', target.roleArn] : [])],
+        args: [
+          'eks',
+          'get-token',
+          '--cluster-name',
+          target.clusterName,
+          '--region',
+          target.region,
+          ...(target.roleArn ? ['--role-arn', target.roleArn] : []),
+        ],
       };
     case 'aks':
       return { command: 'kubelogin', args: ['get-token', '--login', 'azurecli', '--server-id', aksServerId] };

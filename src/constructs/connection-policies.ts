@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { NetworkPolicyV1, NetworkPolicyV1SpecEgressTo, NetworkPolicyV1SpecIngressFrom } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import {
+  NetworkPolicyV1,
+  NetworkPolicyV1SpecEgressTo,
+  NetworkPolicyV1SpecIngressFrom,
+} from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { Connection, Endpoint, isPods } from '../model/connections/types';
 import { controlAnnotation, controls } from '../policy/controls';
 import { IsolatedNamespace } from './isolated-namespace';
@@ -33,7 +37,11 @@ export function renderConnections(namespaces: ReadonlyMap<string, IsolatedNamesp
       if (home) {
         new NetworkPolicyV1(home, `Egress-${slug}`, {
           metadata: { name: `egress-${slug}`, namespace: home.name, labels: home.labels, annotations },
-          spec: { podSelector: selector(connection.from.podLabels), policyTypes: ['Egress'], egress: [{ to: peers(connection.to, connection.from.namespace), ports }] },
+          spec: {
+            podSelector: selector(connection.from.podLabels),
+            policyTypes: ['Egress'],
+            egress: [{ to: peers(connection.to, connection.from.namespace), ports }],
+          },
         });
       }
     }
@@ -42,7 +50,11 @@ export function renderConnections(namespaces: ReadonlyMap<string, IsolatedNamesp
       if (home) {
         new NetworkPolicyV1(home, `Ingress-${slug}`, {
           metadata: { name: `ingress-${slug}`, namespace: home.name, labels: home.labels, annotations },
-          spec: { podSelector: selector(connection.to.podLabels), policyTypes: ['Ingress'], ingress: [{ from: peers(connection.from, connection.to.namespace), ports }] },
+          spec: {
+            podSelector: selector(connection.to.podLabels),
+            policyTypes: ['Ingress'],
+            ingress: [{ from: peers(connection.from, connection.to.namespace), ports }],
+          },
         });
       }
     }
@@ -66,7 +78,11 @@ function peers(other: Endpoint, _home: string): (NetworkPolicyV1SpecEgressTo & N
 
 /** A DNS-label-safe policy name suffix from an edge id, shortened with a hash past 200 characters. */
 export function policySlug(id: string): string {
-  const slug = id.toLowerCase().replace(/->/g, '-to-').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = id
+    .toLowerCase()
+    .replace(/->/g, '-to-')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (slug.length <= 200) return slug;
   return `${slug.slice(0, 193).replace(/-+$/, '')}-${createHash('sha256').update(id).digest('hex').slice(0, 6)}`;
 }

@@ -44,11 +44,29 @@ export class CountryDeployment extends TerraformStack {
     constrainProviders(this);
 
     const noWait = new Set(model.deployment.noWaitFor.map((n) => n.component));
-    const releaseFor = (component: string): ReleaseSettings => ({ ...model.deployment, waits: model.deployment.waits && !noWait.has(component) });
-    const justification = (target: string) => model.overrides.find((o) => o.control === 'pod-security' && o.target === target)?.justification;
-    const gateway = new Gateway(this, 'Gateway', { model, release: releaseFor('gateway'), podSecurityJustification: justification('gateway') });
-    const mediator = new InformationMediator(this, 'Mediator', { model, release: releaseFor('mediator'), podSecurityJustification: model.mediator.podSecurityJustification });
-    const observability = model.observability.enabled ? new Observability(this, 'Observability', { model, release: releaseFor('observability'), podSecurityJustification: justification('observability') }) : undefined;
+    const releaseFor = (component: string): ReleaseSettings => ({
+      ...model.deployment,
+      waits: model.deployment.waits && !noWait.has(component),
+    });
+    const justification = (target: string) =>
+      model.overrides.find((o) => o.control === 'pod-security' && o.target === target)?.justification;
+    const gateway = new Gateway(this, 'Gateway', {
+      model,
+      release: releaseFor('gateway'),
+      podSecurityJustification: justification('gateway'),
+    });
+    const mediator = new InformationMediator(this, 'Mediator', {
+      model,
+      release: releaseFor('mediator'),
+      podSecurityJustification: model.mediator.podSecurityJustification,
+    });
+    const observability = model.observability.enabled
+      ? new Observability(this, 'Observability', {
+          model,
+          release: releaseFor('observability'),
+          podSecurityJustification: justification('observability'),
+        })
+      : undefined;
 
     for (const block of model.buildingBlocks) {
       this.blocks.set(
@@ -64,7 +82,9 @@ export class CountryDeployment extends TerraformStack {
       );
     }
 
-    const routed = model.gateway.routes.map((r) => this.blocks.get(r.buildingBlock)?.namespace).filter((n): n is IsolatedNamespace => n !== undefined);
+    const routed = model.gateway.routes
+      .map((r) => this.blocks.get(r.buildingBlock)?.namespace)
+      .filter((n): n is IsolatedNamespace => n !== undefined);
     gateway.publishRoutes(routed);
     const namespaces = [
       ...gateway.namespaces,

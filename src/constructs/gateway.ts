@@ -43,21 +43,40 @@ export class Gateway extends Construct {
     const { model, release } = props;
     const gw = model.gateway;
     const common = { deployment: model.name, podSecurity: gw.podSecurity, podSecurityJustification: props.podSecurityJustification };
-    this.controller = new IsolatedNamespace(this, 'ControllerNamespace', { ...common, name: gw.namespaces.controller, component: 'gateway' });
+    this.controller = new IsolatedNamespace(this, 'ControllerNamespace', {
+      ...common,
+      name: gw.namespaces.controller,
+      component: 'gateway',
+    });
     this.edges = {
-      external: new IsolatedNamespace(this, 'ExternalNamespace', { ...common, name: gw.namespaces.external, component: 'gateway-external' }),
-      internal: new IsolatedNamespace(this, 'InternalNamespace', { ...common, name: gw.namespaces.internal, component: 'gateway-internal' }),
+      external: new IsolatedNamespace(this, 'ExternalNamespace', {
+        ...common,
+        name: gw.namespaces.external,
+        component: 'gateway-external',
+      }),
+      internal: new IsolatedNamespace(this, 'InternalNamespace', {
+        ...common,
+        name: gw.namespaces.internal,
+        component: 'gateway-internal',
+      }),
     };
 
-    if (!release.preinstalled.includes('gateway-controller')) this.controllerRelease = new Release(this, 'Controller', {
-      name: 'envoy-gateway',
-      namespace: this.controller.name,
-      ...upstreamChart(gatewayCatalog.chart, release.charts),
-      // Proxies run in each Gateway's own namespace, so NetworkPolicy keeps external and internal apart.
-      values: [stableJson(deepMerge(gatewayCatalog.values ?? {}, { config: { envoyGateway: { provider: { type: 'Kubernetes', kubernetes: { deploy: { type: 'GatewayNamespace' } } } } } }))],
-      ...releaseArguments(release),
-      dependsOn: this.controller.prerequisites,
-    });
+    if (!release.preinstalled.includes('gateway-controller'))
+      this.controllerRelease = new Release(this, 'Controller', {
+        name: 'envoy-gateway',
+        namespace: this.controller.name,
+        ...upstreamChart(gatewayCatalog.chart, release.charts),
+        // Proxies run in each Gateway's own namespace, so NetworkPolicy keeps external and internal apart.
+        values: [
+          stableJson(
+            deepMerge(gatewayCatalog.values ?? {}, {
+              config: { envoyGateway: { provider: { type: 'Kubernetes', kubernetes: { deploy: { type: 'GatewayNamespace' } } } } },
+            }),
+          ),
+        ],
+        ...releaseArguments(release),
+        dependsOn: this.controller.prerequisites,
+      });
 
     this.model = model;
     this.release = release;

@@ -51,7 +51,15 @@ export class InformationMediator extends Construct {
       name: mediatorReleaseName,
       namespace: this.namespace.name,
       ...projectChart(this, 'govstack-xroad'),
-      values: [stableJson(xroadReleaseValues(model, { serviceAccountName: this.namespace.serviceAccountName, waits: release.waits, storageClass: release.storageClass }))],
+      values: [
+        stableJson(
+          xroadReleaseValues(model, {
+            serviceAccountName: this.namespace.serviceAccountName,
+            waits: release.waits,
+            storageClass: release.storageClass,
+          }),
+        ),
+      ],
       ...releaseArguments(release),
       dependsOn: this.namespace.prerequisites,
     });

@@ -69,7 +69,12 @@ export class IsolatedNamespace extends Construct {
     this.literalName = props.name;
 
     this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
-      metadata: { name: props.component, namespace: this.name, labels: this.labels, annotations: controlAnnotation(controls.serviceAccount) },
+      metadata: {
+        name: props.component,
+        namespace: this.name,
+        labels: this.labels,
+        annotations: controlAnnotation(controls.serviceAccount),
+      },
       automountServiceAccountToken: false,
     });
     this.serviceAccountName = props.component;
@@ -98,7 +103,12 @@ export class IsolatedNamespace extends Construct {
     return [this.serviceAccount, this.limitRange];
   }
 
-  private policy(id: string, name: string, control: Control, spec: Omit<ConstructorParameters<typeof NetworkPolicyV1>[2]['spec'], 'podSelector'>): void {
+  private policy(
+    id: string,
+    name: string,
+    control: Control,
+    spec: Omit<ConstructorParameters<typeof NetworkPolicyV1>[2]['spec'], 'podSelector'>,
+  ): void {
     new NetworkPolicyV1(this, id, {
       metadata: { name, namespace: this.name, labels: this.labels, annotations: controlAnnotation(control) },
       spec: { podSelector: {}, ...spec },

@@ -10,8 +10,8 @@ import { IsolatedNamespace } from './isolated-namespace';
 
 /** Why node log collection cannot run under restricted or baseline Pod Security. */
 export const logCollectorJustification =
-  'Node log collection reads container logs from the host (/var/log/pods, read-only hostPath), which only the privileged level admits; '
-  + 'the collector is alone in its namespace, so nothing else gains that level (govstack-cfr-security#req-7 needs central logs).';
+  'Node log collection reads container logs from the host (/var/log/pods, read-only hostPath), which only the privileged level admits; ' +
+  'the collector is alone in its namespace, so nothing else gains that level (govstack-cfr-security#req-7 needs central logs).';
 
 /** Properties of {@link Observability}. */
 export interface ObservabilityProps {
@@ -60,7 +60,13 @@ export class Observability extends Construct {
       podSecurity: 'privileged',
       podSecurityJustification: logCollectorJustification,
     });
-    const upstream = (id: string, name: UpstreamComponent, component: ObservabilityComponent, namespace: IsolatedNamespace, values: object) =>
+    const upstream = (
+      id: string,
+      name: UpstreamComponent,
+      component: ObservabilityComponent,
+      namespace: IsolatedNamespace,
+      values: object,
+    ) =>
       release.preinstalled.includes(name)
         ? undefined
         : new Release(this, id, {
@@ -76,11 +82,35 @@ export class Observability extends Construct {
     const inCluster = (service: string, port: number) => `http://${service}.${obs.namespace}.svc.cluster.local:${port}`;
     const logsUrl = inCluster(observabilityCatalog.logs.serviceName, observabilityCatalog.logs.pushPort);
     const tracesUrl = inCluster(observabilityCatalog.traces.serviceName, observabilityCatalog.traces.queryPort);
-    const metrics = upstream('Metrics', 'metrics', observabilityCatalog.metrics, this.namespace, observabilityCatalog.metrics.valuesFor({ retention: obs.retention.metrics, logsUrl, tracesUrl, ...sizing }));
+    const metrics = upstream(
+      'Metrics',
+      'metrics',
+      observabilityCatalog.metrics,
+      this.namespace,
+      observabilityCatalog.metrics.valuesFor({ retention: obs.retention.metrics, logsUrl, tracesUrl, ...sizing }),
+    );
     this.metricsRelease = metrics;
-    upstream('Logs', 'logs', observabilityCatalog.logs, this.namespace, observabilityCatalog.logs.valuesFor({ retention: obs.retention.logs, ...sizing }));
-    upstream('Traces', 'traces', observabilityCatalog.traces, this.namespace, observabilityCatalog.traces.valuesFor({ retention: obs.retention.traces, ...sizing }));
-    upstream('Collector', 'log-collector', observabilityCatalog.collector, this.collectorNamespace, observabilityCatalog.collector.valuesFor({ logsUrl, size: obs.size }));
+    upstream(
+      'Logs',
+      'logs',
+      observabilityCatalog.logs,
+      this.namespace,
+      observabilityCatalog.logs.valuesFor({ retention: obs.retention.logs, ...sizing }),
+    );
+    upstream(
+      'Traces',
+      'traces',
+      observabilityCatalog.traces,
+      this.namespace,
+      observabilityCatalog.traces.valuesFor({ retention: obs.retention.traces, ...sizing }),
+    );
+    upstream(
+      'Collector',
+      'log-collector',
+      observabilityCatalog.collector,
+      this.collectorNamespace,
+      observabilityCatalog.collector.valuesFor({ logsUrl, size: obs.size }),
+    );
 
     new Release(this, 'Rules', {
       name: 'govstack-observability',
@@ -94,10 +124,19 @@ export class Observability extends Construct {
             type: r.type,
             secretName: r.secretName,
             key: r.secretKey,
-            ...(r.email ? { to: r.email.to, from: r.email.from, smarthost: r.email.smarthost, ...(r.email.username ? { authUsername: r.email.username } : {}) } : {}),
+            ...(r.email
+              ? {
+                  to: r.email.to,
+                  from: r.email.from,
+                  smarthost: r.email.smarthost,
+                  ...(r.email.username ? { authUsername: r.email.username } : {}),
+                }
+              : {}),
             ...(r.channel ? { channel: r.channel } : {}),
           })),
-          buildingBlocks: model.buildingBlocks.filter((b) => b.product.kind !== 'external').map((b) => ({ id: b.id, namespace: b.namespace })),
+          buildingBlocks: model.buildingBlocks
+            .filter((b) => b.product.kind !== 'external')
+            .map((b) => ({ id: b.id, namespace: b.namespace })),
           xroad: { namespace: model.mediator.namespace },
           gateway: { proxyNamespaces: [model.gateway.namespaces.external, model.gateway.namespaces.internal] },
           // A missing monitoring CRD fails the apply with the chart's message; nothing is skipped.

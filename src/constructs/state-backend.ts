@@ -1,5 +1,14 @@
 import { Construct } from 'constructs';
-import { AzurermBackend, GcsBackend, LocalBackend, S3Backend, TerraformBackend, TerraformRemoteState, TerraformStack, TerraformVariable } from 'cdktf';
+import {
+  AzurermBackend,
+  GcsBackend,
+  LocalBackend,
+  S3Backend,
+  TerraformBackend,
+  TerraformRemoteState,
+  TerraformStack,
+  TerraformVariable,
+} from 'cdktf';
 import { StateBackend, StateEncryption } from '../blueprint/types';
 
 /**
@@ -15,9 +24,20 @@ export function configureStateBackend(scope: Construct, state: StateBackend, key
     case 'local':
       return new LocalBackend(scope, { path: state.path ?? `terraform.${key.replace(/\//g, '.').replace(/\.tfstate$/, '')}.tfstate` });
     case 's3':
-      return new S3Backend(scope, { bucket: state.bucket, key, region: state.region, encrypt: true, kmsKeyId: state.kmsKeyId, dynamodbTable: state.dynamodbTable });
+      return new S3Backend(scope, {
+        bucket: state.bucket,
+        key,
+        region: state.region,
+        encrypt: true,
+        kmsKeyId: state.kmsKeyId,
+        dynamodbTable: state.dynamodbTable,
+      });
     case 'gcs':
-      return new GcsBackend(scope, { bucket: state.bucket, prefix: key.replace(/\.tfstate$/, ''), kmsEncryptionKey: state.kmsEncryptionKey });
+      return new GcsBackend(scope, {
+        bucket: state.bucket,
+        prefix: key.replace(/\.tfstate$/, ''),
+        kmsEncryptionKey: state.kmsEncryptionKey,
+      });
     case 'azurerm':
       return new AzurermBackend(scope, {
         storageAccountName: state.storageAccountName,
@@ -28,9 +48,14 @@ export function configureStateBackend(scope: Construct, state: StateBackend, key
       });
     case 'pg':
       // The connection string comes from PG_CONN_STR at init, never from the configuration.
-      return new AttributeBackend(scope, 'pg', { schema_name: state.schemaName ?? `govstack_${key.replace(/[^a-z0-9]+/g, '_').replace(/_tfstate$/, '')}` });
+      return new AttributeBackend(scope, 'pg', {
+        schema_name: state.schemaName ?? `govstack_${key.replace(/[^a-z0-9]+/g, '_').replace(/_tfstate$/, '')}`,
+      });
     case 'kubernetes':
-      return new AttributeBackend(scope, 'kubernetes', { secret_suffix: key.replace(/[^a-z0-9]+/g, '-').replace(/-tfstate$/, ''), namespace: state.namespace ?? 'kube-system' });
+      return new AttributeBackend(scope, 'kubernetes', {
+        secret_suffix: key.replace(/[^a-z0-9]+/g, '-').replace(/-tfstate$/, ''),
+        namespace: state.namespace ?? 'kube-system',
+      });
   }
 }
 
@@ -79,9 +104,17 @@ function configureStateEncryption(scope: Construct, encryption: StateEncryption)
     // validate refuses this blueprint first (rules.ts); this guards direct use of the construct.
     throw new Error('state.encryption.rotate needs generation 2 or more: the new passphrase needs a name the state was not written under');
   }
-  passphraseVariable(scope, stateEncryptionVariable, 'Passphrase (16 or more characters) from which the state and plan encryption key is derived; set TF_VAR_state_encryption_passphrase');
+  passphraseVariable(
+    scope,
+    stateEncryptionVariable,
+    'Passphrase (16 or more characters) from which the state and plan encryption key is derived; set TF_VAR_state_encryption_passphrase',
+  );
   if (encryption.rotate) {
-    passphraseVariable(scope, previousPassphraseVariable, `The passphrase of key generation ${generation - 1}, being replaced while state.encryption.rotate is set: it decrypts the existing state once; set TF_VAR_state_encryption_previous_passphrase`);
+    passphraseVariable(
+      scope,
+      previousPassphraseVariable,
+      `The passphrase of key generation ${generation - 1}, being replaced while state.encryption.rotate is set: it decrypts the existing state once; set TF_VAR_state_encryption_previous_passphrase`,
+    );
   }
   const provider = encryption.keyProvider;
   const current = encryptionKeyName(generation);
@@ -104,7 +137,9 @@ function configureStateEncryption(scope: Construct, encryption: StateEncryption)
       ...(encryption.migrate ? { unencrypted: { migrate: {} } } : {}),
     },
     // With migrate, unencrypted state may be read, so enforcement waits until migrate is removed.
-    state: fallback ? { method, fallback: { method: fallback }, ...(encryption.migrate ? {} : { enforced: true }) } : { method, enforced: true },
+    state: fallback
+      ? { method, fallback: { method: fallback }, ...(encryption.migrate ? {} : { enforced: true }) }
+      : { method, enforced: true },
     plan: previous ? { method, fallback: { method: fallback }, enforced: true } : { method, enforced: true },
   });
 }
@@ -116,7 +151,11 @@ function passphraseVariable(scope: Construct, name: string, description: string)
 
 /** A backend cdktf has no class for, or whose class would force a secret into the output. */
 class AttributeBackend extends TerraformBackend {
-  constructor(scope: Construct, backendName: string, private readonly attributes: Record<string, string>) {
+  constructor(
+    scope: Construct,
+    backendName: string,
+    private readonly attributes: Record<string, string>,
+  ) {
     super(scope, 'backend', backendName);
   }
 
@@ -125,7 +164,9 @@ class AttributeBackend extends TerraformBackend {
   }
 
   protected synthesizeHclAttributes(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.attributes).map(([k, value]) => [k, { value, type: 'simple', storageClassType: 'string' }]));
+    return Object.fromEntries(
+      Object.entries(this.attributes).map(([k, value]) => [k, { value, type: 'simple', storageClassType: 'string' }]),
+    );
   }
 
   getRemoteStateDataSource(): TerraformRemoteState {

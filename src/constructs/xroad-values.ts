@@ -34,7 +34,9 @@ export function xroadReleaseValues(model: DeploymentModel, options: XRoadValuesO
   // Bundled OpenAPI documents, which the chart's document server serves to the security servers.
   const documents = Object.fromEntries(
     model.buildingBlocks
-      .map((b) => [b.id, Object.fromEntries(b.apiDocuments.flatMap((d) => (d.bundled ? [[d.bundled.key, d.bundled.content]] : [])))] as const)
+      .map(
+        (b) => [b.id, Object.fromEntries(b.apiDocuments.flatMap((d) => (d.bundled ? [[d.bundled.key, d.bundled.content]] : [])))] as const,
+      )
       .filter(([, files]) => Object.keys(files).length > 0),
   );
   return {
@@ -59,6 +61,8 @@ export function xroadReleaseValues(model: DeploymentModel, options: XRoadValuesO
     // Waited for with the release, unless the blueprint applies the mediator without waiting.
     reconcile: { enabled: true, hook: options.waits, configuration, image: catalog.reconcile.image },
     ...(options.storageClass ? { storage: { storageClassName: options.storageClass } } : {}),
-    ...(Object.keys(documents).length > 0 ? { documents: { serviceName: documentServerService, podLabels: documentServerPods, files: documents } } : {}),
+    ...(Object.keys(documents).length > 0
+      ? { documents: { serviceName: documentServerService, podLabels: documentServerPods, files: documents } }
+      : {}),
   };
 }

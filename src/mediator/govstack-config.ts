@@ -63,7 +63,12 @@ export function govstackConfiguration(model: DeploymentModel, xroad: XRoadConfig
               }
             : {}),
         }));
-      return { name: member.name, class: member.memberClass, code: member.memberCode, ...(applications.length > 0 ? { applications } : {}) };
+      return {
+        name: member.name,
+        class: member.memberClass,
+        code: member.memberCode,
+        ...(applications.length > 0 ? { applications } : {}),
+      };
     }),
   };
 }

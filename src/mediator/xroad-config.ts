@@ -155,7 +155,11 @@ export function specUrl(block: ModelBuildingBlock, file: string): string {
  * told apart by their folder.
  */
 export function serviceCodes(apis: readonly ApiDescription[]): { code: string; api: ApiDescription }[] {
-  const slug = (s: string) => s.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 255);
+  const slug = (s: string) =>
+    s
+      .replace(/[^A-Za-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 255);
   const taken = (code: string) => out.some((s) => s.code.toLowerCase() === code.toLowerCase());
   const out: { code: string; api: ApiDescription; stem: string }[] = [];
   for (const api of apis) {
@@ -194,7 +198,10 @@ export function xroadConfiguration(model: DeploymentModel): XRoadConfiguration {
     return {
       id,
       connectionType,
-      clientTls: connectionType === 'HTTPS' ? { namespace: block.namespace, secretName: xroadClientTlsSecret, certificateFile: `${block.id}.crt` } : null,
+      clientTls:
+        connectionType === 'HTTPS'
+          ? { namespace: block.namespace, secretName: xroadClientTlsSecret, certificateFile: `${block.id}.crt` }
+          : null,
       memberClass: block.owner.memberClass,
       memberCode: block.owner.memberCode,
       subsystemCode: block.id,
@@ -210,7 +217,12 @@ export function xroadConfiguration(model: DeploymentModel): XRoadConfiguration {
     instance,
     centralServer: model.mediator.centralServer,
     memberClasses: [...model.mediator.memberClasses],
-    members: model.organisations.map((o) => ({ memberClass: o.memberClass, memberCode: o.memberCode, name: o.title, organisation: o.name })),
+    members: model.organisations.map((o) => ({
+      memberClass: o.memberClass,
+      memberCode: o.memberCode,
+      name: o.title,
+      organisation: o.name,
+    })),
     securityServers: model.mediator.securityServers.map((s) => {
       const owner = model.organisations.find((o) => o.name === s.organisation)!;
       return {

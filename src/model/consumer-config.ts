@@ -55,7 +55,9 @@ export function consumerConfig(model: DeploymentModel, consumer: ModelBuildingBl
   }
   if (flows.some((f) => f.via === 'mediator')) {
     config.GOVSTACK_XROAD_CLIENT = subsystemId(model, consumer);
-    const relaxed = model.overrides.some((o) => o.control === 'mediator-client-auth' && (o.target === consumer.id || o.target === 'mediator'));
+    const relaxed = model.overrides.some(
+      (o) => o.control === 'mediator-client-auth' && (o.target === consumer.id || o.target === 'mediator'),
+    );
     if (!relaxed) {
       config.GOVSTACK_XROAD_CA_FILE = `${xroadClientTlsDir}/ca.crt`;
       config.GOVSTACK_XROAD_CLIENT_CERT_FILE = `${xroadClientTlsDir}/tls.crt`;

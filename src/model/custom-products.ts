@@ -33,9 +33,17 @@ export function customProduct(id: string, decl: CustomProductDecl): ImageProduct
       chart: { name: decl.chart.name, version: decl.chart.version, repository: decl.chart.repository },
       ...(decl.values ? { values: decl.values } : {}),
       service: { name: decl.service.name, port: decl.service.port },
-      pods: { labels: { ...decl.pods.labels }, port: { port: decl.pods.port.port, ...(decl.pods.port.name ? { name: decl.pods.port.name } : {}) }, source: decl.source },
+      pods: {
+        labels: { ...decl.pods.labels },
+        port: { port: decl.pods.port.port, ...(decl.pods.port.name ? { name: decl.pods.port.name } : {}) },
+        source: decl.source,
+      },
       storage: decl.storage ?? { kind: 'none' },
-      podSecurity: { level: decl.podSecurity?.level ?? 'restricted', reason: decl.podSecurity?.reason ?? restrictedByDefault, source: decl.source },
+      podSecurity: {
+        level: decl.podSecurity?.level ?? 'restricted',
+        reason: decl.podSecurity?.reason ?? restrictedByDefault,
+        source: decl.source,
+      },
       ...(decl.storageClassKey ? { storageClassKey: decl.storageClassKey } : {}),
     };
   }
@@ -57,7 +65,10 @@ export function customProduct(id: string, decl: CustomProductDecl): ImageProduct
  * A catalog entry with the country's products for it appended after the catalog's (so the
  * default stays the catalog's first); the entry itself when there are none.
  */
-export function withCustomProducts(entry: BuildingBlockEntry, declared: Readonly<Record<string, CustomProductDecl>> | undefined): BuildingBlockEntry {
+export function withCustomProducts(
+  entry: BuildingBlockEntry,
+  declared: Readonly<Record<string, CustomProductDecl>> | undefined,
+): BuildingBlockEntry {
   const products = Object.entries(declared ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, decl]) => customProduct(id, decl));

@@ -60,7 +60,10 @@ export function documentUrl(base: string, doc: DocumentRef): string {
 
 /** ConfigMap key of a bundled document: its file name, made a valid key. */
 export function bundledKey(doc: Pick<StartupDocument, 'file'>): string {
-  return doc.file.split('/').pop()!.replace(/[^-._a-zA-Z0-9]/g, '_');
+  return doc.file
+    .split('/')
+    .pop()!
+    .replace(/[^-._a-zA-Z0-9]/g, '_');
 }
 
 /**
@@ -72,7 +75,12 @@ export function fetchEgress(url: URL, reason: string): DocumentEgress {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
   const family = isIP(host);
-  return { name: 'document-download', cidrs: family === 4 ? [`${host}/32`] : family === 6 ? [`${host}/128`] : kubernetesCatalog.anywhere, ports: [port], reason };
+  return {
+    name: 'document-download',
+    cidrs: family === 4 ? [`${host}/32`] : family === 6 ? [`${host}/128`] : kubernetesCatalog.anywhere,
+    ports: [port],
+    reason,
+  };
 }
 
 /**
@@ -85,27 +93,44 @@ export function fetchEgress(url: URL, reason: string): DocumentEgress {
  *
  * Returns a message instead when the bundled file is missing or too large for a ConfigMap.
  */
-export function locateDocument(sources: DocumentSources, baseDir: string, blockId: string, doc: DocumentRef, purpose: string): LocatedDocument | string {
+export function locateDocument(
+  sources: DocumentSources,
+  baseDir: string,
+  blockId: string,
+  doc: DocumentRef,
+  purpose: string,
+): LocatedDocument | string {
   if (sources.source === 'bundled') {
     const folders = (sources.bundle ?? []).map((f) => (isAbsolute(f) ? f : resolve(baseDir, f)));
     const found = folders.map((f) => join(f, blockId, doc.file)).find((p) => existsSync(p) && statSync(p).isFile());
     if (!found) return `no bundle folder holds ${blockId}/${doc.file} (${doc.repository}@${doc.commit}); searched: ${folders.join(', ')}`;
-    if (statSync(found).size > maxBundledBytes) return `${found} is larger than ${maxBundledBytes} bytes and cannot be carried in a ConfigMap`;
+    if (statSync(found).size > maxBundledBytes)
+      return `${found} is larger than ${maxBundledBytes} bytes and cannot be carried in a ConfigMap`;
     return { kind: 'bundled', path: found, content: readFileSync(found, 'utf8') };
   }
   const base = sources.source === 'mirror' ? sources.mirror! : upstreamDocumentBase;
   const url = new URL(documentUrl(base, doc));
-  return { kind: 'fetched', url: url.href, egress: fetchEgress(url, `${purpose} fetches ${doc.file} from ${url.host} (${sources.source})`) };
+  return {
+    kind: 'fetched',
+    url: url.href,
+    egress: fetchEgress(url, `${purpose} fetches ${doc.file} from ${url.host} (${sources.source})`),
+  };
 }
 
 /**
  * Resolves where building block `blockId`'s start-up document comes from (`locateDocument`);
  * a bundled one is mounted from the block's `documents` ConfigMap at `bundledDocumentsPath`.
  */
-export function resolveDocument(sources: DocumentSources, baseDir: string, blockId: string, doc: StartupDocument): ResolvedDocument | string {
+export function resolveDocument(
+  sources: DocumentSources,
+  baseDir: string,
+  blockId: string,
+  doc: StartupDocument,
+): ResolvedDocument | string {
   const located = locateDocument(sources, baseDir, blockId, doc, 'the mock');
   if (typeof located === 'string') return located;
-  if (located.kind === 'fetched') return { location: located.url, egress: { ...located.egress, reason: `${located.egress.reason} at start-up` } };
+  if (located.kind === 'fetched')
+    return { location: located.url, egress: { ...located.egress, reason: `${located.egress.reason} at start-up` } };
   const key = bundledKey(doc);
   return { location: `${bundledDocumentsPath}/${key}`, bundled: { key, content: located.content } };
 }

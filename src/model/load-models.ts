@@ -8,7 +8,10 @@ import { DeploymentModel } from './types';
  * InputError, and (unless `uniqueNames` is false, as when comparing two versions of one
  * deployment) rejecting two blueprints that would write the same stack.
  */
-export function loadModels(files: readonly string[], { uniqueNames = true, extendsRoots }: { uniqueNames?: boolean; extendsRoots?: readonly string[] } = {}): DeploymentModel[] {
+export function loadModels(
+  files: readonly string[],
+  { uniqueNames = true, extendsRoots }: { uniqueNames?: boolean; extendsRoots?: readonly string[] } = {},
+): DeploymentModel[] {
   const problems: Problem[] = [];
   const models: DeploymentModel[] = [];
   for (const file of files) {
@@ -22,7 +25,12 @@ export function loadModels(files: readonly string[], { uniqueNames = true, exten
   const byName = new Map<string, DeploymentModel>();
   for (const model of uniqueNames ? models : []) {
     const other = byName.get(model.name);
-    if (other) problems.push({ ...model.locate('/metadata/name'), pointer: '/metadata/name', message: `stack name "${model.name}" is also used by ${other.sources[0].path}` });
+    if (other)
+      problems.push({
+        ...model.locate('/metadata/name'),
+        pointer: '/metadata/name',
+        message: `stack name "${model.name}" is also used by ${other.sources[0].path}`,
+      });
     byName.set(model.name, model);
   }
   if (problems.length > 0) throw new InputError(problems);

@@ -13,9 +13,16 @@ import { ModelBuildingBlock } from './types';
 export function buildingBlockPods(block: ModelBuildingBlock): { labels: Record<string, string>; port: PodPort } | undefined {
   const product = block.product;
   if (product.kind === 'image') {
-    return { labels: { 'app.kubernetes.io/name': block.id, 'app.kubernetes.io/component': 'workload' }, port: { port: product.containerPort, name: 'http' } };
+    return {
+      labels: { 'app.kubernetes.io/name': block.id, 'app.kubernetes.io/component': 'workload' },
+      port: { port: product.containerPort, name: 'http' },
+    };
   }
-  if (product.kind === 'chart') return { labels: { ...product.pods.labels }, port: { port: product.pods.port.port, ...(product.pods.port.name ? { name: product.pods.port.name } : {}) } };
+  if (product.kind === 'chart')
+    return {
+      labels: { ...product.pods.labels },
+      port: { port: product.pods.port.port, ...(product.pods.port.name ? { name: product.pods.port.name } : {}) },
+    };
   return undefined;
 }
 
@@ -43,7 +50,10 @@ export function securityServerDatabasePods(name: string): Record<string, string>
 }
 
 /** Labels of the mediator's reconcile Job Pods (charts/govstack-xroad/templates/reconcile-job.yaml). */
-export const reconcileJobPods: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'xroad-reconcile', 'app.kubernetes.io/component': 'reconcile' };
+export const reconcileJobPods: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/name': 'xroad-reconcile',
+  'app.kubernetes.io/component': 'reconcile',
+};
 
 /** Ports a security server listens on, from the catalog (X-Road user guide §2). */
 export const securityServerPorts = mediatorCatalog.securityServer.ports;

@@ -36,12 +36,21 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
 
   const organisations = resolveOrganisations(loaded, problem);
   const overrides = (bp.security?.overrides ?? []).map((o, i) => ({ ...o, pointer: `/security/overrides/${i}` }));
-  const overrideFor = (control: SecurityOverride['control'], target: string) => overrides.find((o) => o.control === control && o.target === target);
+  const overrideFor = (control: SecurityOverride['control'], target: string) =>
+    overrides.find((o) => o.control === control && o.target === target);
 
   // A country's own blocks join the catalog's here; from now on both are resolved alike.
-  const custom = new Map(Object.entries(bp.customBuildingBlocks ?? {}).map(([id, decl]) => [id, { entry: customEntry(id, decl), decl: customDeploymentDecl(decl) }]));
+  const custom = new Map(
+    Object.entries(bp.customBuildingBlocks ?? {}).map(([id, decl]) => [
+      id,
+      { entry: customEntry(id, decl), decl: customDeploymentDecl(decl) },
+    ]),
+  );
   const sectionOf = (id: string) => (custom.has(id) ? '/customBuildingBlocks' : '/buildingBlocks');
-  const declared = [...Object.entries(bp.buildingBlocks), ...[...custom].map(([id, c]) => [id, c.decl] as [string, BuildingBlockDecl])].sort(([a], [b]) => a.localeCompare(b));
+  const declared = [
+    ...Object.entries(bp.buildingBlocks),
+    ...[...custom].map(([id, c]) => [id, c.decl] as [string, BuildingBlockDecl]),
+  ].sort(([a], [b]) => a.localeCompare(b));
   const enabled = new Map(declared.filter(([, d]) => d.enabled !== false));
   if (enabled.size === 0) problem('/buildingBlocks', 'no building block is enabled');
 
@@ -59,17 +68,30 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     if (!entry) continue; // the schema only admits catalog ids and custom blocks
     let chosen = entry.products.find((p) => p.id === (decl.product ?? entry.products[0].id));
     if (!chosen) {
-      problem(joinPointer(pointer, 'product'), unknownProduct(decl.product!, id, entry.products.map((p) => p.id)));
+      problem(
+        joinPointer(pointer, 'product'),
+        unknownProduct(
+          decl.product!,
+          id,
+          entry.products.map((p) => p.id),
+        ),
+      );
       chosen = entry.products[0]; // so the block's other rules still run and report
     }
-    const document = chosen.kind === 'image' && chosen.document ? resolveDocument(documentSources, documentsDir, id, chosen.document) : undefined;
+    const document =
+      chosen.kind === 'image' && chosen.document ? resolveDocument(documentSources, documentsDir, id, chosen.document) : undefined;
     if (typeof document === 'string') problem(bundlePointer, document);
     const startup = typeof document === 'object' ? document : undefined;
     // The document's location goes before the product's own arguments (e.g. `--data <url>`).
     const product: ProductOption =
-      chosen.kind === 'image' && chosen.document && startup ? { ...chosen, args: [chosen.document.argument, startup.location, ...(chosen.args ?? [])] } : chosen;
+      chosen.kind === 'image' && chosen.document && startup
+        ? { ...chosen, args: [chosen.document.argument, startup.location, ...(chosen.args ?? [])] }
+        : chosen;
     // Every block that runs here is hosted by its owner's security server, which loads its OpenAPI documents.
-    const api = product.kind === 'external' ? { documents: [], problems: [] } : resolveApiDocuments(documentSources, documentsDir, id, entry, mediatorNamespace);
+    const api =
+      product.kind === 'external'
+        ? { documents: [], problems: [] }
+        : resolveApiDocuments(documentSources, documentsDir, id, entry, mediatorNamespace);
     const documentsPointer = documentSources.source === 'mirror' ? '/deployment/documents/mirror' : bundlePointer;
     for (const p of api.problems) {
       if (p.atAddress) problem(joinPointer(joinPointer(pointer, 'api'), 'openapi'), p.message);
@@ -79,9 +101,12 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     if (!owner) problem(joinPointer(pointer, 'owner'), `owner "${decl.owner}" is not an organisation in /mediator/organisations`);
     if (product.kind === 'external') {
       if (decl.version) problem(joinPointer(pointer, 'version'), 'an external building block has no version to pin');
-      if (decl.exposure && decl.exposure !== 'none') problem(joinPointer(pointer, 'exposure'), 'an external building block is exposed where it runs, not through this gateway');
+      if (decl.exposure && decl.exposure !== 'none')
+        problem(joinPointer(pointer, 'exposure'), 'an external building block is exposed where it runs, not through this gateway');
     }
-    const sizing = resolveSizing(id, decl, product, bp.metadata.environment, overrideFor('min-replicas', id) !== undefined, (m) => problem(pointer, m));
+    const sizing = resolveSizing(id, decl, product, bp.metadata.environment, overrideFor('min-replicas', id) !== undefined, (m) =>
+      problem(pointer, m),
+    );
     const podSecurityOverride = overrideFor('pod-security', id);
     const chartLevel = product.kind === 'chart' && product.podSecurity.level !== 'restricted' ? product.podSecurity : undefined;
     const podSecurity = (podSecurityOverride?.value as PodSecurityLevel | undefined) ?? chartLevel?.level ?? 'restricted';
@@ -99,12 +124,20 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       id,
       entry,
       product,
-      version: product.kind === 'image' ? (decl.version ?? product.image.tag) : product.kind === 'chart' ? (decl.version ?? product.chart.version) : '',
+      version:
+        product.kind === 'image'
+          ? (decl.version ?? product.image.tag)
+          : product.kind === 'chart'
+            ? (decl.version ?? product.chart.version)
+            : '',
       owner: owner ?? { name: decl.owner, title: decl.owner, memberClass: '', memberCode: '' },
       namespace: `${prefix}${id}`,
       ...sizing,
       exposure,
-      host: exposure === 'none' ? undefined : `${hostLabel}.${exposure === 'external' ? bp.gateway.domains.external : bp.gateway.domains.internal}`,
+      host:
+        exposure === 'none'
+          ? undefined
+          : `${hostLabel}.${exposure === 'external' ? bp.gateway.domains.external : bp.gateway.domains.internal}`,
       serviceName: product.kind === 'chart' ? product.service.name : id,
       servicePort: product.kind === 'chart' ? product.service.port : entry.servicePort,
       podSecurity,
@@ -148,8 +181,16 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
 
   const routes: GatewayRoute[] = resolvedBlocks
     .filter((b) => b.exposure !== 'none' && b.host)
-    .map((b) => ({ buildingBlock: b.id, gateway: b.exposure as 'external' | 'internal', host: b.host!, namespace: b.namespace, serviceName: b.serviceName, servicePort: b.servicePort }));
-  const platformPodSecurity = (target: string, fallback: PodSecurityLevel) => (overrideFor('pod-security', target)?.value as PodSecurityLevel | undefined) ?? fallback;
+    .map((b) => ({
+      buildingBlock: b.id,
+      gateway: b.exposure as 'external' | 'internal',
+      host: b.host!,
+      namespace: b.namespace,
+      serviceName: b.serviceName,
+      servicePort: b.servicePort,
+    }));
+  const platformPodSecurity = (target: string, fallback: PodSecurityLevel) =>
+    (overrideFor('pod-security', target)?.value as PodSecurityLevel | undefined) ?? fallback;
 
   const facts: Omit<DeploymentModel, 'connections'> = {
     name: bp.metadata.name,
@@ -181,7 +222,9 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       tlsMinVersion: overrideFor('tls-min-version', 'gateway') ? '1.2' : '1.3',
       oidc: bp.gateway.oidc,
       rateLimit: bp.gateway.rateLimit ?? { requests: 100, unit: 'Second' },
-      internalLoadBalancerAnnotations: bp.gateway.internalLoadBalancerAnnotations ?? (bp.target.kind === 'kubeconfig' ? {} : gatewayCatalog.internalLoadBalancerAnnotations[bp.target.kind].annotations),
+      internalLoadBalancerAnnotations:
+        bp.gateway.internalLoadBalancerAnnotations ??
+        (bp.target.kind === 'kubeconfig' ? {} : gatewayCatalog.internalLoadBalancerAnnotations[bp.target.kind].annotations),
       routes,
       podSecurity: platformPodSecurity('gateway', 'restricted'),
     },
@@ -236,13 +279,19 @@ function resolveNoWait(
   return declared.map((n, i) => {
     const pointer = `/deployment/noWaitFor/${i}`;
     if (!enabled.has(n.component) && !(platformComponents as readonly string[]).includes(n.component)) {
-      problem(joinPointer(pointer, 'component'), `"${n.component}" is not an enabled building block or one of ${platformComponents.join(', ')}`);
+      problem(
+        joinPointer(pointer, 'component'),
+        `"${n.component}" is not an enabled building block or one of ${platformComponents.join(', ')}`,
+      );
     }
     return { component: n.component, reason: n.reason, pointer };
   });
 }
 
-function resolveOrganisations(loaded: LoadedBlueprint, problem: (pointer: string, message: string) => void): Map<string, ModelOrganisation> {
+function resolveOrganisations(
+  loaded: LoadedBlueprint,
+  problem: (pointer: string, message: string) => void,
+): Map<string, ModelOrganisation> {
   const { mediator } = loaded.blueprint;
   const out = new Map<string, ModelOrganisation>();
   const members = new Map<string, string>();
@@ -250,7 +299,10 @@ function resolveOrganisations(loaded: LoadedBlueprint, problem: (pointer: string
     const pointer = `/mediator/organisations/${i}`;
     if (out.has(org.name)) problem(joinPointer(pointer, 'name'), `organisation "${org.name}" is declared twice`);
     if (!mediator.memberClasses.includes(org.class)) {
-      problem(joinPointer(pointer, 'class'), `member class "${org.class}" is not in /mediator/memberClasses (${mediator.memberClasses.join(', ')})`);
+      problem(
+        joinPointer(pointer, 'class'),
+        `member class "${org.class}" is not in /mediator/memberClasses (${mediator.memberClasses.join(', ')})`,
+      );
     }
     const member = `${org.class}/${org.code}`;
     const holder = members.get(member);
@@ -317,7 +369,10 @@ function resolveFlows(
       }
       const via = flow.via ?? 'mediator';
       if (via === 'direct' && (provider.product.kind === 'external' || consumer?.product.kind === 'external')) {
-        return problem(joinPointer(pointer, 'via'), `a direct flow needs both blocks co-located; ${flow.to === provider.id && provider.product.kind === 'external' ? flow.to : from} runs elsewhere (external), so use the mediator`);
+        return problem(
+          joinPointer(pointer, 'via'),
+          `a direct flow needs both blocks co-located; ${flow.to === provider.id && provider.product.kind === 'external' ? flow.to : from} runs elsewhere (external), so use the mediator`,
+        );
       }
       flows.push({ from, to: flow.to, via, pointer });
     });
@@ -335,7 +390,11 @@ function checkHosts(blocks: readonly ModelBuildingBlock[], problem: (pointer: st
   }
 }
 
-function checkOverrides(overrides: readonly AppliedOverride[], byId: Map<string, ModelBuildingBlock>, problem: (pointer: string, message: string) => void): void {
+function checkOverrides(
+  overrides: readonly AppliedOverride[],
+  byId: Map<string, ModelBuildingBlock>,
+  problem: (pointer: string, message: string) => void,
+): void {
   const seen = new Set<string>();
   for (const o of overrides) {
     const key = `${o.control}/${o.target}`;

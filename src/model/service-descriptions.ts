@@ -71,13 +71,18 @@ export function resolveApiDocuments(
 ): { documents: ApiDocument[]; problems: { message: string; atAddress?: true }[] } {
   const documents: ApiDocument[] = [];
   const problems: { message: string; atAddress?: true }[] = [];
-  const tooLong = (url: string) => `${url} is longer than the ${maxDescriptionUrlLength} characters X-Road takes for a service description address`;
+  const tooLong = (url: string) =>
+    `${url} is longer than the ${maxDescriptionUrlLength} characters X-Road takes for a service description address`;
   for (const api of entry.apis) {
     const ref = apiDocumentRef(api);
     if (!ref) {
       const url = new URL(api.source);
       if (url.href.length > maxDescriptionUrlLength) problems.push({ message: tooLong(url.href), atAddress: true });
-      documents.push({ file: api.file, url: url.href, egress: fetchEgress(url, `the security server loads ${blockId}'s OpenAPI description from ${url.host} (the blueprint's address)`) });
+      documents.push({
+        file: api.file,
+        url: url.href,
+        egress: fetchEgress(url, `the security server loads ${blockId}'s OpenAPI description from ${url.host} (the blueprint's address)`),
+      });
       continue;
     }
     const located = locateDocument(sources, baseDir, blockId, ref, `the security server of ${blockId}'s owner`);
@@ -93,9 +98,16 @@ export function resolveApiDocuments(
     const key = apiDocumentKey(api.file);
     const twin = documents.find((d) => d.bundled?.key === key);
     if (twin) problems.push({ message: `${blockId}: ${api.file} and ${twin.file} would share the ConfigMap key ${key}` });
-    documents.push({ file: api.file, url: `${documentServerUrl(mediatorNamespace)}/${blockId}/${key}`, bundled: { key, content: located.content } });
+    documents.push({
+      file: api.file,
+      url: `${documentServerUrl(mediatorNamespace)}/${blockId}/${key}`,
+      bundled: { key, content: located.content },
+    });
   }
   const total = documents.reduce((n, d) => n + Buffer.byteLength(d.bundled?.content ?? ''), 0);
-  if (total > maxBundledBytes) problems.push({ message: `the bundled OpenAPI documents of ${blockId} total ${total} bytes, more than one ConfigMap holds (${maxBundledBytes})` });
+  if (total > maxBundledBytes)
+    problems.push({
+      message: `the bundled OpenAPI documents of ${blockId} total ${total} bytes, more than one ConfigMap holds (${maxBundledBytes})`,
+    });
   return { documents, problems };
 }

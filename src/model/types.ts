@@ -1,5 +1,18 @@
 import { BuildingBlockEntry, ProductOption } from '../catalog/types';
-import { ChartSources, DocumentSources, UpstreamComponent, Environment, Exposure, FlowRoute, OverrideControl, PodSecurityLevel, Resources, SizeProfile, StateBackend, Target } from '../blueprint/types';
+import {
+  ChartSources,
+  DocumentSources,
+  UpstreamComponent,
+  Environment,
+  Exposure,
+  FlowRoute,
+  OverrideControl,
+  PodSecurityLevel,
+  Resources,
+  SizeProfile,
+  StateBackend,
+  Target,
+} from '../blueprint/types';
 import { SourceFile } from '../blueprint/load';
 import { Problem, SourceLocation } from '../blueprint/problems';
 import type { ApiDocument } from './service-descriptions';

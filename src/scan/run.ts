@@ -26,9 +26,17 @@ export const pinned = { checkov: '3.3.30', 'kube-linter': '0.8.3', helm: 'v3.22.
 const kubeVersion = '1.37.2';
 /** CRD kinds the project's charts render when the API serves them (as on a real cluster). */
 const crdApis = [
-  'monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PrometheusRule', 'monitoring.coreos.com/v1/PodMonitor', 'monitoring.coreos.com/v1alpha1/AlertmanagerConfig',
-  'gateway.networking.k8s.io/v1/GatewayClass', 'gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute',
-  'gateway.envoyproxy.io/v1alpha1/EnvoyProxy', 'gateway.envoyproxy.io/v1alpha1/ClientTrafficPolicy', 'gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy', 'gateway.envoyproxy.io/v1alpha1/SecurityPolicy',
+  'monitoring.coreos.com/v1/ServiceMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule',
+  'monitoring.coreos.com/v1/PodMonitor',
+  'monitoring.coreos.com/v1alpha1/AlertmanagerConfig',
+  'gateway.networking.k8s.io/v1/GatewayClass',
+  'gateway.networking.k8s.io/v1/Gateway',
+  'gateway.networking.k8s.io/v1/HTTPRoute',
+  'gateway.envoyproxy.io/v1alpha1/EnvoyProxy',
+  'gateway.envoyproxy.io/v1alpha1/ClientTrafficPolicy',
+  'gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy',
+  'gateway.envoyproxy.io/v1alpha1/SecurityPolicy',
 ];
 
 export interface Waiver {
@@ -96,12 +104,19 @@ function parseArgs(argv: string[]): Options {
     if (a === '--report') options.report = path.resolve(argv[++i]);
     else if (a === '--keep') options.keep = path.resolve(argv[++i]);
     else if (a === '--extends-root') options.extendsRoots.push(path.resolve(argv[++i]));
-    else if (a.startsWith('-')) throw new Setup(`unknown option ${a} (use: [--report FILE] [--keep DIR] [--extends-root DIR] [blueprints..])`);
+    else if (a.startsWith('-'))
+      throw new Setup(`unknown option ${a} (use: [--report FILE] [--keep DIR] [--extends-root DIR] [blueprints..])`);
     else options.blueprints.push(a);
   }
   if (options.blueprints.length === 0) {
     const examples = path.join(packageRoot, 'blueprints', 'examples');
-    options.blueprints = [path.join(packageRoot, 'blueprints', 'sandbox.yaml'), ...readdirSync(examples).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(examples, f))];
+    options.blueprints = [
+      path.join(packageRoot, 'blueprints', 'sandbox.yaml'),
+      ...readdirSync(examples)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(examples, f)),
+    ];
   }
   return options;
 }
@@ -110,9 +125,12 @@ class Setup extends Error {}
 
 function tool(name: string, args: string[], options: { cwd?: string; okCodes?: number[] } = {}): string {
   const result = spawnSync(name, args, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  if (result.error) throw new Setup(`${name}: ${result.error.message} (run scripts/toolchain.sh, then eval "$(scripts/toolchain.sh --print-env)")`);
+  if (result.error)
+    throw new Setup(`${name}: ${result.error.message} (run scripts/toolchain.sh, then eval "$(scripts/toolchain.sh --print-env)")`);
   if (result.status !== 0 && !(options.okCodes ?? []).includes(result.status ?? -1)) {
-    throw new Setup(`${name} ${args.slice(0, 6).join(' ')} … exited ${result.status}:\n${(result.stderr || result.stdout).trim().split('\n').slice(-15).join('\n')}`);
+    throw new Setup(
+      `${name} ${args.slice(0, 6).join(' ')} … exited ${result.status}:\n${(result.stderr || result.stdout).trim().split('\n').slice(-15).join('\n')}`,
+    );
   }
   return result.stdout;
 }
@@ -124,7 +142,8 @@ function checkVersions(): Record<string, string> {
     helm: tool('helm', ['version', '--template', '{{.Version}}']).trim(),
   };
   for (const [name, want] of Object.entries(pinned)) {
-    if (found[name as keyof typeof found] !== want) throw new Setup(`${name} is ${found[name as keyof typeof found]}, the scan is pinned to ${want} (scripts/toolchain.sh)`);
+    if (found[name as keyof typeof found] !== want)
+      throw new Setup(`${name} is ${found[name as keyof typeof found]}, the scan is pinned to ${want} (scripts/toolchain.sh)`);
   }
   return found;
 }
@@ -134,7 +153,8 @@ export function loadWaivers(file: string): Waiver[] {
   const waivers = doc.waivers ?? [];
   for (const w of waivers) {
     if (!w.scanner || !w.check || !w.title) throw new Setup(`${file}: every waiver needs scanner, check and title (${JSON.stringify(w)})`);
-    if (!w.override && (!w.justification || w.justification.trim().length < 40)) throw new Setup(`${file}: waiver ${w.check} needs a justification of at least 40 characters`);
+    if (!w.override && (!w.justification || w.justification.trim().length < 40))
+      throw new Setup(`${file}: waiver ${w.check} needs a justification of at least 40 characters`);
   }
   return waivers;
 }
@@ -163,7 +183,17 @@ function main(argv: string[]): number {
     // 1. Synthesise with the real CLI.
     const models = loadModels(options.blueprints, { extendsRoots: options.extendsRoots });
     const roots = options.extendsRoots.flatMap((r) => ['--extends-root', r]);
-    const written = JSON.parse(tool(process.execPath, [path.join(packageRoot, 'bin', 'govstack.js'), 'synth', ...options.blueprints, ...roots, '--out', path.join(work, 'synth'), '--json'])) as { name: string; file: string }[];
+    const written = JSON.parse(
+      tool(process.execPath, [
+        path.join(packageRoot, 'bin', 'govstack.js'),
+        'synth',
+        ...options.blueprints,
+        ...roots,
+        '--out',
+        path.join(work, 'synth'),
+        '--json',
+      ]),
+    ) as { name: string; file: string }[];
     const stacks = written.map((s) => {
       const model = models.find((m) => m.name === s.name)!;
       return { name: s.name, file: path.resolve(s.file), blueprint: displayPath(model.sources[0].path), model };
@@ -183,10 +213,29 @@ function main(argv: string[]): number {
         const base = path.join(work, 'render', stack.name, `${namespace}.${release.name}`);
         mkdirSync(path.dirname(base), { recursive: true });
         writeFileSync(`${base}.values.json`, release.values?.[0] ?? '{}');
-        const manifest = tool('helm', ['template', release.name, chartDir, '--namespace', namespace, '-f', `${base}.values.json`, '--kube-version', kubeVersion, ...crdApis.flatMap((a) => ['--api-versions', a])]);
+        const manifest = tool('helm', [
+          'template',
+          release.name,
+          chartDir,
+          '--namespace',
+          namespace,
+          '-f',
+          `${base}.values.json`,
+          '--kube-version',
+          kubeVersion,
+          ...crdApis.flatMap((a) => ['--api-versions', a]),
+        ]);
         writeFileSync(`${base}.yaml`, manifest);
         const objects = parseAllDocuments(manifest).filter((d) => d.contents !== null).length;
-        rendered.push({ blueprint: stack.blueprint, stack: stack.name, release: `${namespace}/${release.name}`, namespace, chart, file: `${base}.yaml`, objects });
+        rendered.push({
+          blueprint: stack.blueprint,
+          stack: stack.name,
+          release: `${namespace}/${release.name}`,
+          namespace,
+          chart,
+          file: `${base}.yaml`,
+          objects,
+        });
       }
     }
 
@@ -194,14 +243,27 @@ function main(argv: string[]): number {
     const findings: Finding[] = [];
     const passedBy = { terraform_json: 0, kubernetes: 0 };
     const checkov = (framework: 'terraform_json' | 'kubernetes', files: string[]) => {
-      const out = tool('checkov', ['--framework', framework, '--skip-download', '--compact', '-o', 'json', ...files.flatMap((f) => ['-f', f])], { okCodes: [1] });
+      const out = tool(
+        'checkov',
+        ['--framework', framework, '--skip-download', '--compact', '-o', 'json', ...files.flatMap((f) => ['-f', f])],
+        { okCodes: [1] },
+      );
       const reports = ([] as any[]).concat(JSON.parse(out));
       for (const report of reports) {
         if (!report.results) continue;
         passedBy[framework] += report.results.passed_checks?.length ?? 0;
         for (const c of report.results.failed_checks ?? []) {
           const file = path.resolve(c.file_abs_path ?? c.file_path);
-          findings.push(classify(framework === 'terraform_json' ? stackFinding(file) : renderedFinding(file), 'checkov', framework, c.check_id, c.check_name, c.resource));
+          findings.push(
+            classify(
+              framework === 'terraform_json' ? stackFinding(file) : renderedFinding(file),
+              'checkov',
+              framework,
+              c.check_id,
+              c.check_name,
+              c.resource,
+            ),
+          );
         }
       }
     };
@@ -224,7 +286,17 @@ function main(argv: string[]): number {
       title: string,
       resource: string,
     ): Finding => {
-      const base = { scanner, framework, blueprint: at.blueprint, stack: at.stack, release: at.release, chart: at.chart, check, title, resource };
+      const base = {
+        scanner,
+        framework,
+        blueprint: at.blueprint,
+        stack: at.stack,
+        release: at.release,
+        chart: at.chart,
+        check,
+        title,
+        resource,
+      };
       for (const [index, w] of waivers.entries()) {
         if (w.scanner !== scanner || w.check !== check) continue;
         if (w.chart && w.chart !== at.chart) continue;
@@ -234,14 +306,26 @@ function main(argv: string[]): number {
           const declared = at.model.overrides.find((o) => o.control === w.override && o.target === component);
           if (!declared) continue;
           const where = at.model.locate(declared.pointer);
-          return { ...base, status: 'waived', justification: declared.justification, waivedBy: `${where.file}:${where.line} (security.overrides ${w.override} for ${component})`, waiver: index };
+          return {
+            ...base,
+            status: 'waived',
+            justification: declared.justification,
+            waivedBy: `${where.file}:${where.line} (security.overrides ${w.override} for ${component})`,
+            waiver: index,
+          };
         }
         return { ...base, status: 'waived', justification: w.justification, waivedBy: displayPath(waiversFile), waiver: index };
       }
       return { ...base, status: 'failed' };
     };
-    checkov('terraform_json', stacks.map((s) => s.file));
-    checkov('kubernetes', rendered.map((r) => r.file));
+    checkov(
+      'terraform_json',
+      stacks.map((s) => s.file),
+    );
+    checkov(
+      'kubernetes',
+      rendered.map((r) => r.file),
+    );
 
     // 4. kube-linter over the rendered manifests (its default checks).
     const lint = JSON.parse(tool('kube-linter', ['lint', '--format', 'json', ...rendered.map((r) => r.file)], { okCodes: [1] }));
@@ -267,8 +351,15 @@ function main(argv: string[]): number {
     // kube-linter reports only findings: checks run = enabled checks x objects, an upper bound
     // (a check that does not apply to an object's kind passes vacuously).
     const lintCounts = count('kube-linter');
-    summary['kube-linter (checks x objects)'] = { run: lintChecks.length * objects, passed: lintChecks.length * objects - lintCounts.failed - lintCounts.waived, ...lintCounts };
-    const total = Object.values(summary).reduce((t, s) => ({ run: t.run + s.run, passed: t.passed + s.passed, failed: t.failed + s.failed, waived: t.waived + s.waived }), { run: 0, passed: 0, failed: 0, waived: 0 });
+    summary['kube-linter (checks x objects)'] = {
+      run: lintChecks.length * objects,
+      passed: lintChecks.length * objects - lintCounts.failed - lintCounts.waived,
+      ...lintCounts,
+    };
+    const total = Object.values(summary).reduce(
+      (t, s) => ({ run: t.run + s.run, passed: t.passed + s.passed, failed: t.failed + s.failed, waived: t.waived + s.waived }),
+      { run: 0, passed: 0, failed: 0, waived: 0 },
+    );
     const usedWaivers = waivers.map((w, index) => {
       const matched = findings.filter((f) => f.waiver === index);
       // Declared waivers: which blueprint declared them, where, and why.
@@ -280,24 +371,39 @@ function main(argv: string[]): number {
       tool: 'govstack-blueprint scripts/scan.sh',
       versions,
       kubeVersion,
-      blueprints: stacks.map((s) => ({ blueprint: s.blueprint, stack: s.name, charts: rendered.filter((r) => r.stack === s.name).map((r) => ({ release: r.release, chart: r.chart, objects: r.objects })) })),
+      blueprints: stacks.map((s) => ({
+        blueprint: s.blueprint,
+        stack: s.name,
+        charts: rendered.filter((r) => r.stack === s.name).map((r) => ({ release: r.release, chart: r.chart, objects: r.objects })),
+      })),
       summary: { total, ...summary },
       kubeLinterChecks: lintChecks,
       waivers: usedWaivers,
-      findings: [...findings].sort((a, b) => a.status.localeCompare(b.status) || a.stack.localeCompare(b.stack) || a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource)),
+      findings: [...findings].sort(
+        (a, b) =>
+          a.status.localeCompare(b.status) ||
+          a.stack.localeCompare(b.stack) ||
+          a.check.localeCompare(b.check) ||
+          a.resource.localeCompare(b.resource),
+      ),
     };
     writeFileSync(options.report, JSON.stringify(report, null, 2) + '\n');
 
     const line = (s: ScannerSummary) => `checks run ${s.run}, passed ${s.passed}, failed ${s.failed}, waived ${s.waived}`;
-    process.stdout.write(`scanned ${stacks.length} stacks (${stacks.map((s) => s.name).join(', ')}), ${rendered.length} chart releases, ${objects} rendered objects\n`);
+    process.stdout.write(
+      `scanned ${stacks.length} stacks (${stacks.map((s) => s.name).join(', ')}), ${rendered.length} chart releases, ${objects} rendered objects\n`,
+    );
     for (const [name, s] of Object.entries(summary)) process.stdout.write(`  ${name.padEnd(32)} ${line(s)}\n`);
     process.stdout.write(`waivers (${displayPath(waiversFile)} and blueprint security.overrides):\n`);
     for (const w of usedWaivers) {
       const scope = [w.chart ? `chart ${w.chart}` : '', w.resource ? `resources /${w.resource}/` : ''].filter(Boolean).join(', ');
-      process.stdout.write(`  ${w.scanner} ${w.check} ${w.title}: ${w.findings} finding${w.findings === 1 ? '' : 's'}${scope ? ` (${scope})` : ''}${w.override ? ` where a blueprint declares ${w.override}` : ''}\n`);
+      process.stdout.write(
+        `  ${w.scanner} ${w.check} ${w.title}: ${w.findings} finding${w.findings === 1 ? '' : 's'}${scope ? ` (${scope})` : ''}${w.override ? ` where a blueprint declares ${w.override}` : ''}\n`,
+      );
       for (const d of w.declarations ?? []) process.stdout.write(`      declared at ${d}\n`);
     }
-    for (const f of findings.filter((x) => x.status === 'failed')) process.stdout.write(`FAILED ${f.scanner} ${f.check} ${f.stack}${f.release ? ` ${f.release}` : ''} ${f.resource}: ${f.title}\n`);
+    for (const f of findings.filter((x) => x.status === 'failed'))
+      process.stdout.write(`FAILED ${f.scanner} ${f.check} ${f.stack}${f.release ? ` ${f.release}` : ''} ${f.resource}: ${f.title}\n`);
     process.stdout.write(`report: ${displayPath(options.report)}\n`);
     process.stdout.write(`${line(total)}\n`);
     return total.failed === 0 ? 0 : 1;

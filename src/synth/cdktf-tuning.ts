@@ -88,7 +88,7 @@ const versionProblem = `cdktf ${installedVersion} is installed; the adjustment w
     status.archiverOnUse = 'cdktf was loaded before the adjustment';
     return;
   }
-  const real = (): (...args: unknown[]) => unknown => {
+  const real = (): ((...args: unknown[]) => unknown) => {
     delete require.cache[file];
     const loaded = require(file) as (...args: unknown[]) => unknown;
     return loaded;
@@ -119,7 +119,9 @@ function applyTokenAdjustments(): void {
   }
   applyPlainDataFastPath();
 
-  const traces = require(path.join(cdktfDir, 'lib', 'tokens', 'private', 'stack-trace.js')) as { captureStackTrace: (below?: unknown) => string[] };
+  const traces = require(path.join(cdktfDir, 'lib', 'tokens', 'private', 'stack-trace.js')) as {
+    captureStackTrace: (below?: unknown) => string[];
+  };
   const capture = traces.captureStackTrace;
   if (!squeeze(capture).includes('Error.stackTraceLimit = Number.MAX_SAFE_INTEGER; Error.captureStackTrace(object, below);')) {
     status.noTokenStackTraces = 'tokens/private/stack-trace.js is not the one the adjustment was written for';
@@ -132,23 +134,34 @@ function applyTokenAdjustments(): void {
   }
 
   const { TerraformStack } = require('cdktf') as typeof import('cdktf');
-  const expressions = require(path.join(cdktfDir, 'lib', 'tfExpression.js')) as { ref: (identifier: string, stack?: TerraformStack) => object };
+  const expressions = require(path.join(cdktfDir, 'lib', 'tfExpression.js')) as {
+    ref: (identifier: string, stack?: TerraformStack) => object;
+  };
   const reference = Object.getPrototypeOf(expressions.ref('govstack.probe')) as { resolve: (context: { scope: unknown }) => unknown };
   const prepareSource = squeeze(TerraformStack.prototype.prepareStack);
   const referenceSource = squeeze(reference.resolve);
   if (
-    !prepareSource.includes('this.ensureBackendExists(); // A preparing resolve run might add new resources to the stack, e.g. for cross stack references. terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));') ||
-    !referenceSource.includes('if (context.preparing) { // Cross stack reference if (this.originStack && this.originStack !== resolutionStack)')
+    !prepareSource.includes(
+      'this.ensureBackendExists(); // A preparing resolve run might add new resources to the stack, e.g. for cross stack references. terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));',
+    ) ||
+    !referenceSource.includes(
+      'if (context.preparing) { // Cross stack reference if (this.originStack && this.originStack !== resolutionStack)',
+    )
   ) {
     status.noCrossStackPreparation = 'TerraformStack.prepareStack or the Reference token is not the one the adjustment was written for';
     return;
   }
   const resolve = reference.resolve;
-  reference.resolve = function resolveWithinOwnStack(this: { originStack?: TerraformStack; identifier: string; crossStackIdentifier: Record<string, string> }, context: { scope: unknown }) {
+  reference.resolve = function resolveWithinOwnStack(
+    this: { originStack?: TerraformStack; identifier: string; crossStackIdentifier: Record<string, string> },
+    context: { scope: unknown },
+  ) {
     if (this.originStack) {
       const here = TerraformStack.of(context.scope as never);
       if (tunedStacks.has(here) && this.originStack !== here && !this.crossStackIdentifier[String(here)]) {
-        throw new Error(`stack ${String(here)} references ${this.identifier} of stack ${String(this.originStack)}; govstack stacks must be independent (cross-stack preparation is skipped)`);
+        throw new Error(
+          `stack ${String(here)} references ${this.identifier} of stack ${String(this.originStack)}; govstack stacks must be independent (cross-stack preparation is skipped)`,
+        );
       }
     }
     return resolve.call(this, context);
@@ -163,7 +176,11 @@ interface ResolveOptions {
   readonly prefix?: string[];
 }
 interface Encoding {
-  TokenString: { forString(s: string): { test(): boolean }; forListToken(s: string): { test(): boolean }; forNumbers(s: string): { test(): boolean } };
+  TokenString: {
+    forString(s: string): { test(): boolean };
+    forListToken(s: string): { test(): boolean };
+    forNumbers(s: string): { test(): boolean };
+  };
   containsStringListTokenElement(xs: unknown[]): boolean;
   containsNumberListTokenElement(xs: unknown[]): boolean;
   containsMapToken(xs: object): boolean;
@@ -174,7 +191,9 @@ interface Encoding {
 const fastPathMaxDepth = 100;
 
 function applyPlainDataFastPath(): void {
-  const privateResolve = require(path.join(cdktfDir, 'lib', 'tokens', 'private', 'resolve.js')) as { resolve: (obj: unknown, options: ResolveOptions) => unknown };
+  const privateResolve = require(path.join(cdktfDir, 'lib', 'tokens', 'private', 'resolve.js')) as {
+    resolve: (obj: unknown, options: ResolveOptions) => unknown;
+  };
   const encoding = require(path.join(cdktfDir, 'lib', 'tokens', 'private', 'encoding.js')) as Encoding;
   const { Token } = require('cdktf') as typeof import('cdktf');
   const full = privateResolve.resolve;
@@ -198,7 +217,11 @@ function applyPlainDataFastPath(): void {
   }
   const { TokenString } = encoding;
   const plainString = (s: string) =>
-    !TokenString.forListToken(s).test() && s !== Token.STRING_MAP_TOKEN_VALUE && s !== Token.ANY_MAP_TOKEN_VALUE && !TokenString.forString(s).test() && !TokenString.forNumbers(s).test();
+    !TokenString.forListToken(s).test() &&
+    s !== Token.STRING_MAP_TOKEN_VALUE &&
+    s !== Token.ANY_MAP_TOKEN_VALUE &&
+    !TokenString.forString(s).test() &&
+    !TokenString.forNumbers(s).test();
 
   // The value cdktf's resolver would return for `value` at key path `at` (below the caller's
   // prefix): plain values copied here, anything else resolved by cdktf with that key path.
@@ -233,7 +256,13 @@ function applyPlainDataFastPath(): void {
     const object = value as Record<string, unknown>;
     const keys = Object.keys(object);
     // A map token, a resolvable, a construct (refused) or a key holding a token: cdktf's.
-    if (encoding.containsMapToken(object) || typeof object.resolve === 'function' || (object._children !== undefined && object._metadata !== undefined) || !keys.every(plainString)) return byCdktf();
+    if (
+      encoding.containsMapToken(object) ||
+      typeof object.resolve === 'function' ||
+      (object._children !== undefined && object._metadata !== undefined) ||
+      !keys.every(plainString)
+    )
+      return byCdktf();
     const result: Record<string, unknown> = {};
     for (const key of keys) {
       at.push(key);

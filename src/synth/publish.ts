@@ -193,7 +193,8 @@ function copyTree(from: string, to: string, place: Place): void {
   if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
   else if (stat.isDirectory()) {
     mkdirSync(to, { mode: stat.mode & 0o7777 });
-    for (const entry of readdirSync(from)) copyTree(path.join(from, entry), path.join(to, entry), place === 'terraform' && entry === 'providers' ? 'providers' : place);
+    for (const entry of readdirSync(from))
+      copyTree(path.join(from, entry), path.join(to, entry), place === 'terraform' && entry === 'providers' ? 'providers' : place);
   } else if (stat.isFile()) {
     if (place === 'providers') {
       try {
@@ -238,14 +239,19 @@ function syncFile(file: string, flags: string): void {
  * folder that is not a synthesised stack.
  */
 export function checkOutDir(out: string, names: readonly string[]): void {
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new EnvironmentError(`--out ${out} is a file; name a folder (stacks go to <out>/stacks/<name>)`);
+  if (existsSync(out) && !statSync(out).isDirectory())
+    throw new EnvironmentError(`--out ${out} is a file; name a folder (stacks go to <out>/stacks/<name>)`);
   const cwd = process.cwd();
   if (out === path.parse(out).root || out === homedir() || path.relative(out, cwd) === '' || !path.relative(out, cwd).startsWith('..')) {
-    throw new EnvironmentError(`--out ${out} is ${out === homedir() ? 'your home folder' : out === path.parse(out).root ? 'the filesystem root' : 'the working folder or one of its parents'}; name a folder of its own, e.g. --out cdktf.out`);
+    throw new EnvironmentError(
+      `--out ${out} is ${out === homedir() ? 'your home folder' : out === path.parse(out).root ? 'the filesystem root' : 'the working folder or one of its parents'}; name a folder of its own, e.g. --out cdktf.out`,
+    );
   }
   const stacks = path.join(out, 'stacks');
   if (existsSync(stacks) && lstatSync(stacks).isSymbolicLink()) {
-    throw new EnvironmentError(`${stacks} is a symlink (to ${readlinkSync(stacks)}); synth keeps each stack's folders beside its link there and will not follow it: remove the link or choose another --out`);
+    throw new EnvironmentError(
+      `${stacks} is a symlink (to ${readlinkSync(stacks)}); synth keeps each stack's folders beside its link there and will not follow it: remove the link or choose another --out`,
+    );
   }
   for (const name of names) {
     const stack = path.join(stacks, name);
@@ -261,11 +267,16 @@ export function checkOutDir(out: string, names: readonly string[]): void {
         if (current) refuseWhileLocked(current, stack);
         continue;
       }
-      throw new EnvironmentError(`${stack} is a symlink synth did not make (to ${readlinkSync(stack)}); synth replaces stack folders and will not follow it: remove the link or choose another --out`);
+      throw new EnvironmentError(
+        `${stack} is a symlink synth did not make (to ${readlinkSync(stack)}); synth replaces stack folders and will not follow it: remove the link or choose another --out`,
+      );
     }
-    if (!stat.isDirectory()) throw new EnvironmentError(`${stack} is a file where a stack folder belongs; move it away or choose another --out`);
+    if (!stat.isDirectory())
+      throw new EnvironmentError(`${stack} is a file where a stack folder belongs; move it away or choose another --out`);
     if (readdirSync(stack).length > 0 && !existsSync(path.join(stack, 'cdk.tf.json'))) {
-      throw new EnvironmentError(`${stack} holds files but no cdk.tf.json, so it is not a synthesised stack; move it away or choose another --out`);
+      throw new EnvironmentError(
+        `${stack} holds files but no cdk.tf.json, so it is not a synthesised stack; move it away or choose another --out`,
+      );
     }
     refuseWhileLocked(stack, stack);
   }
@@ -281,7 +292,8 @@ export function checkOutDir(out: string, names: readonly string[]): void {
  */
 export function cleanLeftovers(out: string): void {
   for (const entry of readdirSync(out)) {
-    if (entry.startsWith(stagingPrefix) && !alive(pidIn(entry.slice(stagingPrefix.length)))) rmSync(path.join(out, entry), { recursive: true, force: true });
+    if (entry.startsWith(stagingPrefix) && !alive(pidIn(entry.slice(stagingPrefix.length))))
+      rmSync(path.join(out, entry), { recursive: true, force: true });
     const manifestTmp = /^manifest\.json\.tmp-(\d+)$/.exec(entry);
     if (manifestTmp && !alive(Number(manifestTmp[1]))) rmSync(path.join(out, entry), { force: true });
   }
@@ -313,7 +325,9 @@ function relink(target: string, entries: readonly string[]): void {
   const chosen = migrated.length === 1 ? migrated : withState;
   if (chosen.length === 1) symlinkSync(chosen[0], target);
   else if (chosen.length > 1) {
-    throw new EnvironmentError(`${target} is missing and ${chosen.join(', ')} beside it all hold Terraform working files; link the right one (ln -s <folder> ${target}) and run synth again`);
+    throw new EnvironmentError(
+      `${target} is missing and ${chosen.join(', ')} beside it all hold Terraform working files; link the right one (ln -s <folder> ${target}) and run synth again`,
+    );
   }
   // none holds working files: nothing to keep, the caller removes them
 }
@@ -351,7 +365,11 @@ export function writeManifest(freshFile: string, out: string): void {
   const existingFile = path.join(out, 'manifest.json');
   const existing = existsSync(existingFile) ? (JSON.parse(readFileSync(existingFile, 'utf8')) as { stacks?: Record<string, unknown> }) : {};
   const stacks = { ...existing.stacks, ...fresh.stacks };
-  const sorted = Object.fromEntries(Object.keys(stacks).sort().map((k) => [k, stacks[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(stacks)
+      .sort()
+      .map((k) => [k, stacks[k]]),
+  );
   const tmp = `${existingFile}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify({ ...fresh, stacks: sorted }, null, 2) + '\n');
   renameSync(tmp, existingFile);

@@ -40,7 +40,10 @@ export interface SynthesizeOptions {
  */
 export function synthesize(models: readonly DeploymentModel[], outdir: string, options: SynthesizeOptions = {}): SynthesizedStack[] {
   const out = path.resolve(outdir);
-  checkOutDir(out, models.map((m) => m.name));
+  checkOutDir(
+    out,
+    models.map((m) => m.name),
+  );
   mkdirSync(path.join(out, 'stacks'), { recursive: true });
   cleanLeftovers(out);
   const staging = mkdtempSync(path.join(out, `${stagingPrefix}${process.pid}-`));
@@ -53,7 +56,9 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string, o
     });
     options.onStep?.('staged', '');
     const written = models.map((m) => {
-      const target = publishStack(path.join(staging, 'stacks', m.name), path.join(out, 'stacks', m.name), (step) => options.onStep?.(step, m.name));
+      const target = publishStack(path.join(staging, 'stacks', m.name), path.join(out, 'stacks', m.name), (step) =>
+        options.onStep?.(step, m.name),
+      );
       return { name: m.name, file: path.join(target, 'cdk.tf.json'), resources: countResources(path.join(target, 'cdk.tf.json')) };
     });
     writeManifest(path.join(staging, 'manifest.json'), out);

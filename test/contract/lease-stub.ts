@@ -19,7 +19,10 @@ export class LeaseStub {
   private server!: Server;
   port = 0;
 
-  private constructor(readonly namespace: string, readonly token: string) {}
+  private constructor(
+    readonly namespace: string,
+    readonly token: string,
+  ) {}
 
   static async start(namespace: string, token: string): Promise<LeaseStub> {
     const stub = new LeaseStub(namespace, token);
@@ -77,14 +80,19 @@ export class LeaseStub {
         this.violations.push(`POST ${url}: not a Lease`);
         return this.status(400, 'BadRequest', 'not a Lease');
       }
-      if (this.leases.has(body.metadata.name)) return this.status(409, 'AlreadyExists', `leases.coordination.k8s.io "${body.metadata.name}" already exists`);
+      if (this.leases.has(body.metadata.name))
+        return this.status(409, 'AlreadyExists', `leases.coordination.k8s.io "${body.metadata.name}" already exists`);
       return { status: 201, body: this.store(body) };
     }
     if (method === 'PUT' && name) {
       const current = this.leases.get(name);
       if (!current) return this.status(404, 'NotFound', `leases.coordination.k8s.io "${name}" not found`);
       if (body?.metadata?.resourceVersion !== current.metadata.resourceVersion) {
-        return this.status(409, 'Conflict', `Operation cannot be fulfilled on leases.coordination.k8s.io "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+        return this.status(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on leases.coordination.k8s.io "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        );
       }
       return { status: 200, body: this.store(body) };
     }

@@ -17,7 +17,8 @@ export const sharedDir = path.resolve(packageRoot, '..', 'shared');
 
 export function sharedFile(...parts: string[]): string {
   const file = path.join(sharedDir, ...parts);
-  if (!existsSync(file)) throw new Error(`${file} not found: the contract tests read the official API documents from ../shared beside the repository`);
+  if (!existsSync(file))
+    throw new Error(`${file} not found: the contract tests read the official API documents from ../shared beside the repository`);
   return file;
 }
 
@@ -109,7 +110,13 @@ export class OpenApiContract {
       for (const method of methods) {
         const op = item[method];
         if (!op) continue;
-        this.operations.push({ method: method.toUpperCase(), template, operationId: op.operationId, spec: op, parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => this.deref(p)) });
+        this.operations.push({
+          method: method.toUpperCase(),
+          template,
+          operationId: op.operationId,
+          spec: op,
+          parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => this.deref(p)),
+        });
       }
     }
   }
@@ -189,7 +196,8 @@ export class OpenApiContract {
     for (const [name, value] of Object.entries(m.params)) {
       const p = declared.get(`path:${name}`);
       if (!p) problems.push(`path parameter ${name} is not declared`);
-      else problems.push(...this.errors(this.validator('request', p.schema ?? {}, `${op.operationId} path ${name}`), value, `path ${name}`));
+      else
+        problems.push(...this.errors(this.validator('request', p.schema ?? {}, `${op.operationId} path ${name}`), value, `path ${name}`));
     }
     for (const name of new Set(req.query.keys())) {
       const p = declared.get(`query:${name}`);
@@ -199,11 +207,21 @@ export class OpenApiContract {
       }
       const schema = this.deref(p.schema ?? {});
       for (const raw of req.query.getAll(name)) {
-        const value = schema.type === 'boolean' ? (raw === 'true' ? true : raw === 'false' ? false : raw) : schema.type === 'integer' || schema.type === 'number' ? Number(raw) : raw;
+        const value =
+          schema.type === 'boolean'
+            ? raw === 'true'
+              ? true
+              : raw === 'false'
+                ? false
+                : raw
+            : schema.type === 'integer' || schema.type === 'number'
+              ? Number(raw)
+              : raw;
         problems.push(...this.errors(this.validator('request', p.schema ?? {}, `${op.operationId} query ${name}`), value, `query ${name}`));
       }
     }
-    for (const p of op.parameters) if (p.required && p.in === 'query' && !req.query.has(p.name)) problems.push(`required query parameter ${p.name} missing`);
+    for (const p of op.parameters)
+      if (p.required && p.in === 'query' && !req.query.has(p.name)) problems.push(`required query parameter ${p.name} missing`);
 
     const security = op.spec.security ?? this.doc.security ?? [];
     if (security.some((s: Json) => 'ApiKeyAuth' in s) && !/^X-Road-ApiKey token=\S+$/.test(req.authorization ?? '')) {
@@ -226,7 +244,9 @@ export class OpenApiContract {
       } catch {
         return [...problems, 'request body is not JSON'];
       }
-      problems.push(...this.errors(this.validator('request', media.schema ?? {}, `${op.operationId} request ${type}`), data, 'request body'));
+      problems.push(
+        ...this.errors(this.validator('request', media.schema ?? {}, `${op.operationId} request ${type}`), data, 'request body'),
+      );
     }
     return problems;
   }
@@ -240,7 +260,8 @@ export class OpenApiContract {
     const content = response.content as Record<string, Json> | undefined;
     // Error responses without a described body: X-Road sends its ErrorInfo (defined in a document not
     // published with these), which is then not checked; a success without one must be empty.
-    if (!content || Object.keys(content).length === 0) return body.length === 0 || status >= 400 ? [] : [`status ${status} declares no body, got ${body.length} bytes`];
+    if (!content || Object.keys(content).length === 0)
+      return body.length === 0 || status >= 400 ? [] : [`status ${status} declares no body, got ${body.length} bytes`];
     const type = (contentType ?? '').split(';')[0].trim();
     const media = content[type];
     if (!media) return [`content type "${type}" not declared for ${status} (${Object.keys(content).join(', ')})`];
@@ -253,11 +274,21 @@ export class OpenApiContract {
     }
     const v = this.validator('response', media.schema ?? {}, `${op.operationId} response ${status} ${type}`);
     if (v(data)) return [];
-    const at = (pointer: string) => pointer.split('/').slice(1).reduce((o: Json, k: string) => (o ? o[k] : undefined), data);
+    const at = (pointer: string) =>
+      pointer
+        .split('/')
+        .slice(1)
+        .reduce((o: Json, k: string) => (o ? o[k] : undefined), data);
     const known = (instancePath: string) =>
-      this.deviations.some((d) => d.operationId === op.operationId && d.pointer === instancePath && JSON.stringify(at(instancePath)) === JSON.stringify(d.value));
+      this.deviations.some(
+        (d) =>
+          d.operationId === op.operationId && d.pointer === instancePath && JSON.stringify(at(instancePath)) === JSON.stringify(d.value),
+      );
     return (v.errors ?? [])
       .filter((e) => !known(e.instancePath))
-      .map((e) => `response body${e.instancePath || '/'} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`);
+      .map(
+        (e) =>
+          `response body${e.instancePath || '/'} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`,
+      );
   }
 }

@@ -18,6 +18,8 @@ export interface ReferenceGate {
 export function referenceDocuments(what: string, ...documents: (readonly string[])[]): ReferenceGate {
   const missing = documents.map((parts) => path.join(sharedDir, ...parts)).filter((file) => !existsSync(file));
   if (missing.length === 0) return { available: true, describe, test };
-  process.stderr.write(`SKIPPED ${what}: ${missing[0]} is missing (reference documents are read from ../shared beside the repository; see README "Tests")\n`);
+  process.stderr.write(
+    `SKIPPED ${what}: ${missing[0]} is missing (reference documents are read from ../shared beside the repository; see README "Tests")\n`,
+  );
   return { available: false, describe: describe.skip, test: test.skip };
 }

@@ -42,7 +42,16 @@ async function main(): Promise<void> {
   });
   const write = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
   stub.onRecorded = (r, violations) =>
-    write({ server: r.server, method: r.method, template: r.template, operationId: r.operationId, status: r.status, agent: r.agent ?? '', liveKeys: stub.liveKeys(), violations });
+    write({
+      server: r.server,
+      method: r.method,
+      template: r.template,
+      operationId: r.operationId,
+      status: r.status,
+      agent: r.agent ?? '',
+      liveKeys: stub.liveKeys(),
+      violations,
+    });
   write({ server, listening: stub.port });
   // The stub's server does not hold the process open by itself (it is unref'd for the unit tests).
   const alive = setInterval(() => undefined, 1 << 30);

@@ -24,7 +24,14 @@ import { KnownDeviation, Matched, OpenApiContract, sharedFile } from './openapi-
  */
 
 /** X-Road 7.8.0 `org.niis.xroad.restapi.domain.Role`. */
-const roles = ['XROAD_SECURITY_OFFICER', 'XROAD_REGISTRATION_OFFICER', 'XROAD_SERVICE_ADMINISTRATOR', 'XROAD_SYSTEM_ADMINISTRATOR', 'XROAD_SECURITYSERVER_OBSERVER', 'XROAD_MANAGEMENT_SERVICE'];
+const roles = [
+  'XROAD_SECURITY_OFFICER',
+  'XROAD_REGISTRATION_OFFICER',
+  'XROAD_SERVICE_ADMINISTRATOR',
+  'XROAD_SYSTEM_ADMINISTRATOR',
+  'XROAD_SECURITYSERVER_OBSERVER',
+  'XROAD_MANAGEMENT_SERVICE',
+];
 const apiKeyContract = new Ajv({ strict: true });
 const validateRoles = apiKeyContract.compile({ type: 'array', minItems: 1, uniqueItems: true, items: { enum: roles } });
 const validateKey = apiKeyContract.compile({
@@ -40,7 +47,13 @@ const validateKey = apiKeyContract.compile({
  * although the document gives both `minLength: 1` (instance_identifier) / `required`.
  */
 export const centralServerDeviations: KnownDeviation[] = [
-  { operationId: 'getInitializationStatus', pointer: '/instance_identifier', value: '', source: 'nordic-institute/X-Road@7.8.0:src/central-server/admin-service/core/src/main/java/org/niis/xroad/cs/admin/core/service/InitializationServiceImpl.java' },
+  {
+    operationId: 'getInitializationStatus',
+    pointer: '/instance_identifier',
+    value: '',
+    source:
+      'nordic-institute/X-Road@7.8.0:src/central-server/admin-service/core/src/main/java/org/niis/xroad/cs/admin/core/service/InitializationServiceImpl.java',
+  },
 ];
 
 export interface RecordedRequest {
@@ -174,7 +187,16 @@ export class XRoadStub {
       cs: new OpenApiContract(sharedFile('xroad', 'central-server-admin-api.yaml'), centralServerDeviations),
     };
     for (const s of options.securityServers) {
-      this.servers.set(s.name, { kind: 'ss', name: s.name, credentials: s.credentials, anchor: s.anchor ?? false, token: 'NOT_INITIALIZED', clients: new Map(), descriptions: new Map(), rights: new Map() });
+      this.servers.set(s.name, {
+        kind: 'ss',
+        name: s.name,
+        credentials: s.credentials,
+        anchor: s.anchor ?? false,
+        token: 'NOT_INITIALIZED',
+        clients: new Map(),
+        descriptions: new Map(),
+        rights: new Map(),
+      });
     }
     if (options.centralServer) {
       this.servers.set('central-server', {
@@ -254,7 +276,9 @@ export class XRoadStub {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://stub');
-    const [, serverName, ...rest] = this.options.single ? ['', this.options.single, ...url.pathname.split('/').slice(1)] : url.pathname.split('/');
+    const [, serverName, ...rest] = this.options.single
+      ? ['', this.options.single, ...url.pathname.split('/').slice(1)]
+      : url.pathname.split('/');
     const violationsBefore = this.violations.length;
     const method = (req.method ?? 'GET').toUpperCase();
     const server = this.servers.get(serverName);
@@ -263,9 +287,19 @@ export class XRoadStub {
       let payload = reply.raw ?? (reply.json !== undefined ? Buffer.from(JSON.stringify(reply.json)) : Buffer.alloc(0));
       const type = reply.type ?? (reply.json !== undefined ? 'application/json' : undefined);
       if (m && contract) {
-        for (const p of contract.validateResponse(m, reply.status, type, payload)) this.violations.push(`${serverName} ${method} ${template} response ${reply.status}: ${p}`);
+        for (const p of contract.validateResponse(m, reply.status, type, payload))
+          this.violations.push(`${serverName} ${method} ${template} response ${reply.status}: ${p}`);
       }
-      const record = { server: serverName, method, path: decodeURIComponent(full.replace(/^\/api\/v1/, '')), template, operationId, status: reply.status, body, agent: req.headers['user-agent'] };
+      const record = {
+        server: serverName,
+        method,
+        path: decodeURIComponent(full.replace(/^\/api\/v1/, '')),
+        template,
+        operationId,
+        status: reply.status,
+        body,
+        agent: req.headers['user-agent'],
+      };
       this.requests.push(record);
       if (this.onRecorded) this.onRecorded(record, this.violations.slice(violationsBefore));
       res.writeHead(reply.status, type ? { 'content-type': type, 'content-length': payload.length } : { 'content-length': payload.length });
@@ -279,7 +313,12 @@ export class XRoadStub {
     const apiPath = full.slice('/api/v1'.length);
     const apiPathRaw = url.pathname.slice(`${this.options.single ? '' : `/${serverName}`}/api/v1`.length);
 
-    if (apiPath === '/api-keys' || apiPath.startsWith('/api-keys/')) return send(this.apiKey(server, method, apiPathRaw, req, raw), `/api-keys${apiPath === '/api-keys' ? '' : '/{id}'}`, { POST: 'createApiKey', GET: 'listApiKeys' }[method] ?? 'revokeApiKey');
+    if (apiPath === '/api-keys' || apiPath.startsWith('/api-keys/'))
+      return send(
+        this.apiKey(server, method, apiPathRaw, req, raw),
+        `/api-keys${apiPath === '/api-keys' ? '' : '/{id}'}`,
+        { POST: 'createApiKey', GET: 'listApiKeys' }[method] ?? 'revokeApiKey',
+      );
 
     if (this.onRequest) this.onRequest(this.requests.length);
     const contract = server.kind === 'ss' ? this.contracts.ss : this.contracts.cs;
@@ -290,14 +329,20 @@ export class XRoadStub {
     }
     const template = m.operation.template;
     let body: unknown;
-    const problems = contract.validateRequest(m, { query: url.searchParams, contentType: req.headers['content-type'], body: raw, authorization: req.headers.authorization });
+    const problems = contract.validateRequest(m, {
+      query: url.searchParams,
+      contentType: req.headers['content-type'],
+      body: raw,
+      authorization: req.headers.authorization,
+    });
     if (problems.length > 0) {
       for (const p of problems) this.violations.push(`${serverName} ${method} ${template} request: ${p}`);
       return send(error(400, 'contract_violation'), template, m.operation.operationId, undefined, m, contract);
     }
     if (raw.length > 0) body = String(req.headers['content-type']).includes('json') ? JSON.parse(raw.toString('utf8')) : raw;
     const key = /^X-Road-ApiKey token=(\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!key || ![...(this.apiKeys.get(serverName)?.values() ?? [])].includes(key)) return send({ status: 401 }, template, m.operation.operationId, body, m, contract);
+    if (!key || ![...(this.apiKeys.get(serverName)?.values() ?? [])].includes(key))
+      return send({ status: 401 }, template, m.operation.operationId, body, m, contract);
     const fault = this.faults.findIndex((f) => f.when({ server: serverName, method, template }));
     if (fault >= 0) {
       const { status } = this.faults.splice(fault, 1)[0];
@@ -395,18 +440,40 @@ type Rule = 'IdentifierChars' | 'NoControlChars';
  */
 const fieldRules: Record<'ss' | 'cs', Record<string, [string, Rule][]>> = {
   ss: {
-    'POST /clients': [['/client/member_code', 'IdentifierChars'], ['/client/subsystem_code', 'IdentifierChars']],
-    'POST /clients/{id}/service-descriptions': [['/url', 'NoControlChars'], ['/rest_service_code', 'IdentifierChars']],
-    'PATCH /service-descriptions/{id}': [['/url', 'NoControlChars'], ['/new_rest_service_code', 'IdentifierChars']],
+    'POST /clients': [
+      ['/client/member_code', 'IdentifierChars'],
+      ['/client/subsystem_code', 'IdentifierChars'],
+    ],
+    'POST /clients/{id}/service-descriptions': [
+      ['/url', 'NoControlChars'],
+      ['/rest_service_code', 'IdentifierChars'],
+    ],
+    'PATCH /service-descriptions/{id}': [
+      ['/url', 'NoControlChars'],
+      ['/new_rest_service_code', 'IdentifierChars'],
+    ],
     'PATCH /services/{id}': [['/url', 'NoControlChars']],
-    'POST /initialization': [['/security_server_code', 'IdentifierChars'], ['/owner_member_class', 'IdentifierChars'], ['/owner_member_code', 'IdentifierChars']],
+    'POST /initialization': [
+      ['/security_server_code', 'IdentifierChars'],
+      ['/owner_member_class', 'IdentifierChars'],
+      ['/owner_member_code', 'IdentifierChars'],
+    ],
   },
   cs: {
     'POST /initialization': [['/instance_identifier', 'IdentifierChars']],
     'POST /member-classes': [['/code', 'IdentifierChars']],
-    'POST /members': [['/member_id/member_class', 'IdentifierChars'], ['/member_id/member_code', 'IdentifierChars'], ['/member_name', 'NoControlChars']],
+    'POST /members': [
+      ['/member_id/member_class', 'IdentifierChars'],
+      ['/member_id/member_code', 'IdentifierChars'],
+      ['/member_name', 'NoControlChars'],
+    ],
     'PATCH /members/{member_id}': [['/member_name', 'NoControlChars']],
-    'POST /subsystems': [['/subsystem_id/member_class', 'IdentifierChars'], ['/subsystem_id/member_code', 'IdentifierChars'], ['/subsystem_id/subsystem_code', 'IdentifierChars'], ['/subsystem_name', 'NoControlChars']],
+    'POST /subsystems': [
+      ['/subsystem_id/member_class', 'IdentifierChars'],
+      ['/subsystem_id/member_code', 'IdentifierChars'],
+      ['/subsystem_id/subsystem_code', 'IdentifierChars'],
+      ['/subsystem_name', 'NoControlChars'],
+    ],
   },
 };
 
@@ -414,12 +481,17 @@ const fieldRules: Record<'ss' | 'cs', Record<string, [string, Rule][]>> = {
 export function identifierViolations(kind: 'ss' | 'cs', operation: string, body: unknown): Reply | undefined {
   const errors: Record<string, string[]> = {};
   for (const [pointer, rule] of fieldRules[kind][operation] ?? []) {
-    const value = pointer.split('/').slice(1).reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), body);
+    const value = pointer
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), body);
     if (typeof value !== 'string') continue;
     const bad = rule === 'IdentifierChars' ? !xroadIdentifier.test(value) || xroadControlChars.test(value) : xroadControlChars.test(value);
     if (bad) errors[pointer.slice(1).replace(/\//g, '.')] = [rule];
   }
-  return Object.keys(errors).length === 0 ? undefined : { status: 400, json: { status: 400, error: { code: 'validation_failure', validation_errors: errors } } };
+  return Object.keys(errors).length === 0
+    ? undefined
+    : { status: 400, json: { status: 400, error: { code: 'validation_failure', validation_errors: errors } } };
 }
 
 /** Upper-case SHA-256 of a DER or PEM certificate, or undefined when it is not one. */
@@ -491,7 +563,16 @@ function tlsCertificateJson(hash: string, der: Buffer) {
 }
 
 function descriptionJson(s: SecurityServerState, d: SsDescription) {
-  return { id: d.id, url: d.url, type: d.type, disabled: d.disabled, disabled_notice: '', refreshed_at: d.refreshed_at, client_id: d.client_id, services: d.services.map((svc) => serviceJson(s, d, svc)) };
+  return {
+    id: d.id,
+    url: d.url,
+    type: d.type,
+    disabled: d.disabled,
+    disabled_notice: '',
+    refreshed_at: d.refreshed_at,
+    client_id: d.client_id,
+    services: d.services.map((svc) => serviceJson(s, d, svc)),
+  };
 }
 
 function findService(s: SecurityServerState, id: string): { d: SsDescription; svc: SsDescription['services'][0] } | undefined {
@@ -508,7 +589,13 @@ const ssHandlers: Record<string, Handler> = {
     const s = server as SecurityServerState;
     return {
       status: 200,
-      json: { is_anchor_imported: s.anchor, is_server_code_initialized: !!s.owner, is_server_owner_initialized: !!s.owner, software_token_init_status: s.token, enforce_token_pin_policy: false },
+      json: {
+        is_anchor_imported: s.anchor,
+        is_server_code_initialized: !!s.owner,
+        is_server_owner_initialized: !!s.owner,
+        software_token_init_status: s.token,
+        enforce_token_pin_policy: false,
+      },
     };
   },
   'POST /system/anchor'({ server }) {
@@ -540,7 +627,14 @@ const ssHandlers: Record<string, Handler> = {
     if (!c.subsystem_code) return error(400, 'member_not_supported_by_stub');
     const id = `${instanceOf.call(this)}:${c.member_class}:${c.member_code}:${c.subsystem_code}`;
     if (s.clients.has(id)) return error(409, 'client_already_exists', id);
-    const client: SsClient = { member_class: c.member_class, member_code: c.member_code, subsystem_code: c.subsystem_code, connection_type: c.connection_type ?? 'HTTPS', status: 'SAVED', tls: new Map() };
+    const client: SsClient = {
+      member_class: c.member_class,
+      member_code: c.member_code,
+      subsystem_code: c.subsystem_code,
+      connection_type: c.connection_type ?? 'HTTPS',
+      status: 'SAVED',
+      tls: new Map(),
+    };
     s.clients.set(id, client);
     return { status: 201, json: ssClientJson(instanceOf.call(this), client) };
   },
@@ -625,7 +719,15 @@ const ssHandlers: Record<string, Handler> = {
     const taken = mine.find((d) => d.services.some((x) => x.service_code.toLowerCase() === String(body.rest_service_code).toLowerCase()));
     if (taken) return error(409, 'service_already_exists', body.rest_service_code, taken.url);
     // The server reads the description at `url`; its first `servers` entry becomes the service URL.
-    const d: SsDescription = { id: String(this.sequence()), url: body.url, type: 'OPENAPI3', disabled: true, client_id: m.params.id, refreshed_at: now(), services: [{ service_code: body.rest_service_code, url: 'http://openapi-servers.example.invalid/', timeout: 60 }] };
+    const d: SsDescription = {
+      id: String(this.sequence()),
+      url: body.url,
+      type: 'OPENAPI3',
+      disabled: true,
+      client_id: m.params.id,
+      refreshed_at: now(),
+      services: [{ service_code: body.rest_service_code, url: 'http://openapi-servers.example.invalid/', timeout: 60 }],
+    };
     s.descriptions.set(d.id, d);
     return { status: 201, json: descriptionJson(s, d) };
   },
@@ -666,7 +768,10 @@ const ssHandlers: Record<string, Handler> = {
     const s = server as SecurityServerState;
     if (!findService(s, m.params.id)) return error(404, 'service_not_found', m.params.id);
     const rights = s.rights.get(m.params.id) ?? new Map();
-    return { status: 200, json: [...rights].sort().map(([id, at]) => ({ id, name: id, service_client_type: 'SUBSYSTEM', rights_given_at: at })) };
+    return {
+      status: 200,
+      json: [...rights].sort().map(([id, at]) => ({ id, name: id, service_client_type: 'SUBSYSTEM', rights_given_at: at })),
+    };
   },
   'POST /services/{id}/service-clients'({ server, m, body }) {
     const s = server as SecurityServerState;
@@ -701,17 +806,33 @@ const ssHandlers: Record<string, Handler> = {
 
 function memberJson(instance: string, id: string, name: string) {
   const [, memberClass, memberCode] = id.split(':');
-  return { member_name: name, client_id: { instance_id: instance, type: 'MEMBER', member_class: memberClass, member_code: memberCode, encoded_id: id } };
+  return {
+    member_name: name,
+    client_id: { instance_id: instance, type: 'MEMBER', member_class: memberClass, member_code: memberCode, encoded_id: id },
+  };
 }
 
 function signingKeyJson(k: { id: string; created_at: string }) {
-  return { id: k.id, label: { label: 'govstack-internal-configuration' }, created_at: k.created_at, active: true, available: true, possible_actions: ['DELETE'], source_type: 'INTERNAL', key_hash: 'AB', token_id: '0' };
+  return {
+    id: k.id,
+    label: { label: 'govstack-internal-configuration' },
+    created_at: k.created_at,
+    active: true,
+    available: true,
+    possible_actions: ['DELETE'],
+    source_type: 'INTERNAL',
+    key_hash: 'AB',
+    token_id: '0',
+  };
 }
 
 const csHandlers: Record<string, Handler> = {
   'GET /initialization/status'({ server }) {
     const s = server as CentralServerState;
-    return { status: 200, json: { instance_identifier: s.instance, central_server_address: s.address, software_token_init_status: s.token } };
+    return {
+      status: 200,
+      json: { instance_identifier: s.instance, central_server_address: s.address, software_token_init_status: s.token },
+    };
   },
   'POST /initialization'({ server, body }) {
     const s = server as CentralServerState;
@@ -734,7 +855,9 @@ const csHandlers: Record<string, Handler> = {
   'GET /members/{member_id}'({ server, m }) {
     const s = server as CentralServerState;
     const name = s.members.get(m.params.member_id);
-    return name === undefined ? error(404, 'member_not_found', m.params.member_id) : { status: 200, json: memberJson(s.instance, m.params.member_id, name) };
+    return name === undefined
+      ? error(404, 'member_not_found', m.params.member_id)
+      : { status: 200, json: memberJson(s.instance, m.params.member_id, name) };
   },
   'POST /members'({ server, body }) {
     const s = server as CentralServerState;
@@ -758,7 +881,14 @@ const csHandlers: Record<string, Handler> = {
     return {
       status: 200,
       json: [...(s.subsystems.get(m.params.member_id) ?? [])].sort().map((code) => ({
-        subsystem_id: { instance_id: s.instance, type: 'SUBSYSTEM', member_class: memberClass, member_code: memberCode, subsystem_code: code, encoded_id: `${m.params.member_id}:${code}` },
+        subsystem_id: {
+          instance_id: s.instance,
+          type: 'SUBSYSTEM',
+          member_class: memberClass,
+          member_code: memberCode,
+          subsystem_code: code,
+          encoded_id: `${m.params.member_id}:${code}`,
+        },
         used_security_servers: [],
       })),
     };
@@ -772,13 +902,31 @@ const csHandlers: Record<string, Handler> = {
     if (codes.has(code)) return error(409, 'subsystem_exists', `${member}:${code}`);
     codes.add(code);
     s.subsystems.set(member, codes);
-    return { status: 201, json: { member_name: s.members.get(member), client_id: { instance_id: s.instance, type: 'SUBSYSTEM', member_class: memberClass, member_code: memberCode, subsystem_code: code } } };
+    return {
+      status: 201,
+      json: {
+        member_name: s.members.get(member),
+        client_id: { instance_id: s.instance, type: 'SUBSYSTEM', member_class: memberClass, member_code: memberCode, subsystem_code: code },
+      },
+    };
   },
   'GET /tokens'({ server }) {
     const s = server as CentralServerState;
     return {
       status: 200,
-      json: [{ id: '0', name: 'softToken-0', keys: [], status: 'OK', logged_in: s.loggedIn, active: true, available: true, possible_actions: [s.loggedIn ? 'LOGOUT' : 'LOGIN'], configuration_signing_keys: s.signingKeys.map(signingKeyJson) }],
+      json: [
+        {
+          id: '0',
+          name: 'softToken-0',
+          keys: [],
+          status: 'OK',
+          logged_in: s.loggedIn,
+          active: true,
+          available: true,
+          possible_actions: [s.loggedIn ? 'LOGOUT' : 'LOGIN'],
+          configuration_signing_keys: s.signingKeys.map(signingKeyJson),
+        },
+      ],
     };
   },
   'PUT /tokens/{token_id}/login'({ server, m }) {
@@ -807,6 +955,12 @@ const csHandlers: Record<string, Handler> = {
   'GET /configuration-sources/{configuration_type}/anchor/download'({ server }) {
     const s = server as CentralServerState;
     if (!s.anchorCreatedAt) return error(404, 'anchor_not_found');
-    return { status: 200, type: 'application/xml', raw: Buffer.from(`<?xml version="1.0"?><configurationAnchor><instanceIdentifier>${s.instance}</instanceIdentifier></configurationAnchor>`) };
+    return {
+      status: 200,
+      type: 'application/xml',
+      raw: Buffer.from(
+        `<?xml version="1.0"?><configurationAnchor><instanceIdentifier>${s.instance}</instanceIdentifier></configurationAnchor>`,
+      ),
+    };
   },
 };

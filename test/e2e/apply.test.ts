@@ -19,8 +19,12 @@ import { XRoadStubPods } from './xroad-stub-pods';
  * through its Service, the connection graph is measured by real traffic, the stack re-plans
  * with no changes, destroys with its Pods running, and the machine is left as it was.
  */
-const examples = readdirSync(path.join(packageRoot, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(packageRoot, 'blueprints', 'examples', f));
-const onKubeconfig = [path.join(packageRoot, 'blueprints', 'sandbox.yaml'), ...examples].filter((file) => loadModels([file])[0].target.kind === 'kubeconfig');
+const examples = readdirSync(path.join(packageRoot, 'blueprints', 'examples'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => path.join(packageRoot, 'blueprints', 'examples', f));
+const onKubeconfig = [path.join(packageRoot, 'blueprints', 'sandbox.yaml'), ...examples].filter(
+  (file) => loadModels([file])[0].target.kind === 'kubeconfig',
+);
 const reportFile = path.join(packageRoot, 'e2e-report.json');
 
 const report: { node?: Record<string, unknown>; blueprints: Record<string, any>[] } = { blueprints: [] };
@@ -76,16 +80,22 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     namespaces = Object.values(json.resource.kubernetes_namespace_v1 as Record<string, any>).map((n) => n.metadata.name);
     const releases = releasesOf(path.join(stackDir, 'cdk.tf.json'));
     const deployed = cluster.helmReleases();
-    for (const r of releases) expect(deployed).toContainEqual(expect.objectContaining({ name: r.name, namespace: r.namespace, status: 'deployed' }));
+    for (const r of releases)
+      expect(deployed).toContainEqual(expect.objectContaining({ name: r.name, namespace: r.namespace, status: 'deployed' }));
     // Waits were on: every Pod of a release that waits is Ready now, not eventually.
     const waited = new Set(notRun.map((n) => n.namespace));
     const pods = cluster.list('pods').filter((p) => namespaces.includes(p.metadata.namespace) && !waited.has(p.metadata.namespace));
-    const notReady = pods.filter((p) => p.status.phase !== 'Succeeded' && !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    const notReady = pods.filter(
+      (p) => p.status.phase !== 'Succeeded' && !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    );
     expect(notReady.map((p) => `${p.metadata.namespace}/${p.metadata.name}: ${p.status.phase}`)).toEqual([]);
     expect(pods.length).toBeGreaterThan(0);
     entry.podsReady = pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
     entry.releasesApplied = releases.map((r) => `${r.namespace}/${r.name}`).sort();
-    entry.resourcesApplied = Object.values(json.resource as Record<string, object>).reduce((n, byType) => n + Object.keys(byType).length, 0);
+    entry.resourcesApplied = Object.values(json.resource as Record<string, object>).reduce(
+      (n, byType) => n + Object.keys(byType).length,
+      0,
+    );
   }, 1_800_000);
 
   test("the mediator's reconcile Job completes against the X-Road admin API stub, and a second run changes nothing", async () => {
@@ -98,7 +108,10 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     const first = stubs.runOf(await stubs.complete(job.metadata.name, 900));
     const again = stubs.rerun(job);
     const second = stubs.runOf(await stubs.complete(again, 600));
-    const servers = [...model.mediator.securityServers.map((s) => s.name), ...(model.mediator.centralServer ? ['central-server'] : [])].sort();
+    const servers = [
+      ...model.mediator.securityServers.map((s) => s.name),
+      ...(model.mediator.centralServer ? ['central-server'] : []),
+    ].sort();
     entry.reconcile = {
       stubs: stubs.pods,
       first: { job: job.metadata.name, ...first, mutating: first.mutating.length, changes: [...new Set(first.mutating)].sort() },
@@ -154,15 +167,25 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
 
   test('destroy with running Pods completes: no namespace stuck, no container or mount left on the node', async () => {
     timer.run('destroy', () => tofu(stackDir, 'destroy', '-input=false', '-auto-approve'));
-    await eventually(180, () => (cluster.namespaces('app.kubernetes.io/managed-by=govstack-blueprint').length === 0 ? true : undefined), 'namespaces to be gone');
+    await eventually(
+      180,
+      () => (cluster.namespaces('app.kubernetes.io/managed-by=govstack-blueprint').length === 0 ? true : undefined),
+      'namespaces to be gone',
+    );
     expect(cluster.helmReleases().filter((r) => namespaces.includes(r.namespace))).toEqual([]);
-    const left = await eventually(60, () => {
-      const found = podsOnNode.containersIn(node.dir, env, namespaces);
-      return found.containers.length === 0 && found.mounts.length === 0 ? found : undefined;
-    }, 'the node to remove the stack\'s containers and mounts');
+    const left = await eventually(
+      60,
+      () => {
+        const found = podsOnNode.containersIn(node.dir, env, namespaces);
+        return found.containers.length === 0 && found.mounts.length === 0 ? found : undefined;
+      },
+      "the node to remove the stack's containers and mounts",
+    );
     expect(left.containers).toEqual([]);
     entry.seconds = timer.seconds;
-    const summary = Object.entries(timer.seconds).map(([phase, s]) => `${phase} ${s!.toFixed(1)}s`).join(', ');
+    const summary = Object.entries(timer.seconds)
+      .map(([phase, s]) => `${phase} ${s!.toFixed(1)}s`)
+      .join(', ');
     process.stdout.write(`[e2e] ${name}: ${summary}\n`);
   }, 900_000);
 });

@@ -13,7 +13,10 @@ import { run } from './harness';
  */
 const kubeVersion = '1.37.2';
 const { work, env, plane } = controlPlaneForTests('charts');
-const charts = readdirSync(chartsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const charts = readdirSync(chartsDir, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 let apiVersions: string[] = [];
 beforeAll(() => {
@@ -43,14 +46,24 @@ describe.each(charts)('%s |', (chart) => {
     const namespace = `chart-${chart}`.slice(0, 63);
     // With the upstream CRDs served, the CRD-kind objects render too and the server checks them against the real CRD schemas.
     const served = apiVersions.flatMap((v) => ['--api-versions', v]);
-    const manifest = run('helm', ['template', chart, path.join(chartsDir, chart), '-f', ...values, '--namespace', namespace, '--kube-version', kubeVersion, ...served], { env }).stdout;
-    const docs = parseAllDocuments(manifest).map((d) => d.toJS()).filter(Boolean);
+    const manifest = run(
+      'helm',
+      ['template', chart, path.join(chartsDir, chart), '-f', ...values, '--namespace', namespace, '--kube-version', kubeVersion, ...served],
+      { env },
+    ).stdout;
+    const docs = parseAllDocuments(manifest)
+      .map((d) => d.toJS())
+      .filter(Boolean);
     expect(docs.length).toBeGreaterThan(0);
     // The charts expect Terraform to create their namespaces (restricted, or baseline where the chart says so).
     const namespaces = new Set([namespace, ...docs.map((d) => d.metadata?.namespace).filter(Boolean)]);
-    const level = docs.some((d) => d.spec?.template?.metadata?.annotations?.['govstack.global/pod-security-level'] === 'baseline') ? 'baseline' : 'restricted';
+    const level = docs.some((d) => d.spec?.template?.metadata?.annotations?.['govstack.global/pod-security-level'] === 'baseline')
+      ? 'baseline'
+      : 'restricted';
     for (const ns of namespaces) {
-      const exists = run('kubectl', ['--kubeconfig', plane.kubeconfig, 'get', 'namespace', ns, '--ignore-not-found', '-o', 'name'], { env }).stdout.trim();
+      const exists = run('kubectl', ['--kubeconfig', plane.kubeconfig, 'get', 'namespace', ns, '--ignore-not-found', '-o', 'name'], {
+        env,
+      }).stdout.trim();
       if (!exists) kubectl('create', 'namespace', ns);
       kubectl('label', '--overwrite', 'namespace', ns, `pod-security.kubernetes.io/enforce=${level}`);
     }
@@ -58,12 +71,20 @@ describe.each(charts)('%s |', (chart) => {
     const explicit = docs.filter((d) => d.metadata?.namespace);
     const implicit = docs.filter((d) => !d.metadata?.namespace);
     let applied: string[] = [];
-    for (const [group, scope] of [[implicit, ['-n', namespace]], [explicit, []]] as const) {
+    for (const [group, scope] of [
+      [implicit, ['-n', namespace]],
+      [explicit, []],
+    ] as const) {
       if (group.length === 0) continue;
       const file = path.join(work, `${chart}-${scope.length ? 'implicit' : 'explicit'}.json`);
       writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: group }));
       const result = kubectl('apply', '--dry-run=server', ...scope, '-f', file);
-      applied = applied.concat(result.stdout.trim().split('\n').filter((l) => / (created|configured|unchanged) \(server dry run\)$/.test(l)));
+      applied = applied.concat(
+        result.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => / (created|configured|unchanged) \(server dry run\)$/.test(l)),
+      );
     }
     expect(applied.length).toBe(docs.length);
   });

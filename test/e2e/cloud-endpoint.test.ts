@@ -23,14 +23,21 @@ beforeAll(() => {
   // The example keeps its state in S3; plan needs an initialised backend, so this overlay keeps
   // it local (a backend change replaces the state object) and leaves the target as it is.
   const overlay = path.join(work, 'estonia-eks-local-state.yaml');
-  writeFileSync(overlay, stringify({ extends: [path.join(packageRoot, 'blueprints', 'examples', 'estonia-eks.yaml')], state: { backend: 'local' } }));
+  writeFileSync(
+    overlay,
+    stringify({ extends: [path.join(packageRoot, 'blueprints', 'examples', 'estonia-eks.yaml')], state: { backend: 'local' } }),
+  );
   const [stack] = synthesize(loadModels([overlay], profileBases), path.join(work, 'out'));
   dir = path.dirname(stack.file);
   run('tofu', ['init', '-input=false', '-no-color'], { cwd: dir, env });
 });
 
 function plan(endpoint: string, ca: string): { code: number; output: string } {
-  const r = spawnSync('tofu', ['plan', '-input=false', '-no-color', '-refresh=false', '-var', `cluster_endpoint=${endpoint}`, '-var', `cluster_ca_certificate=${ca}`], { cwd: dir, env, encoding: 'utf8' });
+  const r = spawnSync(
+    'tofu',
+    ['plan', '-input=false', '-no-color', '-refresh=false', '-var', `cluster_endpoint=${endpoint}`, '-var', `cluster_ca_certificate=${ca}`],
+    { cwd: dir, env, encoding: 'utf8' },
+  );
   return { code: r.status ?? -1, output: `${r.stdout}\n${r.stderr}` };
 }
 

@@ -2,7 +2,10 @@ import { run } from './harness';
 
 /** Read-back from the real API server with kubectl, as an operator would check a deployment. */
 export class Cluster {
-  constructor(private readonly kubeconfig: string, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    private readonly kubeconfig: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   list(kind: string, namespace?: string): any[] {
     const scope = namespace ? ['-n', namespace] : ['--all-namespaces'];
@@ -11,7 +14,9 @@ export class Cluster {
   }
 
   namespaces(selector: string): any[] {
-    const out = run('kubectl', ['--kubeconfig', this.kubeconfig, 'get', 'namespaces', '-l', selector, '-o', 'json'], { env: this.env }).stdout;
+    const out = run('kubectl', ['--kubeconfig', this.kubeconfig, 'get', 'namespaces', '-l', selector, '-o', 'json'], {
+      env: this.env,
+    }).stdout;
     return JSON.parse(out).items;
   }
 

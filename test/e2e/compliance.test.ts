@@ -50,7 +50,10 @@ function tofu(...args: string[]) {
 /** The result of `buildingBlock`'s suite against `product`. */
 function resultOf(buildingBlock: string, product = 'mock'): SuiteResult {
   const r = results.find((x) => x.buildingBlock === buildingBlock && x.product === product);
-  if (!r) throw new Error(`no result for ${buildingBlock} against ${product}: ${results.map((x) => `${x.buildingBlock}/${x.product}`).join(', ')}`);
+  if (!r)
+    throw new Error(
+      `no result for ${buildingBlock} against ${product}: ${results.map((x) => `${x.buildingBlock}/${x.product}`).join(', ')}`,
+    );
   return r;
 }
 
@@ -63,7 +66,8 @@ test('the sandbox, with a stand-in product for payments beside its mock, applies
     customBuildingBlocks: {
       'payments-standin': {
         title: 'Payments stand-in product',
-        source: "STAND-IN for a country's own payments product (e2e only): scripts/images/build.sh payments-standin, GovStack's bb-payments examples/mock-bb-payments environment in its own image",
+        source:
+          "STAND-IN for a country's own payments product (e2e only): scripts/images/build.sh payments-standin, GovStack's bb-payments examples/mock-bb-payments environment in its own image",
         owner: 'ministry-of-finance',
         exposure: 'none',
         image: standIn,
@@ -79,12 +83,14 @@ test('the sandbox, with a stand-in product for payments beside its mock, applies
   tofu('apply', '-input=false', '-auto-approve');
   const notReady = cluster
     .list('pods')
-    .filter((p) => /^gs-(identity|payments|digital-registries|registration|information-mediator|messaging|payments-standin)$/.test(p.metadata.namespace))
+    .filter((p) =>
+      /^gs-(identity|payments|digital-registries|registration|information-mediator|messaging|payments-standin)$/.test(p.metadata.namespace),
+    )
     .filter((p) => !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
   expect(notReady.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([]);
 }, 1_800_000);
 
-test('govstack compliance runs every suite as a Job in the cluster and removes the run\'s connections afterwards', () => {
+test("govstack compliance runs every suite as a Job in the cluster and removes the run's connections afterwards", () => {
   const model = loadModels([profile])[0];
   const kubectl = execFileSync('bash', ['-c', 'command -v kubectl'], { env, encoding: 'utf8' }).trim();
   results = runInCluster(model, [], {
@@ -98,7 +104,9 @@ test('govstack compliance runs every suite as a Job in the cluster and removes t
   writeFileSync(resultsFile, JSON.stringify({ deployment: model.name, results }, null, 2) + '\n');
   process.stdout.write(`[e2e] compliance in the cluster:\n${formatTable(results)}`);
   // The edge exists only while the run does.
-  expect(cluster.list('networkpolicies').filter((p) => p.metadata.name === 'from-compliance' || p.metadata.name.startsWith('compliance-to-'))).toEqual([]);
+  expect(
+    cluster.list('networkpolicies').filter((p) => p.metadata.name === 'from-compliance' || p.metadata.name.startsWith('compliance-to-')),
+  ).toEqual([]);
   // Every suite of the catalog is in the results: run, or listed with its reason.
   expect(new Set(results.map((r) => r.buildingBlock))).toEqual(new Set(complianceSuites.map((s) => s.buildingBlock)));
 }, 3_600_000);
@@ -118,12 +126,22 @@ test.each([
   expect(r.passed + r.knownFailing.length).toBe(r.scenarios);
 });
 
-test('every scenario that did not pass is a known failure with file:line evidence in GovStack\'s repositories', () => {
+test("every scenario that did not pass is a known failure with file:line evidence in GovStack's repositories", () => {
   for (const r of results.filter((x) => x.status === 'run')) {
-    expect({ bb: r.buildingBlock, product: r.product, failed: r.failed.map((f) => `${f.scenario}: ${f.error}`) }).toEqual({ bb: r.buildingBlock, product: r.product, failed: [] });
-    for (const k of r.knownFailing) for (const e of k.reason.evidence) expect(e).toMatch(/^GovStackWorkingGroup\/bb-[a-z-]+@[0-9a-f]{40}:\S+#L\d+$/);
+    expect({ bb: r.buildingBlock, product: r.product, failed: r.failed.map((f) => `${f.scenario}: ${f.error}`) }).toEqual({
+      bb: r.buildingBlock,
+      product: r.product,
+      failed: [],
+    });
+    for (const k of r.knownFailing)
+      for (const e of k.reason.evidence) expect(e).toMatch(/^GovStackWorkingGroup\/bb-[a-z-]+@[0-9a-f]{40}:\S+#L\d+$/);
   }
-  for (const r of results.filter((x) => x.status !== 'run')) expect({ bb: r.buildingBlock, status: r.status, note: r.note }).toEqual({ bb: r.buildingBlock, status: 'not-run', note: expect.stringMatching(/\S{20,}/) });
+  for (const r of results.filter((x) => x.status !== 'run'))
+    expect({ bb: r.buildingBlock, status: r.status, note: r.note }).toEqual({
+      bb: r.buildingBlock,
+      status: 'not-run',
+      note: expect.stringMatching(/\S{20,}/),
+    });
 });
 
 test("the same Jobs test a country's own product: the payments suite against the stand-in passes 74/74", () => {
@@ -134,5 +152,9 @@ test("the same Jobs test a country's own product: the payments suite against the
 
 test('destroy leaves no namespace of the stack or of the run', async () => {
   tofu('destroy', '-input=false', '-auto-approve');
-  await eventually(180, () => (cluster.namespaces('app.kubernetes.io/managed-by=govstack-blueprint').length === 0 ? true : undefined), 'namespaces to be gone');
+  await eventually(
+    180,
+    () => (cluster.namespaces('app.kubernetes.io/managed-by=govstack-blueprint').length === 0 ? true : undefined),
+    'namespaces to be gone',
+  );
 }, 900_000);

@@ -18,7 +18,10 @@ export class ControlPlane {
   readonly kubeconfig: string;
   private running = false;
 
-  constructor(private readonly dir: string, private readonly env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
     this.kubeconfig = path.join(dir, 'admin.kubeconfig');
   }
 
@@ -46,11 +49,14 @@ export class ControlPlane {
  */
 export function installCrds(kubeconfig: string, env: NodeJS.ProcessEnv): string[] {
   const dir = execFileSync('bash', [crdScript], { env, encoding: 'utf8' }).trim();
-  const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const kubectl = (...args: string[]) =>
+    execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   kubectl('apply', '--server-side', '--force-conflicts', '-f', dir);
   kubectl('wait', '--for=condition=Established', '--timeout=120s', 'crd', '--all');
   const served: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     for (const doc of parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))) {
       const crd = doc.toJS();
       if (crd?.kind !== 'CustomResourceDefinition') continue;
@@ -65,7 +71,10 @@ export function installCrds(kubeconfig: string, env: NodeJS.ProcessEnv): string[
  * starts before the file's tests and is always torn down (work folder removed) after them,
  * also when a test fails. `onTeardown` runs first, e.g. to write a report.
  */
-export function controlPlaneForTests(prefix: string, onTeardown: () => void = () => undefined): { work: string; env: NodeJS.ProcessEnv; plane: ControlPlane } {
+export function controlPlaneForTests(
+  prefix: string,
+  onTeardown: () => void = () => undefined,
+): { work: string; env: NodeJS.ProcessEnv; plane: ControlPlane } {
   const work = mkdtempSync(path.join(tmpdir(), `govstack-e2e-${prefix}-`));
   const env = toolchainEnv();
   const plane = new ControlPlane(path.join(work, 'control-plane'), env);

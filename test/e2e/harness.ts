@@ -22,9 +22,19 @@ export class Timer {
 }
 
 /** Run a tool; on failure throw with the tail of its output, which names the real problem. */
-export function run(command: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv; okCodes?: number[] }): { code: number; stdout: string } {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; okCodes?: number[] },
+): { code: number; stdout: string } {
   try {
-    const stdout = execFileSync(command, args, { cwd: options.cwd, env: options.env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = execFileSync(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { code: 0, stdout };
   } catch (err) {
     const e = err as { status?: number; stdout?: string; stderr?: string };
@@ -49,7 +59,12 @@ export const profileBases = { extendsRoots: [path.join(packageRoot, 'blueprints'
  */
 export function writeTestProfile(blueprint: string, kubeconfig: string, dir: string, extra: Record<string, unknown> = {}): string {
   const base = loadBlueprint(blueprint).blueprint;
-  const clear = (obj: object, keep: string[]) => Object.fromEntries(Object.keys(obj).filter((k) => !keep.includes(k)).map((k) => [k, null]));
+  const clear = (obj: object, keep: string[]) =>
+    Object.fromEntries(
+      Object.keys(obj)
+        .filter((k) => !keep.includes(k))
+        .map((k) => [k, null]),
+    );
   const { target, deployment, ...rest } = extra as { target?: object; deployment?: object };
   const overlay = {
     extends: [path.resolve(blueprint)],
@@ -69,6 +84,11 @@ export function releasesOf(stackFile: string): { name: string; namespace: string
   const namespaces = json.resource.kubernetes_namespace_v1 ?? {};
   return Object.values(json.resource.helm_release ?? {}).map((r: any) => {
     const ref = /kubernetes_namespace_v1\.([^.]+)\./.exec(r.namespace);
-    return { name: r.name, namespace: ref ? namespaces[ref[1]].metadata.name : r.namespace, chart: r.chart, local: String(r.chart).startsWith('assets/') };
+    return {
+      name: r.name,
+      namespace: ref ? namespaces[ref[1]].metadata.name : r.namespace,
+      chart: r.chart,
+      local: String(r.chart).startsWith('assets/'),
+    };
   });
 }

@@ -25,8 +25,12 @@ const xroadNotRun =
  * mocks' documents carried into the cluster from the reference copies in ../shared (no mock
  * needs the Internet).
  */
-export function nodeProfile(blueprint: string): { overlay: Record<string, unknown>; notRun: { component: string; namespace: string; reason: string }[] } {
-  if (!existsSync(sharedDir)) throw new Error(`${sharedDir} not found: the e2e carries the mocks' documents from the reference copies there`);
+export function nodeProfile(blueprint: string): {
+  overlay: Record<string, unknown>;
+  notRun: { component: string; namespace: string; reason: string }[];
+} {
+  if (!existsSync(sharedDir))
+    throw new Error(`${sharedDir} not found: the e2e carries the mocks' documents from the reference copies there`);
   const model = loadModels([blueprint])[0];
   const range = [`${nodeAddress.nodeIp}/32`];
   const overlay = {
@@ -42,7 +46,12 @@ export function nodeProfile(blueprint: string): { overlay: Record<string, unknow
   };
   const notRun = [
     { component: 'mediator: X-Road security and central servers', namespace: model.mediator.namespace, reason: xroadNotRun },
-    ...upstreamComponents.map((c) => ({ component: c, namespace: '', reason: 'upstream chart from a public Helm repository this machine cannot reach: marked preinstalled, validated only (tofu validate of the full stack)' })),
+    ...upstreamComponents.map((c) => ({
+      component: c,
+      namespace: '',
+      reason:
+        'upstream chart from a public Helm repository this machine cannot reach: marked preinstalled, validated only (tofu validate of the full stack)',
+    })),
   ];
   return { overlay, notRun };
 }
@@ -72,7 +81,11 @@ export const podsOnNode = {
         ],
       },
     };
-    execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], { env, input: JSON.stringify(pod), stdio: ['pipe', 'ignore', 'inherit'] });
+    execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], {
+      env,
+      input: JSON.stringify(pod),
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
     try {
       kubectl('-n', namespace, 'wait', '--for=condition=Ready', 'pod/probe-health', '--timeout=120s');
       const deadline = Date.now() + 120_000;

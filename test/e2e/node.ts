@@ -30,7 +30,10 @@ export function fullImageName(repository: string, tag: string): string {
  * which stands in for the X-Road servers. Versions come from where the stack reads them: the
  * catalog.
  */
-export function localImages(env: NodeJS.ProcessEnv, extra: readonly { recipe: string; name: string }[] = []): { name: string; archive: string }[] {
+export function localImages(
+  env: NodeJS.ProcessEnv,
+  extra: readonly { recipe: string; name: string }[] = [],
+): { name: string; archive: string }[] {
   const toolchain = readFileSync(path.join(packageRoot, 'scripts', 'toolchain.sh'), 'utf8');
   const pinned = (name: string) => new RegExp(`^${name}=(\\S+)`, 'm').exec(toolchain)![1];
   const reconcile = mediatorCatalog.reconcileRuntime.image;
@@ -45,7 +48,11 @@ export function localImages(env: NodeJS.ProcessEnv, extra: readonly { recipe: st
     // The stub runs on the reconcile Job's own Node.js release.
     { recipe: `xroad-stub:${nodeVersion}`, name: xroadStubImage },
   ];
-  const out = execFileSync('bash', [imageScript, ...specs.map((s) => `${s.recipe}=${s.name}`)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [imageScript, ...specs.map((s) => `${s.recipe}=${s.name}`)], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const archives = out.trim().split('\n');
   return specs.map((s, i) => ({ name: s.name, archive: archives[i] }));
 }
@@ -60,14 +67,21 @@ export class RealNode {
   private running = false;
 
   /** `extra`: images beyond the project's own that one test file needs (build.sh recipe and name). */
-  constructor(readonly dir: string, private readonly env: NodeJS.ProcessEnv, extra: readonly { recipe: string; name: string }[] = []) {
+  constructor(
+    readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
+    extra: readonly { recipe: string; name: string }[] = [],
+  ) {
     this.kubeconfig = path.join(dir, 'cp', 'admin.kubeconfig');
     this.images = localImages(env, extra);
   }
 
   up(): void {
     this.running = true; // first: a half-started node must still be torn down
-    execFileSync('bash', [nodeScript, 'up', this.dir, ...this.images.map((i) => i.archive)], { env: this.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync('bash', [nodeScript, 'up', this.dir, ...this.images.map((i) => i.archive)], {
+      env: this.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   }
 
   /** Seconds from `up` to node Ready, as measured by the script. */

@@ -42,7 +42,12 @@ function stackFor(name: string, extra: Record<string, unknown> = {}): string {
 
 /** `tofu apply` with its exit code and everything it printed (errors go to stderr). */
 function apply(dir: string, ...extra: string[]): { code: number; output: string } {
-  const r = spawnSync('tofu', ['apply', '-input=false', '-auto-approve', '-no-color', ...extra], { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('tofu', ['apply', '-input=false', '-auto-approve', '-no-color', ...extra], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return { code: r.status ?? -1, output: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -53,7 +58,7 @@ function namespaceAddress(dir: string, name: string): string {
   return `kubernetes_namespace_v1.${id}`;
 }
 
-test('a missing CRD fails the apply with the chart\'s message; after the CRDs exist the objects are created', () => {
+test("a missing CRD fails the apply with the chart's message; after the CRDs exist the objects are created", () => {
   const dir = stackFor('crds');
   try {
     missingCrdsThenConverge(dir);
@@ -64,8 +69,26 @@ test('a missing CRD fails the apply with the chart\'s message; after the CRDs ex
 
 /** Destroy a stack and wait for its namespaces to be gone: the next test reuses the fixture's namespaces. */
 function destroy(dir: string): { code: number; output: string } {
-  const r = spawnSync('tofu', ['destroy', '-input=false', '-auto-approve', '-no-color'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  spawnSync('kubectl', ['--kubeconfig', plane.kubeconfig, 'wait', '--for=delete', 'namespace', '-l', 'app.kubernetes.io/managed-by=govstack-blueprint', '--timeout=180s'], { env, encoding: 'utf8' });
+  const r = spawnSync('tofu', ['destroy', '-input=false', '-auto-approve', '-no-color'], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  spawnSync(
+    'kubectl',
+    [
+      '--kubeconfig',
+      plane.kubeconfig,
+      'wait',
+      '--for=delete',
+      'namespace',
+      '-l',
+      'app.kubernetes.io/managed-by=govstack-blueprint',
+      '--timeout=180s',
+    ],
+    { env, encoding: 'utf8' },
+  );
   return { code: r.status ?? -1, output: `${r.stdout}\n${r.stderr}` };
 }
 
@@ -75,21 +98,38 @@ function missingCrdsThenConverge(dir: string): void {
   // Each chart names the first kind it misses (charts/*/templates/_helpers.tpl, requireCrds):
   // helm stops at the first template that fails, a Gateway API or an Envoy Gateway kind.
   // (tofu wraps long messages, so words may be separated by a line break)
-  expect(first.output).toMatch(/govstack-gateway needs gateway\.(networking\.k8s\.io|envoyproxy\.io)\/v1(alpha1)?\/\w+\s+but\s+the\s+cluster\s+does\s+not\s+serve\s+it/);
-  expect(first.output).toMatch(/govstack-observability needs monitoring\.coreos\.com\/v1\/\w+\s+but\s+the\s+cluster\s+does\s+not\s+serve\s+it/);
+  expect(first.output).toMatch(
+    /govstack-gateway needs gateway\.(networking\.k8s\.io|envoyproxy\.io)\/v1(alpha1)?\/\w+\s+but\s+the\s+cluster\s+does\s+not\s+serve\s+it/,
+  );
+  expect(first.output).toMatch(
+    /govstack-observability needs monitoring\.coreos\.com\/v1\/\w+\s+but\s+the\s+cluster\s+does\s+not\s+serve\s+it/,
+  );
   expect(cluster.helmReleases().map((r) => r.name)).not.toContain('govstack-gateway');
 
   plane.installCrds();
   expect(apply(dir).code).toBe(0);
-  const gateways = cluster.list('gateways.gateway.networking.k8s.io').map((g) => `${g.metadata.namespace}/${g.metadata.name}`).sort();
+  const gateways = cluster
+    .list('gateways.gateway.networking.k8s.io')
+    .map((g) => `${g.metadata.namespace}/${g.metadata.name}`)
+    .sort();
   expect(gateways).toEqual(['gs-gateway-external/govstack-gateway-external', 'gs-gateway-internal/govstack-gateway-internal']);
   expect(cluster.list('clienttrafficpolicies.gateway.envoyproxy.io').map((p) => p.spec.tls.minVersion)).toEqual(['1.3', '1.3']);
   // The API server stored the per-client rate limits as rendered (CRD schema and CEL rules passed).
-  const limits = cluster.list('backendtrafficpolicies.gateway.envoyproxy.io').map((p) => p.spec.rateLimit.local.rules.map((r: any) => r.clientSelectors.map((c: any) => `${c.sourceCIDR.type} ${c.sourceCIDR.value}`)));
-  expect(limits).toEqual([[['Distinct 0.0.0.0/0'], ['Distinct ::/0']], [['Distinct 0.0.0.0/0'], ['Distinct ::/0']]]);
+  const limits = cluster
+    .list('backendtrafficpolicies.gateway.envoyproxy.io')
+    .map((p) =>
+      p.spec.rateLimit.local.rules.map((r: any) => r.clientSelectors.map((c: any) => `${c.sourceCIDR.type} ${c.sourceCIDR.value}`)),
+    );
+  expect(limits).toEqual([
+    [['Distinct 0.0.0.0/0'], ['Distinct ::/0']],
+    [['Distinct 0.0.0.0/0'], ['Distinct ::/0']],
+  ]);
   expect(cluster.list('prometheusrules.monitoring.coreos.com', 'gs-observability').length).toBeGreaterThan(0);
   const redirects = cluster.list('httproutes.gateway.networking.k8s.io').filter((r) => r.metadata.name.endsWith('-https-redirect'));
-  expect(redirects.map((r) => r.spec.rules[0].filters[0].requestRedirect)).toEqual([{ scheme: 'https', statusCode: 301 }, { scheme: 'https', statusCode: 301 }]);
+  expect(redirects.map((r) => r.spec.rules[0].filters[0].requestRedirect)).toEqual([
+    { scheme: 'https', statusCode: 301 },
+    { scheme: 'https', statusCode: 301 },
+  ]);
 }
 
 test('a release whose first install failed is installed by the next apply once the cause is gone', () => {
@@ -120,10 +160,18 @@ test('a release that times out on its first install (its image is missing on the
   const deployment = { ...(overlay.deployment as object), timeoutSeconds: 60 };
   const dir = stackFor('timeout', { ...overlay, deployment });
   const mocks = loadModels([path.join(work, 'e2e-minimal.yaml')], profileBases)[0].buildingBlocks.filter((b) => b.product.kind === 'image');
-  const images = [...new Set(mocks.map((b) => (b.product as { image: { repository: string; tag: string } }).image).map((i) => fullImageName(i.repository, i.tag)))];
+  const images = [
+    ...new Set(
+      mocks.map((b) => (b.product as { image: { repository: string; tag: string } }).image).map((i) => fullImageName(i.repository, i.tag)),
+    ),
+  ];
   expect(images).toEqual(['docker.io/mockoon/cli:9.7.0']);
   const archive = node.images.find((i) => i.name === images[0])!.archive;
-  const ctr = (...args: string[]) => execFileSync('ctr', ['--address', path.join(node.dir, 'node', 'containerd', 'containerd.sock'), '-n', 'k8s.io', ...args], { env, encoding: 'utf8' });
+  const ctr = (...args: string[]) =>
+    execFileSync('ctr', ['--address', path.join(node.dir, 'node', 'containerd', 'containerd.sock'), '-n', 'k8s.io', ...args], {
+      env,
+      encoding: 'utf8',
+    });
 
   // The cause: the mocks' image is not on the node (and its registry is out of reach).
   ctr('images', 'rm', images[0]);
@@ -136,7 +184,9 @@ test('a release that times out on its first install (its image is missing on the
     expect(left.filter((r) => r.status === 'deployed')).toEqual([]);
     expect(left.filter((r) => r.status === 'failed' || r.status === 'pending-install')).toEqual([]);
     // The kubelet said why the Pods never became Ready.
-    const pulls = cluster.list('events', mocks[0].namespace).filter((e) => /ErrImagePull|ImagePullBackOff|Failed/.test(e.reason) && e.message.includes('mockoon/cli'));
+    const pulls = cluster
+      .list('events', mocks[0].namespace)
+      .filter((e) => /ErrImagePull|ImagePullBackOff|Failed/.test(e.reason) && e.message.includes('mockoon/cli'));
     expect(pulls.length).toBeGreaterThan(0);
   } finally {
     // The cause removed: the image is back on the node.
@@ -146,10 +196,15 @@ test('a release that times out on its first install (its image is missing on the
   const second = apply(dir);
   expect(second.output).not.toMatch(/cannot\s+re-use\s+a\s+name/);
   expect(second.code).toBe(0);
-  for (const b of mocks) expect(cluster.helmReleases()).toContainEqual(expect.objectContaining({ name: b.id, namespace: b.namespace, status: 'deployed' }));
-  const pods = cluster.list('pods').filter((p) => mocks.some((b) => b.namespace === p.metadata.namespace) && !p.metadata.labels?.['govstack.e2e/probe']);
+  for (const b of mocks)
+    expect(cluster.helmReleases()).toContainEqual(expect.objectContaining({ name: b.id, namespace: b.namespace, status: 'deployed' }));
+  const pods = cluster
+    .list('pods')
+    .filter((p) => mocks.some((b) => b.namespace === p.metadata.namespace) && !p.metadata.labels?.['govstack.e2e/probe']);
   expect(pods.length).toBeGreaterThan(0);
-  expect(pods.filter((p) => !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).map((p) => p.metadata.name)).toEqual([]);
+  expect(
+    pods.filter((p) => !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).map((p) => p.metadata.name),
+  ).toEqual([]);
   expect(run('tofu', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: dir, env, okCodes: [2] }).code).toBe(0);
   expect(destroy(dir).code).toBe(0);
 }, 1_800_000);

@@ -17,20 +17,36 @@ const cluster = new Cluster(plane.kubeconfig, env);
 // The gateway and monitoring charts require their CRDs (requireCrds): install them first.
 beforeAll(() => plane.installCrds(), 300_000);
 
-
 test('a Pod Security violation forced by an override is caught with a clear message', async () => {
   const blueprint = path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml');
   const profile = writeTestProfile(blueprint, plane.kubeconfig, work, {
-    security: { overrides: [{ control: 'run-as-root', target: 'registration', value: true, justification: 'Legacy image that only runs as root (test of the e2e check).' }] },
+    security: {
+      overrides: [
+        {
+          control: 'run-as-root',
+          target: 'registration',
+          value: true,
+          justification: 'Legacy image that only runs as root (test of the e2e check).',
+        },
+      ],
+    },
   });
   const [stack] = synthesize(loadModels([profile], profileBases), path.join(work, 'out'));
   const dir = path.dirname(stack.file);
-  for (const args of [['init', '-input=false'], ['apply', '-input=false', '-auto-approve']]) run('tofu', [...args, '-no-color'], { cwd: dir, env });
+  for (const args of [
+    ['init', '-input=false'],
+    ['apply', '-input=false', '-auto-approve'],
+  ])
+    run('tofu', [...args, '-no-color'], { cwd: dir, env });
 
-  const violations = await eventually(120, () => {
-    const found = cluster.podSecurityViolations(['gs-registration', 'gs-identity']);
-    return found.length > 0 ? found : undefined;
-  }, 'the ReplicaSet controller to report the rejected Pod');
+  const violations = await eventually(
+    120,
+    () => {
+      const found = cluster.podSecurityViolations(['gs-registration', 'gs-identity']);
+      return found.length > 0 ? found : undefined;
+    },
+    'the ReplicaSet controller to report the rejected Pod',
+  );
   expect(violations.every((v) => v.namespace === 'gs-registration')).toBe(true);
   expect(violations[0].object).toMatch(/^ReplicaSet\/registration-/);
   expect(violations[0].message).toMatch(/violates PodSecurity "restricted:latest": .*runAsNonRoot/);

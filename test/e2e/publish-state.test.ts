@@ -21,7 +21,20 @@ const out = path.join(work, 'out');
 const stack = path.join(out, 'stacks', 'minimal');
 const tofu = (...args: string[]) => run('tofu', [`-chdir=${stack}`, ...args, '-no-color'], { env });
 const synth = () => {
-  const r = spawnSync(process.execPath, [path.join(packageRoot, 'bin', 'govstack.js'), 'synth', 'ke.yaml', '--extends-root', path.join(packageRoot, 'test', 'fixtures', 'valid'), '--out', 'out', '--quiet'], { cwd: work, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(packageRoot, 'bin', 'govstack.js'),
+      'synth',
+      'ke.yaml',
+      '--extends-root',
+      path.join(packageRoot, 'test', 'fixtures', 'valid'),
+      '--out',
+      'out',
+      '--quiet',
+    ],
+    { cwd: work, encoding: 'utf8' },
+  );
   expect([r.status, r.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))]).toEqual([0, []]);
 };
 
@@ -47,7 +60,18 @@ test('tofu init and plan through the stack link; state pushed by tofu survives a
   // Real state, written by tofu itself through the local backend.
   const lineage = '3f9b2d5e-0c1a-4b7e-9d2f-6a8c1e4b7d90';
   const pushed = path.join(work, 'pushed.tfstate');
-  writeFileSync(pushed, JSON.stringify({ version: 4, terraform_version: '1.12.6', serial: 3, lineage, outputs: { marker: { value: 'carried', type: 'string' } }, resources: [], check_results: null }));
+  writeFileSync(
+    pushed,
+    JSON.stringify({
+      version: 4,
+      terraform_version: '1.12.6',
+      serial: 3,
+      lineage,
+      outputs: { marker: { value: 'carried', type: 'string' } },
+      resources: [],
+      check_results: null,
+    }),
+  );
   tofu('state', 'push', pushed);
   const before = JSON.parse(tofu('state', 'pull').stdout) as { lineage: string; serial: number };
   expect(before.lineage).toBe(lineage);
@@ -68,6 +92,8 @@ test('tofu init and plan through the stack link; state pushed by tofu survives a
   expect(readFileSync(path.join(stack, '.terraform.lock.hcl'), 'utf8')).toContain('hashicorp/kubernetes');
   expect(tofu('plan', '-input=false', '-refresh=false').stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
   // cdktf's manifest names the stack by its link, as before.
-  const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
+  const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { workingDirectory: string }>;
+  };
   expect(manifest.stacks.minimal.workingDirectory).toBe('stacks/minimal');
 });

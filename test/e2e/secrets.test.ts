@@ -24,7 +24,6 @@ const passphrase = 'e2e-only passphrase, 16+ characters';
 // The gateway and monitoring charts require their CRDs (requireCrds): install them first.
 beforeAll(() => plane.installCrds(), 300_000);
 
-
 function tofu(dir: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}, okCodes: number[] = []) {
   return run('tofu', [...args, '-no-color'], { cwd: dir, env: { ...env, ...extraEnv }, okCodes });
 }
@@ -65,10 +64,17 @@ describe('the minimal deployment on a real control plane |', () => {
       // Helm's own release records and token Secrets are not what the charts generate.
       .filter((s) => s.type !== 'helm.sh/release.v1' && s.type !== 'kubernetes.io/service-account-token');
     const values = secrets.flatMap((s) =>
-      Object.entries<string>(s.data ?? {}).map(([key, encoded]) => ({ secret: `${s.metadata.namespace}/${s.metadata.name}`, key, encoded, plain: Buffer.from(encoded, 'base64').toString('utf8') })),
+      Object.entries<string>(s.data ?? {}).map(([key, encoded]) => ({
+        secret: `${s.metadata.namespace}/${s.metadata.name}`,
+        key,
+        encoded,
+        plain: Buffer.from(encoded, 'base64').toString('utf8'),
+      })),
     );
     const generated = values.filter((v) => v.plain.length >= 16);
-    process.stdout.write(`[e2e secrets] ${secrets.length} chart-generated Secrets, ${generated.length} generated values: ${[...new Set(generated.map((v) => v.secret))].join(', ')}\n`);
+    process.stdout.write(
+      `[e2e secrets] ${secrets.length} chart-generated Secrets, ${generated.length} generated values: ${[...new Set(generated.map((v) => v.secret))].join(', ')}\n`,
+    );
     // The X-Road chart generates admin passwords, token PINs and database passwords.
     expect(generated.length).toBeGreaterThanOrEqual(3);
 
@@ -83,7 +89,10 @@ describe('the minimal deployment on a real control plane |', () => {
   test('state.encryption migrates that state to encrypted, which then opens only with the passphrase', () => {
     const withKey = { TF_VAR_state_encryption_passphrase: passphrase };
     const migrate = path.join(work, 'migrate.yaml');
-    writeFileSync(migrate, `extends: [${JSON.stringify(writeTestProfile(blueprint, plane.kubeconfig, work))}]\nstate:\n  backend: local\n  encryption:\n    keyProvider: pbkdf2\n    migrate: true\n`);
+    writeFileSync(
+      migrate,
+      `extends: [${JSON.stringify(writeTestProfile(blueprint, plane.kubeconfig, work))}]\nstate:\n  backend: local\n  encryption:\n    keyProvider: pbkdf2\n    migrate: true\n`,
+    );
     const enforced = path.join(work, 'enforced.yaml');
     writeFileSync(enforced, `extends: [${JSON.stringify(migrate)}]\nstate:\n  encryption:\n    migrate: null\n`);
 
@@ -105,7 +114,9 @@ describe('the minimal deployment on a real control plane |', () => {
     tofu(enfDir, ['init', '-input=false'], withKey);
     const replan = tofu(enfDir, ['plan', '-input=false', '-detailed-exitcode'], withKey, [2]);
     expect(replan.stdout).toContain('No changes.');
-    expect(tofuFails(enfDir, ['plan', '-input=false'], { TF_VAR_state_encryption_passphrase: 'a wrong passphrase, 16+ chars' })).toMatch(/decrypt|authentication failed/i);
+    expect(tofuFails(enfDir, ['plan', '-input=false'], { TF_VAR_state_encryption_passphrase: 'a wrong passphrase, 16+ chars' })).toMatch(
+      /decrypt|authentication failed/i,
+    );
 
     tofu(enfDir, ['destroy', '-input=false', '-auto-approve'], withKey);
   });
@@ -116,7 +127,11 @@ test('a tiny stack with state.encryption: the state file is encrypted and unread
   mkdirSync(dir, { recursive: true });
   const app = new App({ outdir: dir, stackTraces: false });
   const stack = new TerraformStack(app, 'tiny');
-  configureStateBackend(stack, { backend: 'local', path: 'tiny.tfstate', encryption: { keyProvider: 'pbkdf2' } }, 'govstack/xx/dev/tiny.tfstate');
+  configureStateBackend(
+    stack,
+    { backend: 'local', path: 'tiny.tfstate', encryption: { keyProvider: 'pbkdf2' } },
+    'govstack/xx/dev/tiny.tfstate',
+  );
   new TerraformOutput(stack, 'marker', { value: 'plaintext-marker-0f3c9a' });
   app.synth();
   const stackDir = path.join(dir, 'stacks', 'tiny');
@@ -130,10 +145,14 @@ test('a tiny stack with state.encryption: the state file is encrypted and unread
   expect(existsSync(file)).toBe(true);
   const raw = readFileSync(file, 'utf8');
   expect(raw).not.toContain('plaintext-marker-0f3c9a');
-  expect(JSON.parse(raw)).toEqual(expect.objectContaining({ encrypted_data: expect.any(String), meta: { 'key_provider.pbkdf2.govstack': expect.any(String) } }));
+  expect(JSON.parse(raw)).toEqual(
+    expect.objectContaining({ encrypted_data: expect.any(String), meta: { 'key_provider.pbkdf2.govstack': expect.any(String) } }),
+  );
 
   expect(tofu(stackDir, ['output', '-raw', 'marker'], withKey).stdout).toBe('plaintext-marker-0f3c9a');
-  expect(tofuFails(stackDir, ['output', '-raw', 'marker'], { TF_VAR_state_encryption_passphrase: 'not the passphrase at all' })).toMatch(/decrypt|authentication failed/i);
+  expect(tofuFails(stackDir, ['output', '-raw', 'marker'], { TF_VAR_state_encryption_passphrase: 'not the passphrase at all' })).toMatch(
+    /decrypt|authentication failed/i,
+  );
   expect(tofuFails(stackDir, ['output', '-raw', 'marker'])).toMatch(/state_encryption_passphrase|No value for required variable/);
 
   // Enforced: a plan file is encrypted too, and unencrypted state is refused.

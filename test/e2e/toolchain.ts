@@ -21,6 +21,7 @@ export function toolchainEnv(): NodeJS.ProcessEnv {
     const found = (env.PATH ?? '').split(':').some((dir) => existsSync(path.join(dir, tool)));
     if (!found) throw new Error(`${tool} is not built; run scripts/toolchain.sh first`);
   }
-  if (!env.TF_CLI_CONFIG_FILE || !existsSync(env.TF_CLI_CONFIG_FILE)) throw new Error('the offline provider mirror is missing; run scripts/toolchain.sh first');
+  if (!env.TF_CLI_CONFIG_FILE || !existsSync(env.TF_CLI_CONFIG_FILE))
+    throw new Error('the offline provider mirror is missing; run scripts/toolchain.sh first');
   return env;
 }

@@ -42,15 +42,22 @@ function inCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
   const toInt = (a: string) => a.split('.').reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
   const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-  return ((toInt(ip) & mask) >>> 0) === ((toInt(base) & mask) >>> 0);
+  return (toInt(ip) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
 }
 
 const describeEnd = (end: PodEnd | CidrEnd) =>
-  'namespace' in end ? `${end.namespace}{${Object.entries(end.podLabels).map(([k, v]) => `${k}=${v}`).join(',')}}` : end.cidrs.join(',');
+  'namespace' in end
+    ? `${end.namespace}{${Object.entries(end.podLabels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')}}`
+    : end.cidrs.join(',');
 
 /** A short, stable, DNS-safe name for a set of Pod labels in a namespace. */
 function podName(role: 'src' | 'dst', end: PodEnd): string {
-  return `probe-${role}-${createHash('sha256').update(JSON.stringify([end.namespace, end.podLabels])).digest('hex').slice(0, 10)}`;
+  return `probe-${role}-${createHash('sha256')
+    .update(JSON.stringify([end.namespace, end.podLabels]))
+    .digest('hex')
+    .slice(0, 10)}`;
 }
 
 /**
@@ -63,7 +70,12 @@ function podName(role: 'src' | 'dst', end: PodEnd): string {
  * sources that are address ranges (the API server calling webhooks, Internet clients) cannot
  * be placed in a Pod and are reported as not run, as are ranges with no peer here.
  */
-export async function measureMatrix(model: DeploymentModel, kubeconfig: string, env: NodeJS.ProcessEnv, node: NodeAddresses): Promise<Matrix> {
+export async function measureMatrix(
+  model: DeploymentModel,
+  kubeconfig: string,
+  env: NodeJS.ProcessEnv,
+  node: NodeAddresses,
+): Promise<Matrix> {
   const started = Date.now();
   const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args], { env }).stdout;
   const probes: Probe[] = [...connectionGraph(model).flatMap(probesFor), ...nonEdgeSample(model)];
@@ -73,7 +85,10 @@ export async function measureMatrix(model: DeploymentModel, kubeconfig: string, 
   const placeable: Probe[] = [];
   for (const p of probes) {
     if (!('namespace' in p.source)) {
-      notRun.push({ id: p.id, reason: `the source is an address range (${p.source.cidrs.join(', ')}), not a Pod: no probe can stand there` });
+      notRun.push({
+        id: p.id,
+        reason: `the source is an address range (${p.source.cidrs.join(', ')}), not a Pod: no probe can stand there`,
+      });
       continue;
     }
     if (!existing.has(p.source.namespace)) {
@@ -81,7 +96,10 @@ export async function measureMatrix(model: DeploymentModel, kubeconfig: string, 
       continue;
     }
     if ('namespace' in p.destination && !existing.has(p.destination.namespace)) {
-      notRun.push({ id: p.id, reason: `namespace ${p.destination.namespace} is not created by this stack (its component is preinstalled)` });
+      notRun.push({
+        id: p.id,
+        reason: `namespace ${p.destination.namespace} is not created by this stack (its component is preinstalled)`,
+      });
       continue;
     }
     if ('cidrs' in p.destination) {
@@ -110,7 +128,11 @@ export async function measureMatrix(model: DeploymentModel, kubeconfig: string, 
   const manifests: object[] = [];
   for (const [name, d] of destinations) manifests.push(probePod(name, d.end, ['serve', [...d.ports].sort().join(',')]));
   for (const [name, s] of sources) manifests.push(probePod(name, s, ['sleep']));
-  execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], { env, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }), stdio: ['pipe', 'ignore', 'inherit'] });
+  execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], {
+    env,
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }),
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
   try {
     const all = [...destinations.entries(), ...[...sources.entries()].map(([n, e]) => [n, { end: e }] as const)];
     const ips = new Map<string, string>();
@@ -123,7 +145,10 @@ export async function measureMatrix(model: DeploymentModel, kubeconfig: string, 
           ips.set(`${end.namespace}/${name}`, pod.status.podIP);
           break;
         }
-        if (Date.now() > deadline) throw new Error(`probe Pod ${end.namespace}/${name} not Ready: ${JSON.stringify(pod.status?.containerStatuses ?? pod.status?.conditions)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `probe Pod ${end.namespace}/${name} not Ready: ${JSON.stringify(pod.status?.containerStatuses ?? pod.status?.conditions)}`,
+          );
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
@@ -135,15 +160,26 @@ export async function measureMatrix(model: DeploymentModel, kubeconfig: string, 
       const mine = placeable.filter((p) => 'namespace' in p.source && podName('src', p.source as PodEnd) === srcName);
       const attempts = mine.map((p, i) => ({
         id: String(i),
-        host: 'namespace' in p.destination ? ips.get(`${p.destination.namespace}/${podName('dst', p.destination as PodEnd)}`)! : node.nodeIp,
+        host:
+          'namespace' in p.destination ? ips.get(`${p.destination.namespace}/${podName('dst', p.destination as PodEnd)}`)! : node.nodeIp,
         port: p.destination.port,
         protocol: p.destination.protocol,
       }));
       const out = kubectl('-n', src.namespace, 'exec', srcName, '--', '/probe', 'try', JSON.stringify(attempts));
-      const results = out.trim().split('\n').map((l) => JSON.parse(l));
+      const results = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       for (const r of results) {
         const p = mine[Number(r.id)];
-        measured.push({ id: p.id, expect: p.expect, measured: r.result, from: describeEnd(p.source), to: `${describeEnd(p.destination as PodEnd | CidrEnd)}:${p.destination.port}/${p.destination.protocol}`, why: p.why });
+        measured.push({
+          id: p.id,
+          expect: p.expect,
+          measured: r.result,
+          from: describeEnd(p.source),
+          to: `${describeEnd(p.destination as PodEnd | CidrEnd)}:${p.destination.port}/${p.destination.protocol}`,
+          why: p.why,
+        });
       }
     }
     measured.sort((a, b) => a.id.localeCompare(b.id));
@@ -164,11 +200,21 @@ export async function measureMatrix(model: DeploymentModel, kubeconfig: string, 
 
 /** A restricted-compliant probe Pod with the given labels (ports below 1024 through the safe sysctl). */
 function probePod(name: string, end: PodEnd, args: string[]): object {
-  const tcp = args[0] === 'serve' ? args[1].split(',').find((p) => p.endsWith('/tcp'))?.split('/')[0] : undefined;
+  const tcp =
+    args[0] === 'serve'
+      ? args[1]
+          .split(',')
+          .find((p) => p.endsWith('/tcp'))
+          ?.split('/')[0]
+      : undefined;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: end.namespace, labels: { ...end.podLabels, [labelKey]: name.startsWith('probe-src') ? 'source' : 'listener' } },
+    metadata: {
+      name,
+      namespace: end.namespace,
+      labels: { ...end.podLabels, [labelKey]: name.startsWith('probe-src') ? 'source' : 'listener' },
+    },
     spec: {
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 0,
@@ -193,4 +239,3 @@ function probePod(name: string, end: PodEnd, args: string[]): object {
     },
   };
 }
-

@@ -77,7 +77,11 @@ export class XRoadStubPods {
   private apply(objects: object[]): void {
     for (let attempt = 1; ; attempt++) {
       try {
-        execFileSync('kubectl', ['--kubeconfig', this.kubeconfig, 'apply', '--server-side', '--field-manager=govstack-e2e', '-f', '-'], { env: this.env, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }), stdio: ['pipe', 'ignore', 'pipe'] });
+        execFileSync('kubectl', ['--kubeconfig', this.kubeconfig, 'apply', '--server-side', '--field-manager=govstack-e2e', '-f', '-'], {
+          env: this.env,
+          input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+          stdio: ['pipe', 'ignore', 'pipe'],
+        });
         return;
       } catch (err) {
         if (attempt === 3) throw new Error(`kubectl apply failed 3 times: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`);
@@ -87,15 +91,22 @@ export class XRoadStubPods {
 
   /** The chart's reconcile Job (exactly one per release). */
   chartJob(): any {
-    const jobs = JSON.parse(this.kubectl('get', 'jobs', '-l', 'app.kubernetes.io/name=xroad-reconcile', '-o', 'json')).items.filter((j: any) => !j.metadata.labels?.['govstack.e2e/rerun-of']);
-    if (jobs.length !== 1) throw new Error(`expected the chart's one reconcile Job in ${this.namespace}, found ${jobs.map((j: any) => j.metadata.name).join(', ') || 'none'}`);
+    const jobs = JSON.parse(this.kubectl('get', 'jobs', '-l', 'app.kubernetes.io/name=xroad-reconcile', '-o', 'json')).items.filter(
+      (j: any) => !j.metadata.labels?.['govstack.e2e/rerun-of'],
+    );
+    if (jobs.length !== 1)
+      throw new Error(
+        `expected the chart's one reconcile Job in ${this.namespace}, found ${jobs.map((j: any) => j.metadata.name).join(', ') || 'none'}`,
+      );
     return jobs[0];
   }
 
   /** Start one stub per X-Road server StatefulSet of the release; resolves when all are Ready. */
   async start(): Promise<string[]> {
     const desired = JSON.parse(
-      JSON.parse(this.kubectl('get', 'configmaps', '-l', 'app.kubernetes.io/name=xroad-reconcile', '-o', 'json')).items[0].data['desired.json'],
+      JSON.parse(this.kubectl('get', 'configmaps', '-l', 'app.kubernetes.io/name=xroad-reconcile', '-o', 'json')).items[0].data[
+        'desired.json'
+      ],
     );
     const servers = JSON.parse(this.kubectl('get', 'statefulsets', '-o', 'json')).items.filter((s: any) =>
       ['security-server', 'central-server'].includes(s.spec.template.metadata.labels['app.kubernetes.io/component']),
@@ -103,8 +114,18 @@ export class XRoadStubPods {
     if (servers.length === 0) throw new Error(`no X-Road server StatefulSet in ${this.namespace}`);
     const central = servers.some((s: any) => s.spec.template.metadata.labels['app.kubernetes.io/component'] === 'central-server');
     const configMaps = [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-xroad-stub-code', namespace: this.namespace }, data: Object.fromEntries(Object.entries(code).map(([k, f]) => [k, readFileSync(path.join(distDir, f), 'utf8')])) },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-xroad-stub-documents', namespace: this.namespace }, data: Object.fromEntries(documents.map((d) => [d, readFileSync(path.join(sharedDir, 'xroad', d), 'utf8')])) },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'e2e-xroad-stub-code', namespace: this.namespace },
+        data: Object.fromEntries(Object.entries(code).map(([k, f]) => [k, readFileSync(path.join(distDir, f), 'utf8')])),
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'e2e-xroad-stub-documents', namespace: this.namespace },
+        data: Object.fromEntries(documents.map((d) => [d, readFileSync(path.join(sharedDir, 'xroad', d), 'utf8')])),
+      },
     ];
     const pods = servers.map((sts: any) => {
       const labels = sts.spec.template.metadata.labels as Record<string, string>;
@@ -112,7 +133,10 @@ export class XRoadStubPods {
       const admin = (container.ports as any[]).find((p) => p.name === 'admin');
       const server = labels['govstack.global/security-server'] ?? 'central-server';
       const name = `e2e-xroad-stub-${sts.metadata.name}`.slice(0, 63);
-      const secretEnv = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: `${sts.metadata.name}-credentials`, key } } });
+      const secretEnv = (envName: string, key: string) => ({
+        name: envName,
+        valueFrom: { secretKeyRef: { name: `${sts.metadata.name}-credentials`, key } },
+      });
       return {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -149,7 +173,10 @@ export class XRoadStubPods {
             },
           ],
           volumes: [
-            { name: 'code', configMap: { name: 'e2e-xroad-stub-code', items: Object.entries(code).map(([key, file]) => ({ key, path: file })) } },
+            {
+              name: 'code',
+              configMap: { name: 'e2e-xroad-stub-code', items: Object.entries(code).map(([key, file]) => ({ key, path: file })) },
+            },
             { name: 'documents', configMap: { name: 'e2e-xroad-stub-documents' } },
             { name: 'tls', secret: { secretName: `${sts.metadata.name}-tls` } },
           ],
@@ -167,15 +194,21 @@ export class XRoadStubPods {
    * returns the names of its Pods.
    */
   async complete(job: string, seconds: number): Promise<string[]> {
-    const status = await eventually(seconds, () => {
-      const j = JSON.parse(this.kubectl('get', 'job', job, '-o', 'json'));
-      const done = (j.status?.conditions ?? []).find((c: any) => ['Complete', 'Failed'].includes(c.type) && c.status === 'True');
-      return done ? (done.type as string) : undefined;
-    }, `reconcile Job ${job} to finish`).catch((err: Error) => {
+    const status = await eventually(
+      seconds,
+      () => {
+        const j = JSON.parse(this.kubectl('get', 'job', job, '-o', 'json'));
+        const done = (j.status?.conditions ?? []).find((c: any) => ['Complete', 'Failed'].includes(c.type) && c.status === 'True');
+        return done ? (done.type as string) : undefined;
+      },
+      `reconcile Job ${job} to finish`,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${this.jobLogs(job)}`);
     });
     if (status !== 'Complete') throw new Error(`reconcile Job ${job} failed\n${this.jobLogs(job)}`);
-    return JSON.parse(this.kubectl('get', 'pods', '-l', `batch.kubernetes.io/job-name=${job}`, '-o', 'json')).items.map((p: any) => p.metadata.name).sort();
+    return JSON.parse(this.kubectl('get', 'pods', '-l', `batch.kubernetes.io/job-name=${job}`, '-o', 'json'))
+      .items.map((p: any) => p.metadata.name)
+      .sort();
   }
 
   private jobLogs(job: string): string {
@@ -192,17 +225,28 @@ export class XRoadStubPods {
    */
   rerun(job: any): string {
     const generated = (labels: Record<string, string> = {}) =>
-      Object.fromEntries(Object.entries(labels).filter(([k]) => !['controller-uid', 'job-name', 'batch.kubernetes.io/controller-uid', 'batch.kubernetes.io/job-name'].includes(k)));
+      Object.fromEntries(
+        Object.entries(labels).filter(
+          ([k]) => !['controller-uid', 'job-name', 'batch.kubernetes.io/controller-uid', 'batch.kubernetes.io/job-name'].includes(k),
+        ),
+      );
     const name = `${job.metadata.name}-again`;
     this.apply([
       {
         apiVersion: 'batch/v1',
         kind: 'Job',
-        metadata: { name, namespace: this.namespace, labels: { ...generated(job.metadata.labels), 'govstack.e2e/rerun-of': job.metadata.name } },
+        metadata: {
+          name,
+          namespace: this.namespace,
+          labels: { ...generated(job.metadata.labels), 'govstack.e2e/rerun-of': job.metadata.name },
+        },
         spec: {
           backoffLimit: job.spec.backoffLimit,
           activeDeadlineSeconds: job.spec.activeDeadlineSeconds,
-          template: { metadata: { labels: generated(job.spec.template.metadata.labels), annotations: job.spec.template.metadata.annotations }, spec: job.spec.template.spec },
+          template: {
+            metadata: { labels: generated(job.spec.template.metadata.labels), annotations: job.spec.template.metadata.annotations },
+            spec: job.spec.template.spec,
+          },
         },
       },
     ]);
@@ -226,7 +270,9 @@ export class XRoadStubPods {
       pods,
       requests: lines.length,
       servers: [...new Set(lines.map((l) => l.server))].sort(),
-      mutating: lines.filter((l) => l.method !== 'GET' && !l.template.startsWith('/api-keys')).map((l) => `${l.server} ${l.method} ${l.template}`),
+      mutating: lines
+        .filter((l) => l.method !== 'GET' && !l.template.startsWith('/api-keys'))
+        .map((l) => `${l.server} ${l.method} ${l.template}`),
       violations: lines.flatMap((l) => l.violations),
       liveKeysAfter,
     };

@@ -47,7 +47,9 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => !/^\..+\.gen-/.test(e.name))
-    .flatMap((e) => (statSync(path.join(dir, e.name)).isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .flatMap((e) =>
+      statSync(path.join(dir, e.name)).isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+    )
     .sort();
 }
 
@@ -67,7 +69,11 @@ export function digestOutput(out: string): Record<string, string> {
     }
   }
   for (const [stack, lines] of assets) digests[`${stack}/assets/*`] = sha256(lines.join('\n'));
-  return Object.fromEntries(Object.keys(digests).sort().map((k) => [k, digests[k]]));
+  return Object.fromEntries(
+    Object.keys(digests)
+      .sort()
+      .map((k) => [k, digests[k]]),
+  );
 }
 
 /** Run every golden synth through the real CLI; returns the digests per run and the sandbox's JSON text. */
@@ -78,10 +84,22 @@ export function synthGolden(): { hashes: Record<string, Record<string, string>>;
     let sandbox = '';
     for (const run of goldenRuns()) {
       const out = path.join(work, run.name);
-      execFileSync(process.execPath, [path.join(packageRoot, 'bin', 'govstack.js'), 'synth', ...run.files, ...(run.extendsRoots ?? []).flatMap((r) => ['--extends-root', r]), '--out', out, '--quiet'], {
-        cwd: packageRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      execFileSync(
+        process.execPath,
+        [
+          path.join(packageRoot, 'bin', 'govstack.js'),
+          'synth',
+          ...run.files,
+          ...(run.extendsRoots ?? []).flatMap((r) => ['--extends-root', r]),
+          '--out',
+          out,
+          '--quiet',
+        ],
+        {
+          cwd: packageRoot,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       hashes[run.name] = digestOutput(out);
       if (run.name === 'sandbox') sandbox = readFileSync(path.join(out, 'stacks', 'sandbox', 'cdk.tf.json'), 'utf8');
     }

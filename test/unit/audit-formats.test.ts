@@ -14,7 +14,11 @@ const temp = () => mkdtempSync(path.join(tmpdir(), 'govstack-audit-'));
 function run(cmd: string, args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd: root, timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+      resolve({
+        code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
+        stdout,
+        stderr,
+      });
     });
   });
 }
@@ -29,10 +33,24 @@ function chromium(): string {
 }
 
 async function screenshot(htmlFile: string, pngFile: string): Promise<PNG> {
-  const r = await run(chromium(), [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${temp()}`, `--screenshot=${pngFile}`, '--window-size=1400,2000', `file://${htmlFile}`,
-  ], 120000);
+  const r = await run(
+    chromium(),
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${temp()}`,
+      `--screenshot=${pngFile}`,
+      '--window-size=1400,2000',
+      `file://${htmlFile}`,
+    ],
+    120000,
+  );
   if (r.code !== 0) throw new Error(`chromium failed (${r.code}): ${r.stderr.slice(-2000)}`);
   return PNG.sync.read(readFileSync(pngFile));
 }
@@ -42,7 +60,8 @@ function countColour(png: PNG, hex: string, tolerance = 3): number {
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   let n = 0;
   for (let i = 0; i < png.data.length; i += 4) {
-    if (Math.abs(png.data[i] - r) <= tolerance && Math.abs(png.data[i + 1] - g) <= tolerance && Math.abs(png.data[i + 2] - b) <= tolerance) n++;
+    if (Math.abs(png.data[i] - r) <= tolerance && Math.abs(png.data[i + 1] - g) <= tolerance && Math.abs(png.data[i + 2] - b) <= tolerance)
+      n++;
   }
   return n;
 }
@@ -69,7 +88,10 @@ describe('HTML report |', () => {
     const dir = temp();
     try {
       const shots: Record<string, PNG> = {};
-      for (const [name, file] of [['sandbox', sandbox], ['weak', weak]] as const) {
+      for (const [name, file] of [
+        ['sandbox', sandbox],
+        ['weak', weak],
+      ] as const) {
         const htmlFile = path.join(dir, `${name}.html`);
         const r = await runCli(['audit', file, '--format', 'html', '--out', htmlFile]);
         expect(r.code).toBe(0);
@@ -106,7 +128,8 @@ describe('OSCAL output |', () => {
         expect(r.code).toBe(0);
         expect(r.stdout).toMatch(/^weak: 1 FAIL, \d+ MANUAL, \d+ WAIVED, \d+ PASS; wrote /);
       }
-      for (const f of ['component-definition.json', 'assessment-results.json']) expect(readFileSync(path.join(b, f))).toEqual(readFileSync(path.join(a, f)));
+      for (const f of ['component-definition.json', 'assessment-results.json'])
+        expect(readFileSync(path.join(b, f))).toEqual(readFileSync(path.join(a, f)));
 
       const files = ['component-definition.json', 'assessment-results.json'].map((f) => path.join(a, f));
       const v = await run('bash', [path.join(root, 'scripts', 'oscal-validate.sh'), ...files], 600000);
@@ -119,9 +142,18 @@ describe('OSCAL output |', () => {
       const findings = ar.results[0].findings as any[];
       expect(findings.length).toBe(json.checks.reduce((n: number, c: any) => n + c.requirements.length, 0));
       const tls = findings.find((f) => f.title === 'in-cluster-tls for govstack-cfr-security#req-1');
-      expect(tls.target).toMatchObject({ type: 'objective-id', 'target-id': 'govstack-cfr-security_req-1', status: { state: 'not-satisfied', reason: 'fail' } });
+      expect(tls.target).toMatchObject({
+        type: 'objective-id',
+        'target-id': 'govstack-cfr-security_req-1',
+        status: { state: 'not-satisfied', reason: 'fail' },
+      });
       const resources = ar['back-matter'].resources as any[];
-      expect(resources.flatMap((r) => r.rlinks ?? []).flatMap((l: any) => l.hashes).map((h: any) => h.value)).toEqual([json.inputs.blueprints[0].sha256, json.inputs.terraform.sha256]);
+      expect(
+        resources
+          .flatMap((r) => r.rlinks ?? [])
+          .flatMap((l: any) => l.hashes)
+          .map((h: any) => h.value),
+      ).toEqual([json.inputs.blueprints[0].sha256, json.inputs.terraform.sha256]);
 
       // The validator is real: a document without its metadata is rejected.
       const broken = path.join(b, 'broken.json');

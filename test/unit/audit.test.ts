@@ -13,7 +13,11 @@ const sandbox = path.join(root, 'blueprints', 'sandbox.yaml');
 const weak = fixture('audit', 'weak.yaml');
 const waived = fixture('audit', 'waived.yaml');
 
-const failing = (results: readonly CheckResult[]) => results.filter((r) => r.status === 'FAIL').map((r) => r.id).sort();
+const failing = (results: readonly CheckResult[]) =>
+  results
+    .filter((r) => r.status === 'FAIL')
+    .map((r) => r.id)
+    .sort();
 const result = (results: readonly CheckResult[], id: string) => results.find((r) => r.id === id)!;
 const clone = (json: TfJson): TfJson => JSON.parse(JSON.stringify(json));
 
@@ -35,20 +39,38 @@ describe('audit checks on the sandbox |', () => {
   test('every requirement named in the issue is covered by a check', () => {
     const covered = new Set(results.flatMap((r) => r.requirements));
     const wanted = [
-      'govstack-cfr-security#req-1', 'govstack-cfr-security#req-4', 'govstack-cfr-security#req-5', 'govstack-cfr-security#req-7',
-      'govstack-cfr-security#req-8', 'govstack-cfr-security#req-9', 'govstack-cfr-security#req-14',
-      'govstack-cfr-deployment#req-1', 'govstack-cfr-deployment#req-2', 'govstack-cfr-deployment#req-9', 'govstack-cfr-deployment#req-11',
-      'govstack-cfr-architecture#req-1', 'govstack-cfr-architecture#req-2', 'govstack-cfr-architecture#req-13', 'govstack-cfr-architecture#req-15',
-      'govstack-im-6.6', 'govstack-im-6.7', 'govstack-security-8.1.1', 'govstack-security-8.1.10', 'govstack-security-8.1.12',
+      'govstack-cfr-security#req-1',
+      'govstack-cfr-security#req-4',
+      'govstack-cfr-security#req-5',
+      'govstack-cfr-security#req-7',
+      'govstack-cfr-security#req-8',
+      'govstack-cfr-security#req-9',
+      'govstack-cfr-security#req-14',
+      'govstack-cfr-deployment#req-1',
+      'govstack-cfr-deployment#req-2',
+      'govstack-cfr-deployment#req-9',
+      'govstack-cfr-deployment#req-11',
+      'govstack-cfr-architecture#req-1',
+      'govstack-cfr-architecture#req-2',
+      'govstack-cfr-architecture#req-13',
+      'govstack-cfr-architecture#req-15',
+      'govstack-im-6.6',
+      'govstack-im-6.7',
+      'govstack-security-8.1.1',
+      'govstack-security-8.1.10',
+      'govstack-security-8.1.12',
     ];
     expect(wanted.filter((r) => !covered.has(r))).toEqual([]);
   });
 
-  test('the project\'s own relaxations are WAIVED with the reason the namespace carries', () => {
+  test("the project's own relaxations are WAIVED with the reason the namespace carries", () => {
     const ps = result(results, 'pod-security');
     expect(ps.status).toBe('WAIVED');
     const waivedNs = ps.findings.filter((f) => f.status === 'WAIVED');
-    expect(waivedNs.map((f) => f.subject)).toEqual(['namespace gs-mediator (mediator)', 'namespace gs-observability-collector (log-collector)']);
+    expect(waivedNs.map((f) => f.subject)).toEqual([
+      'namespace gs-mediator (mediator)',
+      'namespace gs-observability-collector (log-collector)',
+    ]);
     expect(waivedNs[0].justification).toBe(model.mediator.podSecurityJustification);
     expect(waivedNs[1].justification).toMatch(/reads container logs from the host/);
   });
@@ -58,18 +80,29 @@ describe('audit checks on the sandbox |', () => {
     expect(flows.status).toBe('PASS');
     const registration = model.buildingBlocks.find((b) => b.id === 'registration')!;
     // Findings are per edge of the connection graph (graph's change): both ends' Pods and the Pod port.
-    const direct = flows.findings.find((f) => f.subject.startsWith(`${registration.namespace}/registration -> gs-workflow/workflow port `))!;
+    const direct = flows.findings.find((f) =>
+      f.subject.startsWith(`${registration.namespace}/registration -> gs-workflow/workflow port `),
+    )!;
     expect(direct.message).toContain('flow registration->workflow (direct)');
-    const line = readFileSync(sandbox, 'utf8').split('\n').findIndex((l) => /- to: workflow/.test(l)) + 1;
-    expect(direct.evidence).toContainEqual({ kind: 'blueprint', file: 'blueprints/sandbox.yaml', line, pointer: expect.stringMatching(/^\/buildingBlocks\/registration\/consumes\/\d+$/) });
+    const line =
+      readFileSync(sandbox, 'utf8')
+        .split('\n')
+        .findIndex((l) => /- to: workflow/.test(l)) + 1;
+    expect(direct.evidence).toContainEqual({
+      kind: 'blueprint',
+      file: 'blueprints/sandbox.yaml',
+      line,
+      pointer: expect.stringMatching(/^\/buildingBlocks\/registration\/consumes\/\d+$/),
+    });
     expect(direct.evidence.filter((e) => e.kind === 'terraform').length).toBe(2);
   });
 
   test('MANUAL findings say what to ask for; WAIVED ones carry a justification', () => {
-    for (const r of results) for (const f of r.findings) {
-      if (f.status === 'MANUAL') expect(f.askFor?.length).toBeGreaterThan(0);
-      if (f.status === 'WAIVED') expect((f.justification ?? '').length).toBeGreaterThanOrEqual(20);
-    }
+    for (const r of results)
+      for (const f of r.findings) {
+        if (f.status === 'MANUAL') expect(f.askFor?.length).toBeGreaterThan(0);
+        if (f.status === 'WAIVED') expect((f.justification ?? '').length).toBeGreaterThanOrEqual(20);
+      }
     expect(result(results, 'backup-restore').status).toBe('MANUAL');
     expect(result(results, 'backup-restore').findings.map((f) => f.subject)).toContain('ministry-of-interior');
   });
@@ -78,48 +111,109 @@ describe('audit checks on the sandbox |', () => {
 describe('audit checks on a weak deployment |', () => {
   const { json, model } = synth(weak);
   const run = (tf: TfJson) => failing(runChecks(model, tf as TerraformJson));
-  const nsKey = (tf: TfJson, name: string) => Object.keys(tf.resource.kubernetes_namespace_v1).find((k) => (tf.resource.kubernetes_namespace_v1[k] as any).metadata.name === name)!;
+  const nsKey = (tf: TfJson, name: string) =>
+    Object.keys(tf.resource.kubernetes_namespace_v1).find((k) => (tf.resource.kubernetes_namespace_v1[k] as any).metadata.name === name)!;
   const editValues = (tf: TfJson, release: string, edit: (v: any) => void) => {
     const body = Object.values(tf.resource.helm_release).find((r) => r.name === release) as any;
     const values = JSON.parse(body.values[0]);
     edit(values);
     body.values[0] = JSON.stringify(values);
   };
-  const policy = (namespace: string, spec: Record<string, unknown>) => ({ metadata: { name: 'injected', namespace }, spec: { pod_selector: {}, ...spec } });
+  const policy = (namespace: string, spec: Record<string, unknown>) => ({
+    metadata: { name: 'injected', namespace },
+    spec: { pod_selector: {}, ...spec },
+  });
   const peer = (ns: string) => ({ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': ns } } });
 
   /** Each weakness injected into the synthesised Terraform, and the checks it must fail. */
   const weaknesses: [string, string[], (tf: TfJson) => void][] = [
-    ['an undeclared flow (identity -> digital-registries) allowed on both ends, on the Service port', ['network-declared-flows', 'network-pod-ports'], (tf) => {
-      tf.resource.kubernetes_network_policy_v1.InjectedEgress = policy('gs-identity', { policy_types: ['Egress'], egress: [{ to: [peer('gs-digital-registries')], ports: [{ port: '8080', protocol: 'TCP' }] }] });
-      tf.resource.kubernetes_network_policy_v1.InjectedIngress = policy('gs-digital-registries', { policy_types: ['Ingress'], ingress: [{ from: [peer('gs-identity')], ports: [{ port: '8080', protocol: 'TCP' }] }] });
-    }],
-    ['an ingress rule without peers (admits everyone), on the Service port', ['network-declared-flows', 'network-pod-ports'], (tf) => {
-      tf.resource.kubernetes_network_policy_v1.InjectedOpen = policy('gs-identity', { policy_types: ['Ingress'], ingress: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] });
-    }],
+    [
+      'an undeclared flow (identity -> digital-registries) allowed on both ends, on the Service port',
+      ['network-declared-flows', 'network-pod-ports'],
+      (tf) => {
+        tf.resource.kubernetes_network_policy_v1.InjectedEgress = policy('gs-identity', {
+          policy_types: ['Egress'],
+          egress: [{ to: [peer('gs-digital-registries')], ports: [{ port: '8080', protocol: 'TCP' }] }],
+        });
+        tf.resource.kubernetes_network_policy_v1.InjectedIngress = policy('gs-digital-registries', {
+          policy_types: ['Ingress'],
+          ingress: [{ from: [peer('gs-identity')], ports: [{ port: '8080', protocol: 'TCP' }] }],
+        });
+      },
+    ],
+    [
+      'an ingress rule without peers (admits everyone), on the Service port',
+      ['network-declared-flows', 'network-pod-ports'],
+      (tf) => {
+        tf.resource.kubernetes_network_policy_v1.InjectedOpen = policy('gs-identity', {
+          policy_types: ['Ingress'],
+          ingress: [{ ports: [{ port: '8080', protocol: 'TCP' }] }],
+        });
+      },
+    ],
     ['an image tagged latest', ['images-pinned'], (tf) => editValues(tf, 'identity', (v) => (v.image.tag = 'latest'))],
-    ['a literal password in the values', ['no-secret-values'], (tf) => editValues(tf, 'registration', (v) => (v.env.DB_PASSWORD = 'correct-horse-battery'))],
-    ['a private key in the values', ['no-secret-values'], (tf) => editValues(tf, 'registration', (v) => (v.config.TLS_KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----'))],
-    ['a namespace relaxed to privileged without justification', ['pod-security'], (tf) => {
-      (tf.resource.kubernetes_namespace_v1[nsKey(tf, 'gs-identity')] as any).metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged';
-    }],
+    [
+      'a literal password in the values',
+      ['no-secret-values'],
+      (tf) => editValues(tf, 'registration', (v) => (v.env.DB_PASSWORD = 'correct-horse-battery')),
+    ],
+    [
+      'a private key in the values',
+      ['no-secret-values'],
+      (tf) =>
+        editValues(
+          tf,
+          'registration',
+          (v) => (v.config.TLS_KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----'),
+        ),
+    ],
+    [
+      'a namespace relaxed to privileged without justification',
+      ['pod-security'],
+      (tf) => {
+        (tf.resource.kubernetes_namespace_v1[nsKey(tf, 'gs-identity')] as any).metadata.labels['pod-security.kubernetes.io/enforce'] =
+          'privileged';
+      },
+    ],
     ['a container without limits', ['resources-declared'], (tf) => editValues(tf, 'digital-registries', (v) => delete v.resources.limits)],
-    ['a rate limit shared by all clients (no per-client ranges)', ['gateway-rate-limit'], (tf) => editValues(tf, 'govstack-gateway', (v) => delete v.rateLimit.clientCidrs)],
-    ['IPv6 clients sharing one bucket', ['gateway-rate-limit'], (tf) => editValues(tf, 'govstack-gateway', (v) => (v.rateLimit.clientCidrs = ['0.0.0.0/0']))],
-    ['the internal gateway open to the Internet', ['gateways-segregated', 'network-egress-beyond-cluster'], (tf) => {
-      const p = Object.values(tf.resource.kubernetes_network_policy_v1).find((b: any) => b.metadata.name === 'ingress-route-clients-to-gateway-internal') as any;
-      p.spec.ingress[0].from = [{ ip_block: { cidr: '0.0.0.0/0' } }];
-    }],
-    ['a consumer wired to an undeclared port of its provider', ['api-only', 'network-declared-flows', 'network-pod-ports'], (tf) => {
-      const p = Object.values(tf.resource.kubernetes_network_policy_v1).find((b: any) => b.metadata.annotations?.['govstack.global/flow'] === 'registration->digital-registries' && b.spec.egress) as any;
-      p.spec.egress[0].ports.push({ port: '5432', protocol: 'TCP' });
-    }],
+    [
+      'a rate limit shared by all clients (no per-client ranges)',
+      ['gateway-rate-limit'],
+      (tf) => editValues(tf, 'govstack-gateway', (v) => delete v.rateLimit.clientCidrs),
+    ],
+    [
+      'IPv6 clients sharing one bucket',
+      ['gateway-rate-limit'],
+      (tf) => editValues(tf, 'govstack-gateway', (v) => (v.rateLimit.clientCidrs = ['0.0.0.0/0'])),
+    ],
+    [
+      'the internal gateway open to the Internet',
+      ['gateways-segregated', 'network-egress-beyond-cluster'],
+      (tf) => {
+        const p = Object.values(tf.resource.kubernetes_network_policy_v1).find(
+          (b: any) => b.metadata.name === 'ingress-route-clients-to-gateway-internal',
+        ) as any;
+        p.spec.ingress[0].from = [{ ip_block: { cidr: '0.0.0.0/0' } }];
+      },
+    ],
+    [
+      'a consumer wired to an undeclared port of its provider',
+      ['api-only', 'network-declared-flows', 'network-pod-ports'],
+      (tf) => {
+        const p = Object.values(tf.resource.kubernetes_network_policy_v1).find(
+          (b: any) => b.metadata.annotations?.['govstack.global/flow'] === 'registration->digital-registries' && b.spec.egress,
+        ) as any;
+        p.spec.egress[0].ports.push({ port: '5432', protocol: 'TCP' });
+      },
+    ],
   ];
 
   test('as synthesised, it fails exactly in-cluster-tls (a direct flow in plain HTTP in prod)', () => {
     expect(run(json)).toEqual(['in-cluster-tls']);
     const tls = result(runChecks(model, json as TerraformJson), 'in-cluster-tls');
-    expect(tls.findings.filter((f) => f.status === 'FAIL').map((f) => f.subject)).toEqual(['flow registration -> digital-registries (direct)']);
+    expect(tls.findings.filter((f) => f.status === 'FAIL').map((f) => f.subject)).toEqual([
+      'flow registration -> digital-registries (direct)',
+    ]);
   });
 
   test.each(weaknesses.map(([name, ids, inject]) => [name, ids, inject] as const))('%s fails exactly %j', (_name, ids, inject) => {
@@ -155,7 +249,9 @@ describe('audit checks on a deployment with justified overrides |', () => {
       expect(r.status).toBe('WAIVED');
       const f = r.findings.find((x) => x.status === 'WAIVED' && x.justification?.includes(reason));
       expect(f).toBeDefined();
-      expect(f!.evidence).toContainEqual(expect.objectContaining({ kind: 'blueprint', file: 'test/fixtures/audit/waived.yaml', line: lineOf(declaredAt) }));
+      expect(f!.evidence).toContainEqual(
+        expect.objectContaining({ kind: 'blueprint', file: 'test/fixtures/audit/waived.yaml', line: lineOf(declaredAt) }),
+      );
     }
   });
 
@@ -195,9 +291,15 @@ describe('audit command |', () => {
     expect(second.stdout).toBe(first.stdout);
     const report = JSON.parse(first.stdout);
     expect(report.generatedAt).toBeUndefined();
-    expect(report.inputs.blueprints).toEqual([{ path: 'test/fixtures/audit/weak.yaml', sha256: createHash('sha256').update(readFileSync(weak)).digest('hex') }]);
+    expect(report.inputs.blueprints).toEqual([
+      { path: 'test/fixtures/audit/weak.yaml', sha256: createHash('sha256').update(readFileSync(weak)).digest('hex') },
+    ]);
     const { text } = synth(weak);
-    expect(report.inputs.terraform).toEqual({ path: 'stacks/weak/cdk.tf.json', sha256: createHash('sha256').update(text).digest('hex'), resources: expect.any(Number) });
+    expect(report.inputs.terraform).toEqual({
+      path: 'stacks/weak/cdk.tf.json',
+      sha256: createHash('sha256').update(text).digest('hex'),
+      resources: expect.any(Number),
+    });
     for (const format of ['md', 'html']) {
       const a = await runCli(['audit', weak, '--format', format]);
       const b = await runCli(['audit', weak, '--format', format]);
@@ -212,7 +314,12 @@ describe('audit command |', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.inputs.blueprints.length).toBeGreaterThan(1);
-    for (const b of report.inputs.blueprints) expect(b.sha256).toBe(createHash('sha256').update(readFileSync(path.join(root, b.path))).digest('hex'));
+    for (const b of report.inputs.blueprints)
+      expect(b.sha256).toBe(
+        createHash('sha256')
+          .update(readFileSync(path.join(root, b.path)))
+          .digest('hex'),
+      );
   });
 
   test('--timestamp records the time, and only then', async () => {
@@ -227,7 +334,9 @@ describe('audit command |', () => {
     const weakMd = await runCli(['audit', weak]);
     expect(weakMd.stdout).toContain('**1 FAIL ·');
     expect(weakMd.stdout).toMatch(/## FAIL `in-cluster-tls`/);
-    expect(weakMd.stdout).toMatch(/- \*\*FAIL\*\* flow registration -> digital-registries \(direct\): plaintext HTTP in a prod environment/);
+    expect(weakMd.stdout).toMatch(
+      /- \*\*FAIL\*\* flow registration -> digital-registries \(direct\): plaintext HTTP in a prod environment/,
+    );
     const waivedMd = await runCli(['audit', waived, '--format', 'md']);
     expect(waivedMd.stdout).toContain('  - justification: Legacy tax-office clients cannot negotiate TLS 1.3 until their 2027 upgrade.');
     expect(waivedMd.stdout).toMatch(/`test\/fixtures\/audit\/waived\.yaml:\d+  \/security\/overrides\/0`/);

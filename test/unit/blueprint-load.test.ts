@@ -11,7 +11,9 @@ describe('loadBlueprint |', () => {
   test('a minimal blueprint loads with its file hash recorded', () => {
     const loaded = loadBlueprint(fixture('valid', 'minimal.yaml'));
     expect(loaded.blueprint.metadata.name).toBe('minimal');
-    const sha = createHash('sha256').update(readFileSync(fixture('valid', 'minimal.yaml'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(fixture('valid', 'minimal.yaml')))
+      .digest('hex');
     expect(loaded.sources).toEqual([{ path: 'test/fixtures/valid/minimal.yaml', sha256: sha }]);
   });
 
@@ -64,18 +66,22 @@ describe('extends overlays |', () => {
   test('the overlay resolves: the external product and direct flow carry through', () => {
     const model = resolveModel(loaded);
     expect(model.buildingBlocks.find((b) => b.id === 'digital-registries')?.product.kind).toBe('external');
-    expect(model.flows.map((f) => `${f.from}->${f.to}:${f.via}`)).toEqual(['registration->digital-registries:mediator', 'registration->identity:direct']);
+    expect(model.flows.map((f) => `${f.from}->${f.to}:${f.via}`)).toEqual([
+      'registration->digital-registries:mediator',
+      'registration->identity:direct',
+    ]);
   });
 });
 
-test('an overlay that disables a provider takes the base\'s flow to it away, with a warning at the base line (ux: donor overlays)', () => {
+test("an overlay that disables a provider takes the base's flow to it away, with a warning at the base line (ux: donor overlays)", () => {
   const loaded = loadBlueprint(fixture('overlay', 'country-disables-provider.yaml'));
   expect(loaded.warnings).toEqual([
     {
       file: 'test/fixtures/overlay/base.yaml',
       line: 28,
       pointer: '/buildingBlocks/registration/consumes/1',
-      message: 'flow registration -> digital-registries dropped: digital-registries is disabled at test/fixtures/overlay/country-disables-provider.yaml:5',
+      message:
+        'flow registration -> digital-registries dropped: digital-registries is disabled at test/fixtures/overlay/country-disables-provider.yaml:5',
     },
   ]);
   expect(resolveModel(loaded).flows.some((f) => f.to === 'digital-registries')).toBe(false);

@@ -250,12 +250,22 @@ describe('platform catalog', () => {
   });
 
   it('pins the observability charts and renders their values', () => {
-    for (const c of [observabilityCatalog.metrics, observabilityCatalog.logs, observabilityCatalog.collector, observabilityCatalog.traces]) {
+    for (const c of [
+      observabilityCatalog.metrics,
+      observabilityCatalog.logs,
+      observabilityCatalog.collector,
+      observabilityCatalog.traces,
+    ]) {
       expectPinnedChart(c.chart, c.title);
     }
-    const metrics = observabilityCatalog.metrics.valuesFor({ retention: '15d' }) as { prometheus: { prometheusSpec: { retention: string } } };
+    const metrics = observabilityCatalog.metrics.valuesFor({ retention: '15d' }) as {
+      prometheus: { prometheusSpec: { retention: string } };
+    };
     expect(metrics.prometheus.prometheusSpec.retention).toBe('15d');
-    const logs = observabilityCatalog.logs.valuesFor({ retention: '7d' }) as { fullnameOverride: string; loki: { limits_config: { retention_period: string } } };
+    const logs = observabilityCatalog.logs.valuesFor({ retention: '7d' }) as {
+      fullnameOverride: string;
+      loki: { limits_config: { retention_period: string } };
+    };
     expect(logs.fullnameOverride).toBe(observabilityCatalog.logs.serviceName);
     expect(logs.loki.limits_config.retention_period).toBe('7d');
     const traces = observabilityCatalog.traces.valuesFor({ retention: '3d' }) as { fullnameOverride: string; tempo: { retention: string } };

@@ -23,7 +23,13 @@ const tuningModule = JSON.stringify(path.join(root, 'dist', 'src', 'synth', 'cdk
 test('cdktf is the version the adjustments were written for, and every adjustment applies', () => {
   expect(require('cdktf/package.json').version).toBe(cdktfVersionTuned);
   const status = inNode(`const t = require(${tuningModule}); process.stdout.write(JSON.stringify(t.cdktfTuning()));`);
-  expect(status).toEqual({ cdktfVersion: cdktfVersionTuned, archiverOnUse: true, noTokenStackTraces: true, noCrossStackPreparation: true, plainDataFastPath: true });
+  expect(status).toEqual({
+    cdktfVersion: cdktfVersionTuned,
+    archiverOnUse: true,
+    noTokenStackTraces: true,
+    noCrossStackPreparation: true,
+    plainDataFastPath: true,
+  });
 });
 
 test('the archive library is loaded only when an archive is made, and then it is the real one', () => {
@@ -66,7 +72,9 @@ test('a stack whose cross-stack preparation is skipped fails loudly on a referen
   try {
     const tuned = crossStackApp(path.join(outdir, 'tuned'));
     skipCrossStackPreparation(tuned);
-    expect(() => tuned.synth()).toThrow(/stack b references kubernetes_namespace_v1\.ns\S*\.id of stack a; govstack stacks must be independent/);
+    expect(() => tuned.synth()).toThrow(
+      /stack b references kubernetes_namespace_v1\.ns\S*\.id of stack a; govstack stacks must be independent/,
+    );
     // cdktf itself, untouched, turns the same reference into a remote-state lookup.
     expect(() => crossStackApp(path.join(outdir, 'plain')).synth()).not.toThrow();
   } finally {
@@ -76,7 +84,8 @@ test('a stack whose cross-stack preparation is skipped fails loudly on a referen
 
 describe('plain data on the fast path resolves exactly as cdktf resolves it', () => {
   const stack = new TerraformStack(new App({ stackTraces: false }), 'fast-path');
-  const resolveIn = (value: unknown) => Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+  const resolveIn = (value: unknown) =>
+    Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
   /** What cdktf returns or throws, outside the tuned section and inside it. */
   const both = (value: unknown) => {
     const outcome = (f: () => unknown) => {
@@ -103,11 +112,18 @@ describe('plain data on the fast path resolves exactly as cdktf resolves it', ()
     fc.string({ maxLength: 6 }).map((s) => `a${Token.asString(Lazy.stringValue({ produce: () => s }))}b`),
     fc.integer().map((n) => Token.asNumber(Lazy.numberValue({ produce: () => n }))),
     fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }).map((l) => Token.asList(Lazy.listValue({ produce: () => l }))),
-    fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }), { maxKeys: 2 }).map((m) => Token.asStringMap(Lazy.anyValue({ produce: () => m }))),
+    fc
+      .dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }), { maxKeys: 2 })
+      .map((m) => Token.asStringMap(Lazy.anyValue({ produce: () => m }))),
     fc.string({ maxLength: 4 }).map((s) => Lazy.anyValue({ produce: () => ({ nested: s, none: undefined }) })),
   );
   const tree = fc.letrec<{ node: unknown }>((tie) => ({
-    node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('node'), { maxKeys: 4 })),
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('node'), { maxLength: 4 }),
+      fc.dictionary(fc.string({ maxLength: 6 }), tie('node'), { maxKeys: 4 }),
+    ),
   })).node;
 
   test('for generated values with tokens anywhere, the result (or the error) is the same', () => {

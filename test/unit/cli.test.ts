@@ -45,7 +45,11 @@ describe('govstack CLI |', () => {
     expect([left0.code, right0.code]).toEqual([0, 0]);
     const left = path.join(a, 'out', 'stacks', 'ke-test');
     const right = path.join(b, 'elsewhere', 'out', 'stacks', 'ke-test');
-    const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+        .sort();
     expect(files(left)).toEqual(files(right));
     expect(files(left).length).toBeGreaterThan(5);
     for (const f of files(left)) expect(readFileSync(path.join(right, f))).toEqual(readFileSync(path.join(left, f)));
@@ -57,7 +61,17 @@ describe('govstack CLI |', () => {
     const cwd = temp();
     await runCli(['synth', '--out', 'out'], cwd);
     const before = readFileSync(path.join(cwd, 'out', 'stacks', 'sandbox', 'cdk.tf.json'));
-    const r = await runCli(['synth', path.join(root, 'blueprints', 'sandbox.yaml'), path.join(root, 'test', 'fixtures', 'invalid', 'bad-country.yaml'), ...fixtureBaseArgs, '--out', 'out'], cwd);
+    const r = await runCli(
+      [
+        'synth',
+        path.join(root, 'blueprints', 'sandbox.yaml'),
+        path.join(root, 'test', 'fixtures', 'invalid', 'bad-country.yaml'),
+        ...fixtureBaseArgs,
+        '--out',
+        'out',
+      ],
+      cwd,
+    );
     expect(r.code).toBe(2);
     expect(readFileSync(path.join(cwd, 'out', 'stacks', 'sandbox', 'cdk.tf.json'))).toEqual(before);
     expect(readdirSync(cwd)).toEqual(['out']);
@@ -77,7 +91,7 @@ describe('govstack CLI |', () => {
     rmSync(cwd, { recursive: true });
   });
 
-  test('re-synthesising keeps Terraform\'s working files: local state, .terraform, lock file', async () => {
+  test("re-synthesising keeps Terraform's working files: local state, .terraform, lock file", async () => {
     const cwd = temp();
     await runCli(['synth', '--out', 'out'], cwd);
     const stack = path.join(cwd, 'out', 'stacks', 'sandbox');

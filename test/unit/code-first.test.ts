@@ -3,14 +3,26 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 // The public index, as a consumer imports it.
-import { Blueprint, CountryDeployment, GovStackApp, InputError, loadBlueprint, resolveBlueprint, resolveModel, synthesize } from '../../src/index';
+import {
+  Blueprint,
+  CountryDeployment,
+  GovStackApp,
+  InputError,
+  loadBlueprint,
+  resolveBlueprint,
+  resolveModel,
+  synthesize,
+} from '../../src/index';
 import { root } from './support';
 
 const sandboxFile = path.join(root, 'blueprints', 'sandbox.yaml');
 const sandbox = parse(readFileSync(sandboxFile, 'utf8')) as Blueprint;
-const withoutExtends = [sandboxFile, ...readdirSync(path.join(root, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(root, 'blueprints', 'examples', f))].filter(
-  (f) => !('extends' in (parse(readFileSync(f, 'utf8')) as object)),
-);
+const withoutExtends = [
+  sandboxFile,
+  ...readdirSync(path.join(root, 'blueprints', 'examples'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => path.join(root, 'blueprints', 'examples', f)),
+].filter((f) => !('extends' in (parse(readFileSync(f, 'utf8')) as object)));
 
 /** The problems an InputError carries, as `pointer  message` lines (the label is the same on all). */
 function problemsOf(run: () => unknown): string[] {
@@ -55,8 +67,18 @@ describe('resolveBlueprint |', () => {
     const bad = {
       ...sandbox,
       metadata: { ...sandbox.metadata, name: 'KE_Test', country: 'Kenya' },
-      mediator: { ...sandbox.mediator, organisations: [{ ...sandbox.mediator.organisations[0], title: 'Interior ${file("/etc/passwd")}' }, ...sandbox.mediator.organisations.slice(1)] },
-      buildingBlocks: { ...sandbox.buildingBlocks, identity: { ...sandbox.buildingBlocks.identity, replicas: 0 }, registraton: { owner: 'digital-agency' } },
+      mediator: {
+        ...sandbox.mediator,
+        organisations: [
+          { ...sandbox.mediator.organisations[0], title: 'Interior ${file("/etc/passwd")}' },
+          ...sandbox.mediator.organisations.slice(1),
+        ],
+      },
+      buildingBlocks: {
+        ...sandbox.buildingBlocks,
+        identity: { ...sandbox.buildingBlocks.identity, replicas: 0 },
+        registraton: { owner: 'digital-agency' },
+      },
     } as unknown as Blueprint;
     let error: InputError | undefined;
     try {
@@ -75,13 +97,19 @@ describe('resolveBlueprint |', () => {
     const lines = error!.message.split('\n');
     expect(lines).toHaveLength(5);
     expect(lines).toContain('ke.ts  /buildingBlocks/registraton  unknown property "registraton" (did you mean "registration"?)');
-    expect(lines.find((l) => l.includes('/mediator/organisations/0/title'))).toMatch(/contains "\$\{", which Terraform would read as an interpolation/);
+    expect(lines.find((l) => l.includes('/mediator/organisations/0/title'))).toMatch(
+      /contains "\$\{", which Terraform would read as an interpolation/,
+    );
   });
 
   test('cross-field rules run on code too: an owner that is not an organisation, a flow to a disabled block', () => {
     const bad: Blueprint = {
       ...sandbox,
-      buildingBlocks: { ...sandbox.buildingBlocks, gis: { owner: 'nobody' }, messaging: { ...sandbox.buildingBlocks.messaging, enabled: false } },
+      buildingBlocks: {
+        ...sandbox.buildingBlocks,
+        gis: { owner: 'nobody' },
+        messaging: { ...sandbox.buildingBlocks.messaging, enabled: false },
+      },
     };
     expect(problemsOf(() => resolveBlueprint(bad)).sort()).toEqual([
       '/buildingBlocks/gis/owner  owner "nobody" is not an organisation in /mediator/organisations',
@@ -121,7 +149,7 @@ describe('resolveBlueprint |', () => {
     ]);
   });
 
-  test('the caller\'s object is not changed and not kept', () => {
+  test("the caller's object is not changed and not kept", () => {
     const copy = structuredClone(sandbox);
     const model = resolveBlueprint(copy);
     expect(copy).toEqual(sandbox);

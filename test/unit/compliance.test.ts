@@ -14,24 +14,33 @@ import { cli, model, root } from './support';
 const sharedCompliance = path.resolve(root, '..', 'shared', 'govstack', 'compliance');
 const sharedApi = path.resolve(root, '..', 'shared', 'govstack', 'api');
 const haveShared = existsSync(sharedCompliance) && existsSync(sharedApi);
-if (!haveShared) process.stderr.write(`compliance.test: SKIPPED the tests that read GovStack's suites and examples (${sharedCompliance} absent)\n`);
+if (!haveShared)
+  process.stderr.write(`compliance.test: SKIPPED the tests that read GovStack's suites and examples (${sharedCompliance} absent)\n`);
 const withShared = haveShared ? describe : describe.skip;
 
 const identityDoc = findBuildingBlock('identity')!.products.find((p) => p.id === 'mock')!;
 
 describe('document sources', () => {
-  const doc = { repository: 'GovStackWorkingGroup/bb-payments', commit: 'abc', file: 'api/G2P API YAMLs/BatchDetails.yml', kind: 'openapi' as const, argument: '--data' };
+  const doc = {
+    repository: 'GovStackWorkingGroup/bb-payments',
+    commit: 'abc',
+    file: 'api/G2P API YAMLs/BatchDetails.yml',
+    kind: 'openapi' as const,
+    argument: '--data',
+  };
 
   it('fetches upstream from raw.githubusercontent.com with an egress allow naming the host', () => {
     const r = resolveDocument({ source: 'upstream' }, '.', 'payments', doc);
     if (typeof r === 'string') throw new Error(r);
-    expect(r.location).toBe('https://raw.githubusercontent.com/GovStackWorkingGroup/bb-payments/abc/api/G2P%20API%20YAMLs/BatchDetails.yml');
+    expect(r.location).toBe(
+      'https://raw.githubusercontent.com/GovStackWorkingGroup/bb-payments/abc/api/G2P%20API%20YAMLs/BatchDetails.yml',
+    );
     expect(r.egress).toMatchObject({ ports: [443] });
     expect(r.egress!.reason).toContain('raw.githubusercontent.com');
     expect(r.bundled).toBeUndefined();
   });
 
-  it('fetches from a mirror on the mirror\'s port, keeping the layout', () => {
+  it("fetches from a mirror on the mirror's port, keeping the layout", () => {
     const r = resolveDocument({ source: 'mirror', mirror: 'https://mirror.internal:8443/raw/' }, '.', 'payments', doc);
     if (typeof r === 'string') throw new Error(r);
     expect(r.location).toBe(documentUrl('https://mirror.internal:8443/raw', doc));
@@ -85,19 +94,25 @@ describe('the redirect preload', () => {
       execFile(
         process.execPath,
         ['--require', path.join(root, 'dist', 'src', 'compliance', 'redirect.js'), '-e', code],
-        { env: { ...process.env, GOVSTACK_COMPLIANCE_REDIRECT: `localhost:3333=http://127.0.0.1:${port}/prefix,localhost:443=http://127.0.0.1:${port}` }, encoding: 'utf8' },
+        {
+          env: {
+            ...process.env,
+            GOVSTACK_COMPLIANCE_REDIRECT: `localhost:3333=http://127.0.0.1:${port}/prefix,localhost:443=http://127.0.0.1:${port}`,
+          },
+          encoding: 'utf8',
+        },
         (err, stdout) => (err ? reject(err) : resolve(stdout)),
       ),
     );
   const get = (mod: string, url: string) =>
     `require('${mod}').get('${url}', (res) => { let b=''; res.on('data', (c) => b += c); res.on('end', () => process.stdout.write(res.statusCode + ' ' + b)); }).on('error', (e) => { process.stdout.write('error ' + e.code); });`;
 
-  it('sends the suite\'s hard-coded base URL to the target, with its path prefix', async () => {
+  it("sends the suite's hard-coded base URL to the target, with its path prefix", async () => {
     expect(await request(get('http', 'http://localhost:3333/data/x?y=1'))).toBe('200 {"ok":true}');
     expect(seen.pop()).toBe(`GET /prefix/data/x?y=1 host=127.0.0.1:${port}`);
   });
 
-  it('turns a hard-coded https:// into the target\'s plain HTTP', async () => {
+  it("turns a hard-coded https:// into the target's plain HTTP", async () => {
     expect(await request(get('https', 'https://localhost/processes'))).toBe('200 {"ok":true}');
     expect(seen.pop()).toBe(`GET /processes host=127.0.0.1:${port}`);
   });
@@ -114,7 +129,12 @@ describe('results', () => {
       elements: [
         { type: 'background', line: 2, name: 'bg', steps: [{ result: { status: 'passed' } }] },
         { type: 'scenario', line: 10, name: 'ok', steps: [{ result: { status: 'passed' } }, { result: { status: 'passed' } }] },
-        { type: 'scenario', line: 68, name: 'invalid input', steps: [{ result: { status: 'passed' } }, { result: { status: 'failed', error_message: 'AssertionError\n  + expected' } }] },
+        {
+          type: 'scenario',
+          line: 68,
+          name: 'invalid input',
+          steps: [{ result: { status: 'passed' } }, { result: { status: 'failed', error_message: 'AssertionError\n  + expected' } }],
+        },
         { type: 'scenario', line: 90, name: 'undefined step', steps: [{ result: { status: 'undefined' } }] },
       ],
     },
@@ -146,9 +166,11 @@ describe('results', () => {
     expect(table).toContain('FAILED        features/oauth_token.feature:90');
   });
 
-  it("counts a limit of the OpenAPI import as known only against the imported mock", () => {
+  it('counts a limit of the OpenAPI import as known only against the imported mock', () => {
     const messaging = findSuite('messaging')!;
-    const outcomes = [{ scenario: 'features/send_email_single.feature:28', name: 'GET is not allowed', passed: false, error: 'HTTP status 404 !== 405' }];
+    const outcomes = [
+      { scenario: 'features/send_email_single.feature:28', name: 'GET is not allowed', passed: false, error: 'HTTP status 404 !== 405' },
+    ];
     expect(summarise(messaging, 'mock', false, outcomes, true).knownFailing.map((k) => k.reason.kind)).toEqual(['imported-mock-limit']);
     expect(summarise(messaging, 'mock', true, outcomes).failed.map((f) => f.scenario)).toEqual(['features/send_email_single.feature:28']);
     expect(summarise(messaging, 'a-product', false, outcomes).failed).toHaveLength(1);
@@ -156,7 +178,12 @@ describe('results', () => {
 
   it('reports a known failure that passed', () => {
     const passing = parseCucumberJson(report.replace('"failed", "error_message"', '"passed", "x"').replace(/"failed"/, '"passed"'));
-    const r = summarise(suite, 'mock', true, passing.filter((o) => o.passed));
+    const r = summarise(
+      suite,
+      'mock',
+      true,
+      passing.filter((o) => o.passed),
+    );
     expect(r.knownButPassed).toEqual(['features/oauth_token.feature:68']);
   });
 });
@@ -166,7 +193,14 @@ describe('the in-cluster run', () => {
 
   it('lists every suite: run, or not run with its reason', () => {
     const { runs, skipped } = plan(m, []);
-    expect(runs.map((r) => r.block.id)).toEqual(['digital-registries', 'identity', 'information-mediator', 'messaging', 'payments', 'registration']);
+    expect(runs.map((r) => r.block.id)).toEqual([
+      'digital-registries',
+      'identity',
+      'information-mediator',
+      'messaging',
+      'payments',
+      'registration',
+    ]);
     expect(skipped.map((s) => [s.buildingBlock, s.status])).toEqual([
       ['consent', 'not-run'],
       ['workflow', 'not-run'],
@@ -179,7 +213,10 @@ describe('the in-cluster run', () => {
     const objects = runManifests(m, runs, 600) as any[];
     const job = objects.find((o) => o.kind === 'Job');
     const block = m.buildingBlocks.find((b) => b.id === 'identity')!;
-    expect(job.spec.template.spec.containers[0].command.slice(-2)).toEqual(['localhost:3333', `http://identity.${block.namespace}.svc:${block.servicePort}`]);
+    expect(job.spec.template.spec.containers[0].command.slice(-2)).toEqual([
+      'localhost:3333',
+      `http://identity.${block.namespace}.svc:${block.servicePort}`,
+    ]);
     const containerPort = block.product.kind === 'image' ? block.product.containerPort : 0;
     expect(containerPort).not.toBe(block.servicePort);
     const egress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'compliance-to-identity');
@@ -187,7 +224,10 @@ describe('the in-cluster run', () => {
     expect(egress.spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: containerPort }]);
     expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: containerPort }]);
     expect(ingress.spec.podSelector.matchLabels).toEqual({ 'govstack.global/building-block': 'identity' });
-    expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
     expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
   });
 
@@ -217,7 +257,11 @@ describe('the in-cluster run', () => {
       const job = objects.find((o) => o.kind === 'Job');
       const block = own.buildingBlocks.find((b) => b.id === 'national-payments')!;
       // The payments suite, against the country's block: its Service, its Pods' port and labels.
-      expect(job.spec.template.spec.containers[0].command.slice(-3)).toEqual(['/opt/govstack-compliance/suites/payments', 'localhost:3333', `http://${block.serviceName}.${block.namespace}.svc:${block.servicePort}`]);
+      expect(job.spec.template.spec.containers[0].command.slice(-3)).toEqual([
+        '/opt/govstack-compliance/suites/payments',
+        'localhost:3333',
+        `http://${block.serviceName}.${block.namespace}.svc:${block.servicePort}`,
+      ]);
       const ingress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === block.namespace);
       expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
       expect(ingress.spec.podSelector.matchLabels).toEqual({ 'govstack.global/building-block': 'national-payments' });
@@ -229,8 +273,8 @@ describe('the in-cluster run', () => {
   });
 });
 
-withShared('facts against GovStack\'s repositories (../shared/govstack)', () => {
-  it('every known failure points at lines that exist, in the suite\'s repository', () => {
+withShared("facts against GovStack's repositories (../shared/govstack)", () => {
+  it("every known failure points at lines that exist, in the suite's repository", () => {
     for (const suite of complianceSuites) {
       for (const k of [...suite.knownFailures.flatMap((f) => f.evidence), ...(suite.notRun?.evidence ?? [])]) {
         const m = /^(.+?)@([0-9a-f]{40}):(.+?)(?:#L(\d+))?$/.exec(k);
@@ -242,7 +286,9 @@ withShared('facts against GovStack\'s repositories (../shared/govstack)', () => 
         expect(existsSync(file)).toBe(true);
         if (m![4]) expect(readFileSync(file, 'utf8').split('\n').length).toBeGreaterThanOrEqual(Number(m![4]));
       }
-      for (const k of suite.knownFailures) for (const s of k.scenarios) expect(existsSync(path.join(sharedCompliance, suite.buildingBlock, suite.dir, s.split(':')[0]))).toBe(true);
+      for (const k of suite.knownFailures)
+        for (const s of k.scenarios)
+          expect(existsSync(path.join(sharedCompliance, suite.buildingBlock, suite.dir, s.split(':')[0]))).toBe(true);
     }
   });
 
@@ -250,19 +296,25 @@ withShared('facts against GovStack\'s repositories (../shared/govstack)', () => 
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-bundled-'));
     try {
       const bp = path.join(dir, 'bundled.yaml');
-      writeFileSync(bp, `extends: [${path.join(root, 'blueprints', 'sandbox.yaml')}]\ndeployment:\n  documents:\n    source: bundled\n    bundle: [${sharedCompliance}, ${sharedApi}]\n`);
+      writeFileSync(
+        bp,
+        `extends: [${path.join(root, 'blueprints', 'sandbox.yaml')}]\ndeployment:\n  documents:\n    source: bundled\n    bundle: [${sharedCompliance}, ${sharedApi}]\n`,
+      );
       const m = model(bp);
       for (const b of m.buildingBlocks.filter((x) => x.product.id === 'mock')) {
         expect(b.egress.filter((e) => e.name === 'document-download')).toEqual([]);
         expect(Object.keys(b.documents ?? {})).toHaveLength(1);
-        const args = b.product.kind === 'image' ? b.product.args ?? [] : [];
+        const args = b.product.kind === 'image' ? (b.product.args ?? []) : [];
         expect(args[args.indexOf('--data') + 1].startsWith(`${bundledDocumentsPath}/`)).toBe(true);
       }
       const identity = m.buildingBlocks.find((b) => b.id === 'identity')!;
-      expect(identity.documents!['mockoon-bbidentity.json']).toBe(readFileSync(path.join(sharedCompliance, 'identity', 'examples', 'mock-identity', 'mockoon-bbidentity.json'), 'utf8'));
+      expect(identity.documents!['mockoon-bbidentity.json']).toBe(
+        readFileSync(path.join(sharedCompliance, 'identity', 'examples', 'mock-identity', 'mockoon-bbidentity.json'), 'utf8'),
+      );
       // The default (upstream) opens exactly one download allow per mock.
       const upstream = model(path.join(root, 'blueprints', 'sandbox.yaml'));
-      for (const b of upstream.buildingBlocks.filter((x) => x.product.id === 'mock')) expect(b.egress.filter((e) => e.name === 'document-download')).toHaveLength(1);
+      for (const b of upstream.buildingBlocks.filter((x) => x.product.id === 'mock'))
+        expect(b.egress.filter((e) => e.name === 'document-download')).toHaveLength(1);
       // And the CLI validates it.
       expect(execFileSync(process.execPath, [cli, 'validate', bp], { encoding: 'utf8' })).toContain('valid');
     } finally {

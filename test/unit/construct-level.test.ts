@@ -52,7 +52,9 @@ describe('IsolatedNamespace |', () => {
   });
 
   test('gives its ServiceAccount no API token', () => {
-    expect(Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_service_account_v1', { automount_service_account_token: false })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_service_account_v1', { automount_service_account_token: false }),
+    ).toBe(true);
   });
 
   test('a graph edge opens exactly the named namespace and port, tagged with the flow; the far end is not rendered here', () => {
@@ -61,12 +63,21 @@ describe('IsolatedNamespace |', () => {
         metadata: { name: 'egress-flow-civil-registry-to-consent', annotations: { 'govstack.global/flow': 'civil-registry->consent' } },
         spec: {
           policy_types: ['Egress'],
-          egress: [{ to: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gs-consent' } } }], ports: [{ port: '8080', protocol: 'TCP' }] }],
+          egress: [
+            {
+              to: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'gs-consent' } } }],
+              ports: [{ port: '8080', protocol: 'TCP' }],
+            },
+          ],
         },
       }),
     ).toBe(true);
     // gs-consent is not a namespace of this scope, so its ingress half is not created.
-    expect(Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_network_policy_v1', { metadata: { name: 'ingress-flow-civil-registry-to-consent' } })).toBe(false);
+    expect(
+      Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_network_policy_v1', {
+        metadata: { name: 'ingress-flow-civil-registry-to-consent' },
+      }),
+    ).toBe(false);
   });
 });
 
@@ -83,9 +94,15 @@ describe('BuildingBlock |', () => {
     expect(releases.map((r) => r.name)).toEqual(['civil-registry']);
     const values = JSON.parse(releases[0].values[0]);
     expect(values.image).toEqual({ repository: 'registry.gov.rw.example/civil-registry/api', tag: '2.4.1' });
-    expect(values.database).toMatchObject({ enabled: true, size: '20Gi', image: { repository: 'postgres', tag: expect.stringMatching(/^\d+\.\d+/) } });
+    expect(values.database).toMatchObject({
+      enabled: true,
+      size: '20Gi',
+      image: { repository: 'postgres', tag: expect.stringMatching(/^\d+\.\d+/) },
+    });
     expect(values.metrics).toEqual({ enabled: true, path: '/metrics' });
-    expect(Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_namespace_v1', { metadata: { name: 'gs-civil-registry' } })).toBe(true);
+    expect(Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_namespace_v1', { metadata: { name: 'gs-civil-registry' } })).toBe(
+      true,
+    );
   });
 
   test('an external product creates nothing', () => {
@@ -108,21 +125,38 @@ describe('CountryDeployment | a custom building block', () => {
     Testing.toHaveResourceWithProperties(synthesized, 'kubernetes_network_policy_v1', { metadata: { name, annotations } });
 
   test('is reached by its consumer through the mediator, on both ends', () => {
-    const hop = { 'govstack.global/connection': 'mediator-hop:security-server/nida->civil-registry', 'govstack.global/flow': 'registration->civil-registry' };
+    const hop = {
+      'govstack.global/connection': 'mediator-hop:security-server/nida->civil-registry',
+      'govstack.global/flow': 'registration->civil-registry',
+    };
     expect(policy('gs-mediator', 'egress-mediator-hop-security-server-nida-to-civil-registry', hop)).toBe(true);
     expect(policy('gs-civil-registry', 'ingress-mediator-hop-security-server-nida-to-civil-registry', hop)).toBe(true);
   });
 
   test('is routed by the internal gateway and scraped by observability', () => {
-    expect(policy('gs-civil-registry', 'ingress-route-gateway-internal-to-civil-registry', { 'govstack.global/connection': 'route:gateway-internal->civil-registry' })).toBe(true);
-    expect(policy('gs-civil-registry', 'ingress-scrape-prometheus-to-civil-registry', { 'govstack.global/connection': 'scrape:prometheus->civil-registry' })).toBe(true);
+    expect(
+      policy('gs-civil-registry', 'ingress-route-gateway-internal-to-civil-registry', {
+        'govstack.global/connection': 'route:gateway-internal->civil-registry',
+      }),
+    ).toBe(true);
+    expect(
+      policy('gs-civil-registry', 'ingress-scrape-prometheus-to-civil-registry', {
+        'govstack.global/connection': 'scrape:prometheus->civil-registry',
+      }),
+    ).toBe(true);
   });
 
   test('is an X-Road subsystem with its API as a service that exactly its consumer may call', () => {
     const releases = Object.values(JSON.parse(synthesized).resource.helm_release as Record<string, { name: string; values: string[] }>);
     const mediator = JSON.parse(releases.find((r) => JSON.parse(r.values[0]).reconcile)!.values[0]);
-    const subsystem = mediator.reconcile.configuration.subsystems.find((s: { buildingBlock: string }) => s.buildingBlock === 'civil-registry');
-    expect(subsystem).toMatchObject({ id: 'RW-STAGING:GOV:RW-NIDA:civil-registry', name: 'National Civil Registry', securityServer: 'nida' });
+    const subsystem = mediator.reconcile.configuration.subsystems.find(
+      (s: { buildingBlock: string }) => s.buildingBlock === 'civil-registry',
+    );
+    expect(subsystem).toMatchObject({
+      id: 'RW-STAGING:GOV:RW-NIDA:civil-registry',
+      name: 'National Civil Registry',
+      securityServer: 'nida',
+    });
     expect(subsystem.services).toEqual([
       expect.objectContaining({
         code: 'civil-registry',

@@ -36,7 +36,9 @@ describe('IsolatedNamespace |', () => {
 
   test('every namespace has a default-deny policy for ingress and egress', () => {
     for (const ns of namespaces) {
-      const deny = policies.find((p) => namespaceOf(json, p.body.metadata.namespace) === nsName(ns) && p.body.metadata.name === 'default-deny');
+      const deny = policies.find(
+        (p) => namespaceOf(json, p.body.metadata.namespace) === nsName(ns) && p.body.metadata.name === 'default-deny',
+      );
       expect(deny).toBeDefined();
       expect(deny!.body.spec.pod_selector).toEqual({});
       expect(deny!.body.spec.policy_types).toEqual(['Ingress', 'Egress']);
@@ -59,7 +61,10 @@ describe('IsolatedNamespace |', () => {
       expect(p.body.spec.egress[0].to[0].namespace_selector.match_labels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
       expect(p.body.spec.egress[0].ports.map((x: any) => x.port)).toEqual(['53']);
     }
-    expect(dns.map((p) => p.body.spec.egress[0].ports[0].protocol).sort()).toEqual([...Array(namespaces.length).fill('TCP'), ...Array(namespaces.length).fill('UDP')]);
+    expect(dns.map((p) => p.body.spec.egress[0].ports[0].protocol).sort()).toEqual([
+      ...Array(namespaces.length).fill('TCP'),
+      ...Array(namespaces.length).fill('UDP'),
+    ]);
   });
 });
 
@@ -81,11 +86,16 @@ describe('BuildingBlock |', () => {
       expect(v.resources.limits.memory).toBeDefined();
       expect(v.serviceAccountName).toBe(r.body.name);
       // The ServiceAccount and the LimitRange exist before any release in the namespace (issue 10, item 9).
-      expect([...r.body.depends_on].sort()).toEqual([expect.stringMatching(/^kubernetes_limit_range_v1\./), expect.stringMatching(/^kubernetes_service_account_v1\./)]);
+      expect([...r.body.depends_on].sort()).toEqual([
+        expect.stringMatching(/^kubernetes_limit_range_v1\./),
+        expect.stringMatching(/^kubernetes_service_account_v1\./),
+      ]);
       // Not root; an image that declares its user runs as exactly that user (the mocks' image, commit a337da1).
       const product = model.buildingBlocks.find((b) => b.id === r.body.name)!.product;
       const user = product.kind === 'image' ? product.user : undefined;
-      expect(v.securityContext).toEqual(user ? { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid } : undefined);
+      expect(v.securityContext).toEqual(
+        user ? { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid } : undefined,
+      );
     }
   });
 
@@ -108,7 +118,11 @@ describe('BuildingBlock |', () => {
       const ns = namespaceOf(json, p.body.metadata.namespace);
       const reason = p.body.metadata.annotations['govstack.global/egress-reason'];
       const platform = ['gs-gateway', 'gs-gateway-external', 'gs-observability', 'gs-observability-collector'].includes(ns);
-      const document = /fetches .* at start-up/.test(reason) || (ns === 'gs-mediator' && (/loads its providers' OpenAPI descriptions/.test(reason) || p.body.metadata.annotations['govstack.global/connection'] === 'kube-api:mediator-reconcile->kube-api'));
+      const document =
+        /fetches .* at start-up/.test(reason) ||
+        (ns === 'gs-mediator' &&
+          (/loads its providers' OpenAPI descriptions/.test(reason) ||
+            p.body.metadata.annotations['govstack.global/connection'] === 'kube-api:mediator-reconcile->kube-api'));
       expect(`${ns} ${platform || document}`).toBe(`${ns} true`);
     }
   });
@@ -150,11 +164,31 @@ describe('Gateway |', () => {
       // The chart requires every kind it renders (requireCrds): serve them all, as on a cluster with Envoy Gateway.
       const kinds = { ...gatewayCatalog.apiVersions, GatewayClass: 'gateway.networking.k8s.io/v1' };
       const served = Object.entries(kinds).flatMap(([kind, version]) => ['--api-versions', `${version}/${kind}`]);
-      const rendered = execFileSync(helm, ['template', 'govstack-gateway', path.join(chartsDir, 'govstack-gateway'), '-f', path.join(work, 'values.json'), '-n', 'gs-gateway', ...served], { encoding: 'utf8' });
-      const policies = parseAllDocuments(rendered).map((d) => d.toJS()).filter((d) => d?.kind === 'BackendTrafficPolicy');
+      const rendered = execFileSync(
+        helm,
+        [
+          'template',
+          'govstack-gateway',
+          path.join(chartsDir, 'govstack-gateway'),
+          '-f',
+          path.join(work, 'values.json'),
+          '-n',
+          'gs-gateway',
+          ...served,
+        ],
+        { encoding: 'utf8' },
+      );
+      const policies = parseAllDocuments(rendered)
+        .map((d) => d.toJS())
+        .filter((d) => d?.kind === 'BackendTrafficPolicy');
       expect(policies.map((p) => p.spec.targetRefs[0].name).sort()).toEqual(['govstack-gateway-external', 'govstack-gateway-internal']);
       for (const p of policies) {
-        expect(p.spec.rateLimit.local.rules).toEqual(['0.0.0.0/0', '::/0'].map((value) => ({ clientSelectors: [{ sourceCIDR: { type: 'Distinct', value } }], limit: { requests: 50, unit: 'Second' } })));
+        expect(p.spec.rateLimit.local.rules).toEqual(
+          ['0.0.0.0/0', '::/0'].map((value) => ({
+            clientSelectors: [{ sourceCIDR: { type: 'Distinct', value } }],
+            limit: { requests: 50, unit: 'Second' },
+          })),
+        );
       }
     } finally {
       rmSync(work, { recursive: true, force: true });
@@ -167,9 +201,17 @@ describe('Gateway |', () => {
   });
 
   test('the internal gateway accepts only private ranges; the external one anyone', () => {
-    const internalIngress = policiesIn('gs-gateway-internal').find((p) => p.body.metadata.name === 'ingress-route-clients-to-gateway-internal')!;
-    expect(internalIngress.body.spec.ingress[0].from.map((f: any) => f.ip_block.cidr)).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
-    const externalIngress = policiesIn('gs-gateway-external').find((p) => p.body.metadata.name === 'ingress-route-clients-to-gateway-external')!;
+    const internalIngress = policiesIn('gs-gateway-internal').find(
+      (p) => p.body.metadata.name === 'ingress-route-clients-to-gateway-internal',
+    )!;
+    expect(internalIngress.body.spec.ingress[0].from.map((f: any) => f.ip_block.cidr)).toEqual([
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+    ]);
+    const externalIngress = policiesIn('gs-gateway-external').find(
+      (p) => p.body.metadata.name === 'ingress-route-clients-to-gateway-external',
+    )!;
     expect(externalIngress.body.spec.ingress[0].from[0].ip_block.cidr).toBe('0.0.0.0/0');
   });
 
@@ -211,7 +253,8 @@ describe('Observability |', () => {
     const relaxed = namespaces.filter((n) => n.body.metadata.labels['pod-security.kubernetes.io/enforce'] !== 'restricted');
     const level = (n: (typeof relaxed)[0]) => `${nsName(n)}=${n.body.metadata.labels['pod-security.kubernetes.io/enforce']}`;
     expect(relaxed.map(level).sort()).toEqual(['gs-mediator=baseline', 'gs-observability-collector=privileged']);
-    const why = (name: string) => relaxed.find((n) => nsName(n) === name)!.body.metadata.annotations['govstack.global/pod-security-justification'];
+    const why = (name: string) =>
+      relaxed.find((n) => nsName(n) === name)!.body.metadata.annotations['govstack.global/pod-security-justification'];
     expect(why('gs-observability-collector')).toMatch(/hostPath/);
     expect(why('gs-mediator')).toMatch(/as root/);
     for (const n of relaxed) expect(n.body.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
@@ -219,7 +262,17 @@ describe('Observability |', () => {
 
   test('alert receivers are passed by Secret reference only', () => {
     const rules = releaseValues(releases.find((r) => r.body.name === 'govstack-observability')!.body);
-    expect(rules.receivers).toEqual([{ name: 'sandbox-operators', type: 'email', secretName: 'alertmanager-email', key: 'smtp-password', to: 'operators@sandbox.govstack.example', from: 'alerts@sandbox.govstack.example', smarthost: 'smtp.sandbox.govstack.example:587' }]);
+    expect(rules.receivers).toEqual([
+      {
+        name: 'sandbox-operators',
+        type: 'email',
+        secretName: 'alertmanager-email',
+        key: 'smtp-password',
+        to: 'operators@sandbox.govstack.example',
+        from: 'alerts@sandbox.govstack.example',
+        smarthost: 'smtp.sandbox.govstack.example:587',
+      },
+    ]);
   });
 });
 
@@ -244,7 +297,9 @@ describe('ClusterTarget and state backend |', () => {
 describe('preinstalled platform components |', () => {
   test('components the cluster already runs are configured but not installed', () => {
     const { json: pre } = synth(fixture('valid', 'preinstalled.yaml'));
-    const names = resourcesOf(pre, 'helm_release').map((r) => r.body.name).sort();
+    const names = resourcesOf(pre, 'helm_release')
+      .map((r) => r.body.name)
+      .sort();
     expect(names).toEqual(['govstack-gateway', 'govstack-observability', 'identity', 'registration', 'traces', 'xroad']);
     const gateways = resourcesOf(pre, 'helm_release').find((r) => r.body.name === 'govstack-gateway')!;
     expect(gateways.body.depends_on.some((d: string) => d.startsWith('helm_release.'))).toBe(false);
@@ -265,7 +320,11 @@ describe('chart sources for air-gapped sites |', () => {
     const mirrored = upstream(synth(fixture('valid', 'mirror.yaml')).json);
     expect(mirrored.length).toBeGreaterThan(0);
     for (const r of mirrored) expect(r.body.repository).toBe('oci://registry.gov.example/charts');
-    expect(mirrored.map((r) => `${r.body.chart}@${r.body.version}`).sort()).toEqual(upstream(json).map((r) => `${r.body.chart}@${r.body.version}`).sort());
+    expect(mirrored.map((r) => `${r.body.chart}@${r.body.version}`).sort()).toEqual(
+      upstream(json)
+        .map((r) => `${r.body.chart}@${r.body.version}`)
+        .sort(),
+    );
   });
 
   test('a local folder serves unpacked charts by name, with no repository', () => {

@@ -6,7 +6,10 @@ import { root } from './support';
 
 const rwanda = parse(readFileSync(path.join(root, 'blueprints', 'examples', 'rwanda-national-registry.yaml'), 'utf8')) as Blueprint;
 const registry = rwanda.customBuildingBlocks!['civil-registry'];
-const withCustom = (blocks: Record<string, unknown>): Blueprint => ({ ...rwanda, customBuildingBlocks: blocks as Record<string, CustomBuildingBlockDecl> });
+const withCustom = (blocks: Record<string, unknown>): Blueprint => ({
+  ...rwanda,
+  customBuildingBlocks: blocks as Record<string, CustomBuildingBlockDecl>,
+});
 
 function problems(bp: Blueprint): string[] {
   try {
@@ -21,10 +24,22 @@ function problems(bp: Blueprint): string[] {
 test('a custom block resolves like a catalog block: namespace, sizing, owner, route, flows', () => {
   const model = resolveBlueprint(rwanda);
   const block = model.buildingBlocks.find((b) => b.id === 'civil-registry')!;
-  expect(block).toMatchObject({ namespace: 'gs-civil-registry', replicas: 1, exposure: 'internal', host: 'civil-registry.internal.gov.rw.example', pointer: '/customBuildingBlocks/civil-registry' });
+  expect(block).toMatchObject({
+    namespace: 'gs-civil-registry',
+    replicas: 1,
+    exposure: 'internal',
+    host: 'civil-registry.internal.gov.rw.example',
+    pointer: '/customBuildingBlocks/civil-registry',
+  });
   expect(block.owner.securityServer).toBe('nida');
-  expect(block.product).toMatchObject({ kind: 'image', id: 'custom', image: { repository: 'registry.gov.rw.example/civil-registry/api', tag: '2.4.1' } });
-  expect(model.flows.map((f) => `${f.from}->${f.to} ${f.pointer}`)).toContain('civil-registry->consent /customBuildingBlocks/civil-registry/consumes/0');
+  expect(block.product).toMatchObject({
+    kind: 'image',
+    id: 'custom',
+    image: { repository: 'registry.gov.rw.example/civil-registry/api', tag: '2.4.1' },
+  });
+  expect(model.flows.map((f) => `${f.from}->${f.to} ${f.pointer}`)).toContain(
+    'civil-registry->consent /customBuildingBlocks/civil-registry/consumes/0',
+  );
   expect(model.gateway.routes.map((r) => r.buildingBlock)).toContain('civil-registry');
 });
 
@@ -36,9 +51,13 @@ test('the schema refuses a catalog id, a latest tag, a missing image and unknown
       'payment-switch': { ...registry, image: undefined, product: 'mock' },
     }),
   );
-  expect(found).toContain('/customBuildingBlocks/identity  "identity" is not allowed as a name here: must be a DNS label that is not a catalog building block id');
+  expect(found).toContain(
+    '/customBuildingBlocks/identity  "identity" is not allowed as a name here: must be a DNS label that is not a catalog building block id',
+  );
   // ux's message format: the rule, then the schema's description in parentheses.
-  expect(found).toContain('/customBuildingBlocks/civil-registry/image/tag  "latest" is not valid: must be text matching ^(?![Ll][Aa][Tt][Ee][Ss][Tt]$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ (An immutable version tag; `latest` is refused)');
+  expect(found).toContain(
+    '/customBuildingBlocks/civil-registry/image/tag  "latest" is not valid: must be text matching ^(?![Ll][Aa][Tt][Ee][Ss][Tt]$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ (An immutable version tag; `latest` is refused)',
+  );
   expect(found).toContain('/customBuildingBlocks/payment-switch  missing required property "image"');
   expect(found).toContain('/customBuildingBlocks/payment-switch/product  unknown property "product"');
 });

@@ -19,8 +19,14 @@ const ghana = parse(readFileSync(file, 'utf8')) as Blueprint;
 const { json, model } = synth(file);
 const policies = resourcesOf(json, 'kubernetes_network_policy_v1').map((r) => r.body);
 // A policy names its namespace by reference to the namespace resource (so it is created after it).
-const namespaceRef = (name: string) => `kubernetes_namespace_v1.${resourcesOf(json, 'kubernetes_namespace_v1').find((r) => r.body.metadata.name === name)!.address.split('.')[1]}.`;
-const policy = (namespace: string, name: string) => policies.find((p) => String(p.metadata.namespace).includes(namespaceRef(namespace)) && p.metadata.name === name);
+const namespaceRef = (name: string) =>
+  `kubernetes_namespace_v1.${
+    resourcesOf(json, 'kubernetes_namespace_v1')
+      .find((r) => r.body.metadata.name === name)!
+      .address.split('.')[1]
+  }.`;
+const policy = (namespace: string, name: string) =>
+  policies.find((p) => String(p.metadata.namespace).includes(namespaceRef(namespace)) && p.metadata.name === name);
 const release = (name: string) => resourcesOf(json, 'helm_release').find((r) => r.body.name === name)!.body;
 const block = (id: string) => model.buildingBlocks.find((b) => b.id === id)!;
 
@@ -37,28 +43,54 @@ function problems(bp: Blueprint): string[] {
 describe('the model |', () => {
   test('the chosen custom product runs the block; the catalog products stay the options before it', () => {
     const payments = block('payments');
-    expect(payments.product).toMatchObject({ kind: 'image', id: 'national-switch', image: { repository: 'registry.bog.gov.gh.example/switch/govstack-api', tag: '5.1.0' }, metricsPath: '/metrics', apiPathPrefix: '/payments' });
-    expect(payments.entry.products.map((p) => p.id)).toEqual([...findBuildingBlock('payments')!.products.map((p) => p.id), 'national-switch']);
+    expect(payments.product).toMatchObject({
+      kind: 'image',
+      id: 'national-switch',
+      image: { repository: 'registry.bog.gov.gh.example/switch/govstack-api', tag: '5.1.0' },
+      metricsPath: '/metrics',
+      apiPathPrefix: '/payments',
+    });
+    expect(payments.entry.products.map((p) => p.id)).toEqual([
+      ...findBuildingBlock('payments')!.products.map((p) => p.id),
+      'national-switch',
+    ]);
     // The block keeps the catalog's GovStack API documents: they become its X-Road services.
     expect(payments.entry.apis).toEqual(findBuildingBlock('payments')!.apis);
-    expect(payments).toMatchObject({ version: '5.1.0', namespace: 'gs-payments', podSecurity: 'restricted', replicas: 2, pointer: '/buildingBlocks/payments' });
+    expect(payments).toMatchObject({
+      version: '5.1.0',
+      namespace: 'gs-payments',
+      podSecurity: 'restricted',
+      replicas: 2,
+      pointer: '/buildingBlocks/payments',
+    });
     // The product's own small profile, doubled by size: medium.
     expect(payments.resources).toEqual({ requests: { cpu: '400m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } });
   });
 
   test('a chart product has its Service, Pods and the restricted level by default', () => {
     const identity = block('identity');
-    expect(identity.product).toMatchObject({ kind: 'chart', id: 'national-id', chart: { name: 'national-id', version: '4.2.0' }, pods: { labels: { 'app.kubernetes.io/name': 'national-id' }, port: { port: 8443, name: 'http' } } });
+    expect(identity.product).toMatchObject({
+      kind: 'chart',
+      id: 'national-id',
+      chart: { name: 'national-id', version: '4.2.0' },
+      pods: { labels: { 'app.kubernetes.io/name': 'national-id' }, port: { port: 8443, name: 'http' } },
+    });
     expect(identity).toMatchObject({ serviceName: 'national-id', servicePort: 8080, podSecurity: 'restricted', version: '4.2.0' });
   });
 
   test('the connection graph has its flows, gateway route, scraping and mediator hops', () => {
     const edge = (id: string) => model.connections.find((c) => c.id === id);
-    expect(edge('route:gateway-internal->payments')).toMatchObject({ to: { namespace: 'gs-payments', podLabels: { 'app.kubernetes.io/name': 'payments' } }, ports: [{ port: 8000, name: 'http' }] });
+    expect(edge('route:gateway-internal->payments')).toMatchObject({
+      to: { namespace: 'gs-payments', podLabels: { 'app.kubernetes.io/name': 'payments' } },
+      ports: [{ port: 8000, name: 'http' }],
+    });
     expect(edge('scrape:prometheus->payments')).toMatchObject({ to: { namespace: 'gs-payments' }, ports: [{ port: 8000, name: 'http' }] });
     expect(edge('mediator-hop:payments->security-server/central-bank')?.flows).toEqual(['payments->identity']);
     expect(edge('mediator-hop:security-server/central-bank->payments')?.flows).toEqual(['registration->payments']);
-    expect(edge('mediator-hop:security-server/nia->identity')).toMatchObject({ to: { podLabels: { 'app.kubernetes.io/name': 'national-id' } }, ports: [{ port: 8443, name: 'http' }] });
+    expect(edge('mediator-hop:security-server/nia->identity')).toMatchObject({
+      to: { podLabels: { 'app.kubernetes.io/name': 'national-id' } },
+      ports: [{ port: 8443, name: 'http' }],
+    });
     expect(edge('route:gateway-internal->identity')).toBeDefined();
     // No metrics path is declared for the chart, so Prometheus is not let in.
     expect(edge('scrape:prometheus->identity')).toBeUndefined();
@@ -79,14 +111,14 @@ describe('the synthesised Terraform |', () => {
     });
   });
 
-  test('the identity chart is installed from the country\'s repository at its exact version with its values', () => {
+  test("the identity chart is installed from the country's repository at its exact version with its values", () => {
     const identity = release('identity');
     expect(identity).toMatchObject({ chart: 'national-id', repository: 'https://charts.nia.gov.gh.example', version: '4.2.0' });
     expect(identity.namespace).toContain(namespaceRef('gs-identity'));
     expect(JSON.parse(identity.values[0])).toEqual({ fullnameOverride: 'national-id' });
   });
 
-  test('both namespaces enforce restricted and deny by default; the graph\'s edges open them', () => {
+  test("both namespaces enforce restricted and deny by default; the graph's edges open them", () => {
     for (const ns of ['gs-payments', 'gs-identity']) {
       const namespace = resourcesOf(json, 'kubernetes_namespace_v1').find((r) => r.body.metadata.name === ns)!.body;
       expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
@@ -94,7 +126,10 @@ describe('the synthesised Terraform |', () => {
     }
     const fromPrometheus = policy('gs-payments', 'ingress-scrape-prometheus-to-payments')!;
     expect(fromPrometheus.spec.ingress[0].ports).toEqual([{ port: '8000', protocol: 'TCP' }]); // by number, as for catalog products
-    expect(fromPrometheus.spec.pod_selector.match_labels).toEqual({ 'app.kubernetes.io/name': 'payments', 'app.kubernetes.io/component': 'workload' });
+    expect(fromPrometheus.spec.pod_selector.match_labels).toEqual({
+      'app.kubernetes.io/name': 'payments',
+      'app.kubernetes.io/component': 'workload',
+    });
     expect(policy('gs-payments', 'ingress-route-gateway-internal-to-payments')).toBeDefined();
     expect(policy('gs-payments', 'ingress-mediator-hop-security-server-central-bank-to-payments')).toBeDefined();
     expect(policy('gs-payments', 'egress-mediator-hop-payments-to-security-server-central-bank')).toBeDefined();
@@ -104,14 +139,16 @@ describe('the synthesised Terraform |', () => {
   });
 });
 
-test('the owner\'s X-Road subsystem publishes the block\'s API documents, with rights for exactly its consumers', () => {
+test("the owner's X-Road subsystem publishes the block's API documents, with rights for exactly its consumers", () => {
   const xroad = xroadConfiguration(model);
   const subsystem = xroad.subsystems.find((s) => s.buildingBlock === 'payments')!;
   expect(subsystem).toMatchObject({ id: 'GH-STAGING:GOV:GH-BOG:payments', securityServer: 'central-bank', connectionType: 'HTTPS' });
   expect(subsystem.services).toHaveLength(findBuildingBlock('payments')!.apis.length);
   expect(subsystem.services.every((s) => s.serviceUrl === 'http://payments.gs-payments.svc.cluster.local:8080/payments')).toBe(true);
   expect(subsystem.services.every((s) => s.clients.join() === 'GH-STAGING:GOV:GH-DSW:registration')).toBe(true);
-  expect(xroad.subsystems.find((s) => s.buildingBlock === 'identity')?.services[0].serviceUrl).toBe('http://national-id.gs-identity.svc.cluster.local:8080');
+  expect(xroad.subsystems.find((s) => s.buildingBlock === 'identity')?.services[0].serviceUrl).toBe(
+    'http://national-id.gs-identity.svc.cluster.local:8080',
+  );
   expect(xroad.accessRights.filter((r) => r.to === 'payments').map((r) => r.from)).toEqual(['registration']);
 });
 
@@ -152,8 +189,11 @@ describe('in code |', () => {
     ]);
   });
 
-  test('a product id that is neither the catalog\'s nor declared is refused with both named', () => {
-    const found = problems({ ...ghana, buildingBlocks: { ...ghana.buildingBlocks, payments: { ...ghana.buildingBlocks.payments, product: 'national-swich' } } });
+  test("a product id that is neither the catalog's nor declared is refused with both named", () => {
+    const found = problems({
+      ...ghana,
+      buildingBlocks: { ...ghana.buildingBlocks, payments: { ...ghana.buildingBlocks.payments, product: 'national-swich' } },
+    });
     expect(found).toEqual([
       'gh  /buildingBlocks/payments/product  "national-swich" is not one of: mock, external, national-switch (did you mean "national-switch"?); a country\'s own product is declared under /customProducts/payments',
     ]);
@@ -161,14 +201,26 @@ describe('in code |', () => {
 
   test('the ${ guard covers custom products, chart values included', () => {
     const identity = ghana.customProducts!.identity['national-id'] as CustomProductDecl & { kind: 'chart' };
-    const found = problems({ ...ghana, customProducts: { ...ghana.customProducts, identity: { 'national-id': { ...identity, values: { host: '${file("/etc/passwd")}' } } } } });
+    const found = problems({
+      ...ghana,
+      customProducts: { ...ghana.customProducts, identity: { 'national-id': { ...identity, values: { host: '${file("/etc/passwd")}' } } } },
+    });
     expect(found).toEqual([expect.stringMatching(/^gh {2}\/customProducts\/identity\/national-id\/values\/host {2}contains "\$\{"/)]);
   });
 
   test('a chart below restricted carries its reason to the namespace and the audit', () => {
     const identity = ghana.customProducts!.identity['national-id'] as CustomProductDecl & { kind: 'chart' };
     const reason = 'the national-id chart runs an init container as root to install the national CA bundle';
-    const relaxed = resolveBlueprint({ ...ghana, customProducts: { ...ghana.customProducts, identity: { 'national-id': { ...identity, podSecurity: { level: 'baseline' as const, reason } } } } });
-    expect(relaxed.buildingBlocks.find((b) => b.id === 'identity')).toMatchObject({ podSecurity: 'baseline', podSecurityJustification: reason });
+    const relaxed = resolveBlueprint({
+      ...ghana,
+      customProducts: {
+        ...ghana.customProducts,
+        identity: { 'national-id': { ...identity, podSecurity: { level: 'baseline' as const, reason } } },
+      },
+    });
+    expect(relaxed.buildingBlocks.find((b) => b.id === 'identity')).toMatchObject({
+      podSecurity: 'baseline',
+      podSecurityJustification: reason,
+    });
   });
 });

@@ -70,7 +70,8 @@ describe('govstack diagram |', () => {
     const external = ee.buildingBlocks.filter((b) => b.product.kind === 'external');
     expect(external.length).toBeGreaterThan(0);
     const dot = diagramDot(ee);
-    for (const b of external) expect(dot).toMatch(new RegExp(`"bb_${b.id}" \\[label="[^"]*runs elsewhere \\(external\\)[^"]*", style="rounded,dashed,filled"`));
+    for (const b of external)
+      expect(dot).toMatch(new RegExp(`"bb_${b.id}" \\[label="[^"]*runs elsewhere \\(external\\)[^"]*", style="rounded,dashed,filled"`));
   });
 
   test('the committed docs/sandbox-diagram.svg is the current rendering (npm run diagram)', async () => {

@@ -56,20 +56,41 @@ describe('govstack diff |', () => {
     expect(r.stdout).toMatch(/\nbuilding blocks:\n  - emarketplace  \(product mock, /);
     expect(r.stdout).toContain('  ~ identity\n      version: 9.7.0 -> 9.8.0\n      exposure: external -> internal\n');
     expect(r.stdout).toContain('  + registration -> payments  (via mediator)\n');
-    expect(r.stdout).toContain("  + egress for payments  (value 203.0.113.0/24, justification Payments settles with the central bank's switch, outside the cluster.)\n");
+    expect(r.stdout).toContain(
+      "  + egress for payments  (value 203.0.113.0/24, justification Payments settles with the central bank's switch, outside the cluster.)\n",
+    );
     expect(r.stdout.endsWith('\n15 differences\n')).toBe(true);
   });
 
   test('two countries differ in target, state and owners', async () => {
-    const r = await runCli(['diff', path.join(root, 'blueprints', 'examples', 'kenya-aks.yaml'), path.join(root, 'blueprints', 'examples', 'estonia-eks.yaml'), '--json']);
+    const r = await runCli([
+      'diff',
+      path.join(root, 'blueprints', 'examples', 'kenya-aks.yaml'),
+      path.join(root, 'blueprints', 'examples', 'estonia-eks.yaml'),
+      '--json',
+    ]);
     expect(r.code).toBe(exitCodes.no); // ux: 3 means 'they differ' (1 is an internal error)
     const changes = JSON.parse(r.stdout).changes as any[];
-    expect(changes).toContainEqual({ section: 'deployment', subject: 'target', kind: 'changed', field: 'kind', before: 'aks', after: 'eks' });
-    expect(changes).toContainEqual(expect.objectContaining({ section: 'deployment', subject: 'state', field: 'backend', before: 'azurerm', after: 's3' }));
+    expect(changes).toContainEqual({
+      section: 'deployment',
+      subject: 'target',
+      kind: 'changed',
+      field: 'kind',
+      before: 'aks',
+      after: 'eks',
+    });
+    expect(changes).toContainEqual(
+      expect.objectContaining({ section: 'deployment', subject: 'state', field: 'backend', before: 'azurerm', after: 's3' }),
+    );
   });
 
   test('bad input exits 2 with every problem of both files', async () => {
-    const r = await runCli(['diff', fixture('invalid', 'bad-country.yaml'), fixture('invalid', 'bad-environment.yaml'), ...fixtureBaseArgs]);
+    const r = await runCli([
+      'diff',
+      fixture('invalid', 'bad-country.yaml'),
+      fixture('invalid', 'bad-environment.yaml'),
+      ...fixtureBaseArgs,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad-country\.yaml:\d+  \/metadata\/country/);
     expect(r.stderr).toMatch(/bad-environment\.yaml:\d+  \/metadata\/environment/);

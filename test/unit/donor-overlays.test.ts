@@ -10,7 +10,11 @@ describe('removing from a base |', () => {
   test('a building block removed with null takes its flows away, with a warning naming both lines', () => {
     const m = model(donor('without-consent.yaml'));
     expect(m.buildingBlocks.map((b) => b.id)).not.toContain('consent');
-    expect(m.flows.map((f) => `${f.from}->${f.to}`)).toEqual(['registration->digital-registries', 'registration->identity', 'registration->messaging']);
+    expect(m.flows.map((f) => `${f.from}->${f.to}`)).toEqual([
+      'registration->digital-registries',
+      'registration->identity',
+      'registration->messaging',
+    ]);
     expect((m.warnings ?? []).map(formatProblem)).toEqual([
       `${shown('base.yaml')}:23  /buildingBlocks/registration/consumes/1  flow registration -> consent dropped: consent is removed at ${shown('without-consent.yaml')}:3`,
     ]);
@@ -19,7 +23,9 @@ describe('removing from a base |', () => {
   test('a building block disabled by the overlay takes its flows away the same way', () => {
     const m = model(donor('consent-disabled.yaml'));
     expect(m.flows.some((f) => f.to === 'consent')).toBe(false);
-    expect((m.warnings ?? []).map((w) => w.message)).toEqual([`flow registration -> consent dropped: consent is disabled at ${shown('consent-disabled.yaml')}:4`]);
+    expect((m.warnings ?? []).map((w) => w.message)).toEqual([
+      `flow registration -> consent dropped: consent is disabled at ${shown('consent-disabled.yaml')}:4`,
+    ]);
   });
 
   test('within one file a flow to a disabled block is still an error: the author wrote both', async () => {
@@ -35,7 +41,7 @@ describe('removing from a base |', () => {
 });
 
 describe('replacing a tagged object |', () => {
-  test('switching target.kind replaces the target instead of keeping the base\'s kubeconfig path', () => {
+  test("switching target.kind replaces the target instead of keeping the base's kubeconfig path", () => {
     const loaded = loadBlueprint(donor('on-eks.yaml'));
     expect(loaded.blueprint.target).toEqual({ kind: 'eks', clusterName: 'donor', region: 'eu-west-1' });
     expect(loaded.locate('/target')).toEqual({ file: shown('on-eks.yaml'), line: 2 });

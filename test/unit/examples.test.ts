@@ -5,7 +5,9 @@ import { publishedSchemaPath, publishedSchemaText } from '../../src/blueprint/pu
 import { loadModels } from '../../src/model/load-models';
 import { root } from './support';
 
-const examples = readdirSync(path.join(root, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(root, 'blueprints', 'examples', f));
+const examples = readdirSync(path.join(root, 'blueprints', 'examples'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => path.join(root, 'blueprints', 'examples', f));
 
 test('the sandbox and every example are valid', () => {
   const models = loadModels([path.join(root, 'blueprints', 'sandbox.yaml'), ...examples]);

@@ -30,7 +30,7 @@ function problemsOf(file: string, options = {}): Problem[] {
 const minimalText = () => readFileSync(fixture('valid', 'minimal.yaml'), 'utf8');
 
 describe('confinement |', () => {
-  test('a base outside the blueprint\'s folder tree is refused, naming the folder to allow, and --extends-root allows it', () => {
+  test("a base outside the blueprint's folder tree is refused, naming the folder to allow, and --extends-root allows it", () => {
     writeFileSync(path.join(outside, 'base.yaml'), minimalText());
     const overlay = path.join(work, 'country.yaml');
     writeFileSync(overlay, `extends: [${JSON.stringify(path.join(outside, 'base.yaml'))}]\n`);
@@ -71,7 +71,11 @@ describe('confinement |', () => {
     writeFileSync(overlay, 'extends: [broken.yaml]\n');
     const problems = problemsOf(overlay);
     expect(JSON.stringify(problems)).not.toMatch(/hunter2|password/);
-    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^this base is not a valid blueprint file \(YAML error at line \d+\); run "govstack validate .*broken\.yaml" to see the details$/)]);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /^this base is not a valid blueprint file \(YAML error at line \d+\); run "govstack validate .*broken\.yaml" to see the details$/,
+      ),
+    ]);
   });
 });
 
@@ -81,7 +85,13 @@ describe('each file is read once |', () => {
     const dir = path.join(work, 'fan-out');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'f8.yaml'), minimalText());
-    for (let i = 7; i >= 1; i--) writeFileSync(path.join(dir, `f${i}.yaml`), `extends: [${Array(6).fill(`f${i + 1}.yaml`).join(', ')}]\n`);
+    for (let i = 7; i >= 1; i--)
+      writeFileSync(
+        path.join(dir, `f${i}.yaml`),
+        `extends: [${Array(6)
+          .fill(`f${i + 1}.yaml`)
+          .join(', ')}]\n`,
+      );
     const opened: string[] = [];
     // The module object the loader calls into (a namespace import would be a copy).
     const fs = require('node:fs') as typeof import('node:fs');
@@ -109,6 +119,8 @@ describe('each file is read once |', () => {
     writeFileSync(path.join(dir, 'b0.yaml'), minimalText() + filler);
     for (let i = 1; i <= 5; i++) writeFileSync(path.join(dir, `b${i}.yaml`), `extends: [b${i - 1}.yaml]\n${filler}`);
     const problems = problemsOf(path.join(dir, 'b5.yaml'));
-    expect(problems.map((p) => p.message)).toContain(`the files named through extends hold more than ${fileLimits.maxTotalBytes / 1048576} MiB together; a blueprint and its bases are a few kilobytes`);
+    expect(problems.map((p) => p.message)).toContain(
+      `the files named through extends hold more than ${fileLimits.maxTotalBytes / 1048576} MiB together; a blueprint and its bases are a few kilobytes`,
+    );
   });
 });

@@ -12,20 +12,32 @@ import { DeploymentModel } from '../../src/model/types';
  */
 function rules(json: TfJson): Set<string> {
   const out = new Set<string>();
-  const labels = (sel: any) => Object.entries(sel?.match_labels ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+  const labels = (sel: any) =>
+    Object.entries(sel?.match_labels ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
   for (const { body } of resourcesOf(json, 'kubernetes_network_policy_v1')) {
     const ns = String(body.metadata.namespace);
     const ref = /kubernetes_namespace_v1\.([^.]+)\./.exec(ns);
     const self = ref ? (json.resource.kubernetes_namespace_v1[ref[1]] as any).metadata.name : ns;
     for (const direction of ['ingress', 'egress'] as const) {
       for (const rule of body.spec[direction] ?? []) {
-        const ports = (rule.ports ?? []).map((p: any) => `${p.port}/${p.protocol}`).sort().join(',');
+        const ports = (rule.ports ?? [])
+          .map((p: any) => `${p.port}/${p.protocol}`)
+          .sort()
+          .join(',');
         const peers = (direction === 'ingress' ? rule.from : rule.to) ?? [];
         if (peers.some((p: any) => p.pod_selector && !p.namespace_selector)) continue; // same-namespace default
-        const cidrs = peers.filter((p: any) => p.ip_block).map((p: any) => p.ip_block.cidr).sort();
+        const cidrs = peers
+          .filter((p: any) => p.ip_block)
+          .map((p: any) => p.ip_block.cidr)
+          .sort();
         if (cidrs.length) out.add(`${direction} ${self}{${labels(body.spec.pod_selector)}} ${cidrs.join(',')} ${ports}`);
         for (const p of peers.filter((x: any) => x.namespace_selector)) {
-          out.add(`${direction} ${self}{${labels(body.spec.pod_selector)}} ${p.namespace_selector.match_labels['kubernetes.io/metadata.name']}{${labels(p.pod_selector)}} ${ports}`);
+          out.add(
+            `${direction} ${self}{${labels(body.spec.pod_selector)}} ${p.namespace_selector.match_labels['kubernetes.io/metadata.name']}{${labels(p.pod_selector)}} ${ports}`,
+          );
         }
       }
     }
@@ -36,12 +48,20 @@ function rules(json: TfJson): Set<string> {
 /** The same rules as the graph says they must be: egress at a source this stack owns, ingress at a destination it owns. */
 function fromGraph(model: DeploymentModel): Set<string> {
   const own = new Set(resourcesOfModel(model));
-  const labels = (l: Readonly<Record<string, string>>) => Object.entries(l).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+  const labels = (l: Readonly<Record<string, string>>) =>
+    Object.entries(l)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
   const out = new Set<string>();
   for (const c of model.connections) {
-    const ports = c.ports.map((p) => `${p.port}/${c.protocol}`).sort().join(',');
+    const ports = c.ports
+      .map((p) => `${p.port}/${c.protocol}`)
+      .sort()
+      .join(',');
     const peer = (e: typeof c.from) => (isPods(e) ? `${e.namespace}{${labels(e.podLabels)}}` : [...e.cidrs].sort().join(','));
-    if (isPods(c.from) && own.has(c.from.namespace)) out.add(`egress ${c.from.namespace}{${labels(c.from.podLabels)}} ${peer(c.to)} ${ports}`);
+    if (isPods(c.from) && own.has(c.from.namespace))
+      out.add(`egress ${c.from.namespace}{${labels(c.from.podLabels)}} ${peer(c.to)} ${ports}`);
     if (isPods(c.to) && own.has(c.to.namespace)) out.add(`ingress ${c.to.namespace}{${labels(c.to.podLabels)}} ${peer(c.from)} ${ports}`);
   }
   return out;
@@ -51,12 +71,20 @@ function resourcesOfModel(model: DeploymentModel): string[] {
   const gw = model.gateway.namespaces;
   return [
     ...model.buildingBlocks.filter((b) => b.product.kind !== 'external').map((b) => b.namespace),
-    gw.controller, gw.external, gw.internal, model.mediator.namespace,
+    gw.controller,
+    gw.external,
+    gw.internal,
+    model.mediator.namespace,
     ...(model.observability.enabled ? [model.observability.namespace, model.observability.collectorNamespace] : []),
   ];
 }
 
-const blueprints = [path.join(root, 'blueprints', 'sandbox.yaml'), ...readdirSync(path.join(root, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(root, 'blueprints', 'examples', f))];
+const blueprints = [
+  path.join(root, 'blueprints', 'sandbox.yaml'),
+  ...readdirSync(path.join(root, 'blueprints', 'examples'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => path.join(root, 'blueprints', 'examples', f)),
+];
 
 describe.each(blueprints.map((b) => [path.basename(b), b]))('%s |', (_name, file) => {
   const { json, model } = synth(file);
@@ -76,7 +104,7 @@ describe.each(blueprints.map((b) => [path.basename(b), b]))('%s |', (_name, file
     }
   });
 
-  test('a consumer reaches only its own organisation\'s security server; a security server only the providers its organisation serves', () => {
+  test("a consumer reaches only its own organisation's security server; a security server only the providers its organisation serves", () => {
     for (const c of model.connections.filter((x) => x.reason === 'mediator-hop')) {
       const { from, to } = c;
       if (!isPods(from) || !isPods(to)) continue;
@@ -94,7 +122,13 @@ describe.each(blueprints.map((b) => [path.basename(b), b]))('%s |', (_name, file
   test('every declared flow is carried by the graph and named on its policies', () => {
     const carried = new Set(model.connections.flatMap((c) => c.flows ?? []));
     expect([...carried].sort()).toEqual(model.flows.map((f) => `${f.from}->${f.to}`).sort());
-    const named = new Set(resourcesOf(json, 'kubernetes_network_policy_v1').flatMap((p) => String(p.body.metadata.annotations['govstack.global/flow'] ?? '').split(',').filter(Boolean)));
+    const named = new Set(
+      resourcesOf(json, 'kubernetes_network_policy_v1').flatMap((p) =>
+        String(p.body.metadata.annotations['govstack.global/flow'] ?? '')
+          .split(',')
+          .filter(Boolean),
+      ),
+    );
     expect([...named].sort()).toEqual([...carried].sort());
   });
 
@@ -116,7 +150,7 @@ describe.each(blueprints.map((b) => [path.basename(b), b]))('%s |', (_name, file
     }
   });
 
-  test('the Kubernetes API is open only to the target\'s API server range, never to 0.0.0.0/0', () => {
+  test("the Kubernetes API is open only to the target's API server range, never to 0.0.0.0/0", () => {
     const kubeApi = model.connections.filter((c) => c.reason === 'kube-api');
     expect(kubeApi.length).toBeGreaterThan(0);
     for (const c of kubeApi) expect(isPods(c.to) ? [] : c.to.cidrs).toEqual(model.network.apiServerCidrs);
@@ -126,7 +160,11 @@ describe.each(blueprints.map((b) => [path.basename(b), b]))('%s |', (_name, file
 
 describe('the audit sees the Service-port defect |', () => {
   const { json, model } = synth(path.join(root, 'blueprints', 'sandbox.yaml'));
-  const failing = (tf: TfJson) => runChecks(model, tf as TerraformJson).filter((r) => r.status === 'FAIL').map((r) => r.id).sort();
+  const failing = (tf: TfJson) =>
+    runChecks(model, tf as TerraformJson)
+      .filter((r) => r.status === 'FAIL')
+      .map((r) => r.id)
+      .sort();
 
   test('the sandbox as synthesised: no network check fails', () => {
     expect(failing(json).filter((id) => id.startsWith('network') || id === 'api-only')).toEqual([]);
@@ -134,9 +172,15 @@ describe('the audit sees the Service-port defect |', () => {
 
   test('a policy opening the Service port 8080 to a mock (which listens on 3000) fails network-pod-ports and network-declared-flows', () => {
     const tf: TfJson = JSON.parse(JSON.stringify(json));
-    const mock = model.buildingBlocks.find((b) => b.product.kind === 'image' && b.product.containerPort !== b.servicePort && b.exposure !== 'none')!;
-    const route = Object.values(tf.resource.kubernetes_network_policy_v1).find((p: any) => p.metadata.name === `ingress-route-gateway-${mock.exposure}-to-${mock.id}`) as any;
-    expect(route.spec.ingress[0].ports).toEqual([{ port: String((mock.product as { containerPort: number }).containerPort), protocol: 'TCP' }]);
+    const mock = model.buildingBlocks.find(
+      (b) => b.product.kind === 'image' && b.product.containerPort !== b.servicePort && b.exposure !== 'none',
+    )!;
+    const route = Object.values(tf.resource.kubernetes_network_policy_v1).find(
+      (p: any) => p.metadata.name === `ingress-route-gateway-${mock.exposure}-to-${mock.id}`,
+    ) as any;
+    expect(route.spec.ingress[0].ports).toEqual([
+      { port: String((mock.product as { containerPort: number }).containerPort), protocol: 'TCP' },
+    ]);
     route.spec.ingress[0].ports = [{ port: String(mock.servicePort), protocol: 'TCP' }];
     expect(failing(tf)).toEqual(expect.arrayContaining(['network-declared-flows', 'network-pod-ports']));
   });

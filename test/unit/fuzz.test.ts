@@ -13,7 +13,6 @@ import { synthesize } from '../../src/synth/synthesize';
 import { execFile } from 'node:child_process';
 import { cli, foreignTemplates } from './support';
 
-
 /** The cases live in temporary folders and extend the project's blueprints and fixtures: allowed explicitly. */
 const fuzzRoots = [path.join(packageRoot, 'blueprints'), path.join(packageRoot, 'test', 'fixtures')];
 /**
@@ -42,7 +41,9 @@ interface Base {
 function loadBases(): Base[] {
   const files = [
     path.join(packageRoot, 'blueprints', 'sandbox.yaml'),
-    ...readdirSync(path.join(packageRoot, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(packageRoot, 'blueprints', 'examples', f)),
+    ...readdirSync(path.join(packageRoot, 'blueprints', 'examples'))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => path.join(packageRoot, 'blueprints', 'examples', f)),
     path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml'),
     path.join(packageRoot, 'test', 'fixtures', 'overlay', 'country.yaml'),
   ];
@@ -57,11 +58,67 @@ const catalogIds = buildingBlocks.map((b) => b.id);
 
 /** Strings that have broken parsers, templates, shells and terminals. */
 const nastyStrings = [
-  '${file("/etc/passwd")}', '%{ if true }x%{ endif }', '$${x}', '%%{x}', '${TfToken[TOKEN.1]}', '${TfToken[TOKEN.99999]}',
-  '"; rm -rf / #', '`id`', '$(id)', "'", '"', '\\', '\n', '\r\n', 'a\nb: c', '\u0000', '\u0007', '\u001b[31mred', '\u2028', '\u0085',
-  '{{ .Values.x }}', '{{', ': - [', '&a', '*a', '!!python/object:os.system', '<script>alert(1)</script>', '../../etc/passwd', '..', '/',
-  '/'.repeat(300), 'a'.repeat(5000), '\ufeff', 'ä'.repeat(10), '🇰🇪', '\u202e', '\ud800', 'NaN', '-0', '0x1F', '1e400', 'null', '~', 'true',
-  'no', 'y', '=cmd|calc', 'C:\\Windows', 'ﬁ', 'İ', 'ǅ', 'ss', 'ß', 'x'.repeat(64), 'a-b', 'A', '-', 'a-', '1a', 'a_b', 'a b',
+  '${file("/etc/passwd")}',
+  '%{ if true }x%{ endif }',
+  '$${x}',
+  '%%{x}',
+  '${TfToken[TOKEN.1]}',
+  '${TfToken[TOKEN.99999]}',
+  '"; rm -rf / #',
+  '`id`',
+  '$(id)',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '\r\n',
+  'a\nb: c',
+  '\u0000',
+  '\u0007',
+  '\u001b[31mred',
+  '\u2028',
+  '\u0085',
+  '{{ .Values.x }}',
+  '{{',
+  ': - [',
+  '&a',
+  '*a',
+  '!!python/object:os.system',
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  '..',
+  '/',
+  '/'.repeat(300),
+  'a'.repeat(5000),
+  '\ufeff',
+  'ä'.repeat(10),
+  '🇰🇪',
+  '\u202e',
+  '\ud800',
+  'NaN',
+  '-0',
+  '0x1F',
+  '1e400',
+  'null',
+  '~',
+  'true',
+  'no',
+  'y',
+  '=cmd|calc',
+  'C:\\Windows',
+  'ﬁ',
+  'İ',
+  'ǅ',
+  'ss',
+  'ß',
+  'x'.repeat(64),
+  'a-b',
+  'A',
+  '-',
+  'a-',
+  '1a',
+  'a_b',
+  'a b',
 ];
 
 const hugeNumbers = [1e308, -1e308, 2 ** 53 + 1, -(2 ** 63), Infinity, -Infinity, NaN, -0, 0.5, 1e-320, 4294967296, 99999999999999999999];
@@ -71,7 +128,12 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.string({ maxLength: 24 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 24 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 24 }) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...nastyStrings), fc.string({ maxLength: 8 }), fc.constantFrom(...nastyStrings)).map((p) => p.join('')) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...nastyStrings), fc.string({ maxLength: 8 }), fc.constantFrom(...nastyStrings))
+      .map((p) => p.join('')),
+  },
   { weight: 1, arbitrary: fc.stringMatching(/^[a-z][-a-z0-9]{0,40}$/) },
 );
 
@@ -127,13 +189,35 @@ export interface Case {
 
 const extendsValues: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(
-    ['nope.yaml'], ['../../../../etc/passwd'], ['/etc/hostname'], ['/proc/self/pagemap'], ['/dev/zero'], [''], [42], [null], [['x.yaml']],
-    'not-a-list.yaml', [], ['.'], ['/'], ['/tmp'], ['SELF'], ['SELF', 'SELF'], ['DIR.yaml'], ['../' .repeat(30) + 'etc/shadow.yaml'],
-    [path.join(packageRoot, 'blueprints', 'examples', 'bases', 'social-protection.yaml')], [path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml')],
-    [path.join(packageRoot, 'test', 'fixtures', 'invalid', 'extends-cycle-a.yaml')], [path.join(packageRoot, 'test', 'fixtures', 'invalid', 'alias-bomb.yaml')],
-    [path.join(packageRoot, 'blueprints', 'blueprint.schema.json')], [path.join(packageRoot, 'package.json')],
+    ['nope.yaml'],
+    ['../../../../etc/passwd'],
+    ['/etc/hostname'],
+    ['/proc/self/pagemap'],
+    ['/dev/zero'],
+    [''],
+    [42],
+    [null],
+    [['x.yaml']],
+    'not-a-list.yaml',
+    [],
+    ['.'],
+    ['/'],
+    ['/tmp'],
+    ['SELF'],
+    ['SELF', 'SELF'],
+    ['DIR.yaml'],
+    ['../'.repeat(30) + 'etc/shadow.yaml'],
+    [path.join(packageRoot, 'blueprints', 'examples', 'bases', 'social-protection.yaml')],
+    [path.join(packageRoot, 'test', 'fixtures', 'valid', 'minimal.yaml')],
+    [path.join(packageRoot, 'test', 'fixtures', 'invalid', 'extends-cycle-a.yaml')],
+    [path.join(packageRoot, 'test', 'fixtures', 'invalid', 'alias-bomb.yaml')],
+    [path.join(packageRoot, 'blueprints', 'blueprint.schema.json')],
+    [path.join(packageRoot, 'package.json')],
   ),
-  fc.array(hostileString.map((s) => `${s}.yaml`), { maxLength: 3 }),
+  fc.array(
+    hostileString.map((s) => `${s}.yaml`),
+    { maxLength: 3 },
+  ),
 );
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -143,7 +227,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('number' as const), at: fc.nat(), value: fc.constantFrom(...hugeNumbers) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('rename' as const), at: fc.nat(), key: hostileString }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('addKey' as const), at: fc.nat(), key: hostileString, value: junk }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('flow' as const), block: fc.nat(), to: fc.oneof(fc.constantFrom(...catalogIds), hostileString), via: fc.constantFrom<unknown>(undefined, 'direct', 'mediator', 'carrier-pigeon', 1) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('flow' as const),
+      block: fc.nat(),
+      to: fc.oneof(fc.constantFrom(...catalogIds), hostileString),
+      via: fc.constantFrom<unknown>(undefined, 'direct', 'mediator', 'carrier-pigeon', 1),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('enable' as const), block: fc.nat(), owner: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('extends' as const), value: extendsValues }) },
 );
@@ -153,7 +245,17 @@ const textOp: fc.Arbitrary<TextOp> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'json' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('duplicateLine' as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(hostileString, fc.constantFrom('\t', ':', '- ', '[', '{', '}', '"', "'", '#', '|', '>', '&x ', '*x', '? ', '%YAML 1.1\n', '!!binary ')) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      text: fc.oneof(
+        hostileString,
+        fc.constantFrom('\t', ':', '- ', '[', '{', '}', '"', "'", '#', '|', '>', '&x ', '*x', '? ', '%YAML 1.1\n', '!!binary '),
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'tabs' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'bom' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'multiDocument' as const }) },
@@ -168,7 +270,8 @@ type Path = (string | number)[];
 function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   if (prefix.length > 0) out.push(prefix);
   if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...prefix, i], out));
-  else if (value !== null && typeof value === 'object') for (const key of Object.keys(value)) pathsOf((value as Record<string, unknown>)[key], [...prefix, key], out);
+  else if (value !== null && typeof value === 'object')
+    for (const key of Object.keys(value)) pathsOf((value as Record<string, unknown>)[key], [...prefix, key], out);
   return out;
 }
 
@@ -217,7 +320,13 @@ export function render(c: Case, bases: readonly Base[], self: string, dir: strin
         break;
       }
       case 'addKey': {
-        const maps: Path[] = [[], ...paths.filter((p) => { const v = parentOf(doc, [...p, 'x']).parent; return v !== null && typeof v === 'object' && !Array.isArray(v); })];
+        const maps: Path[] = [
+          [],
+          ...paths.filter((p) => {
+            const v = parentOf(doc, [...p, 'x']).parent;
+            return v !== null && typeof v === 'object' && !Array.isArray(v);
+          }),
+        ];
         const at = maps[o.at % maps.length];
         const target = at.reduce((v: any, step) => v[step], doc);
         setOwn(target, o.key, o.value);
@@ -241,7 +350,8 @@ export function render(c: Case, bases: readonly Base[], self: string, dir: strin
         break;
       }
       case 'extends': {
-        const swap = (v: unknown): unknown => (v === 'SELF' ? self : v === 'DIR.yaml' ? path.join(dir, 'DIR.yaml') : Array.isArray(v) ? v.map(swap) : v);
+        const swap = (v: unknown): unknown =>
+          v === 'SELF' ? self : v === 'DIR.yaml' ? path.join(dir, 'DIR.yaml') : Array.isArray(v) ? v.map(swap) : v;
         doc.extends = swap(o.value);
         break;
       }
@@ -251,7 +361,9 @@ export function render(c: Case, bases: readonly Base[], self: string, dir: strin
   const lines = () => text.split('\n');
   switch (c.text.kind) {
     case 'duplicateLine': {
-      const keyed = lines().map((l, i) => [l, i] as const).filter(([l]) => /^\s*[^\s#][^:]*:/.test(l));
+      const keyed = lines()
+        .map((l, i) => [l, i] as const)
+        .filter(([l]) => /^\s*[^\s#][^:]*:/.test(l));
       if (keyed.length > 0) {
         const [line, i] = keyed[c.text.at % keyed.length];
         const all = lines();
@@ -292,12 +404,15 @@ export function checkProblemLines(err: InputError): void {
   for (const problem of sortProblems(err.problems)) {
     const line = formatProblem(problem);
     const breaks = /[\r\n\u2028\u2029\u0085]/.exec(line);
-    if (breaks) throw new Error(`problem spans more than one line (U+${breaks[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${breaks.index}): ${JSON.stringify(line)}`);
-    if (!/^\S(.*?)(:\d+)?  \/.*  \S/.test(line)) throw new Error(`problem line is not "file[:line]  /pointer  message": ${JSON.stringify(line)}`);
+    if (breaks)
+      throw new Error(
+        `problem spans more than one line (U+${breaks[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${breaks.index}): ${JSON.stringify(line)}`,
+      );
+    if (!/^\S(.*?)(:\d+)?  \/.*  \S/.test(line))
+      throw new Error(`problem line is not "file[:line]  /pointer  message": ${JSON.stringify(line)}`);
     if (!problem.file) throw new Error(`problem without a file: ${JSON.stringify(line)}`);
   }
 }
-
 
 /** Every file under a folder with its sha256, to prove a failed synth changed nothing. */
 export function snapshot(dir: string): Record<string, string> {
@@ -307,7 +422,8 @@ export function snapshot(dir: string): Record<string, string> {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isSymbolicLink()) out[path.relative(dir, full)] = `-> ${readlinkSync(full)}`; // a stack link: where it leads
+      else if (entry.isSymbolicLink())
+        out[path.relative(dir, full)] = `-> ${readlinkSync(full)}`; // a stack link: where it leads
       else out[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
     }
   };
@@ -350,7 +466,14 @@ function runWorker(request: FuzzRequest): void {
     const { text, ext } = render(c, bases, self, request.dir);
     const file = self.replace(/\.yaml$/, ext);
     writeFileSync(file, text);
-    parentPort!.postMessage({ type: 'case', heap: Math.round(process.memoryUsage().heapUsed / 1048576), n, base: bases[c.base].name, ops: c.ops.map((o) => o.kind).join(',') + `/${c.text.kind}`, file });
+    parentPort!.postMessage({
+      type: 'case',
+      heap: Math.round(process.memoryUsage().heapUsed / 1048576),
+      n,
+      base: bases[c.base].name,
+      ops: c.ops.map((o) => o.kind).join(',') + `/${c.text.kind}`,
+      file,
+    });
 
     const started = Date.now();
     let models: ReturnType<typeof loadModels> | undefined;
@@ -408,7 +531,12 @@ function spawnCli(args: string[]): Promise<{ code: number | null; signal: string
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, ...args], { cwd: packageRoot, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       const e = err as (Error & { code?: unknown; signal?: string | null }) | null;
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr: e && typeof e.code !== 'number' ? `${stderr}\n[spawn: ${e.message}]` : stderr });
+      resolve({
+        code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+        signal: e?.signal ?? null,
+        stdout,
+        stderr: e && typeof e.code !== 'number' ? `${stderr}\n[spawn: ${e.message}]` : stderr,
+      });
     });
   });
 }
@@ -429,7 +557,9 @@ if (workerData?.govstackFuzz) {
     let peakHeapMb = 0;
     try {
       const result = await new Promise<{ stats: Stats; numRuns: number; failed: boolean; report: string }>((resolve, reject) => {
-        const worker = new Worker(__filename, { workerData: { govstackFuzz: true, runs, seed, dir, synthEvery: 100 } satisfies FuzzRequest });
+        const worker = new Worker(__filename, {
+          workerData: { govstackFuzz: true, runs, seed, dir, synthEvery: 100 } satisfies FuzzRequest,
+        });
         let last: { n: number; base: string; ops: string; file: string; heap: number } | undefined;
         let timer: NodeJS.Timeout;
         const arm = () => {
@@ -437,7 +567,11 @@ if (workerData?.govstackFuzz) {
           timer = setTimeout(() => {
             void worker.terminate();
             const kept = last ? readFileSync(last.file, 'utf8').slice(0, 4000) : '';
-            reject(new Error(`case ${last?.n} hangs (no progress for ${watchdogMs / 1000}s; seed ${seed}; base ${last?.base}; ops ${last?.ops}):\n${kept}`));
+            reject(
+              new Error(
+                `case ${last?.n} hangs (no progress for ${watchdogMs / 1000}s; seed ${seed}; base ${last?.base}; ops ${last?.ops}):\n${kept}`,
+              ),
+            );
           }, watchdogMs);
         };
         arm();
@@ -479,7 +613,10 @@ if (workerData?.govstackFuzz) {
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-fuzz-cli-'));
     try {
       mkdirSync(path.join(dir, 'DIR.yaml'));
-      const cases: Case[] = [{ base: bases.findIndex((b) => b.name.endsWith('minimal.yaml')), ops: [], text: { kind: 'none' } }, ...fc.sample(caseArbitrary(bases.length), { numRuns: 5, seed })];
+      const cases: Case[] = [
+        { base: bases.findIndex((b) => b.name.endsWith('minimal.yaml')), ops: [], text: { kind: 'none' } },
+        ...fc.sample(caseArbitrary(bases.length), { numRuns: 5, seed }),
+      ];
       const codes: (number | null)[] = [];
       for (const [i, c] of cases.entries()) {
         const file = path.join(dir, `cli-${i}.yaml`);
@@ -490,7 +627,9 @@ if (workerData?.govstackFuzz) {
         const result = await spawnCli(['synth', target, ...fuzzRoots.flatMap((r) => ['--extends-root', r]), '--out', out]);
         codes.push(result.code);
         if (result.code === null || ![0, 2].includes(result.code) || /\n\s+at |internal error/.test(result.stderr)) {
-          throw new Error(`exit ${result.code}${result.signal ? ` (${result.signal})` : ''} for case ${JSON.stringify(c).slice(0, 2000)} (seed ${seed}):\n${result.stderr.slice(-3000)}`);
+          throw new Error(
+            `exit ${result.code}${result.signal ? ` (${result.signal})` : ''} for case ${JSON.stringify(c).slice(0, 2000)} (seed ${seed}):\n${result.stderr.slice(-3000)}`,
+          );
         }
         if (result.code === 2) {
           const lines = result.stderr.trimEnd().split('\n');

@@ -63,7 +63,6 @@ function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-
 function expectOneLineProblems(stderr: string): string[] {
   expect(stderr).not.toMatch(/\n\s+at |internal error/);
   const lines = stderr.trimEnd().split('\n');
@@ -108,7 +107,7 @@ describe('size', () => {
     expect(Date.now() - started).toBeLessThan(60_000); // a hang detector, not a speed test
   });
 
-  test('a base in the working folder but outside the blueprint\'s folder tree is refused in one line, and read with --extends-root', async () => {
+  test("a base in the working folder but outside the blueprint's folder tree is refused in one line, and read with --extends-root", async () => {
     // The issue's case: the working folder used to be allowed too, so a blueprint could reach
     // any file of wherever the user happened to stand.
     const project = mkdtempSync(path.join(work, 'project-'));
@@ -134,22 +133,59 @@ describe('size', () => {
       expect(problems[0].message).toBe(`extends names ${JSON.stringify(target)}; a base must be a .yaml, .yml or .json file`);
     }
     mkdirSync(path.join(work, 'folder.yaml'));
-    expect(problemsOf(overlay('extends-folder.yaml', { extends: [path.join(work, 'folder.yaml')] })).map((p) => p.message)).toEqual([`${path.join(work, 'folder.yaml')} is not a file`]);
+    expect(problemsOf(overlay('extends-folder.yaml', { extends: [path.join(work, 'folder.yaml')] })).map((p) => p.message)).toEqual([
+      `${path.join(work, 'folder.yaml')} is not a file`,
+    ]);
   });
 });
 
 describe('names that are not Kubernetes DNS labels, and ../ in names', () => {
-  const notLabels = ['UPPER', 'has_underscore', '-leading', 'trailing-', 'a'.repeat(33), 'ünïcödé', 'with space', '', '1starts-with-digit', 'dot.ted', '../etc', '..', 'a/b', 'a\nb', 'a\u0000b', 'ａｂｃ'];
+  const notLabels = [
+    'UPPER',
+    'has_underscore',
+    '-leading',
+    'trailing-',
+    'a'.repeat(33),
+    'ünïcödé',
+    'with space',
+    '',
+    '1starts-with-digit',
+    'dot.ted',
+    '../etc',
+    '..',
+    'a/b',
+    'a\nb',
+    'a\u0000b',
+    'ａｂｃ',
+  ];
   const where: [string, (v: string) => Record<string, unknown>][] = [
     ['/metadata/name', (v) => ({ metadata: { name: v } })],
-    ['/mediator/organisations/2/name', (v) => ({ mediator: { organisations: [{ name: 'ministry-a' }, { name: 'ministry-b' }, { name: v, class: 'GOV', code: '9' }] } })],
+    [
+      '/mediator/organisations/2/name',
+      (v) => ({ mediator: { organisations: [{ name: 'ministry-a' }, { name: 'ministry-b' }, { name: v, class: 'GOV', code: '9' }] } }),
+    ],
     ['/buildingBlocks/identity/owner', (v) => ({ buildingBlocks: { identity: { owner: v } } })],
     ['/buildingBlocks/registration/hostname', (v) => ({ buildingBlocks: { registration: { hostname: v } } })],
-    ['/buildingBlocks/registration/consumes/1/to', (v) => ({ buildingBlocks: { registration: { consumes: [{ to: 'identity' }, { to: v }] } } })],
+    [
+      '/buildingBlocks/registration/consumes/1/to',
+      (v) => ({ buildingBlocks: { registration: { consumes: [{ to: 'identity' }, { to: v }] } } }),
+    ],
     ['/gateway/tls/clusterIssuer', (v) => ({ gateway: { tls: { clusterIssuer: v } } })],
     ['/deployment/storageClass', (v) => ({ deployment: { storageClass: v } })],
-    ['/observability/alertReceivers/0/name', (v) => ({ observability: { alertReceivers: [{ name: v, type: 'webhook', secretRef: { name: 'hook', key: 'url' }, deliversTo: { cidrs: ['192.0.2.10/32'] } }] } })],
-    ['/security/overrides/0/target', (v) => ({ security: { overrides: [{ control: 'egress', target: v, value: '203.0.113.0/24', justification: 'A justification long enough.' }] } })],
+    [
+      '/observability/alertReceivers/0/name',
+      (v) => ({
+        observability: {
+          alertReceivers: [{ name: v, type: 'webhook', secretRef: { name: 'hook', key: 'url' }, deliversTo: { cidrs: ['192.0.2.10/32'] } }],
+        },
+      }),
+    ],
+    [
+      '/security/overrides/0/target',
+      (v) => ({
+        security: { overrides: [{ control: 'egress', target: v, value: '203.0.113.0/24', justification: 'A justification long enough.' }] },
+      }),
+    ],
   ];
 
   test.each(where)('%s refuses every non-label with a problem at that pointer', (pointer, body) => {
@@ -162,9 +198,17 @@ describe('names that are not Kubernetes DNS labels, and ../ in names', () => {
   });
 
   test('a building block key with ../ is an unknown property, a namespace prefix with ../ is refused', () => {
-    expect(problemsOf(overlay('bb-dots.yaml', { buildingBlocks: { '../identity': { owner: 'ministry-a' } } })).map((p) => p.pointer)).toContain('/buildingBlocks/..~1identity');
-    expect(problemsOf(overlay('prefix-dots.yaml', { metadata: { namespacePrefix: '../' } })).map((p) => p.pointer)).toContain('/metadata/namespacePrefix');
-    expect(problemsOf(overlay('secret-dots.yaml', { gateway: { tls: { clusterIssuer: null, certificateSecret: '../../x' } } })).map((p) => p.pointer)).toContain('/gateway/tls/certificateSecret');
+    expect(
+      problemsOf(overlay('bb-dots.yaml', { buildingBlocks: { '../identity': { owner: 'ministry-a' } } })).map((p) => p.pointer),
+    ).toContain('/buildingBlocks/..~1identity');
+    expect(problemsOf(overlay('prefix-dots.yaml', { metadata: { namespacePrefix: '../' } })).map((p) => p.pointer)).toContain(
+      '/metadata/namespacePrefix',
+    );
+    expect(
+      problemsOf(overlay('secret-dots.yaml', { gateway: { tls: { clusterIssuer: null, certificateSecret: '../../x' } } })).map(
+        (p) => p.pointer,
+      ),
+    ).toContain('/gateway/tls/certificateSecret');
   });
 });
 
@@ -172,14 +216,20 @@ describe('paths on the operator machine: allowed, and nothing is written outside
   test('deployment.charts.localDir ../../etc is a chart path for helm at apply time; synth writes only below --out', () => {
     const root = mkdtempSync(path.join(work, 'root-'));
     const out = path.join(root, 'a', 'b', 'out');
-    const file = overlay('local-dir.yaml', { deployment: { charts: { localDir: '../../etc' } }, state: { backend: 'local', path: '../../../state/x.tfstate' } });
+    const file = overlay('local-dir.yaml', {
+      deployment: { charts: { localDir: '../../etc' } },
+      state: { backend: 'local', path: '../../../state/x.tfstate' },
+    });
     const [stack] = synthesize(loadModels([file], bases), out);
     expect(filesUnder(root).every((f) => f.startsWith(path.join('a', 'b', 'out') + path.sep))).toBe(true);
     const json = JSON.parse(readFileSync(stack.file, 'utf8')) as TfJson;
     const upstream = resourcesOf(json, 'helm_release').filter((r) => !String(r.body.chart).startsWith('assets/'));
     expect(upstream.length).toBeGreaterThan(0);
     // A relative localDir is read from the declaring file's folder (issue 13), written absolute.
-    for (const r of upstream) expect(r.body.chart).toBe(path.posix.join(path.resolve(path.dirname(file), '../../etc'), String(String(r.body.chart).split('/').pop())));
+    for (const r of upstream)
+      expect(r.body.chart).toBe(
+        path.posix.join(path.resolve(path.dirname(file), '../../etc'), String(String(r.body.chart).split('/').pop())),
+      );
     expect((json.terraform.backend as any).local.path).toBe('../../../state/x.tfstate');
     expect(existsSync(path.resolve(path.dirname(stack.file), '../../etc'))).toBe(false);
     expect(existsSync(path.join(root, 'state'))).toBe(false);
@@ -198,7 +248,15 @@ describe('paths on the operator machine: allowed, and nothing is written outside
 });
 
 describe('text that would break generated HCL, shell or YAML', () => {
-  const breakers = ['"double" and \'single\' quotes', 'back`tick` $(id) ; rm -rf / # not a comment', 'line one\nline two\r\nline three', '{{ .Values.secret }} and {{- end }}', 'key: value\n- item\n--- \n...', 'tab\there \\ backslash \\n not a newline', 'unicode: Ünïcødé ✓ 🇰🇪 \u202e reversed \u2028 separator'];
+  const breakers = [
+    '"double" and \'single\' quotes',
+    'back`tick` $(id) ; rm -rf / # not a comment',
+    'line one\nline two\r\nline three',
+    '{{ .Values.secret }} and {{- end }}',
+    'key: value\n- item\n--- \n...',
+    'tab\there \\ backslash \\n not a newline',
+    'unicode: Ünïcødé ✓ 🇰🇪 \u202e reversed \u2028 separator',
+  ];
 
   test('is accepted in justifications and appears verbatim (inert) in the Terraform JSON and in helm values', () => {
     const justification = `Legacy image needs root. ${breakers.join(' | ')}`;
@@ -215,9 +273,13 @@ describe('text that would break generated HCL, shell or YAML', () => {
     });
     const { json, dir } = synthJson(file);
     expect(foreignTemplates(json)).toEqual([]);
-    const namespaces = resourcesOf(json, 'kubernetes_namespace_v1').map((r) => r.body.metadata.annotations?.['govstack.global/pod-security-justification']);
+    const namespaces = resourcesOf(json, 'kubernetes_namespace_v1').map(
+      (r) => r.body.metadata.annotations?.['govstack.global/pod-security-justification'],
+    );
     expect(namespaces).toContain(justification);
-    const policies = resourcesOf(json, 'kubernetes_network_policy_v1').map((r) => r.body.metadata.annotations?.['govstack.global/egress-reason']);
+    const policies = resourcesOf(json, 'kubernetes_network_policy_v1').map(
+      (r) => r.body.metadata.annotations?.['govstack.global/egress-reason'],
+    );
     expect(policies).toContain(justification);
     const registration = resourcesOf(json, 'helm_release').find((r) => r.body.name === 'registration')!;
     expect(releaseValues(registration.body).podSecurityJustification).toBe(justification);
@@ -229,10 +291,14 @@ describe('text that would break generated HCL, shell or YAML', () => {
       writeFileSync(values, registration.body.values[0]);
       const chart = path.join(dir, String(registration.body.chart));
       const rendered = execFileSync(helm, ['template', 'registration', chart, '-f', values, '-n', 'gs-registration'], { encoding: 'utf8' });
-      const deployment = parseAllDocuments(rendered).map((d) => d.toJS()).find((d) => d?.kind === 'Deployment');
+      const deployment = parseAllDocuments(rendered)
+        .map((d) => d.toJS())
+        .find((d) => d?.kind === 'Deployment');
       // Helm trims the spaces around a U+2028 line separator; every other character survives.
       const aroundSeparator = (t: string) => t.replace(/ *\u2028 */g, '\u2028');
-      expect(deployment.spec.template.metadata.annotations['govstack.global/pod-security-justification']).toBe(aroundSeparator(justification));
+      expect(deployment.spec.template.metadata.annotations['govstack.global/pod-security-justification']).toBe(
+        aroundSeparator(justification),
+      );
     } else {
       process.stdout.write('[hostile] helm not found (scripts/toolchain.sh builds it): chart rendering of hostile text not checked\n');
     }
@@ -242,11 +308,23 @@ describe('text that would break generated HCL, shell or YAML', () => {
   const fields: [string, (v: string) => Record<string, unknown>][] = [
     ['/metadata/description', (v) => ({ metadata: { description: v } })],
     ['/mediator/organisations/0/title', (v) => ({ mediator: { organisations: [{ name: 'ministry-a', title: v }] } })],
-    ['/security/overrides/0/justification', (v) => ({ security: { overrides: [{ control: 'egress', target: 'registration', value: '203.0.113.0/24', justification: `Long enough justification ${v}` }] } })],
+    [
+      '/security/overrides/0/justification',
+      (v) => ({
+        security: {
+          overrides: [
+            { control: 'egress', target: 'registration', value: '203.0.113.0/24', justification: `Long enough justification ${v}` },
+          ],
+        },
+      }),
+    ],
     ['/target/path', (v) => ({ target: { path: `~/.kube/${v}` } })],
     ['/target/context', (v) => ({ target: { context: v } })],
     ['/deployment/charts/localDir', (v) => ({ deployment: { charts: { localDir: `/srv/${v}` } } })],
-    ['/gateway/oidc/issuer', (v) => ({ gateway: { oidc: { issuer: `https://id.example/${v.replace(/\s/g, '')}`, clientId: 'c', clientSecretName: 'oidc' } } })],
+    [
+      '/gateway/oidc/issuer',
+      (v) => ({ gateway: { oidc: { issuer: `https://id.example/${v.replace(/\s/g, '')}`, clientId: 'c', clientSecretName: 'oidc' } } }),
+    ],
     ['/gateway/oidc/clientId', (v) => ({ gateway: { oidc: { issuer: 'https://id.example', clientId: v, clientSecretName: 'oidc' } } })],
   ];
 
@@ -254,7 +332,9 @@ describe('text that would break generated HCL, shell or YAML', () => {
     for (const [i, value] of templates.entries()) {
       const problems = problemsOf(overlay(`template-${i}.yaml`, body(value)));
       const here = problems.filter((p) => p.pointer === pointer);
-      expect(here.map((p) => p.message)).toEqual([expect.stringMatching(/^contains "[$%]\{", which Terraform would read as (an interpolation|a template directive)/)]);
+      expect(here.map((p) => p.message)).toEqual([
+        expect.stringMatching(/^contains "[$%]\{", which Terraform would read as (an interpolation|a template directive)/),
+      ]);
     }
   });
 
@@ -263,13 +343,23 @@ describe('text that would break generated HCL, shell or YAML', () => {
       metadata: { description: '${file("/etc/passwd")}' },
       target: { path: '~/.kube/${var.home}', context: '%{ for x in y }' },
       deployment: { charts: { localDir: '${path.root}/charts' } },
-      security: { overrides: [{ control: 'egress', target: 'registration', value: '203.0.113.0/24', justification: 'token ${TfToken[TOKEN.99999]} here' }] },
+      security: {
+        overrides: [
+          { control: 'egress', target: 'registration', value: '203.0.113.0/24', justification: 'token ${TfToken[TOKEN.99999]} here' },
+        ],
+      },
     });
     const out = path.join(work, 'templates-out');
     const result = await runCli(['synth', file, '--extends-root', fixture('valid'), '--out', out]);
     expect(result.code).toBe(2);
     const lines = expectOneLineProblems(result.stderr);
-    expect(lines.map((l) => l.split('  ')[1]).sort()).toEqual(['/deployment/charts/localDir', '/metadata/description', '/security/overrides/0/justification', '/target/context', '/target/path']);
+    expect(lines.map((l) => l.split('  ')[1]).sort()).toEqual([
+      '/deployment/charts/localDir',
+      '/metadata/description',
+      '/security/overrides/0/justification',
+      '/target/context',
+      '/target/path',
+    ]);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -277,7 +367,16 @@ describe('text that would break generated HCL, shell or YAML', () => {
     const file = path.join(work, 'breaking-keys.yaml');
     writeFileSync(
       file,
-      [`extends: [${JSON.stringify(minimal)}]`, '"line\\nbreak": 1', '"carriage\\rreturn": 2', '"next\\u0085line": 3', '"para\\u2029graph": 4', 'metadata:', '  "esc\\u001b[31m": 5', '  name: "bad\\nname"'].join('\n') + '\n',
+      [
+        `extends: [${JSON.stringify(minimal)}]`,
+        '"line\\nbreak": 1',
+        '"carriage\\rreturn": 2',
+        '"next\\u0085line": 3',
+        '"para\\u2029graph": 4',
+        'metadata:',
+        '  "esc\\u001b[31m": 5',
+        '  name: "bad\\nname"',
+      ].join('\n') + '\n',
     );
     const result = await runCli(['validate', file, '--extends-root', fixture('valid')]);
     expect(result.code).toBe(2);

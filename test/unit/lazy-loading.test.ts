@@ -12,7 +12,11 @@ function modulesLoadedBy(args: string[]): string[] {
     `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));`,
     `require(${JSON.stringify(main)}).main(${JSON.stringify(args)});`,
   ].join('\n');
-  const { status, stderr } = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const { status, stderr } = spawnSync(process.execPath, ['-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (status !== 0) throw new Error(`govstack ${args.join(' ')} exited ${status}: ${stderr}`);
   const line = stderr.split('\n').find((l) => l.startsWith('LOADED '));
   if (!line) throw new Error(`no module list in: ${stderr}`);
@@ -25,7 +29,8 @@ test('catalog loads neither the blueprint code, nor ajv, yaml or cdktf', () => {
   const loaded = modulesLoadedBy(['catalog']);
   expect(loaded).toContain('dist/src/catalog/index.js'); // the list is real
   const deps = packages(loaded);
-  for (const heavy of ['ajv', 'yaml', 'cdktf', 'constructs', '@cdktf/provider-kubernetes', '@cdktf/provider-helm']) expect(deps).not.toContain(heavy);
+  for (const heavy of ['ajv', 'yaml', 'cdktf', 'constructs', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'])
+    expect(deps).not.toContain(heavy);
   expect(loaded.filter((f) => f.startsWith('dist/src/blueprint/') || f.startsWith('dist/src/model/'))).toEqual([]);
 });
 

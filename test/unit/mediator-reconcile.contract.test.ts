@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DeploymentModel } from '../../src/model/types';
 import { serviceCodes, xroadConfiguration, XRoadConfiguration, XRoadSubsystem } from '../../src/mediator/xroad-config';
-import { envPrefix, keyJournalAnnotation, reconcile, ReconcileOptions, ReconcileTargets, reconcileScript } from '../../src/mediator/reconcile';
+import {
+  envPrefix,
+  keyJournalAnnotation,
+  reconcile,
+  ReconcileOptions,
+  ReconcileTargets,
+  reconcileScript,
+} from '../../src/mediator/reconcile';
 import { LeaseStub } from '../contract/lease-stub';
 import { xroadIdentifier, XRoadStub } from '../contract/xroad-stub';
 import { referenceDocuments } from '../contract/reference-documents';
@@ -32,7 +39,28 @@ afterAll(() => rmSync(certDir, { recursive: true, force: true }));
 function selfSigned(dir: string, name: string, san?: string): { key: string; cert: string } {
   const key = path.join(dir, `${name}.key`);
   const cert = path.join(dir, `${name}.crt`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`, ...(san ? ['-addext', `subjectAltName=${san}`] : []), '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      ...(san ? ['-addext', `subjectAltName=${san}`] : []),
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }
 const clientCertificate = (subsystem: XRoadSubsystem): string | undefined => {
@@ -55,8 +83,19 @@ async function instance(config: XRoadConfiguration): Promise<{ stub: XRoadStub; 
     ...(config.centralServer ? { centralServer: { credentials: credentials('central-server') } } : {}),
   });
   const targets: ReconcileTargets = {
-    securityServers: Object.fromEntries(config.securityServers.map((s) => [s.name, { url: stub.url(s.name), ...credentials(s.name), tokenPin: `pin-${s.name}` }])),
-    ...(config.centralServer ? { centralServer: { url: stub.url('central-server'), ...credentials('central-server'), tokenPin: 'pin-cs', address: 'xroad-cs.gs-mediator.svc.cluster.local' } } : {}),
+    securityServers: Object.fromEntries(
+      config.securityServers.map((s) => [s.name, { url: stub.url(s.name), ...credentials(s.name), tokenPin: `pin-${s.name}` }]),
+    ),
+    ...(config.centralServer
+      ? {
+          centralServer: {
+            url: stub.url('central-server'),
+            ...credentials('central-server'),
+            tokenPin: 'pin-cs',
+            address: 'xroad-cs.gs-mediator.svc.cluster.local',
+          },
+        }
+      : {}),
   };
   return { stub, targets };
 }
@@ -66,11 +105,14 @@ function observed(stub: XRoadStub, config: XRoadConfiguration) {
   const out: { clients: string[]; services: string[]; rights: string[] } = { clients: [], services: [], rights: [] };
   for (const server of config.securityServers) {
     const s = stub.ss(server.name);
-    for (const [id, c] of s.clients) out.clients.push(`${server.name} ${id} ${c.connection_type} ${c.status} tls=${[...c.tls.keys()].join(',')}`);
+    for (const [id, c] of s.clients)
+      out.clients.push(`${server.name} ${id} ${c.connection_type} ${c.status} tls=${[...c.tls.keys()].join(',')}`);
     for (const d of s.descriptions.values()) {
       for (const svc of d.services) {
         const id = `${d.client_id}:${svc.service_code}`;
-        out.services.push(`${server.name} ${id} ${d.type} ${d.disabled ? 'disabled' : 'enabled'} spec=${d.url} url=${svc.url} timeout=${svc.timeout}`);
+        out.services.push(
+          `${server.name} ${id} ${d.type} ${d.disabled ? 'disabled' : 'enabled'} spec=${d.url} url=${svc.url} timeout=${svc.timeout}`,
+        );
         for (const client of s.rights.get(id)?.keys() ?? []) out.rights.push(`${server.name} ${client} -> ${id}`);
       }
     }
@@ -83,7 +125,9 @@ function expected(config: XRoadConfiguration) {
   const out: { clients: string[]; services: string[]; rights: string[] } = { clients: [], services: [], rights: [] };
   for (const s of config.subsystems) {
     if (!s.securityServer) continue;
-    out.clients.push(`${s.securityServer} ${s.id} ${s.connectionType} REGISTERED tls=${s.connectionType === 'HTTPS' ? hashOf(clientCertificate(s)!) : ''}`);
+    out.clients.push(
+      `${s.securityServer} ${s.id} ${s.connectionType} REGISTERED tls=${s.connectionType === 'HTTPS' ? hashOf(clientCertificate(s)!) : ''}`,
+    );
     for (const svc of s.services) {
       out.services.push(`${s.securityServer} ${svc.id} OPENAPI3 enabled spec=${svc.specUrl} url=${svc.serviceUrl} timeout=${svc.timeout}`);
       for (const c of svc.clients) out.rights.push(`${s.securityServer} ${c} -> ${svc.id}`);
@@ -109,10 +153,14 @@ withXRoadApis.describe('the stub keeps the admin API contract |', () => {
       const send = (method: string, p: string, body?: unknown, auth?: string) =>
         new Promise<number>((resolve, reject) => {
           const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-          const r = request(`${stub.url(desired.securityServers[0].name)}/api/v1${p}`, { method, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...(auth ? { authorization: auth } : {}) } }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          });
+          const r = request(
+            `${stub.url(desired.securityServers[0].name)}/api/v1${p}`,
+            { method, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...(auth ? { authorization: auth } : {}) } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            },
+          );
           r.on('error', reject);
           r.end(payload);
         });
@@ -146,8 +194,12 @@ withXRoadApis.describe('reconcile against the X-Road admin API contract |', () =
     expect(cs.instance).toBe('SANDBOX');
     expect(cs.address).toBe('xroad-cs.gs-mediator.svc.cluster.local');
     expect([...cs.memberClasses.keys()].sort()).toEqual([...desired.memberClasses].sort());
-    expect([...cs.members].map(([id, name]) => `${id} ${name}`).sort()).toEqual(desired.members.map((m) => `SANDBOX:${m.memberClass}:${m.memberCode} ${m.name}`).sort());
-    expect([...cs.subsystems].flatMap(([member, codes]) => [...codes].map((c) => `${member}:${c}`)).sort()).toEqual(desired.subsystems.map((s) => s.id).sort());
+    expect([...cs.members].map(([id, name]) => `${id} ${name}`).sort()).toEqual(
+      desired.members.map((m) => `SANDBOX:${m.memberClass}:${m.memberCode} ${m.name}`).sort(),
+    );
+    expect([...cs.subsystems].flatMap(([member, codes]) => [...codes].map((c) => `${member}:${c}`)).sort()).toEqual(
+      desired.subsystems.map((s) => s.id).sort(),
+    );
 
     for (const server of desired.securityServers) {
       const s = stub.ss(server.name);
@@ -157,7 +209,15 @@ withXRoadApis.describe('reconcile against the X-Road admin API contract |', () =
     }
     expect(observed(stub, desired)).toEqual(expected(desired));
     // Every right the stub holds is one of the declared flows, and every mediated flow to a block served here has its rights.
-    const held = new Set(observed(stub, desired).rights.map((r) => r.replace(/:[^:]+$/, '').split(' ').slice(1).join(' ')));
+    const held = new Set(
+      observed(stub, desired).rights.map((r) =>
+        r
+          .replace(/:[^:]+$/, '')
+          .split(' ')
+          .slice(1)
+          .join(' '),
+      ),
+    );
     const flows = new Set(desired.accessRights.filter((r) => r.securityServer).map((r) => `${r.client} -> ${r.provider}`));
     expect(held).toEqual(flows);
     expect(stub.liveKeys()).toBe(0);
@@ -207,12 +267,19 @@ withXRoadApis.describe('reconcile against the X-Road admin API contract |', () =
     expect(stub.mutating(before)).toEqual([]);
     const keyOps = stub.requests.slice(before).filter((r) => r.template.startsWith('/api-keys'));
     const servers = desired.securityServers.length + 1;
-    expect(keyOps.map((r) => r.method).sort()).toEqual([...Array(servers).fill('DELETE'), ...Array(servers).fill('GET'), ...Array(servers).fill('POST')]);
+    expect(keyOps.map((r) => r.method).sort()).toEqual([
+      ...Array(servers).fill('DELETE'),
+      ...Array(servers).fill('GET'),
+      ...Array(servers).fill('POST'),
+    ]);
     expect(stub.liveKeys()).toBe(0);
   });
 
   test('a removed flow: its access rights are revoked, nothing else changes', async () => {
-    const without: DeploymentModel = { ...sandbox, flows: sandbox.flows.filter((f) => !(f.from === 'registration' && f.to === 'identity')) };
+    const without: DeploymentModel = {
+      ...sandbox,
+      flows: sandbox.flows.filter((f) => !(f.from === 'registration' && f.to === 'identity')),
+    };
     const reduced = xroadConfiguration(without);
     expect(reduced.accessRights.length).toBe(desired.accessRights.length - 1);
     const before = stub.requests.length;
@@ -220,7 +287,9 @@ withXRoadApis.describe('reconcile against the X-Road admin API contract |', () =
 
     const identity = desired.subsystems.find((s) => s.buildingBlock === 'identity')!;
     const registration = desired.subsystems.find((s) => s.buildingBlock === 'registration')!.id;
-    expect(changes.map((c) => `${c.action} ${c.target}`).sort()).toEqual(identity.services.map((svc) => `revoke ${registration} on ${svc.id}`).sort());
+    expect(changes.map((c) => `${c.action} ${c.target}`).sort()).toEqual(
+      identity.services.map((svc) => `revoke ${registration} on ${svc.id}`).sort(),
+    );
     expect(stub.mutating(before).map((r) => `${r.method} ${r.template} ${JSON.stringify(r.body)}`)).toEqual(
       identity.services.map(() => `POST /services/{id}/service-clients/delete ${JSON.stringify({ items: [{ id: registration }] })}`),
     );
@@ -246,8 +315,18 @@ withXRoadApis.describe('reconcile repairs drift |', () => {
       first.url = 'https://example.invalid/old-spec.yaml'; // spec URL changed
       second.disabled = true; // description disabled
       second.services[0].url = 'http://somewhere.else:8080'; // service URL changed
-      ss.descriptions.set('999999', { id: '999999', url: 'https://example.invalid/extra.yaml', type: 'OPENAPI3', disabled: false, client_id: provider.id, refreshed_at: first.refreshed_at, services: [{ service_code: 'extra', url: 'http://x.invalid', timeout: 60 }] });
-      ss.rights.get(`${provider.id}:${first.services[0].service_code}`)!.set('SANDBOX:ORG:2001:emarketplace-not-declared', first.refreshed_at);
+      ss.descriptions.set('999999', {
+        id: '999999',
+        url: 'https://example.invalid/extra.yaml',
+        type: 'OPENAPI3',
+        disabled: false,
+        client_id: provider.id,
+        refreshed_at: first.refreshed_at,
+        services: [{ service_code: 'extra', url: 'http://x.invalid', timeout: 60 }],
+      });
+      ss.rights
+        .get(`${provider.id}:${first.services[0].service_code}`)!
+        .set('SANDBOX:ORG:2001:emarketplace-not-declared', first.refreshed_at);
       ss.clients.get(provider.id)!.connection_type = 'HTTPS_NO_AUTH';
       stub.cs().members.set('SANDBOX:GOV:1001', 'Old name');
       // ...an access right to a subject the global configuration knows, but the blueprint does not declare:
@@ -257,10 +336,27 @@ withXRoadApis.describe('reconcile repairs drift |', () => {
       const before = stub.requests.length;
       const { changes } = await reconcile(desired, targets, quiet);
       expect(changes.map((c) => c.action).sort()).toEqual(
-        ['delete service description', 'enable service description', 'rename member', 'revoke', 'revoke', 'update client', 'update service', 'update service description'].sort(),
+        [
+          'delete service description',
+          'enable service description',
+          'rename member',
+          'revoke',
+          'revoke',
+          'update client',
+          'update service',
+          'update service description',
+        ].sort(),
       );
       expect([...new Set(stub.mutating(before).map((r) => r.operationId))].sort()).toEqual(
-        ['deleteServiceDescription', 'deleteServiceServiceClients', 'enableServiceDescription', 'updateClient', 'updateMemberName', 'updateService', 'updateServiceDescription'].sort(),
+        [
+          'deleteServiceDescription',
+          'deleteServiceServiceClients',
+          'enableServiceDescription',
+          'updateClient',
+          'updateMemberName',
+          'updateService',
+          'updateServiceDescription',
+        ].sort(),
       );
       expect(observed(stub, desired)).toEqual(expected(desired));
       expect(stub.cs().members.get('SANDBOX:GOV:1001')).toBe(desired.members.find((m) => m.memberCode === '1001')!.name);
@@ -302,8 +398,8 @@ withXRoadApis.describe('reconcile converges after an API error mid-way |', () =>
   });
 });
 
-withXRoadApis.describe('the Job\'s command line |', () => {
-  test('reads the desired configuration, the chart\'s topology, credentials, client certificates and its Lease from the environment', async () => {
+withXRoadApis.describe("the Job's command line |", () => {
+  test("reads the desired configuration, the chart's topology, credentials, client certificates and its Lease from the environment", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-reconcile-'));
     const { stub, lease, env } = await jobEnvironment(desired, dir);
     try {
@@ -354,19 +450,24 @@ function traces(stub: XRoadStub, config: XRoadConfiguration, id: string): string
 }
 
 withXRoadApis.describe('reconcile removes what the blueprint no longer declares |', () => {
-  test('owner moved: the old owner\'s client, services and rights are gone; the new owner serves the block', async () => {
+  test("owner moved: the old owner's client, services and rights are gone; the new owner serves the block", async () => {
     const { stub, targets } = await instance(desired);
     try {
       await reconcile(desired, targets, quiet);
       const newOwner = sandbox.organisations.find((o) => o.name === 'digital-agency')!;
-      const moved = variant((m) => ({ ...m, buildingBlocks: m.buildingBlocks.map((b) => (b.id === 'identity' ? { ...b, owner: newOwner } : b)) }));
+      const moved = variant((m) => ({
+        ...m,
+        buildingBlocks: m.buildingBlocks.map((b) => (b.id === 'identity' ? { ...b, owner: newOwner } : b)),
+      }));
       const oldId = desired.subsystems.find((s) => s.buildingBlock === 'identity')!.id;
       const newId = moved.subsystems.find((s) => s.buildingBlock === 'identity')!.id;
       expect(oldId).not.toBe(newId);
       expect(traces(stub, desired, oldId).length).toBeGreaterThan(2);
 
       const { changes } = await reconcile(moved, targets, quiet);
-      expect(changes.filter((c) => c.target.startsWith(oldId) || c.target.includes(` of ${oldId}`)).map((c) => c.action)).toEqual(expect.arrayContaining(['delete service description', 'unregister client', 'delete client']));
+      expect(changes.filter((c) => c.target.startsWith(oldId) || c.target.includes(` of ${oldId}`)).map((c) => c.action)).toEqual(
+        expect.arrayContaining(['delete service description', 'unregister client', 'delete client']),
+      );
       expect(traces(stub, moved, oldId)).toEqual([]);
       expect(observed(stub, moved)).toEqual(expected(moved));
       expect(stub.liveKeys()).toBe(0);
@@ -384,7 +485,11 @@ withXRoadApis.describe('reconcile removes what the blueprint no longer declares 
     const { stub, targets } = await instance(desired);
     try {
       await reconcile(desired, targets, quiet);
-      const removed = variant((m) => ({ ...m, buildingBlocks: m.buildingBlocks.filter((b) => b.id !== 'registration'), flows: m.flows.filter((f) => f.from !== 'registration' && f.to !== 'registration') }));
+      const removed = variant((m) => ({
+        ...m,
+        buildingBlocks: m.buildingBlocks.filter((b) => b.id !== 'registration'),
+        flows: m.flows.filter((f) => f.from !== 'registration' && f.to !== 'registration'),
+      }));
       const id = desired.subsystems.find((s) => s.buildingBlock === 'registration')!.id;
       const before = traces(stub, desired, id);
       expect(before.some((t) => t.includes('may call'))).toBe(true);
@@ -410,11 +515,15 @@ withXRoadApis.describe('client authentication |', () => {
       await reconcile(desired, targets, quiet);
       const hosted = desired.subsystems.filter((s) => s.securityServer);
       expect(hosted.every((s) => s.connectionType === 'HTTPS')).toBe(true);
-      for (const s of hosted) expect([...stub.ss(s.securityServer!).clients.get(s.id)!.tls.keys()]).toEqual([hashOf(clientCertificate(s)!)]);
+      for (const s of hosted)
+        expect([...stub.ss(s.securityServer!).clients.get(s.id)!.tls.keys()]).toEqual([hashOf(clientCertificate(s)!)]);
 
       const subject = hosted[0];
       const rotated = selfSigned(mkdtempSync(path.join(tmpdir(), 'govstack-rotated-')), 'rotated').cert;
-      const { changes } = await reconcile(desired, targets, { ...quiet, clientCertificate: (s) => (s.id === subject.id ? rotated : clientCertificate(s)) });
+      const { changes } = await reconcile(desired, targets, {
+        ...quiet,
+        clientCertificate: (s) => (s.id === subject.id ? rotated : clientCertificate(s)),
+      });
       expect(changes.map((c) => c.action).sort()).toEqual(['add TLS certificate', 'delete TLS certificate']);
       expect([...stub.ss(subject.securityServer!).clients.get(subject.id)!.tls.keys()]).toEqual([hashOf(rotated)]);
     } finally {
@@ -426,12 +535,26 @@ withXRoadApis.describe('client authentication |', () => {
     const { stub, targets } = await instance(desired);
     try {
       await reconcile(desired, targets, quiet);
-      const relaxed = variant((m) => ({ ...m, overrides: [...m.overrides, { control: 'mediator-client-auth', target: 'gis', value: 'HTTPS_NO_AUTH', justification: 'legacy GIS client cannot present a certificate yet', pointer: '/security/overrides/9' }] }));
+      const relaxed = variant((m) => ({
+        ...m,
+        overrides: [
+          ...m.overrides,
+          {
+            control: 'mediator-client-auth',
+            target: 'gis',
+            value: 'HTTPS_NO_AUTH',
+            justification: 'legacy GIS client cannot present a certificate yet',
+            pointer: '/security/overrides/9',
+          },
+        ],
+      }));
       const gis = relaxed.subsystems.find((s) => s.buildingBlock === 'gis')!;
       expect(gis.connectionType).toBe('HTTPS_NO_AUTH');
       expect(gis.clientTls).toBeNull();
       const { changes } = await reconcile(relaxed, targets, quiet);
-      expect(changes.map((c) => `${c.action} ${c.target.split(' ').pop()}`).sort()).toEqual(['delete TLS certificate ' + gis.id, `update client HTTPS_NO_AUTH`].sort());
+      expect(changes.map((c) => `${c.action} ${c.target.split(' ').pop()}`).sort()).toEqual(
+        ['delete TLS certificate ' + gis.id, `update client HTTPS_NO_AUTH`].sort(),
+      );
       expect(observed(stub, relaxed)).toEqual(expected(relaxed));
     } finally {
       await stub.close();
@@ -441,7 +564,9 @@ withXRoadApis.describe('client authentication |', () => {
   test('without a certificate for an HTTPS subsystem the run fails before touching that client', async () => {
     const { stub, targets } = await instance(desired);
     try {
-      await expect(reconcile(desired, targets, { ...quiet, clientCertificate: () => undefined })).rejects.toThrow(/no client TLS certificate for SANDBOX:/);
+      await expect(reconcile(desired, targets, { ...quiet, clientCertificate: () => undefined })).rejects.toThrow(
+        /no client TLS certificate for SANDBOX:/,
+      );
       expect(stub.liveKeys()).toBe(0);
     } finally {
       await stub.close();
@@ -449,7 +574,7 @@ withXRoadApis.describe('client authentication |', () => {
   });
 });
 
-withXRoadApis.describe('the admin API\'s TLS is verified |', () => {
+withXRoadApis.describe("the admin API's TLS is verified |", () => {
   test('against the given CA: the right one passes, another one fails before any credential is sent', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-admin-tls-'));
     const serverTls = selfSigned(dir, 'admin', 'IP:127.0.0.1');
@@ -463,10 +588,14 @@ withXRoadApis.describe('the admin API\'s TLS is verified |', () => {
     });
     try {
       const targets: ReconcileTargets = {
-        securityServers: Object.fromEntries(small.securityServers.map((s) => [s.name, { url: stub.url(s.name), ...credentials(s.name), tokenPin: 'pin' }])),
+        securityServers: Object.fromEntries(
+          small.securityServers.map((s) => [s.name, { url: stub.url(s.name), ...credentials(s.name), tokenPin: 'pin' }]),
+        ),
         centralServer: { url: stub.url('central-server'), ...credentials('central-server'), tokenPin: 'pin', address: 'cs.example' },
       };
-      await expect(reconcile(small, targets, { ...quiet, ca: other.cert })).rejects.toThrow(/central-server: GET \/api\/v1\/api-keys failed: .*(self[- ]signed|certificate)/);
+      await expect(reconcile(small, targets, { ...quiet, ca: other.cert })).rejects.toThrow(
+        /central-server: GET \/api\/v1\/api-keys failed: .*(self[- ]signed|certificate)/,
+      );
       expect(stub.requests).toEqual([]);
       await expect(reconcile(small, targets, { ...quiet })).rejects.toThrow(/certificate/);
       expect(stub.requests).toEqual([]);
@@ -487,7 +616,10 @@ class JobRun {
   readonly child: ChildProcess;
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
   constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, [reconcileScript, '--desired', env.DESIRED, '--servers', env.SERVERS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [reconcileScript, '--desired', env.DESIRED, '--servers', env.SERVERS], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     this.child.stdout!.on('data', (c) => (stdout += c));
@@ -499,17 +631,27 @@ class JobRun {
 async function jobEnvironment(config: XRoadConfiguration, dir: string) {
   const { stub, targets } = await instance(config);
   const lease = await LeaseStub.start(JobRun.namespace, JobRun.token);
-  const files = { DESIRED: path.join(dir, 'desired.json'), SERVERS: path.join(dir, 'servers.json'), TOKEN: path.join(dir, 'token'), CERTS: path.join(dir, 'certs') };
+  const files = {
+    DESIRED: path.join(dir, 'desired.json'),
+    SERVERS: path.join(dir, 'servers.json'),
+    TOKEN: path.join(dir, 'token'),
+    CERTS: path.join(dir, 'certs'),
+  };
   writeFileSync(files.DESIRED, JSON.stringify(config));
   writeFileSync(files.TOKEN, JobRun.token);
   mkdirSync(files.CERTS);
-  for (const s of config.subsystems) if (s.clientTls) writeFileSync(path.join(files.CERTS, s.clientTls.certificateFile), clientCertificate(s)!);
+  for (const s of config.subsystems)
+    if (s.clientTls) writeFileSync(path.join(files.CERTS, s.clientTls.certificateFile), clientCertificate(s)!);
   writeFileSync(
     files.SERVERS,
     JSON.stringify({
       instance: config.instance,
       // The shape of the chart's ConfigMap <release>-servers (templates/servers-configmap.yaml).
-      securityServers: config.securityServers.map((s) => ({ name: s.name, adminUrl: targets.securityServers[s.name].url, credentialsSecret: `xroad-ss-${s.name}-credentials` })),
+      securityServers: config.securityServers.map((s) => ({
+        name: s.name,
+        adminUrl: targets.securityServers[s.name].url,
+        credentialsSecret: `xroad-ss-${s.name}-credentials`,
+      })),
       centralServer: { enabled: true, adminUrl: targets.centralServer!.url, credentialsSecret: 'xroad-cs-credentials' },
     }),
   );
@@ -529,7 +671,11 @@ async function jobEnvironment(config: XRoadConfiguration, dir: string) {
   };
   for (const s of config.securityServers) {
     const t = targets.securityServers[s.name];
-    Object.assign(env, { [`${envPrefix(s.name)}ADMIN_USER`]: t.user, [`${envPrefix(s.name)}ADMIN_PASSWORD`]: t.password, [`${envPrefix(s.name)}TOKEN_PIN`]: t.tokenPin });
+    Object.assign(env, {
+      [`${envPrefix(s.name)}ADMIN_USER`]: t.user,
+      [`${envPrefix(s.name)}ADMIN_PASSWORD`]: t.password,
+      [`${envPrefix(s.name)}TOKEN_PIN`]: t.tokenPin,
+    });
   }
   const cs = targets.centralServer!;
   Object.assign(env, { CS_ADMIN_USER: cs.user, CS_ADMIN_PASSWORD: cs.password, CS_TOKEN_PIN: cs.tokenPin, CS_ADDRESS: cs.address });
@@ -540,34 +686,37 @@ withXRoadApis.describe('the Job is killed mid-run, then runs again |', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'govstack-kill-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test.each([5, 40, 120])('SIGKILL after %i requests: the next run revokes the key left behind, converges, and leaves no key', async (n) => {
-    const sub = mkdtempSync(path.join(dir, `kill-${n}-`));
-    const { stub, lease, env } = await jobEnvironment(desired, sub);
-    try {
-      const killed = new JobRun({ ...env, HOSTNAME: 'killed' });
-      stub.onRequest = (count) => {
-        if (count === n) killed.child.kill('SIGKILL');
-      };
-      const k = await killed.done;
-      stub.onRequest = undefined;
-      expect(k.signal).toBe('SIGKILL');
-      expect(stub.liveKeys()).toBeGreaterThan(0); // what the issue saw: a full-admin key left behind
-      expect(JSON.parse(lease.leases.get('xroad-reconcile')!.metadata.annotations[keyJournalAnnotation])).not.toEqual({});
+  test.each([5, 40, 120])(
+    'SIGKILL after %i requests: the next run revokes the key left behind, converges, and leaves no key',
+    async (n) => {
+      const sub = mkdtempSync(path.join(dir, `kill-${n}-`));
+      const { stub, lease, env } = await jobEnvironment(desired, sub);
+      try {
+        const killed = new JobRun({ ...env, HOSTNAME: 'killed' });
+        stub.onRequest = (count) => {
+          if (count === n) killed.child.kill('SIGKILL');
+        };
+        const k = await killed.done;
+        stub.onRequest = undefined;
+        expect(k.signal).toBe('SIGKILL');
+        expect(stub.liveKeys()).toBeGreaterThan(0); // what the issue saw: a full-admin key left behind
+        expect(JSON.parse(lease.leases.get('xroad-reconcile')!.metadata.annotations[keyJournalAnnotation])).not.toEqual({});
 
-      const rerun = await new JobRun({ ...env, HOSTNAME: 'rerun' }).done;
-      expect(rerun.stderr).toBe('');
-      expect(rerun.code).toBe(0);
-      expect(rerun.stdout).toMatch(/revoked API key \d+ left by an earlier run/);
-      expect(stub.liveKeys()).toBe(0);
-      expect(observed(stub, desired)).toEqual(expected(desired));
-      expect(lease.leases.get('xroad-reconcile')!.spec.holderIdentity).toBeUndefined();
-      expect(JSON.parse(lease.leases.get('xroad-reconcile')!.metadata.annotations[keyJournalAnnotation])).toEqual({});
-      expect([...stub.violations, ...lease.violations]).toEqual([]);
-    } finally {
-      await stub.close();
-      await lease.close();
-    }
-  });
+        const rerun = await new JobRun({ ...env, HOSTNAME: 'rerun' }).done;
+        expect(rerun.stderr).toBe('');
+        expect(rerun.code).toBe(0);
+        expect(rerun.stdout).toMatch(/revoked API key \d+ left by an earlier run/);
+        expect(stub.liveKeys()).toBe(0);
+        expect(observed(stub, desired)).toEqual(expected(desired));
+        expect(lease.leases.get('xroad-reconcile')!.spec.holderIdentity).toBeUndefined();
+        expect(JSON.parse(lease.leases.get('xroad-reconcile')!.metadata.annotations[keyJournalAnnotation])).toEqual({});
+        expect([...stub.violations, ...lease.violations]).toEqual([]);
+      } finally {
+        await stub.close();
+        await lease.close();
+      }
+    },
+  );
 
   test.each([5, 40, 120])('SIGTERM after %i requests: the run revokes its key and frees the lock before it exits', async (n) => {
     const sub = mkdtempSync(path.join(dir, `term-${n}-`));
@@ -595,7 +744,7 @@ withXRoadApis.describe('the Job is killed mid-run, then runs again |', () => {
 });
 
 withXRoadApis.describe('two runs at once |', () => {
-  test('the second waits for the first\'s Lease: their requests never interleave, both succeed, nothing is left', async () => {
+  test("the second waits for the first's Lease: their requests never interleave, both succeed, nothing is left", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'govstack-concurrent-'));
     const { stub, lease, env } = await jobEnvironment(desired, dir);
     try {
@@ -622,21 +771,35 @@ withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
   const send = (stub: XRoadStub, server: string, method: string, p: string, body: unknown, key: string) =>
     new Promise<{ status: number; body: any }>((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const r = request(`${stub.url(server)}/api/v1${p}`, { method, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), authorization: `X-Road-ApiKey token=${key}` } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-      });
+      const r = request(
+        `${stub.url(server)}/api/v1${p}`,
+        { method, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), authorization: `X-Road-ApiKey token=${key}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+        },
+      );
       r.on('error', reject);
       r.end(payload);
     });
   const apiKey = (stub: XRoadStub, server: string, c: { user: string; password: string }) =>
     new Promise<string>((resolve, reject) => {
-      const r = request(`${stub.url(server)}/api/v1/api-keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${c.user}:${c.password}`).toString('base64')}` } }, (res) => {
-        let text = '';
-        res.on('data', (x) => (text += x));
-        res.on('end', () => resolve(JSON.parse(text).key));
-      });
+      const r = request(
+        `${stub.url(server)}/api/v1/api-keys`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Basic ${Buffer.from(`${c.user}:${c.password}`).toString('base64')}`,
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (x) => (text += x));
+          res.on('end', () => resolve(JSON.parse(text).key));
+        },
+      );
       r.on('error', reject);
       r.end(JSON.stringify(['XROAD_SYSTEM_ADMINISTRATOR', 'XROAD_SERVICE_ADMINISTRATOR']));
     });
@@ -647,19 +810,41 @@ withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
       await reconcile(desired, targets, quiet);
       const server = desired.securityServers[0].name;
       const key = await apiKey(stub, server, credentials(server));
-      const client = (code: string) => ({ client: { member_class: 'GOV', member_code: '1001', subsystem_code: code, connection_type: 'HTTPS' }, ignore_warnings: true });
+      const client = (code: string) => ({
+        client: { member_class: 'GOV', member_code: '1001', subsystem_code: code, connection_type: 'HTTPS' },
+        ignore_warnings: true,
+      });
       for (const bad of ['a/b', 'a_b', 'with space', 'a:b', 'ä']) {
         const r = await send(stub, server, 'POST', '/clients', client(bad), key);
-        expect([bad, r.status, r.body.error.code, r.body.error.validation_errors]).toEqual([bad, 400, 'validation_failure', { 'client.subsystem_code': ['IdentifierChars'] }]);
+        expect([bad, r.status, r.body.error.code, r.body.error.validation_errors]).toEqual([
+          bad,
+          400,
+          'validation_failure',
+          { 'client.subsystem_code': ['IdentifierChars'] },
+        ]);
       }
       const ok = await send(stub, server, 'POST', '/clients', client("Fine-(1)+,.=?'"), key);
       expect(ok.status).toBe(201);
 
       const hosted = desired.subsystems.find((s) => s.securityServer === server && s.services.length > 0)!;
       const code = hosted.services[0].code;
-      const dup = await send(stub, server, 'POST', `/clients/${encodeURIComponent(hosted.id)}/service-descriptions`, { url: 'https://example.org/other.yaml', type: 'OPENAPI3', rest_service_code: code.toUpperCase(), ignore_warnings: true }, key);
+      const dup = await send(
+        stub,
+        server,
+        'POST',
+        `/clients/${encodeURIComponent(hosted.id)}/service-descriptions`,
+        { url: 'https://example.org/other.yaml', type: 'OPENAPI3', rest_service_code: code.toUpperCase(), ignore_warnings: true },
+        key,
+      );
       expect([dup.status, dup.body.error.code]).toEqual([409, 'service_already_exists']);
-      const underscore = await send(stub, server, 'POST', `/clients/${encodeURIComponent(hosted.id)}/service-descriptions`, { url: 'https://example.org/x.yaml', type: 'OPENAPI3', rest_service_code: 'a_b', ignore_warnings: true }, key);
+      const underscore = await send(
+        stub,
+        server,
+        'POST',
+        `/clients/${encodeURIComponent(hosted.id)}/service-descriptions`,
+        { url: 'https://example.org/x.yaml', type: 'OPENAPI3', rest_service_code: 'a_b', ignore_warnings: true },
+        key,
+      );
       expect([underscore.status, underscore.body.error.code]).toEqual([400, 'validation_failure']);
 
       const del = await send(stub, server, 'DELETE', `/clients/${encodeURIComponent(hosted.id)}`, undefined, key);
@@ -668,14 +853,21 @@ withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
       expect([twice.status, twice.body.error.code]).toEqual([409, 'action_not_possible']);
 
       const cs = await apiKey(stub, 'central-server', credentials('central-server'));
-      const member = await send(stub, 'central-server', 'POST', '/members', { member_name: 'X', member_id: { member_class: 'GOV', member_code: '10%01' } }, cs);
+      const member = await send(
+        stub,
+        'central-server',
+        'POST',
+        '/members',
+        { member_name: 'X', member_id: { member_class: 'GOV', member_code: '10%01' } },
+        cs,
+      );
       expect([member.status, member.body.error.validation_errors]).toEqual([400, { 'member_id.member_code': ['IdentifierChars'] }]);
     } finally {
       await stub.close();
     }
   });
 
-  test('every identifier the project derives for the example blueprints stays inside X-Road\'s strict identifier rules', () => {
+  test("every identifier the project derives for the example blueprints stays inside X-Road's strict identifier rules", () => {
     const files = readdirSync(path.join(root, 'blueprints')).filter((f) => /\.ya?ml$/.test(f));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
@@ -685,7 +877,13 @@ withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
       } catch {
         continue; // a deliberately invalid example is the validator's test, not this one's
       }
-      const ids = [config.instance, ...config.memberClasses, ...config.members.flatMap((m) => [m.memberClass, m.memberCode]), ...config.securityServers.map((s) => s.serverCode), ...config.subsystems.flatMap((s) => [s.subsystemCode, ...s.services.map((x) => x.code)])];
+      const ids = [
+        config.instance,
+        ...config.memberClasses,
+        ...config.members.flatMap((m) => [m.memberClass, m.memberCode]),
+        ...config.securityServers.map((s) => s.serverCode),
+        ...config.subsystems.flatMap((s) => [s.subsystemCode, ...s.services.map((x) => x.code)]),
+      ];
       for (const id of ids) expect(`${file} ${id} ${xroadIdentifier.test(id) && id.length <= 255}`).toBe(`${file} ${id} true`);
       for (const s of config.subsystems) {
         const lower = s.services.map((x) => x.code.toLowerCase());

@@ -20,7 +20,10 @@ const slash = (id: string) => id.replace(/:/g, '/');
 
 describe('derived X-Road configuration |', () => {
   test('access rights are exactly the flows declared through the mediator, nothing more', () => {
-    const mediated = sandbox.flows.filter((f) => f.via === 'mediator').map((f) => `${f.from}->${f.to}`).sort();
+    const mediated = sandbox.flows
+      .filter((f) => f.via === 'mediator')
+      .map((f) => `${f.from}->${f.to}`)
+      .sort();
     expect(mediated.length).toBeGreaterThan(0);
     expect(config.accessRights.map((r) => `${r.from}->${r.to}`).sort()).toEqual(mediated);
     // Direct flows get no right.
@@ -29,7 +32,7 @@ describe('derived X-Road configuration |', () => {
     }
   });
 
-  test('each service grants access to exactly the consumers of its provider\'s mediated flows', () => {
+  test("each service grants access to exactly the consumers of its provider's mediated flows", () => {
     const granted = new Set<string>();
     for (const s of config.subsystems) for (const svc of s.services) for (const client of svc.clients) granted.add(`${client} ${svc.id}`);
     const declared = new Set<string>();
@@ -42,9 +45,11 @@ describe('derived X-Road configuration |', () => {
     }
   });
 
-  test('members are the organisations, one subsystem per building block, hosted on its owner\'s security server', () => {
+  test("members are the organisations, one subsystem per building block, hosted on its owner's security server", () => {
     expect(config.instance).toBe('SANDBOX');
-    expect(config.members.map((m) => `${m.memberClass}/${m.memberCode} ${m.name}`).sort()).toEqual(sandbox.organisations.map((o) => `${o.memberClass}/${o.memberCode} ${o.title}`).sort());
+    expect(config.members.map((m) => `${m.memberClass}/${m.memberCode} ${m.name}`).sort()).toEqual(
+      sandbox.organisations.map((o) => `${o.memberClass}/${o.memberCode} ${o.title}`).sort(),
+    );
     expect(config.subsystems.map((s) => s.subsystemCode).sort()).toEqual(sandbox.buildingBlocks.map((b) => b.id).sort());
     for (const block of sandbox.buildingBlocks) {
       const s = config.subsystems.find((x) => x.buildingBlock === block.id)!;
@@ -54,19 +59,24 @@ describe('derived X-Road configuration |', () => {
     expect(config.securityServers.map((s) => s.name).sort()).toEqual(sandbox.mediator.securityServers.map((s) => s.name).sort());
   });
 
-  test('services: one per API of the building block, in-cluster service URL with the product\'s path prefix, pinned spec URL', () => {
+  test("services: one per API of the building block, in-cluster service URL with the product's path prefix, pinned spec URL", () => {
     const gis = config.subsystems.find((s) => s.buildingBlock === 'gis')!;
     const gisBlock = sandbox.buildingBlocks.find((b) => b.id === 'gis')!;
     expect(gis.services).toHaveLength(gisBlock.entry.apis.length);
     for (const svc of gis.services) {
-      expect(svc.serviceUrl).toBe(`http://gis.${gisBlock.namespace}.svc.cluster.local:${gisBlock.servicePort}${gisBlock.product.apiPathPrefix}`);
+      expect(svc.serviceUrl).toBe(
+        `http://gis.${gisBlock.namespace}.svc.cluster.local:${gisBlock.servicePort}${gisBlock.product.apiPathPrefix}`,
+      );
       expect(svc.specUrl).toMatch(/^https:\/\/raw\.githubusercontent\.com\/GovStackWorkingGroup\/bb-gis\/[0-9a-f]{40}\/api\//);
       expect(svc.id).toBe(`${gis.id}:${svc.code}`);
       expect(svc.code).toMatch(/^[A-Za-z0-9-]+$/);
     }
     // The same API published as JSON and YAML is one service.
     const registries = config.subsystems.find((s) => s.buildingBlock === 'digital-registries')!;
-    expect(registries.services.map((s) => s.code)).toEqual(['GovStack-Digital-registries-BB-Data-API-template-1-3-0', 'GovStack-Digital-registries-BB-Database-API-template-1-3-0']);
+    expect(registries.services.map((s) => s.code)).toEqual([
+      'GovStack-Digital-registries-BB-Data-API-template-1-3-0',
+      'GovStack-Digital-registries-BB-Database-API-template-1-3-0',
+    ]);
     expect(registries.services[0].specUrl).toMatch(/\.json$/);
   });
 
@@ -91,7 +101,7 @@ describe('derived X-Road configuration |', () => {
   });
 });
 
-describe('consumers\' view agrees with the mediator configuration |', () => {
+describe("consumers' view agrees with the mediator configuration |", () => {
   const consumers = sandbox.buildingBlocks.filter((b) => b.product.kind !== 'external' && sandbox.flows.some((f) => f.from === b.id));
 
   test('client id and /r1 path of every mediated flow name the derived subsystems, and each has a matching right', () => {
@@ -111,7 +121,7 @@ describe('consumers\' view agrees with the mediator configuration |', () => {
     }
   });
 
-  test('direct flows reach the provider\'s Service, the base of the derived service URL, and have no right', () => {
+  test("direct flows reach the provider's Service, the base of the derived service URL, and have no right", () => {
     for (const consumer of consumers) {
       const env = consumerConfig(sandbox, consumer);
       for (const flow of sandbox.flows.filter((f) => f.from === consumer.id && f.via === 'direct')) {
@@ -122,7 +132,7 @@ describe('consumers\' view agrees with the mediator configuration |', () => {
   });
 
   // Consumers must be sent to the chart's Service (`<release>-ss-<server name>`), not a made-up host.
-  test('the security server host given to consumers is the chart\'s Service', () => {
+  test("the security server host given to consumers is the chart's Service", () => {
     for (const consumer of consumers) {
       const env = consumerConfig(sandbox, consumer);
       const server = config.securityServers.find((s) => s.name === consumer.owner.securityServer)!;
@@ -150,7 +160,7 @@ withImApi.describe('GovStack IMconf document |', () => {
     validate = ajv.compile(imApi.components.schemas.IMconf);
   });
 
-  test('validates against the IMconf schema of the IM building block\'s Configuration Management API', () => {
+  test("validates against the IMconf schema of the IM building block's Configuration Management API", () => {
     const ok = validate(JSON.parse(JSON.stringify(doc)));
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
@@ -168,7 +178,9 @@ withImApi.describe('GovStack IMconf document |', () => {
         for (const service of app.services ?? []) {
           for (const r of service.rights ?? []) {
             const consumer = byName.get(r.member)!;
-            rights.push(`SANDBOX:${consumer.memberClass}:${consumer.memberCode}:${r.application} SANDBOX:${member.class}:${member.code}:${app.id}:${service.id}`);
+            rights.push(
+              `SANDBOX:${consumer.memberClass}:${consumer.memberCode}:${r.application} SANDBOX:${member.class}:${member.code}:${app.id}:${service.id}`,
+            );
           }
         }
       }
@@ -177,12 +189,13 @@ withImApi.describe('GovStack IMconf document |', () => {
     expect(rights.sort()).toEqual(derived.sort());
   });
 
-  test('same nesting as GovStack\'s sample configuration (whose spec_url/service_url the schema spells specUrl/serviceUrl)', () => {
+  test("same nesting as GovStack's sample configuration (whose spec_url/service_url the schema spells specUrl/serviceUrl)", () => {
     const sample = parse(readFileSync(sharedFile('govstack', 'api', 'information-mediator', 'api', 'GovStack_Configuration.yaml'), 'utf8'));
     const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     const keys = (o: any, out = new Set<string>(), at = ''): Set<string> => {
       if (Array.isArray(o)) o.forEach((x) => keys(x, out, at + '[]'));
-      else if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) (out.add(`${at}.${camel(k)}`), keys(v, out, `${at}.${camel(k)}`));
+      else if (o && typeof o === 'object')
+        for (const [k, v] of Object.entries(o)) (out.add(`${at}.${camel(k)}`), keys(v, out, `${at}.${camel(k)}`));
       return out;
     };
     const ours = keys(doc);
@@ -233,7 +246,7 @@ describe('Terraform passes the derived configuration to the mediator chart |', (
     expect(JSON.stringify(values)).not.toMatch(/pin"|password|token/i);
   });
 
-  test('the chart\'s server codes are the derived ones', () => {
+  test("the chart's server codes are the derived ones", () => {
     for (const s of values.securityServers) {
       expect(s.serverCode).toBe(values.reconcile.configuration.securityServers.find((x: any) => x.name === s.name).serverCode);
     }

@@ -1,5 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
@@ -158,7 +172,10 @@ describe('migration and older leftovers |', () => {
     rmSync(stack); // the user removed the link, thinking it the folder
     // A generation of a run that died before its swap, without working files: not the state's.
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
-    cpSync(path.join(out, 'stacks', generation), path.join(out, 'stacks', `.minimal.gen-${dead}-abcd1234`), { recursive: true, filter: (f) => !/tfstate|\.terraform/.test(path.basename(f)) });
+    cpSync(path.join(out, 'stacks', generation), path.join(out, 'stacks', `.minimal.gen-${dead}-abcd1234`), {
+      recursive: true,
+      filter: (f) => !/tfstate|\.terraform/.test(path.basename(f)),
+    });
     nextRunRepairs(out);
   });
 });
@@ -173,7 +190,9 @@ describe('dangerous output folders, each refused in one line (exit 2) and left a
     symlinkSync(elsewhere, path.join(out, 'stacks', 'minimal'));
     const r = await runCli(['synth', blueprint, '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`govstack: ${path.join(out, 'stacks', 'minimal')} is a symlink synth did not make (to ${elsewhere}); synth replaces stack folders and will not follow it: remove the link or choose another --out\n`);
+    expect(r.stderr).toBe(
+      `govstack: ${path.join(out, 'stacks', 'minimal')} is a symlink synth did not make (to ${elsewhere}); synth replaces stack folders and will not follow it: remove the link or choose another --out\n`,
+    );
     expect(readdirSync(elsewhere)).toEqual(['precious.txt']);
     // A relative link named like a generation but leading out of stacks/ is not synth's either.
     rmSync(path.join(out, 'stacks', 'minimal'));

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { compileAtRunTime, generatedValidatorFile, schemaTextSha256, standaloneValidatorSource } from '../../src/blueprint/compile-validator';
+import {
+  compileAtRunTime,
+  generatedValidatorFile,
+  schemaTextSha256,
+  standaloneValidatorSource,
+} from '../../src/blueprint/compile-validator';
 import { publishedSchemaPath } from '../../src/blueprint/publish-schema';
 import { schemaAndValidator } from '../../src/blueprint/validate';
 import { requireWithCodeCache } from '../../src/blueprint/code-cache';
@@ -27,7 +32,10 @@ test('the CLI loads the generated validator with the code cache the build wrote 
   const validateModule = JSON.stringify(path.join(root, 'dist', 'src', 'blueprint', 'validate.js'));
   const { status, stdout, stderr } = spawnSync(
     process.execPath,
-    ['-e', `const v = require(${validateModule}); const { validate } = v.schemaAndValidator(); process.stdout.write(JSON.stringify({ cache: v.generatedValidatorCodeCache(), sha: validate.schemaSha256, empty: validate({}), required: require(${JSON.stringify(generatedFile)}) === validate }));`],
+    [
+      '-e',
+      `const v = require(${validateModule}); const { validate } = v.schemaAndValidator(); process.stdout.write(JSON.stringify({ cache: v.generatedValidatorCodeCache(), sha: validate.schemaSha256, empty: validate({}), required: require(${JSON.stringify(generatedFile)}) === validate }));`,
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   expect(stderr).toBe('');
@@ -46,7 +54,9 @@ test('a code cache that does not match is rejected by V8 and the validator works
     writeFileSync(cache, Buffer.from('not a code cache'));
     const loaded = requireWithCodeCache(copy, cache);
     expect(loaded.cache).toBe('rejected');
-    expect((loaded.exports as (v: unknown) => boolean)(parse(readFileSync(path.join(root, 'blueprints', 'sandbox.yaml'), 'utf8')))).toBe(true);
+    expect((loaded.exports as (v: unknown) => boolean)(parse(readFileSync(path.join(root, 'blueprints', 'sandbox.yaml'), 'utf8')))).toBe(
+      true,
+    );
     const other = path.join(work, 'other.js');
     writeFileSync(other, 'module.exports = 42;\n');
     expect(requireWithCodeCache(other, path.join(work, 'none.cache'))).toEqual({ exports: 42, cache: 'missing' });
@@ -59,7 +69,9 @@ test('the generated validator reports exactly what the run-time compiled one rep
   const runTime = compileAtRunTime(JSON.parse(publishedText) as Record<string, unknown>);
   const { validate: generated } = schemaAndValidator();
   const files = ['invalid', 'valid', 'hostile', 'overlay'].flatMap((dir) =>
-    readdirSync(fixture(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => fixture(dir, f)),
+    readdirSync(fixture(dir))
+      .filter((f) => /\.(ya?ml|json)$/.test(f))
+      .map((f) => fixture(dir, f)),
   );
   files.push(path.join(root, 'blueprints', 'sandbox.yaml'));
   let failing = 0;

@@ -64,7 +64,8 @@ export function findSecrets(value: unknown, at = '', key = ''): SecretFinding[] 
       for (const [rule, re] of patterns) if (re.test(v)) found.push({ path: p, rule, excerpt: excerpt(v) });
       if (secretKey.test(k) && !referenceKey.test(k)) {
         if (!looksLikeReference(v)) found.push({ path: p, rule: `value under secret-like key "${k}"`, excerpt: excerpt(v) });
-        else if (!v.startsWith('${') && v.length >= 16 && entropy(v) >= 3.8) found.push({ path: p, rule: `high-entropy value under secret-like key "${k}"`, excerpt: excerpt(v) });
+        else if (!v.startsWith('${') && v.length >= 16 && entropy(v) >= 3.8)
+          found.push({ path: p, rule: `high-entropy value under secret-like key "${k}"`, excerpt: excerpt(v) });
       }
       return;
     }
@@ -110,7 +111,9 @@ describe('the detector finds planted secrets (so a clean result means something)
 
 const blueprints = [
   path.join(root, 'blueprints', 'sandbox.yaml'),
-  ...readdirSync(path.join(root, 'blueprints', 'examples')).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(root, 'blueprints', 'examples', f)),
+  ...readdirSync(path.join(root, 'blueprints', 'examples'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => path.join(root, 'blueprints', 'examples', f)),
   fixture('valid', 'minimal.yaml'),
   fixture('hostile', 'declared-waiver.yaml'),
   fixture('hostile', 'state-encryption.yaml'),
@@ -142,7 +145,10 @@ test('encryption.migrate reads an unencrypted state once (fallback) and is not e
   const dir = mkdtempSync(path.join(tmpdir(), 'govstack-secrets-'));
   try {
     const file = path.join(dir, 'migrate.yaml');
-    writeFileSync(file, `extends: [${JSON.stringify(fixture('hostile', 'state-encryption.yaml'))}]\nstate:\n  encryption:\n    migrate: true\n`);
+    writeFileSync(
+      file,
+      `extends: [${JSON.stringify(fixture('hostile', 'state-encryption.yaml'))}]\nstate:\n  encryption:\n    migrate: true\n`,
+    );
     const encryption = (synth(file).json.terraform as any).encryption;
     expect(encryption.method.unencrypted).toEqual({ migrate: {} });
     expect(encryption.state).toEqual({ method: 'method.aes_gcm.govstack', fallback: { method: 'method.unencrypted.migrate' } });
@@ -156,22 +162,39 @@ test('encryption.rotate keeps the old passphrase under the name that wrote the s
   const dir = mkdtempSync(path.join(tmpdir(), 'govstack-secrets-'));
   try {
     const rotating = path.join(dir, 'rotate.yaml');
-    writeFileSync(rotating, `extends: [${JSON.stringify(fixture('hostile', 'state-encryption.yaml'))}]\nstate:\n  encryption:\n    generation: 2\n    rotate: true\n`);
+    writeFileSync(
+      rotating,
+      `extends: [${JSON.stringify(fixture('hostile', 'state-encryption.yaml'))}]\nstate:\n  encryption:\n    generation: 2\n    rotate: true\n`,
+    );
     const { json } = synth(rotating);
     const encryption = (json.terraform as any).encryption;
     expect(encryption.key_provider.pbkdf2).toEqual({
       govstack: { passphrase: '${var.state_encryption_previous_passphrase}' },
       govstack_2: { passphrase: '${var.state_encryption_passphrase}' },
     });
-    expect(encryption.method.aes_gcm).toEqual({ govstack: { keys: '${key_provider.pbkdf2.govstack}' }, govstack_2: { keys: '${key_provider.pbkdf2.govstack_2}' } });
-    expect(encryption.state).toEqual({ method: 'method.aes_gcm.govstack_2', fallback: { method: 'method.aes_gcm.govstack' }, enforced: true });
-    expect(json.variable?.state_encryption_previous_passphrase).toEqual(expect.objectContaining({ sensitive: true, type: 'string', nullable: false }));
+    expect(encryption.method.aes_gcm).toEqual({
+      govstack: { keys: '${key_provider.pbkdf2.govstack}' },
+      govstack_2: { keys: '${key_provider.pbkdf2.govstack_2}' },
+    });
+    expect(encryption.state).toEqual({
+      method: 'method.aes_gcm.govstack_2',
+      fallback: { method: 'method.aes_gcm.govstack' },
+      enforced: true,
+    });
+    expect(json.variable?.state_encryption_previous_passphrase).toEqual(
+      expect.objectContaining({ sensitive: true, type: 'string', nullable: false }),
+    );
 
     // After the rotating apply: rotate and the old passphrase removed, the generation kept.
     const after = path.join(dir, 'after.yaml');
-    writeFileSync(after, `extends: [${JSON.stringify(fixture('hostile', 'state-encryption.yaml'))}]\nstate:\n  encryption:\n    generation: 2\n`);
+    writeFileSync(
+      after,
+      `extends: [${JSON.stringify(fixture('hostile', 'state-encryption.yaml'))}]\nstate:\n  encryption:\n    generation: 2\n`,
+    );
     const later = synth(after).json;
-    expect((later.terraform as any).encryption.key_provider.pbkdf2).toEqual({ govstack_2: { passphrase: '${var.state_encryption_passphrase}' } });
+    expect((later.terraform as any).encryption.key_provider.pbkdf2).toEqual({
+      govstack_2: { passphrase: '${var.state_encryption_passphrase}' },
+    });
     expect((later.terraform as any).encryption.state).toEqual({ method: 'method.aes_gcm.govstack_2', enforced: true });
     expect(later.variable?.state_encryption_previous_passphrase).toBeUndefined();
   } finally {

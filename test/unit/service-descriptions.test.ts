@@ -38,42 +38,67 @@ function bundleFor(m: DeploymentModel, dir: string, skip?: string): void {
     for (const file of files) {
       if (`${block.id}/${file}` === skip) continue;
       mkdirSync(path.dirname(path.join(dir, block.id, file)), { recursive: true });
-      writeFileSync(path.join(dir, block.id, file), `{"openapi":"3.0.0","info":{"title":"${block.id} ${file}","version":"1"},"paths":{}}\n`);
+      writeFileSync(
+        path.join(dir, block.id, file),
+        `{"openapi":"3.0.0","info":{"title":"${block.id} ${file}","version":"1"},"paths":{}}\n`,
+      );
     }
   }
 }
 
 const upstream = model(sandboxFile);
 const hosted = (m: DeploymentModel) => xroadConfiguration(m).subsystems.filter((s) => s.securityServer);
-const serverEdges = (m: DeploymentModel) => m.connections.filter((c) => isPods(c.from) && c.from.component.startsWith('security-server/') && (c.id.endsWith('->service-descriptions') || c.id.endsWith('->document-server')));
+const serverEdges = (m: DeploymentModel) =>
+  m.connections.filter(
+    (c) =>
+      isPods(c.from) &&
+      c.from.component.startsWith('security-server/') &&
+      (c.id.endsWith('->service-descriptions') || c.id.endsWith('->document-server')),
+  );
 
-describe('service descriptions at the blueprint\'s document source |', () => {
-  test('upstream: GitHub\'s raw host, one egress per security server on 443, no document server', () => {
+describe("service descriptions at the blueprint's document source |", () => {
+  test("upstream: GitHub's raw host, one egress per security server on 443, no document server", () => {
     const urls = hosted(upstream).flatMap((s) => s.services.map((x) => x.specUrl));
     expect(urls.length).toBeGreaterThan(0);
     for (const u of urls) expect(u).toMatch(/^https:\/\/raw\.githubusercontent\.com\/GovStackWorkingGroup\/bb-[a-z-]+\/[0-9a-f]{40}\//);
     const edges = serverEdges(upstream);
-    expect(edges.map((c) => c.id).sort()).toEqual(upstream.mediator.securityServers.map((s) => `egress:security-server/${s.name}->service-descriptions`).sort());
-    for (const c of edges) expect({ to: c.to, ports: c.ports.map((p) => p.port) }).toEqual({ to: { name: 'service-descriptions', cidrs: ['0.0.0.0/0'] }, ports: [443] });
+    expect(edges.map((c) => c.id).sort()).toEqual(
+      upstream.mediator.securityServers.map((s) => `egress:security-server/${s.name}->service-descriptions`).sort(),
+    );
+    for (const c of edges)
+      expect({ to: c.to, ports: c.ports.map((p) => p.port) }).toEqual({
+        to: { name: 'service-descriptions', cidrs: ['0.0.0.0/0'] },
+        ports: [443],
+      });
     expect(xroadReleaseValues(upstream, { serviceAccountName: 'mediator', waits: true }).documents).toBeUndefined();
   });
 
-  test('mirror at an address: the mirror\'s URLs, egress to exactly that address and port', () => {
+  test("mirror at an address: the mirror's URLs, egress to exactly that address and port", () => {
     const m = model(overlay('mirror-ip', '    source: mirror\n    mirror: https://10.20.30.40:8443/raw/\n'));
     const before = hosted(upstream).flatMap((s) => s.services.map((x) => x.specUrl));
-    expect(hosted(m).flatMap((s) => s.services.map((x) => x.specUrl))).toEqual(before.map((u) => u.replace('https://raw.githubusercontent.com/', 'https://10.20.30.40:8443/raw/')));
+    expect(hosted(m).flatMap((s) => s.services.map((x) => x.specUrl))).toEqual(
+      before.map((u) => u.replace('https://raw.githubusercontent.com/', 'https://10.20.30.40:8443/raw/')),
+    );
     const edges = serverEdges(m);
     expect(edges).toHaveLength(m.mediator.securityServers.length);
-    for (const c of edges) expect({ to: c.to, ports: c.ports.map((p) => p.port), why: c.why }).toEqual({ to: { name: 'service-descriptions', cidrs: ['10.20.30.40/32'] }, ports: [8443], why: expect.stringContaining('10.20.30.40:8443') });
+    for (const c of edges)
+      expect({ to: c.to, ports: c.ports.map((p) => p.port), why: c.why }).toEqual({
+        to: { name: 'service-descriptions', cidrs: ['10.20.30.40/32'] },
+        ports: [8443],
+        why: expect.stringContaining('10.20.30.40:8443'),
+      });
     // The mocks fetch from the same mirror, with the same narrow egress.
     const mock = m.buildingBlocks.find((b) => b.product.id === 'mock')!;
     expect(mock.egress.find((e) => e.name === 'document-download')).toMatchObject({ cidrs: ['10.20.30.40/32'], ports: [8443] });
   });
 
-  test('mirror by host name: any address (a NetworkPolicy cannot name a host) on the mirror\'s port only, the host in the reason', () => {
+  test("mirror by host name: any address (a NetworkPolicy cannot name a host) on the mirror's port only, the host in the reason", () => {
     const m = model(overlay('mirror-host', '    source: mirror\n    mirror: https://docs.mirror.example:9443/raw/\n'));
     for (const c of serverEdges(m)) {
-      expect({ to: c.to, ports: c.ports.map((p) => p.port) }).toEqual({ to: { name: 'service-descriptions', cidrs: ['0.0.0.0/0'] }, ports: [9443] });
+      expect({ to: c.to, ports: c.ports.map((p) => p.port) }).toEqual({
+        to: { name: 'service-descriptions', cidrs: ['0.0.0.0/0'] },
+        ports: [9443],
+      });
       expect(c.justification).toContain('docs.mirror.example:9443');
     }
   });
@@ -84,17 +109,22 @@ describe('service descriptions at the blueprint\'s document source |', () => {
     const file = overlay('bundled', `    source: bundled\n    bundle: [${bundle}]\n`);
     const m = model(file);
 
-    test('descriptions are served by the document server: its address, the file under the block\'s key', () => {
+    test("descriptions are served by the document server: its address, the file under the block's key", () => {
       for (const s of hosted(m)) {
         const block = m.buildingBlocks.find((b) => b.id === s.buildingBlock)!;
-        for (const svc of s.services) expect(svc.specUrl).toBe(`${documentServerUrl(m.mediator.namespace)}/${block.id}/${apiDocumentKey(svc.api)}`);
+        for (const svc of s.services)
+          expect(svc.specUrl).toBe(`${documentServerUrl(m.mediator.namespace)}/${block.id}/${apiDocumentKey(svc.api)}`);
       }
-      expect(documentServerUrl(m.mediator.namespace)).toBe(`http://xroad-documents.${m.mediator.namespace}.svc.cluster.local:${documentServerPort.port}`);
+      expect(documentServerUrl(m.mediator.namespace)).toBe(
+        `http://xroad-documents.${m.mediator.namespace}.svc.cluster.local:${documentServerPort.port}`,
+      );
     });
 
-    test('each security server has one edge to the document server\'s Pod port, and no egress for descriptions', () => {
+    test("each security server has one edge to the document server's Pod port, and no egress for descriptions", () => {
       const edges = serverEdges(m);
-      expect(edges.map((c) => c.id).sort()).toEqual(m.mediator.securityServers.map((s) => `control:security-server/${s.name}->document-server`).sort());
+      expect(edges.map((c) => c.id).sort()).toEqual(
+        m.mediator.securityServers.map((s) => `control:security-server/${s.name}->document-server`).sort(),
+      );
       for (const c of edges) {
         expect(c.to).toEqual({ component: 'document-server', namespace: m.mediator.namespace, podLabels: documentServerPods });
         expect(c.ports).toEqual([documentServerPort]);
@@ -103,8 +133,10 @@ describe('service descriptions at the blueprint\'s document source |', () => {
       expect(m.connections.filter((c) => c.id.endsWith('->service-descriptions') || c.id.endsWith('->document-download'))).toEqual([]);
     });
 
-    test('the chart receives exactly the bundled files, the server\'s name and labels', () => {
-      const values = xroadReleaseValues(m, { serviceAccountName: 'mediator', waits: true }) as { documents: { serviceName: string; podLabels: unknown; files: Record<string, Record<string, string>> } };
+    test("the chart receives exactly the bundled files, the server's name and labels", () => {
+      const values = xroadReleaseValues(m, { serviceAccountName: 'mediator', waits: true }) as {
+        documents: { serviceName: string; podLabels: unknown; files: Record<string, Record<string, string>> };
+      };
       expect(values.documents.serviceName).toBe('xroad-documents');
       expect(values.documents.podLabels).toEqual(documentServerPods);
       const expected: Record<string, Record<string, string>> = {};
@@ -120,7 +152,9 @@ describe('service descriptions at the blueprint\'s document source |', () => {
 
     test('the synthesised stack audits with no network FAIL and passes the document server in the release values', () => {
       const { json, model: sm } = synth(file);
-      const failing = runChecks(sm, json as TerraformJson).filter((r) => r.status === 'FAIL').map((r) => r.id);
+      const failing = runChecks(sm, json as TerraformJson)
+        .filter((r) => r.status === 'FAIL')
+        .map((r) => r.id);
       expect(failing.filter((id) => id.startsWith('network') || id === 'api-only')).toEqual([]);
       const release = resourcesOf(json, 'helm_release').find((r) => r.body.chart?.includes?.('govstack-xroad') || r.body.name === 'xroad')!;
       expect(Object.keys(releaseValues(release.body).documents.files).length).toBeGreaterThan(0);
@@ -134,7 +168,9 @@ describe('service descriptions at the blueprint\'s document source |', () => {
       const missing = `${block.buildingBlock}/${block.services[0].api}`;
       bundleFor(upstream, partial, missing);
       const f = overlay('partial', `    source: bundled\n    bundle: [${partial}]\n`);
-      expect(() => model(f)).toThrow(new RegExp(`/deployment/documents/bundle .*no bundle folder holds ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(() => model(f)).toThrow(
+        new RegExp(`/deployment/documents/bundle .*no bundle folder holds ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      );
     });
   });
 });
@@ -169,13 +205,21 @@ describe('the document server (charts/govstack-xroad/files/serve-documents.js, r
       req.end();
     });
 
-  test('serves a block\'s document with its type, and its health path', async () => {
+  test("serves a block's document with its type, and its health path", async () => {
     expect(await get('/identity/api_enrollment.yaml')).toEqual({ status: 200, type: 'application/yaml', body: 'openapi: 3.0.0\n' });
     expect((await get('/healthz')).status).toBe(200);
   });
 
   test('refuses what is not a document under the root: traversal, hidden names, other depths, writes', async () => {
-    for (const p of ['/identity/..%2F..%2Fsecret.txt', '/../secret.txt', '/identity/../../secret.txt', '/identity/.hidden', '/identity', '/a/b/c', '/identity/missing.yaml']) {
+    for (const p of [
+      '/identity/..%2F..%2Fsecret.txt',
+      '/../secret.txt',
+      '/identity/../../secret.txt',
+      '/identity/.hidden',
+      '/identity',
+      '/a/b/c',
+      '/identity/missing.yaml',
+    ]) {
       expect([p, (await get(p)).status]).toEqual([p, 404]);
     }
     expect((await get('/identity/api_enrollment.yaml', 'POST')).status).toBe(405);

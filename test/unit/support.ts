@@ -30,7 +30,14 @@ export const fixtureBaseArgs = fixtureBases.flatMap((dir) => ['--extends-root', 
 /** The pinned helm binary (HELM, or the one scripts/toolchain.sh built), when this machine has it. */
 export function findHelm(): string | undefined {
   const cache = process.env.GOVSTACK_TOOLS ?? path.join(homedir(), '.cache', 'govstack-blueprint');
-  const candidates = [process.env.HELM, ...(existsSync(cache) ? readdirSync(cache).filter((d) => d.startsWith('helm-')).map((d) => path.join(cache, d, 'helm')) : [])];
+  const candidates = [
+    process.env.HELM,
+    ...(existsSync(cache)
+      ? readdirSync(cache)
+          .filter((d) => d.startsWith('helm-'))
+          .map((d) => path.join(cache, d, 'helm'))
+      : []),
+  ];
   return candidates.find((c): c is string => Boolean(c) && existsSync(c!));
 }
 
@@ -54,7 +61,10 @@ export function synth(file: string): { json: TfJson; model: DeploymentModel; tex
 
 /** Every resource of a Terraform type, with its address. */
 export function resourcesOf(json: TfJson, type: string): { address: string; body: Record<string, any> }[] {
-  return Object.entries(json.resource[type] ?? {}).map(([name, body]) => ({ address: `${type}.${name}`, body: body as Record<string, any> }));
+  return Object.entries(json.resource[type] ?? {}).map(([name, body]) => ({
+    address: `${type}.${name}`,
+    body: body as Record<string, any>,
+  }));
 }
 
 /** The parsed values of a helm_release (its single values document). */
@@ -79,7 +89,8 @@ export function runCli(args: string[], cwd = root): Promise<CliResult> {
 }
 
 /** The only Terraform interpolations the constructs write; anything else came from the input. */
-const ownInterpolation = /^\$\{(kubernetes_[a-z0-9_]+\.[A-Za-z0-9_-]+\.metadata\[0\]\.name|var\.(cluster_endpoint|state_encryption_passphrase|state_encryption_previous_passphrase)|base64decode\(var\.cluster_ca_certificate\)|key_provider\.pbkdf2\.govstack(_[0-9]+)?|can\(regex\("\^https:\/\/\[\^\/\[:space:\]\]\+", var\.cluster_endpoint\)\)|length\(var\.cluster_ca_certificate\) > 0 && can\(base64decode\(var\.cluster_ca_certificate\)\))\}$/;
+const ownInterpolation =
+  /^\$\{(kubernetes_[a-z0-9_]+\.[A-Za-z0-9_-]+\.metadata\[0\]\.name|var\.(cluster_endpoint|state_encryption_passphrase|state_encryption_previous_passphrase)|base64decode\(var\.cluster_ca_certificate\)|key_provider\.pbkdf2\.govstack(_[0-9]+)?|can\(regex\("\^https:\/\/\[\^\/\[:space:\]\]\+", var\.cluster_endpoint\)\)|length\(var\.cluster_ca_certificate\) > 0 && can\(base64decode\(var\.cluster_ca_certificate\)\))\}$/;
 
 /** Template sequences in a synthesised stack that the constructs did not write (should be none). */
 export function foreignTemplates(json: unknown): string[] {
@@ -104,13 +115,16 @@ export function foreignTemplates(json: unknown): string[] {
 export function stackFolders(stacksDir: string): string[] {
   const entries = readdirSync(stacksDir);
   const visible = entries.filter((e) => !e.startsWith('.')).sort();
-  const targets = visible.filter((e) => lstatSync(path.join(stacksDir, e)).isSymbolicLink()).map((e) => {
-    const to = readlinkSync(path.join(stacksDir, e));
-    if (!new RegExp(`^\\.${e}\\.gen-\\d+-[a-z0-9]+$`).test(to)) throw new Error(`${e} links to ${to}, not to a generation of its own`);
-    if (!lstatSync(path.join(stacksDir, to)).isDirectory()) throw new Error(`${e} links to ${to}, which is not a folder`);
-    return to;
-  });
+  const targets = visible
+    .filter((e) => lstatSync(path.join(stacksDir, e)).isSymbolicLink())
+    .map((e) => {
+      const to = readlinkSync(path.join(stacksDir, e));
+      if (!new RegExp(`^\\.${e}\\.gen-\\d+-[a-z0-9]+$`).test(to)) throw new Error(`${e} links to ${to}, not to a generation of its own`);
+      if (!lstatSync(path.join(stacksDir, to)).isDirectory()) throw new Error(`${e} links to ${to}, which is not a folder`);
+      return to;
+    });
   const hidden = entries.filter((e) => e.startsWith('.')).sort();
-  if (JSON.stringify(hidden) !== JSON.stringify([...targets].sort())) throw new Error(`left behind in ${stacksDir}: ${hidden.filter((h) => !targets.includes(h)).join(', ')}`);
+  if (JSON.stringify(hidden) !== JSON.stringify([...targets].sort()))
+    throw new Error(`left behind in ${stacksDir}: ${hidden.filter((h) => !targets.includes(h)).join(', ')}`);
   return visible;
 }

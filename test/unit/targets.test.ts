@@ -11,7 +11,16 @@ describe('cloud targets authenticate with exec plugins; synth calls no cloud |',
       {
         api_version: 'client.authentication.k8s.io/v1beta1',
         command: 'aws',
-        args: ['eks', 'get-token', '--cluster-name', 'govstack-staging', '--region', 'eu-north-1', '--role-arn', 'arn:aws:iam::123456789012:role/govstack-deployer'],
+        args: [
+          'eks',
+          'get-token',
+          '--cluster-name',
+          'govstack-staging',
+          '--region',
+          'eu-north-1',
+          '--role-arn',
+          'arn:aws:iam::123456789012:role/govstack-deployer',
+        ],
       },
     ]);
     expect(k8s.host).toBe('${var.cluster_endpoint}');
@@ -34,16 +43,29 @@ describe('cloud targets authenticate with exec plugins; synth calls no cloud |',
 describe('state backends are per country and environment, encrypted where possible |', () => {
   test('s3 with encryption, KMS key and lock table', () => {
     expect(example('estonia-eks.yaml').terraform.backend).toEqual({
-      s3: { bucket: 'ee-govstack-terraform-state', key: 'govstack/ee/staging/ee-staging.tfstate', region: 'eu-north-1', encrypt: true, kms_key_id: 'alias/govstack-state', dynamodb_table: 'govstack-state-lock' },
+      s3: {
+        bucket: 'ee-govstack-terraform-state',
+        key: 'govstack/ee/staging/ee-staging.tfstate',
+        region: 'eu-north-1',
+        encrypt: true,
+        kms_key_id: 'alias/govstack-state',
+        dynamodb_table: 'govstack-state-lock',
+      },
     });
   });
 
   test('azurerm with Entra ID auth', () => {
-    expect(example('kenya-aks.yaml').terraform.backend.azurerm).toMatchObject({ key: 'govstack/ke/test/ke-test.tfstate', use_azuread_auth: true });
+    expect(example('kenya-aks.yaml').terraform.backend.azurerm).toMatchObject({
+      key: 'govstack/ke/test/ke-test.tfstate',
+      use_azuread_auth: true,
+    });
   });
 
   test('gcs with a customer-managed key', () => {
-    expect(example('philippines-gke.yaml').terraform.backend.gcs).toMatchObject({ prefix: 'govstack/ph/prod/ph-prod', kms_encryption_key: expect.stringContaining('cryptoKeys/state') });
+    expect(example('philippines-gke.yaml').terraform.backend.gcs).toMatchObject({
+      prefix: 'govstack/ph/prod/ph-prod',
+      kms_encryption_key: expect.stringContaining('cryptoKeys/state'),
+    });
   });
 
   test('pg with a schema and no connection string', () => {

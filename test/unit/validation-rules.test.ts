@@ -12,7 +12,10 @@ const donor = (file: string) => fixture('overlay', 'donor', file);
 describe('quantities as Kubernetes reads them |', () => {
   test('cpu: 1 unquoted is accepted and reaches the chart as the string "1"', () => {
     const m = model(donor('cpu-numbers.yaml'));
-    expect(m.buildingBlocks.find((b) => b.id === 'identity')!.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } });
+    expect(m.buildingBlocks.find((b) => b.id === 'identity')!.resources).toEqual({
+      requests: { cpu: '1', memory: '1Gi' },
+      limits: { cpu: '2', memory: '2Gi' },
+    });
   });
 
   test.each([
@@ -70,7 +73,11 @@ describe('warnings |', () => {
     const warnings = r.stderr.trimEnd().split('\n');
     for (const line of warnings) expect(line).toMatch(/^warning: \S+:\d+  \/\S*  .+$/);
     expect(warnings.filter((w) => w.includes('runs the mock product'))).toHaveLength(5);
-    expect(warnings).toContainEqual(expect.stringMatching(/prod\.yaml:11  \/buildingBlocks\/registration\/consumes\/0\/via  registration -> identity is a direct flow in plain HTTP; outside dev the audit FAILs it/));
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /prod\.yaml:11  \/buildingBlocks\/registration\/consumes\/0\/via  registration -> identity is a direct flow in plain HTTP; outside dev the audit FAILs it/,
+      ),
+    );
     expect(warnings).toContainEqual(expect.stringMatching(/\/state\/backend  local state in prod/));
     expect(warnings).toContainEqual(expect.stringMatching(/\/target  a kubeconfig target without "context"/));
   });
@@ -96,7 +103,13 @@ describe('warnings |', () => {
     expect(report.warnings.length).toBeGreaterThan(5);
     const bad = await runCli(['validate', '--json', 'test/fixtures/invalid/limits-below-requests.yaml', ...fixtureBaseArgs]);
     expect(bad.code).toBe(2);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, problems: [{ line: 5, pointer: '/buildingBlocks/identity/resources/limits/cpu' }, { pointer: '/buildingBlocks/identity/resources/limits/memory' }] });
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      valid: false,
+      problems: [
+        { line: 5, pointer: '/buildingBlocks/identity/resources/limits/cpu' },
+        { pointer: '/buildingBlocks/identity/resources/limits/memory' },
+      ],
+    });
   });
 });
 
@@ -131,11 +144,14 @@ describe('govstack init |', () => {
     expect(r.stdout).toContain('valid (ke-test, KE test, 5 building blocks, 4 flows)');
   });
 
-  test('with --extends outside the new file\'s folder it names the --extends-root the next step needs', async () => {
+  test("with --extends outside the new file's folder it names the --extends-root the next step needs", async () => {
     mkdirSync(path.join(dir, 'donors'));
     mkdirSync(path.join(dir, 'countries'));
     writeFileSync(path.join(dir, 'donors', 'base.yaml'), readFileSync(fixture('overlay', 'donor', 'base.yaml'), 'utf8'));
-    const init = await runCli(['init', '-c', 'ke', '-e', 'test', '-t', 'aks', '--extends', 'donors/base.yaml', '--out', 'countries/ke.yaml'], dir);
+    const init = await runCli(
+      ['init', '-c', 'ke', '-e', 'test', '-t', 'aks', '--extends', 'donors/base.yaml', '--out', 'countries/ke.yaml'],
+      dir,
+    );
     expect(init.code).toBe(0);
     expect(init.stdout).toBe('wrote countries/ke.yaml; next: govstack validate countries/ke.yaml --extends-root donors\n');
     expect((await runCli(['validate', 'countries/ke.yaml'], dir)).code).toBe(2);

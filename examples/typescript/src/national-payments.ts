@@ -7,7 +7,15 @@
  *
  *   node dist/national-payments.js [outdir]      # writes <outdir>/stacks/gh-staging/cdk.tf.json
  */
-import { Blueprint, CountryDeployment, CustomChartProductDecl, CustomImageProductDecl, GovStackApp, InputError, resolveBlueprint } from 'govstack-blueprint';
+import {
+  Blueprint,
+  CountryDeployment,
+  CustomChartProductDecl,
+  CustomImageProductDecl,
+  GovStackApp,
+  InputError,
+  resolveBlueprint,
+} from 'govstack-blueprint';
 
 /** The national switch: an image the project's generic chart runs under every workload default. */
 const nationalSwitch: CustomImageProductDecl = {

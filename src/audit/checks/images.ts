@@ -45,7 +45,7 @@ export const imagesPinned: Check = {
   title: 'Images pinned by version or digest, never "latest"',
   requirements: ['govstack-cfr-deployment#req-1'],
   scope:
-    'Every image the project\'s charts run, from the release values merged over the chart\'s defaults (workloads, datastores, X-Road servers), and every image reference in upstream chart values. Upstream charts are pinned to an exact version, so their default images are those of that chart release.',
+    "Every image the project's charts run, from the release values merged over the chart's defaults (workloads, datastores, X-Road servers), and every image reference in upstream chart values. Upstream charts are pinned to an exact version, so their default images are those of that chart release.",
   run({ tf: view }) {
     const findings: Finding[] = [];
     const check = (release: TfRelease, images: ImageUse[]) => {
@@ -62,25 +62,58 @@ export const imagesPinned: Check = {
       if (release.projectChart === 'govstack-building-block') {
         const values = view.effectiveValues(release);
         check(release, [
-          { where: 'image', repository: String(values.image?.repository ?? ''), tag: String(values.image?.tag ?? ''), digest: String(values.image?.digest ?? '') },
+          {
+            where: 'image',
+            repository: String(values.image?.repository ?? ''),
+            tag: String(values.image?.tag ?? ''),
+            digest: String(values.image?.digest ?? ''),
+          },
           ...(values.database?.enabled
-            ? [{ where: 'database.image', repository: String(values.database.image?.repository ?? ''), tag: String(values.database.image?.tag ?? ''), digest: String(values.database.image?.digest ?? '') }]
+            ? [
+                {
+                  where: 'database.image',
+                  repository: String(values.database.image?.repository ?? ''),
+                  tag: String(values.database.image?.tag ?? ''),
+                  digest: String(values.database.image?.digest ?? ''),
+                },
+              ]
             : []),
         ]);
       } else if (release.projectChart === 'govstack-xroad') {
         const values = view.effectiveValues(release);
         const wanted = ['securityServer', 'postgres', ...(values.centralServer?.enabled ? ['centralServer'] : [])];
-        check(release, wanted.map((k) => ({ where: `images.${k}`, repository: String(values.images?.[k]?.repository ?? ''), tag: String(values.images?.[k]?.tag ?? ''), digest: String(values.images?.[k]?.digest ?? '') })));
+        check(
+          release,
+          wanted.map((k) => ({
+            where: `images.${k}`,
+            repository: String(values.images?.[k]?.repository ?? ''),
+            tag: String(values.images?.[k]?.tag ?? ''),
+            digest: String(values.images?.[k]?.digest ?? ''),
+          })),
+        );
       } else if (release.projectChart) {
         check(release, imagesIn(release.values, ''));
       } else {
         const subject = `${release.name}: chart ${release.chart}`;
         if (release.version === undefined) {
-          findings.push(finding('MANUAL', subject, `chart from the local folder ${release.chart}, no version recorded in Terraform`, [tf(release.address)], { askFor: [`the Chart.yaml version of ${release.chart} on the deploying machine`] }));
+          findings.push(
+            finding(
+              'MANUAL',
+              subject,
+              `chart from the local folder ${release.chart}, no version recorded in Terraform`,
+              [tf(release.address)],
+              { askFor: [`the Chart.yaml version of ${release.chart} on the deploying machine`] },
+            ),
+          );
         } else {
           findings.push(
             semver.test(release.version)
-              ? finding('PASS', subject, `chart pinned to ${release.version}${release.repository ? ` from ${release.repository}` : ''}; its images are that release's defaults`, [tf(release.address)])
+              ? finding(
+                  'PASS',
+                  subject,
+                  `chart pinned to ${release.version}${release.repository ? ` from ${release.repository}` : ''}; its images are that release's defaults`,
+                  [tf(release.address)],
+                )
               : finding('FAIL', subject, `chart version "${release.version}" is not an exact version`, [tf(release.address)]),
           );
         }

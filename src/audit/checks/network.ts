@@ -65,18 +65,22 @@ export function compareWithGraph(ctx: { model: Parameters<typeof expectedEnds>[0
 }
 
 const evidenceOf = (policies: readonly TfPolicy[]): Evidence[] => unique(policies.map((p) => p.address)).map(tf);
-const describe = (c: Connection) => `${endpointName(c.from)} -> ${endpointName(c.to)} port ${c.ports.map((p) => p.port).join(', ')}/${c.protocol}`;
+const describe = (c: Connection) =>
+  `${endpointName(c.from)} -> ${endpointName(c.to)} port ${c.ports.map((p) => p.port).join(', ')}/${c.protocol}`;
 
 export const networkDefaultDeny: Check = {
   id: 'network-default-deny',
   title: 'Every namespace denies all traffic by default',
   requirements: ['govstack-cfr-security#req-8'],
-  scope: 'Every namespace the deployment creates: a NetworkPolicy selecting all pods with policy types Ingress and Egress and no allow rule.',
+  scope:
+    'Every namespace the deployment creates: a NetworkPolicy selecting all pods with policy types Ingress and Egress and no allow rule.',
   run({ model, tf: view }) {
     return expectedNamespaces(model).map(({ name }): Finding => {
       const ns = view.namespace(name);
       if (!ns) return finding('FAIL', `namespace ${name}`, 'the namespace is missing from the Terraform output', []);
-      const deny = view.policiesIn(name).find((p) => p.allPods && p.policyTypes.includes('Ingress') && p.policyTypes.includes('Egress') && p.rules.length === 0);
+      const deny = view
+        .policiesIn(name)
+        .find((p) => p.allPods && p.policyTypes.includes('Ingress') && p.policyTypes.includes('Egress') && p.rules.length === 0);
       return deny
         ? finding('PASS', `namespace ${name}`, 'default-deny policy for ingress and egress', [tf(ns.address), tf(deny.address)])
         : finding('FAIL', `namespace ${name}`, 'no default-deny NetworkPolicy (all pods, Ingress and Egress, no rules)', [tf(ns.address)]);
@@ -86,10 +90,10 @@ export const networkDefaultDeny: Check = {
 
 export const networkDeclaredFlows: Check = {
   id: 'network-declared-flows',
-  title: 'NetworkPolicies open exactly the connection graph: declared flows, gateway routes and the platform\'s own paths',
+  title: "NetworkPolicies open exactly the connection graph: declared flows, gateway routes and the platform's own paths",
   requirements: ['govstack-cfr-security#req-8', 'govstack-cfr-architecture#req-2'],
   scope:
-    'Reads every allow rule of the NetworkPolicies in cdk.tf.json (policy namespace and Pod selector, peer namespace and Pod selector or address ranges, ports) and compares both ways with the model\'s connection graph: every edge must be opened on each end this deployment owns (egress at the source, ingress at the destination, the same Pods and Pod ports), and no rule may open what no edge declares. Traffic within a namespace (a component and its own datastore) is the isolation default. Edges to address ranges are reported by network-egress-beyond-cluster.',
+    "Reads every allow rule of the NetworkPolicies in cdk.tf.json (policy namespace and Pod selector, peer namespace and Pod selector or address ranges, ports) and compares both ways with the model's connection graph: every edge must be opened on each end this deployment owns (egress at the source, ingress at the destination, the same Pods and Pod ports), and no rule may open what no edge declares. Traffic within a namespace (a component and its own datastore) is the isolation default. Edges to address ranges are reported by network-egress-beyond-cluster.",
   run(ctx) {
     const { model, blueprint } = ctx;
     const findings: Finding[] = [];
@@ -100,21 +104,58 @@ export const networkDeclaredFlows: Check = {
       const evidence = [...evidenceOf(ends.flatMap((e) => e.policies)), ...connection.pointers.map(blueprint)];
       findings.push(
         missing.length === 0
-          ? finding('PASS', describe(connection), `${connection.reason}: ${connection.why}; opened on ${ends.map((e) => e.end.direction).join(' and ')}`, evidence)
-          : finding('FAIL', describe(connection), `${connection.reason}: ${connection.why}; no NetworkPolicy states ${missing.map((e) => e.key).join('; ')}`, evidence),
+          ? finding(
+              'PASS',
+              describe(connection),
+              `${connection.reason}: ${connection.why}; opened on ${ends.map((e) => e.end.direction).join(' and ')}`,
+              evidence,
+            )
+          : finding(
+              'FAIL',
+              describe(connection),
+              `${connection.reason}: ${connection.why}; no NetworkPolicy states ${missing.map((e) => e.key).join('; ')}`,
+              evidence,
+            ),
       );
     }
     for (const { end, policy } of extra) {
       if ('cidrs' in end.peer) continue;
-      findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `opens ${endKey(end)}, which no edge of the connection graph declares`, [tf(policy.address)]));
+      findings.push(
+        finding(
+          'FAIL',
+          `policy ${policy.name} in ${policy.namespace}`,
+          `opens ${endKey(end)}, which no edge of the connection graph declares`,
+          [tf(policy.address)],
+        ),
+      );
     }
     for (const policy of ctx.tf.policies) {
       for (const rule of policy.rules) {
         if (rule.peers.length === 0) {
-          findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `an ${rule.direction} rule without peers admits every ${rule.direction === 'ingress' ? 'source' : 'destination'}`, [tf(policy.address)]));
+          findings.push(
+            finding(
+              'FAIL',
+              `policy ${policy.name} in ${policy.namespace}`,
+              `an ${rule.direction} rule without peers admits every ${rule.direction === 'ingress' ? 'source' : 'destination'}`,
+              [tf(policy.address)],
+            ),
+          );
         }
-        if (rule.peers.some((p) => p.broad)) findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `an ${rule.direction} peer selects namespaces or Pods by something other than one namespace name and labels`, [tf(policy.address)]));
-        if (rule.ports.length === 0 && rule.peers.some((p) => !p.sameNamespace)) findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `an ${rule.direction} rule opens every port`, [tf(policy.address)]));
+        if (rule.peers.some((p) => p.broad))
+          findings.push(
+            finding(
+              'FAIL',
+              `policy ${policy.name} in ${policy.namespace}`,
+              `an ${rule.direction} peer selects namespaces or Pods by something other than one namespace name and labels`,
+              [tf(policy.address)],
+            ),
+          );
+        if (rule.ports.length === 0 && rule.peers.some((p) => !p.sameNamespace))
+          findings.push(
+            finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `an ${rule.direction} rule opens every port`, [
+              tf(policy.address),
+            ]),
+          );
       }
     }
     if (model.connections.length === 0) findings.push(finding('FAIL', 'connection graph', 'the model has no connection at all', []));
@@ -127,13 +168,19 @@ export const networkDeclaredFlows: Check = {
  * whatever its peers (none at all included: it admits everyone), an egress rule the Pods of
  * each namespace peer.
  */
-function destinations(view: TerraformView): { end: { direction: string; ports: readonly string[] }; policy: TfPolicy; dest: { namespace: string; podLabels: Readonly<Record<string, string>> } }[] {
+function destinations(view: TerraformView): {
+  end: { direction: string; ports: readonly string[] };
+  policy: TfPolicy;
+  dest: { namespace: string; podLabels: Readonly<Record<string, string>> };
+}[] {
   const out: ReturnType<typeof destinations> = [];
   for (const policy of view.policies) {
     for (const rule of policy.rules) {
       const end = { direction: rule.direction, ports: rule.ports.map((p) => `${p.port}/${p.protocol}`).sort() };
       if (rule.direction === 'ingress') out.push({ end, policy, dest: { namespace: policy.namespace, podLabels: policy.podLabels } });
-      else for (const peer of rule.peers) if (peer.namespace) out.push({ end, policy, dest: { namespace: peer.namespace, podLabels: peer.podLabels ?? {} } });
+      else
+        for (const peer of rule.peers)
+          if (peer.namespace) out.push({ end, policy, dest: { namespace: peer.namespace, podLabels: peer.podLabels ?? {} } });
     }
   }
   return out;
@@ -144,11 +191,12 @@ export const networkPodPorts: Check = {
   title: 'NetworkPolicies open the ports the Pods listen on, never a Service port',
   requirements: ['govstack-cfr-security#req-8', 'govstack-cfr-architecture#req-2'],
   scope:
-    'A NetworkPolicy matches the destination Pod\'s port, not the Service\'s. For every allow rule whose destination is Pods of this deployment or cluster DNS, the opened ports must be ports those Pods listen on, from the catalog: a building block\'s container port (a mock\'s 3000, eSignet\'s 8088) or its chart\'s Pod port, the security servers\', gateway proxies\', controller\'s, observability stack\'s and CoreDNS\'s ports. A rule opening any other port lets nothing through on a real cluster while looking open: FAIL.',
+    "A NetworkPolicy matches the destination Pod's port, not the Service's. For every allow rule whose destination is Pods of this deployment or cluster DNS, the opened ports must be ports those Pods listen on, from the catalog: a building block's container port (a mock's 3000, eSignet's 8088) or its chart's Pod port, the security servers', gateway proxies', controller's, observability stack's and CoreDNS's ports. A rule opening any other port lets nothing through on a real cluster while looking open: FAIL.",
   run({ model, tf: view }) {
     const findings: Finding[] = [];
     const known = listeners(model);
-    const within = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) => Object.entries(a).every(([k, v]) => b[k] === v);
+    const within = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) =>
+      Object.entries(a).every(([k, v]) => b[k] === v);
     for (const { end, policy, dest } of destinations(view)) {
       const inNamespace = known.filter((l) => l.namespace === dest.namespace);
       if (inNamespace.length === 0) continue;
@@ -156,9 +204,25 @@ export const networkPodPorts: Check = {
       const listening = new Set(selected.flatMap((l) => l.ports.map((p) => p.port)));
       const subject = `${end.direction} policy ${policy.name} in ${policy.namespace}`;
       const bad = end.ports.filter((p) => !listening.has(Number(p.split('/')[0])));
-      if (selected.length === 0) findings.push(finding('FAIL', subject, `selects Pods in ${dest.namespace} that no catalog fact says listen anywhere`, [tf(policy.address)]));
-      else if (bad.length > 0) findings.push(finding('FAIL', subject, `opens ${bad.join(', ')} to ${dest.namespace}, where no Pod listens (${selected.map((l) => `${l.what}: ${l.ports.map((p) => p.port).join(', ')}`).join('; ')})`, [tf(policy.address)]));
-      else findings.push(finding('PASS', subject, `opens ${end.ports.join(', ')}, where ${selected.map((l) => l.what).join(', ')} listen`, [tf(policy.address)]));
+      if (selected.length === 0)
+        findings.push(
+          finding('FAIL', subject, `selects Pods in ${dest.namespace} that no catalog fact says listen anywhere`, [tf(policy.address)]),
+        );
+      else if (bad.length > 0)
+        findings.push(
+          finding(
+            'FAIL',
+            subject,
+            `opens ${bad.join(', ')} to ${dest.namespace}, where no Pod listens (${selected.map((l) => `${l.what}: ${l.ports.map((p) => p.port).join(', ')}`).join('; ')})`,
+            [tf(policy.address)],
+          ),
+        );
+      else
+        findings.push(
+          finding('PASS', subject, `opens ${end.ports.join(', ')}, where ${selected.map((l) => l.what).join(', ')} listen`, [
+            tf(policy.address),
+          ]),
+        );
     }
     if (findings.length === 0) findings.push(finding('FAIL', 'pod ports', 'no NetworkPolicy rule reaches a Pod of this deployment', []));
     return findings;
@@ -170,7 +234,7 @@ export const apiOnly: Check = {
   title: 'Building blocks reach each other only on their API ports',
   requirements: ['govstack-cfr-architecture#req-2', 'govstack-cfr-architecture#req-1'],
   scope:
-    'For every declared flow, the connection graph\'s edges (direct: consumer Pods → provider Pods on the provider\'s API Pod port; mediated: consumer → its own organisation\'s security server on the client port, security server → security server on the message ports, security server → provider on the API Pod port) and the policies stating them, both ends, exactly those Pods and ports. So no building block reaches another\'s datastore or admin ports, nor another organisation\'s security server.',
+    "For every declared flow, the connection graph's edges (direct: consumer Pods → provider Pods on the provider's API Pod port; mediated: consumer → its own organisation's security server on the client port, security server → security server on the message ports, security server → provider on the API Pod port) and the policies stating them, both ends, exactly those Pods and ports. So no building block reaches another's datastore or admin ports, nor another organisation's security server.",
   run(ctx) {
     const findings: Finding[] = [];
     for (const { connection, ends } of compareWithGraph(ctx).edges) {
@@ -183,7 +247,8 @@ export const apiOnly: Check = {
           : finding('FAIL', describe(connection), `not stated as declared: ${missing.map((e) => e.key).join('; ')}`, evidence),
       );
     }
-    if (findings.length === 0) findings.push(finding('PASS', 'flows', 'no flow between building blocks is declared; no building block can reach another', []));
+    if (findings.length === 0)
+      findings.push(finding('PASS', 'flows', 'no flow between building blocks is declared; no building block can reach another', []));
     return findings;
   },
 };
@@ -193,7 +258,7 @@ export const networkEgressBeyondCluster: Check = {
   title: 'Traffic to and from outside the cluster is limited to stated needs',
   requirements: ['govstack-cfr-security#req-8'],
   scope:
-    'Every NetworkPolicy rule naming address ranges, against the connection graph\'s edges to or from address ranges: the platform\'s needs (clients of the gateways, the Kubernetes API and its webhooks limited to the target\'s API server range, kubelets, alert receivers, X-Road peers) pass; a product\'s or the blueprint\'s egress carrying a written reason is WAIVED with that reason; anything else fails.',
+    "Every NetworkPolicy rule naming address ranges, against the connection graph's edges to or from address ranges: the platform's needs (clients of the gateways, the Kubernetes API and its webhooks limited to the target's API server range, kubelets, alert receivers, X-Road peers) pass; a product's or the blueprint's egress carrying a written reason is WAIVED with that reason; anything else fails.",
   run(ctx) {
     const { blueprint } = ctx;
     const findings: Finding[] = [];
@@ -203,20 +268,36 @@ export const networkEgressBeyondCluster: Check = {
         if (!('cidrs' in end.peer)) continue;
         const subject = `${connection.id} (${end.direction} ${end.namespace})`;
         const evidence = [...evidenceOf(policies), ...connection.pointers.map(blueprint)];
-        if (policies.length === 0) findings.push(finding('FAIL', subject, `declared (${connection.why}) but no NetworkPolicy states ${key}`, evidence));
+        if (policies.length === 0)
+          findings.push(finding('FAIL', subject, `declared (${connection.why}) but no NetworkPolicy states ${key}`, evidence));
         else if (connection.justification) {
           const annotated = policies.every((p) => p.annotations['govstack.global/egress-reason'] === connection.justification);
           findings.push(
             annotated
-              ? finding('WAIVED', subject, `${connection.why}; the policy carries its reason`, evidence, { justification: connection.justification })
-              : finding('FAIL', subject, `${connection.why}: the policy does not carry its reason (govstack.global/egress-reason)`, evidence),
+              ? finding('WAIVED', subject, `${connection.why}; the policy carries its reason`, evidence, {
+                  justification: connection.justification,
+                })
+              : finding(
+                  'FAIL',
+                  subject,
+                  `${connection.why}: the policy does not carry its reason (govstack.global/egress-reason)`,
+                  evidence,
+                ),
           );
-        } else findings.push(finding('PASS', subject, `${connection.why}: ${end.peer.cidrs.join(', ')} port ${end.ports.join(', ')}`, evidence));
+        } else
+          findings.push(finding('PASS', subject, `${connection.why}: ${end.peer.cidrs.join(', ')} port ${end.ports.join(', ')}`, evidence));
       }
     }
     for (const { end, policy } of extra) {
       if (!('cidrs' in end.peer)) continue;
-      findings.push(finding('FAIL', `policy ${policy.name} in ${policy.namespace}`, `opens ${endKey(end)}, which no edge of the connection graph declares`, [tf(policy.address)]));
+      findings.push(
+        finding(
+          'FAIL',
+          `policy ${policy.name} in ${policy.namespace}`,
+          `opens ${endKey(end)}, which no edge of the connection graph declares`,
+          [tf(policy.address)],
+        ),
+      );
     }
     if (findings.length === 0) findings.push(finding('PASS', 'address ranges', 'no NetworkPolicy names an address range', []));
     return findings;

@@ -15,7 +15,8 @@ const secretPatterns: readonly { name: string; pattern: RegExp }[] = [
 ];
 
 /** Keys whose value is a secret when it is a literal. */
-const secretKey = /(pass(word|wd|phrase)?|secret|token|api[-_]?key|private[-_]?key|client[-_]?key|access[-_]?key|credential|conn(ection)?[-_]?str(ing)?|pin)$/i;
+const secretKey =
+  /(pass(word|wd|phrase)?|secret|token|api[-_]?key|private[-_]?key|client[-_]?key|access[-_]?key|credential|conn(ection)?[-_]?str(ing)?|pin)$/i;
 /** Keys that name where a secret is kept, not the secret itself (e.g. `secretName`, `certificateSecret`: an existing Secret). */
 const referenceKey = /(name|ref|reference|secretkey|keyref|existingsecret|certificatesecret|file|path|enabled|length)$/i;
 
@@ -38,7 +39,8 @@ export function scanForSecrets(value: unknown, at: string, hits: Hit[] = []): Hi
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (k === '//') continue; // cdktf's own metadata
       const here = at ? `${at}.${k}` : k;
-      if (typeof v === 'string' && v.trim() !== '' && secretKey.test(k) && !referenceKey.test(k) && !isReference(v)) hits.push({ path: here, what: `literal value for "${k}"` });
+      if (typeof v === 'string' && v.trim() !== '' && secretKey.test(k) && !referenceKey.test(k) && !isReference(v))
+        hits.push({ path: here, what: `literal value for "${k}"` });
       scanForSecrets(v, here, hits);
     }
   }
@@ -75,11 +77,16 @@ export const noSecretValues: Check = {
       }
     }
     for (const { address, hit } of tfHits) findings.push(finding('FAIL', hit.path, `${hit.what} in the Terraform output`, [tf(address)]));
-    if (tfHits.length === 0) findings.push(finding('PASS', 'cdk.tf.json', 'no secret value in any resource, provider or backend block', []));
+    if (tfHits.length === 0)
+      findings.push(finding('PASS', 'cdk.tf.json', 'no secret value in any resource, provider or backend block', []));
 
     for (const source of model.sources) {
       if (!existsSync(source.path)) {
-        findings.push(finding('MANUAL', source.path, 'the blueprint file could not be read again to scan it', [], { askFor: [`${source.path} (sha256 ${source.sha256}) to scan for secrets`] }));
+        findings.push(
+          finding('MANUAL', source.path, 'the blueprint file could not be read again to scan it', [], {
+            askFor: [`${source.path} (sha256 ${source.sha256}) to scan for secrets`],
+          }),
+        );
         continue;
       }
       const text = readFileSync(source.path, 'utf8');
@@ -89,8 +96,23 @@ export const noSecretValues: Check = {
       } catch {
         hits = scanForSecrets(text, '');
       }
-      for (const hit of hits) findings.push(finding('FAIL', `${source.path} ${hit.path}`, `${hit.what} in the blueprint`, [blueprint(`/${hit.path.replace(/\[(\d+)\]/g, '.$1').split('.').join('/')}`)]));
-      if (hits.length === 0) findings.push(finding('PASS', source.path, 'no secret value in the blueprint', [{ kind: 'blueprint', file: source.path, line: 1, pointer: '' }]));
+      for (const hit of hits)
+        findings.push(
+          finding('FAIL', `${source.path} ${hit.path}`, `${hit.what} in the blueprint`, [
+            blueprint(
+              `/${hit.path
+                .replace(/\[(\d+)\]/g, '.$1')
+                .split('.')
+                .join('/')}`,
+            ),
+          ]),
+        );
+      if (hits.length === 0)
+        findings.push(
+          finding('PASS', source.path, 'no secret value in the blueprint', [
+            { kind: 'blueprint', file: source.path, line: 1, pointer: '' },
+          ]),
+        );
     }
     return findings;
   },

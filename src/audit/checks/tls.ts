@@ -18,20 +18,35 @@ export const inClusterTls: Check = {
       const subject = `flow ${flow.from} -> ${flow.to} (${flow.via})`;
       const ev = [tf(release.address), blueprint(flow.pointer)];
       if (url.startsWith('https://')) findings.push(finding('PASS', subject, `HTTPS: ${url}`, ev));
-      else if (!url) findings.push(finding('FAIL', subject, `the consumer is given no URL for ${flow.to} (${providerUrlVariable(flow.to)})`, ev));
+      else if (!url)
+        findings.push(finding('FAIL', subject, `the consumer is given no URL for ${flow.to} (${providerUrlVariable(flow.to)})`, ev));
       else if (model.environment === 'dev') {
-        findings.push(finding('MANUAL', subject, `plaintext HTTP inside the cluster (${url}); admissible only in an isolated development environment`, ev, {
-          askFor: [`confirmation that "${model.name}" is an isolated development environment holding no production or personal data`],
-        }));
+        findings.push(
+          finding(
+            'MANUAL',
+            subject,
+            `plaintext HTTP inside the cluster (${url}); admissible only in an isolated development environment`,
+            ev,
+            {
+              askFor: [`confirmation that "${model.name}" is an isolated development environment holding no production or personal data`],
+            },
+          ),
+        );
       } else findings.push(finding('FAIL', subject, `plaintext HTTP in a ${model.environment} environment (${url})`, ev));
     }
     findings.push(
-      finding('MANUAL', 'after TLS termination', 'TLS ends at the gateways and at the security servers; their calls on to the building blocks\' Services use whatever scheme the products serve', [], {
-        askFor: [
-          'whether gateway-to-backend and security-server-to-provider traffic is encrypted (service mesh mTLS, BackendTLSPolicy or HTTPS backends), or the risk acceptance for plaintext inside the cluster',
-          'the TLS versions and cipher suites of the X-Road security servers\' client and message ports',
-        ],
-      }),
+      finding(
+        'MANUAL',
+        'after TLS termination',
+        "TLS ends at the gateways and at the security servers; their calls on to the building blocks' Services use whatever scheme the products serve",
+        [],
+        {
+          askFor: [
+            'whether gateway-to-backend and security-server-to-provider traffic is encrypted (service mesh mTLS, BackendTLSPolicy or HTTPS backends), or the risk acceptance for plaintext inside the cluster',
+            "the TLS versions and cipher suites of the X-Road security servers' client and message ports",
+          ],
+        },
+      ),
     );
     return findings;
   },

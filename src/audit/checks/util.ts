@@ -4,7 +4,13 @@ export function tf(address: string): Evidence {
   return { kind: 'terraform', address };
 }
 
-export function finding(status: Status, subject: string, message: string, evidence: readonly Evidence[], extra: { justification?: string; askFor?: readonly string[] } = {}): Finding {
+export function finding(
+  status: Status,
+  subject: string,
+  message: string,
+  evidence: readonly Evidence[],
+  extra: { justification?: string; askFor?: readonly string[] } = {},
+): Finding {
   return { status, subject, message, evidence, ...extra };
 }
 
@@ -16,7 +22,18 @@ export function unique<T>(items: readonly T[]): T[] {
 export function quantity(value: unknown): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(String(value ?? ''));
   if (!m) return NaN;
-  const factor: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+  const factor: Record<string, number> = {
+    '': 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+  };
   return Number(m[1]) * factor[m[2] ?? ''];
 }
 

@@ -57,13 +57,17 @@ export const consent: BuildingBlockEntry = {
       id: 'igrant',
       title: 'iGrant.io Consent BB',
       source: `https://decentralised-dataexchange.github.io/bb-consent-infrastructure/stable/index.yaml; ${chartRepo}:Chart.yaml; ${chartRepo}:values.yaml; ${apiTag}:internal/cmd/start_api.go`,
-      chart: { name: 'consentbb', version: '2023.12.4', repository: 'https://decentralised-dataexchange.github.io/bb-consent-infrastructure/stable/' },
+      chart: {
+        name: 'consentbb',
+        version: '2023.12.4',
+        repository: 'https://decentralised-dataexchange.github.io/bb-consent-infrastructure/stable/',
+      },
       values: { namespace, prefix },
       podSecurity: {
         level: 'baseline',
         reason:
-          'The consentbb chart gives every container the one securityContext value (default runAsUser 0) and no pod-level context, and its API and dashboards listen on port 80 in images built to run as root; '
-          + 'nothing asks for host access or privilege, so Pod Security "baseline" admits it and "restricted" rejects every pod.',
+          'The consentbb chart gives every container the one securityContext value (default runAsUser 0) and no pod-level context, and its API and dashboards listen on port 80 in images built to run as root; ' +
+          'nothing asks for host access or privilege, so Pod Security "baseline" admits it and "restricted" rejects every pod.',
         source: `${chartRepo}:values.yaml; ${chartRepo}:templates/api/deploy.yaml; ${chartRepo}:templates/mongo/deploy.yaml`,
       },
       // templates/mongo/pvc.yaml and templates/postgres/pvc.yaml: storageClassName {{ .Values.storageClassName }}

@@ -19,7 +19,5 @@ export const esignature: BuildingBlockEntry = {
   apis: [api('api/swagger.yaml', '3.0.2', '1.0.0', ['/{version}'])],
   servicePort: 8080,
   products: [mockProduct({ repo, commit, file: 'api/swagger.yaml', healthPath: '/v1/cert/list' }), externalProduct],
-  excludedApiFiles: [
-    { file: 'api/swagger.json', reason: 'empty file (0 bytes)', source: specSource(repo, commit, 'api/swagger.json') },
-  ],
+  excludedApiFiles: [{ file: 'api/swagger.json', reason: 'empty file (0 bytes)', source: specSource(repo, commit, 'api/swagger.json') }],
 };

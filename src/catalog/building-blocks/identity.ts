@@ -31,7 +31,15 @@ export const identity: BuildingBlockEntry = {
   title: 'Identity',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.0.2' },
   apis: [
-    api('api/Identity-Provider.yaml', '3.1.0', '1.0', ['/.well-known', '/authorize', '/client-mgmt', '/linked-authorization', '/oauth', '/oidc', '/wallet-binding']),
+    api('api/Identity-Provider.yaml', '3.1.0', '1.0', [
+      '/.well-known',
+      '/authorize',
+      '/client-mgmt',
+      '/linked-authorization',
+      '/oauth',
+      '/oidc',
+      '/wallet-binding',
+    ]),
     api('api/enrollment.yaml', '3.1.0', '1.0.0', ['/enrollment']),
   ],
   servicePort: 8080,
@@ -53,8 +61,8 @@ export const identity: BuildingBlockEntry = {
       podSecurity: {
         level: 'baseline',
         reason:
-          'The esignet chart\'s cacerts init container runs as root (securityContext.runAsUser 0, image openjdk:11-jre) to write the JVM trust store, and the main container\'s securityContext is disabled by default; '
-          + 'no host access or privilege is asked for, so Pod Security "baseline" admits it and "restricted" rejects the pod.',
+          "The esignet chart's cacerts init container runs as root (securityContext.runAsUser 0, image openjdk:11-jre) to write the JVM trust store, and the main container's securityContext is disabled by default; " +
+          'no host access or privilege is asked for, so Pod Security "baseline" admits it and "restricted" rejects the pod.',
         source: `${esignetTag}:helm/esignet/values.yaml (initContainers, containerSecurityContext)`,
       },
       storageClassKey: 'persistence.storageClass',

@@ -30,7 +30,9 @@ export const messaging: BuildingBlockEntry = {
       healthPath: '/status/email',
       // GovStack's example environment (examples/mock/mockoon-messaging.json) answers no GET with 2xx unless the request
       // carries the requestUID and api_key headers (its rules, lines 16-87), and the chart's probe is a plain GET.
-      caveats: ['GovStack\'s example environment is not used: its only GET answers 405 without request headers, so a Kubernetes probe cannot pass'],
+      caveats: [
+        "GovStack's example environment is not used: its only GET answers 405 without request headers, so a Kubernetes probe cannot pass",
+      ],
     }),
     externalProduct,
   ],

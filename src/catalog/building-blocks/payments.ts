@@ -87,7 +87,8 @@ export const payments: BuildingBlockEntry = {
   excludedApiFiles: [
     {
       file: `${p2g}billInquiryBillerResponse.yml`,
-      reason: 'not YAML: a prose sentence and a Markdown code fence wrap the OpenAPI text, so no YAML parser (nor the mediator) can read it',
+      reason:
+        'not YAML: a prose sentence and a Markdown code fence wrap the OpenAPI text, so no YAML parser (nor the mediator) can read it',
       source: specSource(repo, commit, `${p2g}billInquiryBillerResponse.yml`),
     },
   ],

@@ -30,7 +30,9 @@ export const registration: BuildingBlockEntry = {
       example: {
         file: 'examples/mock-registration/mockoon-registration.json',
         healthPath: '/services',
-        caveats: ["templates call faker 'random.alphaNumeric', which Mockoon 9.7.0 migrates to a name its Faker lacks: POST /applicant/services/{id}/applications answers the error text (mockoon-registration.json line 337)"],
+        caveats: [
+          "templates call faker 'random.alphaNumeric', which Mockoon 9.7.0 migrates to a name its Faker lacks: POST /applicant/services/{id}/applications answers the error text (mockoon-registration.json line 337)",
+        ],
       },
     }),
     externalProduct,

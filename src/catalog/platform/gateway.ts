@@ -60,7 +60,11 @@ export const gatewayCatalog: GatewayEntry = {
   // The project's choice: HTTPS on 443; HTTP on 80 only to redirect to HTTPS.
   listenerPorts: { https: 443, http: 80 },
   pods: {
-    proxyLabels: { 'app.kubernetes.io/name': 'envoy', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway' },
+    proxyLabels: {
+      'app.kubernetes.io/name': 'envoy',
+      'app.kubernetes.io/component': 'proxy',
+      'app.kubernetes.io/managed-by': 'envoy-gateway',
+    },
     proxyHttps: { port: 10443 },
     proxyHttp: { port: 10080 },
     proxyStats: { port: 19001, name: 'metrics' },
@@ -73,8 +77,12 @@ export const gatewayCatalog: GatewayEntry = {
   internalLoadBalancerAnnotations: {
     eks: {
       // The first is read by the AWS Load Balancer Controller, the second by the in-tree AWS cloud provider.
-      annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' },
-      source: 'https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#lb-scheme; https://kubernetes.io/docs/reference/labels-annotations-taints/#service-beta-kubernetes-io-aws-load-balancer-internal',
+      annotations: {
+        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+        'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+      },
+      source:
+        'https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#lb-scheme; https://kubernetes.io/docs/reference/labels-annotations-taints/#service-beta-kubernetes-io-aws-load-balancer-internal',
     },
     aks: {
       annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' },
@@ -89,12 +97,12 @@ export const gatewayCatalog: GatewayEntry = {
     clientCidrs: ['0.0.0.0/0', '::/0'],
     maxTrackedClientsPerListener: 10000,
     note:
-      'Envoy Gateway v1.4 added distinct source-CIDR local rate limiting (release-notes/v1.4.0.yaml): a local rule whose clientSelectors hold sourceCIDR {type: Distinct, value: <range>} '
-      + 'gives every client address in the range its own token bucket per proxy replica and route (internal/xds/translator/local_ratelimit.go, buildCIDRMatchLocalRateLimitActions), '
-      + 'and the CRD accepts it under spec.rateLimit.local (gateway.envoyproxy.io_backendtrafficpolicies.yaml: local.rules[].clientSelectors[].sourceCIDR.type enum Exact|Distinct). '
-      + 'So a per-client limit needs no global rate-limit service and no Redis. The task page\'s "Local rate limiting does not support distinct matching" predates v1.4. '
-      + 'A listener tracks at most 10 000 distinct clients (MaxDynamicDescriptors, least recently used evicted). '
-      + 'Envoy sees the client\'s address because the proxy Service keeps externalTrafficPolicy Local (EnvoyProxy default, api/v1alpha1/shared_types.go).',
+      'Envoy Gateway v1.4 added distinct source-CIDR local rate limiting (release-notes/v1.4.0.yaml): a local rule whose clientSelectors hold sourceCIDR {type: Distinct, value: <range>} ' +
+      'gives every client address in the range its own token bucket per proxy replica and route (internal/xds/translator/local_ratelimit.go, buildCIDRMatchLocalRateLimitActions), ' +
+      'and the CRD accepts it under spec.rateLimit.local (gateway.envoyproxy.io_backendtrafficpolicies.yaml: local.rules[].clientSelectors[].sourceCIDR.type enum Exact|Distinct). ' +
+      'So a per-client limit needs no global rate-limit service and no Redis. The task page\'s "Local rate limiting does not support distinct matching" predates v1.4. ' +
+      'A listener tracks at most 10 000 distinct clients (MaxDynamicDescriptors, least recently used evicted). ' +
+      "Envoy sees the client's address because the proxy Service keeps externalTrafficPolicy Local (EnvoyProxy default, api/v1alpha1/shared_types.go).",
     source: `${eg}:release-notes/v1.4.0.yaml; ${eg}:internal/gatewayapi/backendtrafficpolicy.go (buildLocalRateLimit, buildRateLimitRule); ${eg}:internal/xds/translator/local_ratelimit.go; ${crds}/generated/gateway.envoyproxy.io_backendtrafficpolicies.yaml; ${eg}:api/v1alpha1/ratelimit_types.go (SourceMatchDistinct); ${eg}:api/v1alpha1/shared_types.go (ExternalTrafficPolicy default Local)`,
   },
   sources: [

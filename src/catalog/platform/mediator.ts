@@ -69,8 +69,7 @@ export const mediatorCatalog: MediatorEntry = {
   },
   centralServer: {
     officialImage: false,
-    note:
-      'NIIS publishes no production Central Server container: the X-Road repository builds only development images (ghcr.io/nordic-institute/xrddev-central-server, mutable *-latest tags). Run the central server from NIIS\'s Ubuntu packages, or use an existing X-Road instance (mediator.centralServer: false).',
+    note: "NIIS publishes no production Central Server container: the X-Road repository builds only development images (ghcr.io/nordic-institute/xrddev-central-server, mutable *-latest tags). Run the central server from NIIS's Ubuntu packages, or use an existing X-Road instance (mediator.centralServer: false).",
     sandboxBaseImage: { repository: 'niis/xroad-central-server', tag: 'focal-7.2.2' },
     // The tag the mediator chart shipped and the end-to-end tests ran; it matches the
     // security servers' X-Road 7.8 line but is not traceable to an NIIS source (see above).

@@ -99,7 +99,11 @@ export function volumeGiB(store: keyof typeof dailyGiB, retention: string, size:
 function claimTemplate(sizeGiB: number, storageClass: string | undefined) {
   return {
     volumeClaimTemplate: {
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${sizeGiB}Gi` } }, ...(storageClass ? { storageClassName: storageClass } : {}) },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: `${sizeGiB}Gi` } },
+        ...(storageClass ? { storageClassName: storageClass } : {}),
+      },
     },
   };
 }
@@ -177,7 +181,17 @@ function grafanaDataSources(logsUrl: string, tracesUrl: string) {
       type: 'loki',
       access: 'proxy',
       url: logsUrl,
-      jsonData: { derivedFields: [{ name: 'TraceID', matcherType: 'regex', matcherRegex: '(?:trace_?id|traceparent)["=: ]+(?:00-)?([0-9a-f]{32})', url: '$${__value.raw}', datasourceUid: 'tempo' }] },
+      jsonData: {
+        derivedFields: [
+          {
+            name: 'TraceID',
+            matcherType: 'regex',
+            matcherRegex: '(?:trace_?id|traceparent)["=: ]+(?:00-)?([0-9a-f]{32})',
+            url: '$${__value.raw}',
+            datasourceUid: 'tempo',
+          },
+        ],
+      },
     },
     {
       name: 'Tempo',
@@ -186,7 +200,13 @@ function grafanaDataSources(logsUrl: string, tracesUrl: string) {
       access: 'proxy',
       url: tracesUrl,
       jsonData: {
-        tracesToLogsV2: { datasourceUid: 'loki', spanStartTimeShift: '-5m', spanEndTimeShift: '5m', filterByTraceID: true, customQuery: false },
+        tracesToLogsV2: {
+          datasourceUid: 'loki',
+          spanStartTimeShift: '-5m',
+          spanEndTimeShift: '5m',
+          filterByTraceID: true,
+          customQuery: false,
+        },
         serviceMap: { datasourceUid: 'prometheus' },
         lokiSearch: { datasourceUid: 'loki' },
       },
@@ -292,7 +312,15 @@ export const observabilityCatalog: ObservabilityEntry = {
         commonConfig: { replication_factor: 1 },
         storage: { type: 'filesystem' },
         schemaConfig: {
-          configs: [{ from: '2024-04-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'loki_index_', period: '24h' } }],
+          configs: [
+            {
+              from: '2024-04-01',
+              store: 'tsdb',
+              object_store: 'filesystem',
+              schema: 'v13',
+              index: { prefix: 'loki_index_', period: '24h' },
+            },
+          ],
         },
         ...(retention
           ? {
@@ -369,7 +397,11 @@ export const observabilityCatalog: ObservabilityEntry = {
           seccompProfile: { type: 'RuntimeDefault' },
         },
       },
-      persistence: { enabled: true, size: `${volumeGiB('traces', retention, size)}Gi`, ...(storageClass ? { storageClassName: storageClass } : {}) },
+      persistence: {
+        enabled: true,
+        size: `${volumeGiB('traces', retention, size)}Gi`,
+        ...(storageClass ? { storageClassName: storageClass } : {}),
+      },
     }),
   },
   slackWebhook: { host: 'hooks.slack.com', port: 443, source: 'https://api.slack.com/messaging/webhooks' },

@@ -25,23 +25,55 @@ export const auditCommand: CommandModule<object, Args> = {
   builder: (y) =>
     loadOptions(y)
       .positional('blueprint', { type: 'string', demandOption: true, describe: 'Blueprint file (YAML or JSON)' })
-      .option('format', { alias: 'f', choices: ['html', 'md', 'json', 'oscal'] as const, describe: 'html: one self-contained page with the diagram; md (the default): for review threads; json: see src/audit/report.schema.json; oscal: NIST OSCAL component definition and assessment results (needs --out DIR). Without it, --out\'s extension (.html, .md, .json) chooses' })
+      .option('format', {
+        alias: 'f',
+        choices: ['html', 'md', 'json', 'oscal'] as const,
+        describe:
+          "html: one self-contained page with the diagram; md (the default): for review threads; json: see src/audit/report.schema.json; oscal: NIST OSCAL component definition and assessment results (needs --out DIR). Without it, --out's extension (.html, .md, .json) chooses",
+      })
       .option('out', { alias: 'o', type: 'string', describe: 'Write to this file (for oscal: this folder) instead of standard output' })
-      .option('timestamp', { type: 'boolean', default: false, describe: 'Record the time of the audit; without it the same input gives the same bytes' })
-      .option('compliance', { type: 'string', describe: 'A `govstack compliance --json` report of this deployment: the api-compliance check shows its results as evidence' })
-      .option('fail-on', { choices: ['FAIL', 'MANUAL'] as const, describe: 'Exit 3 when a check ends FAIL (or, with MANUAL, FAIL or MANUAL): a gate for CI' })
-      .example('$0 audit ke-prod.yaml --format json --out audit.json --fail-on FAIL', 'In CI: the report as evidence, and a red build on any FAIL')
+      .option('timestamp', {
+        type: 'boolean',
+        default: false,
+        describe: 'Record the time of the audit; without it the same input gives the same bytes',
+      })
+      .option('compliance', {
+        type: 'string',
+        describe: 'A `govstack compliance --json` report of this deployment: the api-compliance check shows its results as evidence',
+      })
+      .option('fail-on', {
+        choices: ['FAIL', 'MANUAL'] as const,
+        describe: 'Exit 3 when a check ends FAIL (or, with MANUAL, FAIL or MANUAL): a gate for CI',
+      })
+      .example(
+        '$0 audit ke-prod.yaml --format json --out audit.json --fail-on FAIL',
+        'In CI: the report as evidence, and a red build on any FAIL',
+      )
       .example('$0 audit blueprints/sandbox.yaml --format html --out sandbox-audit.html', 'A report to open in any browser, offline')
       .example('$0 audit blueprints/sandbox.yaml --format oscal --out oscal/', 'OSCAL documents for GRC tools') as never,
   handler: (args) =>
     runCommand(async () => {
-      const format = args.format === 'oscal' ? 'oscal' : formatForOut(args.out, args.format, 'md', extensions, ['png', 'svg', 'pdf', 'xml', 'yaml', 'yml']);
+      const format =
+        args.format === 'oscal'
+          ? 'oscal'
+          : formatForOut(args.out, args.format, 'md', extensions, ['png', 'svg', 'pdf', 'xml', 'yaml', 'yml']);
       if (format === 'oscal' && !args.out) {
-        throw new InputError([{ file: args.blueprint, line: 0, pointer: '', message: '--format oscal writes two documents (component-definition.json, assessment-results.json): name a folder with --out' }]);
+        throw new InputError([
+          {
+            file: args.blueprint,
+            line: 0,
+            pointer: '',
+            message: '--format oscal writes two documents (component-definition.json, assessment-results.json): name a folder with --out',
+          },
+        ]);
       }
-      const { models: [model] } = loadChecked([args.blueprint], args, { quiet: true });
+      const {
+        models: [model],
+      } = loadChecked([args.blueprint], args, { quiet: true });
       const { audit } = await import('../../audit/report');
-      const compliance = args.compliance ? { file: args.compliance, ...(JSON.parse(readFileSync(args.compliance, 'utf8')) as { deployment: string; results: [] }) } : undefined;
+      const compliance = args.compliance
+        ? { file: args.compliance, ...(JSON.parse(readFileSync(args.compliance, 'utf8')) as { deployment: string; results: [] }) }
+        : undefined;
       const report = await audit(model, { timestamp: args.timestamp ? new Date() : undefined, compliance });
       const written: string[] = [];
       const write = (file: string, text: string) => {
@@ -76,11 +108,15 @@ export const auditCommand: CommandModule<object, Args> = {
       }
       if (written.length > 0) {
         const s = report.summary;
-        process.stdout.write(`${model.name}: ${s.FAIL} FAIL, ${s.MANUAL} MANUAL, ${s.WAIVED} WAIVED, ${s.PASS} PASS; wrote ${written.join(', ')}\n`);
+        process.stdout.write(
+          `${model.name}: ${s.FAIL} FAIL, ${s.MANUAL} MANUAL, ${s.WAIVED} WAIVED, ${s.PASS} PASS; wrote ${written.join(', ')}\n`,
+        );
       }
       const failing = report.summary.FAIL + (args['fail-on'] === 'MANUAL' ? report.summary.MANUAL : 0);
       if (args['fail-on'] && failing > 0) {
-        process.stderr.write(`govstack: ${failing} check${failing === 1 ? '' : 's'} ended ${args['fail-on'] === 'MANUAL' ? 'FAIL or MANUAL' : 'FAIL'} (--fail-on ${args['fail-on']})\n`);
+        process.stderr.write(
+          `govstack: ${failing} check${failing === 1 ? '' : 's'} ended ${args['fail-on'] === 'MANUAL' ? 'FAIL or MANUAL' : 'FAIL'} (--fail-on ${args['fail-on']})\n`,
+        );
         return exitCodes.no;
       }
       return exitCodes.ok;

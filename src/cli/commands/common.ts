@@ -14,8 +14,17 @@ export interface LoadArgs {
 /** `--strict` and `--extends-root` for a command's builder. */
 export function loadOptions<T>(y: Argv<T>): Argv<T> {
   return y
-    .option('strict', { type: 'boolean', default: false, describe: 'Treat warnings (what the audit will FAIL, or is risky in this environment) as errors: exit 2' })
-    .option('extends-root', { type: 'string', array: true, describe: 'Also allow extends: to read bases under this folder (default: only the blueprint\'s own folder tree, after following symlinks)' }) as Argv<T>;
+    .option('strict', {
+      type: 'boolean',
+      default: false,
+      describe: 'Treat warnings (what the audit will FAIL, or is risky in this environment) as errors: exit 2',
+    })
+    .option('extends-root', {
+      type: 'string',
+      array: true,
+      describe:
+        "Also allow extends: to read bases under this folder (default: only the blueprint's own folder tree, after following symlinks)",
+    }) as Argv<T>;
 }
 
 /**
@@ -23,7 +32,11 @@ export function loadOptions<T>(y: Argv<T>): Argv<T> {
  * (`warning: file:line  /pointer  message`; `validate` and `synth` do, the commands whose
  * output is a report or a picture keep quiet), and with `--strict` fail on them as on errors.
  */
-export function loadChecked(files: readonly string[], args: LoadArgs, options: { uniqueNames?: boolean; quiet?: boolean } = {}): { models: DeploymentModel[]; warnings: Problem[] } {
+export function loadChecked(
+  files: readonly string[],
+  args: LoadArgs,
+  options: { uniqueNames?: boolean; quiet?: boolean } = {},
+): { models: DeploymentModel[]; warnings: Problem[] } {
   const models = loadModels(files, { uniqueNames: options.uniqueNames, extendsRoots: args['extends-root'] });
   const warnings = sortProblems(models.flatMap((m) => m.warnings ?? []));
   if (args.strict && warnings.length > 0) throw new InputError(warnings.map((w) => ({ ...w, message: `${w.message} (--strict)` })));
@@ -54,10 +67,18 @@ export function formatForOut<F extends string>(
   const ext = out ? path.extname(out).toLowerCase().replace(/^\./, '') : '';
   const named = formats[ext];
   if (ext && refused.includes(ext)) {
-    throw new EnvironmentError(`--out ${out}: this command does not write .${ext}; it writes ${[...new Set(Object.values(formats))].join(', ')} (use one of the extensions ${Object.keys(formats).map((e) => `.${e}`).join(', ')})`);
+    throw new EnvironmentError(
+      `--out ${out}: this command does not write .${ext}; it writes ${[...new Set(Object.values(formats))].join(', ')} (use one of the extensions ${Object.keys(
+        formats,
+      )
+        .map((e) => `.${e}`)
+        .join(', ')})`,
+    );
   }
   if (named && explicit && named !== explicit) {
-    throw new EnvironmentError(`--out ${out} names a .${ext} file but --format is ${explicit}; drop --format, or name the file .${Object.keys(formats).find((e) => formats[e] === explicit) ?? explicit}`);
+    throw new EnvironmentError(
+      `--out ${out} names a .${ext} file but --format is ${explicit}; drop --format, or name the file .${Object.keys(formats).find((e) => formats[e] === explicit) ?? explicit}`,
+    );
   }
   return explicit ?? named ?? fallback;
 }

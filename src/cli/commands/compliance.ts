@@ -52,29 +52,50 @@ function parseUrls(values: readonly string[]): Map<string, string> {
 
 export const complianceCommand: CommandModule<object, Args> = {
   command: 'compliance <blueprint>',
-  describe: "Run GovStack's own compliance suites (pinned commits) against an applied deployment and print passed / failed / known-failing per building block",
+  describe:
+    "Run GovStack's own compliance suites (pinned commits) against an applied deployment and print passed / failed / known-failing per building block",
   builder: (y) =>
     y
       .positional('blueprint', { type: 'string', demandOption: true, describe: 'Blueprint of the applied deployment' })
-      .option('only', { type: 'string', array: true, default: [] as string[], describe: 'Building blocks to test (default: every one with a suite)' })
+      .option('only', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Building blocks to test (default: every one with a suite)',
+      })
       .option('host', { type: 'boolean', default: false, describe: 'Development: run on this host instead of as Jobs in the cluster' })
-      .option('suites', { type: 'string', describe: 'Host mode: folder of prepared suites, <dir>/<building-block>/ (scripts/images/compliance-runner.sh --suites-only)' })
-      .option('mockoon', { type: 'string', describe: "Host mode: Mockoon CLI executable; each block's mock is started with the model's arguments" })
-      .option('url', { type: 'string', array: true, default: [] as string[], describe: 'Host mode: <building-block>=<base URL> to test instead of starting its mock' })
+      .option('suites', {
+        type: 'string',
+        describe: 'Host mode: folder of prepared suites, <dir>/<building-block>/ (scripts/images/compliance-runner.sh --suites-only)',
+      })
+      .option('mockoon', {
+        type: 'string',
+        describe: "Host mode: Mockoon CLI executable; each block's mock is started with the model's arguments",
+      })
+      .option('url', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Host mode: <building-block>=<base URL> to test instead of starting its mock',
+      })
       .option('suite-of', {
         type: 'string',
         array: true,
         default: [] as string[],
-        describe: "<custom block>=<building block>: test a country's own product (customBuildingBlocks) with the GovStack suite of the building block it implements",
+        describe:
+          "<custom block>=<building block>: test a country's own product (customBuildingBlocks) with the GovStack suite of the building block it implements",
       })
       .option('kubectl', { type: 'string', default: 'kubectl', describe: 'kubectl executable' })
-      .option('kubeconfig', { type: 'string', describe: 'kubeconfig of the cluster (default: kubectl\'s)' })
+      .option('kubeconfig', { type: 'string', describe: "kubeconfig of the cluster (default: kubectl's)" })
       .option('context', { type: 'string', describe: 'kubeconfig context' })
       .option('timeout', { type: 'number', default: 900, describe: 'Seconds each suite may run' })
       .option('keep', { type: 'boolean', default: false, describe: 'Keep the runner namespace, Jobs and NetworkPolicies after the run' })
       .option('json', { type: 'string', describe: 'Also write the results (evidence for the audit) to this JSON file' })
       .example('$0 compliance blueprints/sandbox.yaml --kubeconfig ~/.kube/sandbox', 'Run every suite as a Job in the cluster')
-      .example('$0 compliance blueprints/sandbox.yaml --host --suites /tmp/suites --mockoon /tmp/m/node_modules/.bin/mockoon-cli', 'Run on this host against the mocks started locally') as never,
+      .example(
+        '$0 compliance blueprints/sandbox.yaml --host --suites /tmp/suites --mockoon /tmp/m/node_modules/.bin/mockoon-cli',
+        'Run on this host against the mocks started locally',
+      ) as never,
   handler: (args) =>
     runCommand(async () => {
       const [model] = loadModels([args.blueprint]);
@@ -82,9 +103,23 @@ export const complianceCommand: CommandModule<object, Args> = {
       let results: SuiteResult[];
       if (args.host) {
         if (!args.suites) throw usage('--host needs --suites <folder of prepared suites>');
-        results = await runOnHost(model, args.only, { mode: 'host', suitesDir: path.resolve(args.suites), mockoon: args.mockoon, urls: parseUrls(args.url), suiteOf });
+        results = await runOnHost(model, args.only, {
+          mode: 'host',
+          suitesDir: path.resolve(args.suites),
+          mockoon: args.mockoon,
+          urls: parseUrls(args.url),
+          suiteOf,
+        });
       } else {
-        results = runInCluster(model, args.only, { mode: 'cluster', kubectl: args.kubectl, kubeconfig: args.kubeconfig, context: args.context, timeoutSeconds: args.timeout, keep: args.keep, suiteOf });
+        results = runInCluster(model, args.only, {
+          mode: 'cluster',
+          kubectl: args.kubectl,
+          kubeconfig: args.kubeconfig,
+          context: args.context,
+          timeoutSeconds: args.timeout,
+          keep: args.keep,
+          suiteOf,
+        });
       }
       process.stdout.write(formatTable(results));
       if (args.json) {

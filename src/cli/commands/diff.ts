@@ -18,10 +18,15 @@ export const diffCommand: CommandModule<object, Args> = {
         .positional('a', { type: 'string', demandOption: true, describe: 'First blueprint' })
         .positional('b', { type: 'string', demandOption: true, describe: 'Second blueprint' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the differences as JSON' }),
-    ).example('$0 diff blueprints/examples/kenya-aks.yaml blueprints/examples/estonia-eks.yaml', 'What two countries deploy differently') as never,
+    ).example(
+      '$0 diff blueprints/examples/kenya-aks.yaml blueprints/examples/estonia-eks.yaml',
+      'What two countries deploy differently',
+    ) as never,
   handler: (args) =>
     runCommand(() => {
-      const { models: [a, b] } = loadChecked([args.a, args.b], args, { uniqueNames: false, quiet: true });
+      const {
+        models: [a, b],
+      } = loadChecked([args.a, args.b], args, { uniqueNames: false, quiet: true });
       const diff = diffModels(a, b);
       process.stdout.write(args.json ? JSON.stringify(diff, null, 2) + '\n' : formatDiff(diff));
       return diff.equal ? exitCodes.ok : exitCodes.no;

@@ -25,23 +25,49 @@ export const initCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option('country', { alias: 'c', type: 'string', demandOption: true, describe: 'ISO 3166-1 alpha-2 country code, e.g. KE' })
-      .option('environment', { alias: 'e', choices: ['dev', 'test', 'staging', 'prod'] as const, default: 'dev' as Environment, describe: 'Deployment environment' })
-      .option('target', { alias: 't', choices: ['kubeconfig', 'eks', 'aks', 'gke'] as const, default: 'kubeconfig' as TargetKind, describe: 'Where it runs: any cluster by kubeconfig, or a managed one' })
-      .option('extends', { type: 'string', describe: 'A base blueprint (e.g. a donor\'s) to build on; the new file then holds only what differs' })
+      .option('environment', {
+        alias: 'e',
+        choices: ['dev', 'test', 'staging', 'prod'] as const,
+        default: 'dev' as Environment,
+        describe: 'Deployment environment',
+      })
+      .option('target', {
+        alias: 't',
+        choices: ['kubeconfig', 'eks', 'aks', 'gke'] as const,
+        default: 'kubeconfig' as TargetKind,
+        describe: 'Where it runs: any cluster by kubeconfig, or a managed one',
+      })
+      .option('extends', {
+        type: 'string',
+        describe: "A base blueprint (e.g. a donor's) to build on; the new file then holds only what differs",
+      })
       .option('name', { type: 'string', describe: 'Deployment and stack name (default: <country>-<environment>, lower case)' })
-      .option('out', { alias: 'o', type: 'string', describe: 'File to write (default: <name>.yaml); an existing file is kept unless --force' })
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        describe: 'File to write (default: <name>.yaml); an existing file is kept unless --force',
+      })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing --out file' })
       .example('$0 init --country KE --environment test --target aks', 'A starting blueprint for Kenya on AKS, in ke-test.yaml')
-      .example('$0 init -c KE -e test -t aks --extends blueprints/examples/bases/social-protection.yaml', 'Kenya\'s file on top of a donor\'s base') as never,
+      .example(
+        '$0 init -c KE -e test -t aks --extends blueprints/examples/bases/social-protection.yaml',
+        "Kenya's file on top of a donor's base",
+      ) as never,
   handler: (args) =>
     runCommand(() => {
       const country = args.country.toUpperCase();
       // Checked here, not in a yargs check(): what a check throws escapes as a stack trace (exit 1).
-      if (!countryCodes.includes(country)) throw new EnvironmentError(`--country ${args.country} is not an ISO 3166-1 alpha-2 code (e.g. KE, EE, PH)`);
+      if (!countryCodes.includes(country))
+        throw new EnvironmentError(`--country ${args.country} is not an ISO 3166-1 alpha-2 code (e.g. KE, EE, PH)`);
       const name = args.name ?? `${country.toLowerCase()}-${args.environment}`;
       const out = args.out ?? `${name}.yaml`;
       if (existsSync(out) && !args.force) throw new EnvironmentError(`${out} exists; choose another --out or add --force`);
-      const base = args.extends ? path.relative(path.dirname(path.resolve(out)), path.resolve(args.extends)).split(path.sep).join('/') : undefined;
+      const base = args.extends
+        ? path
+            .relative(path.dirname(path.resolve(out)), path.resolve(args.extends))
+            .split(path.sep)
+            .join('/')
+        : undefined;
       writeOutput(out, scaffold({ country, environment: args.environment, target: args.target, name, base }));
       // extends: reads only the new file's folder tree unless told otherwise: say so on the next step.
       const baseDir = args.extends ? realpathSync(path.dirname(path.resolve(args.extends))) : undefined;
@@ -60,7 +86,15 @@ export function scaffold(o: { country: string; environment: Environment; target:
     `# A GovStack blueprint for ${o.country} (${o.environment}). Check it with: govstack validate <this file>`,
     '# Every field is described in blueprints/blueprint.schema.json; editors that speak the YAML',
     '# language server complete and check fields from it.',
-    ...(o.base ? ['', '# Built on a base: only what differs from it is written here. Maps merge key by key, `null`', '# removes a key, and `- {to: x, $remove: true}` removes one flow (organisations and alert', '# receivers by name). `govstack show <this file>` prints the merged result.', `extends: [${JSON.stringify(o.base)}]`] : []),
+    ...(o.base
+      ? [
+          '',
+          '# Built on a base: only what differs from it is written here. Maps merge key by key, `null`',
+          '# removes a key, and `- {to: x, $remove: true}` removes one flow (organisations and alert',
+          '# receivers by name). `govstack show <this file>` prints the merged result.',
+          `extends: [${JSON.stringify(o.base)}]`,
+        ]
+      : []),
     '',
     'metadata:',
     `  name: ${o.name}              # the Terraform stack name: a DNS label`,
@@ -71,11 +105,7 @@ export function scaffold(o: { country: string; environment: Environment; target:
     '',
     ...stateLines(o.target, prod, cc),
     ...(o.base
-      ? [
-          '',
-          'mediator:',
-          `  instance: ${instance}        # the X-Road instance identifier`,
-        ]
+      ? ['', 'mediator:', `  instance: ${instance}        # the X-Road instance identifier`]
       : [
           '',
           'mediator:                    # the X-Road instance: one security server per organisation',
@@ -116,7 +146,12 @@ function gatewayLines(cc: string): string[] {
 function targetLines(kind: TargetKind, name: string): string[] {
   switch (kind) {
     case 'kubeconfig':
-      return ['target:', '  kind: kubeconfig', '  path: ~/.kube/config      # relative paths are read from this file\'s folder', `  context: ${name}           # the context to deploy to`];
+      return [
+        'target:',
+        '  kind: kubeconfig',
+        "  path: ~/.kube/config      # relative paths are read from this file's folder",
+        `  context: ${name}           # the context to deploy to`,
+      ];
     case 'eks':
       return ['target:', '  kind: eks', `  clusterName: ${name}`, '  region: eu-west-1'];
     case 'aks':
@@ -133,7 +168,13 @@ function stateLines(kind: TargetKind, remote: boolean, cc: string): string[] {
     case 'eks':
       return ['state:', '  backend: s3', `  bucket: ${cc}-govstack-tfstate`, '  region: eu-west-1'];
     case 'aks':
-      return ['state:', '  backend: azurerm', `  storageAccountName: ${cc}govstackstate`, '  containerName: tfstate', `  resourceGroupName: rg-${cc}-govstack-state`];
+      return [
+        'state:',
+        '  backend: azurerm',
+        `  storageAccountName: ${cc}govstackstate`,
+        '  containerName: tfstate',
+        `  resourceGroupName: rg-${cc}-govstack-state`,
+      ];
     case 'gke':
       return ['state:', '  backend: gcs', `  bucket: ${cc}-govstack-tfstate`];
     case 'kubeconfig':

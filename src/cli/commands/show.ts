@@ -15,13 +15,20 @@ export const showCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('blueprint', { type: 'string', demandOption: true, describe: 'Blueprint file (YAML or JSON)' })
-      .option('extends-root', { type: 'string', array: true, describe: 'Also allow extends: to read bases under this folder (default: only the blueprint\'s own folder tree, after following symlinks)' })
+      .option('extends-root', {
+        type: 'string',
+        array: true,
+        describe:
+          "Also allow extends: to read bases under this folder (default: only the blueprint's own folder tree, after following symlinks)",
+      })
       .example('$0 show blueprints/examples/kenya-aks.yaml', 'What the Kenya overlay and its donor base make together') as never,
   handler: (args) =>
     runCommand(() => {
       const loaded = loadBlueprint(args.blueprint, { extendsRoots: args['extends-root'] });
       for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
-      process.stdout.write(`# ${displayPath(args.blueprint)} merged with ${loaded.sources.length - 1} base${loaded.sources.length === 2 ? '' : 's'}; after each value, the file:line that declared it\n`);
+      process.stdout.write(
+        `# ${displayPath(args.blueprint)} merged with ${loaded.sources.length - 1} base${loaded.sources.length === 2 ? '' : 's'}; after each value, the file:line that declared it\n`,
+      );
       process.stdout.write(renderWithSources(loaded.blueprint, loaded.locate));
     }),
 };

@@ -20,9 +20,24 @@ export const synthCommand: CommandModule<object, Args> = {
   builder: (y) =>
     loadOptions(
       y
-        .positional('files', { type: 'string', array: true, default: [], describe: 'Blueprint files; none means the built-in sandbox blueprint' })
-        .option('out', { alias: 'o', type: 'string', default: 'cdktf.out', describe: 'Output folder of its own; stacks go to <out>/stacks/<name>/cdk.tf.json' })
-        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success (warnings still go to standard error)' })
+        .positional('files', {
+          type: 'string',
+          array: true,
+          default: [],
+          describe: 'Blueprint files; none means the built-in sandbox blueprint',
+        })
+        .option('out', {
+          alias: 'o',
+          type: 'string',
+          default: 'cdktf.out',
+          describe: 'Output folder of its own; stacks go to <out>/stacks/<name>/cdk.tf.json',
+        })
+        .option('quiet', {
+          alias: 'q',
+          type: 'boolean',
+          default: false,
+          describe: 'Print nothing on success (warnings still go to standard error)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'Print what was written as JSON' }),
     )
       .example('$0 synth', 'Synthesise the GovStack sandbox into cdktf.out/stacks/sandbox')
@@ -35,7 +50,13 @@ export const synthCommand: CommandModule<object, Args> = {
       const { synthesize } = await import('../../synth/synthesize');
       const stacks = synthesize(models, args.out);
       if (args.json) {
-        process.stdout.write(JSON.stringify(stacks.map((s) => ({ ...s, file: displayPath(s.file) })), null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            stacks.map((s) => ({ ...s, file: displayPath(s.file) })),
+            null,
+            2,
+          ) + '\n',
+        );
       } else if (!args.quiet) {
         for (const s of stacks) process.stdout.write(`${s.name}: wrote ${displayPath(s.file)} (${s.resources} resources)\n`);
       }

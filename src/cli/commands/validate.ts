@@ -17,7 +17,11 @@ export const validateCommand: CommandModule<object, Args> = {
       y
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Blueprint files (YAML or JSON)' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print {valid, blueprints, problems, warnings} as JSON on standard output (for CI); exit codes as usual' }),
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'Print {valid, blueprints, problems, warnings} as JSON on standard output (for CI); exit codes as usual',
+        }),
     )
       .example('$0 validate blueprints/examples/*.yaml', 'Validate every example country')
       .example('$0 validate --strict --json ke-prod.yaml', 'In CI: warnings fail too, results as JSON') as never,
@@ -27,7 +31,9 @@ export const validateCommand: CommandModule<object, Args> = {
       const { models } = loadChecked(args.files, args);
       if (!args.quiet) {
         for (const m of models) {
-          process.stdout.write(`${m.sources[0].path}: valid (${m.name}, ${m.country} ${m.environment}, ${m.buildingBlocks.length} building blocks, ${m.flows.length} flows)\n`);
+          process.stdout.write(
+            `${m.sources[0].path}: valid (${m.name}, ${m.country} ${m.environment}, ${m.buildingBlocks.length} building blocks, ${m.flows.length} flows)\n`,
+          );
         }
       }
       return exitCodes.ok;
@@ -42,7 +48,14 @@ function validateJson(args: Args): number {
   try {
     const loaded = loadChecked(args.files, { ...args, strict: false }, { quiet: true });
     warnings = loaded.warnings;
-    blueprints = loaded.models.map((m) => ({ file: m.sources[0].path, name: m.name, country: m.country, environment: m.environment, buildingBlocks: m.buildingBlocks.length, flows: m.flows.length }));
+    blueprints = loaded.models.map((m) => ({
+      file: m.sources[0].path,
+      name: m.name,
+      country: m.country,
+      environment: m.environment,
+      buildingBlocks: m.buildingBlocks.length,
+      flows: m.flows.length,
+    }));
     if (args.strict) problems = warnings;
   } catch (err) {
     if (!(err instanceof InputError)) throw err;

@@ -3,10 +3,13 @@ import { Connection, isPods } from './types';
 import { securityServerPods } from '../pod-labels';
 
 /** Where a probe starts: Pods to impersonate (namespace and labels), or an address range outside the cluster. */
-export type ProbeSource = { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] };
+export type ProbeSource =
+  { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] };
 
 /** Where a probe goes: a listener to run (namespace, labels, port), or an address range and port. */
-export type ProbeDestination = ({ readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] }) & {
+export type ProbeDestination = (
+  { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | { readonly cidrs: readonly string[] }
+) & {
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP';
 };
@@ -35,7 +38,9 @@ export function connectionGraph(model: DeploymentModel): readonly Connection[] {
 
 /** The probes that exercise one edge: one per destination port, all expected `allowed`. */
 export function probesFor(connection: Connection): Probe[] {
-  const source: ProbeSource = isPods(connection.from) ? { namespace: connection.from.namespace, podLabels: connection.from.podLabels } : { cidrs: connection.from.cidrs };
+  const source: ProbeSource = isPods(connection.from)
+    ? { namespace: connection.from.namespace, podLabels: connection.from.podLabels }
+    : { cidrs: connection.from.cidrs };
   return connection.ports.map((p) => ({
     id: connection.ports.length > 1 ? `${connection.id}:${p.port}` : connection.id,
     source,
@@ -47,7 +52,8 @@ export function probesFor(connection: Connection): Probe[] {
   }));
 }
 
-const subset = (want: Readonly<Record<string, string>>, have: Readonly<Record<string, string>>) => Object.entries(want).every(([k, v]) => have[k] === v);
+const subset = (want: Readonly<Record<string, string>>, have: Readonly<Record<string, string>>) =>
+  Object.entries(want).every(([k, v]) => have[k] === v);
 
 /**
  * Whether the graph allows a Pod-to-Pod attempt, with NetworkPolicy semantics: some edge whose
@@ -89,14 +95,27 @@ export function nonEdgeSample(model: DeploymentModel): Probe[] {
     if (out.has(probe.id) || graphAllows(model.connections, probe)) return;
     out.set(probe.id, probe);
   };
-  const namespaces = [...new Set(edges.flatMap((c) => [c.from, c.to]).filter(isPods).map((e) => e.namespace))].sort();
+  const namespaces = [
+    ...new Set(
+      edges
+        .flatMap((c) => [c.from, c.to])
+        .filter(isPods)
+        .map((e) => e.namespace),
+    ),
+  ].sort();
   for (const c of edges) {
     if (!isPods(c.from) || !isPods(c.to)) continue;
     const source = { namespace: c.from.namespace, podLabels: c.from.podLabels };
     const to = { namespace: c.to.namespace, podLabels: c.to.podLabels };
     const open = new Set(c.ports.map((p) => p.port));
     const other = Math.max(...open) + 1;
-    offer({ id: `other-port:${c.id}:${other}`, source, destination: { ...to, port: other, protocol: c.protocol }, expect: 'blocked', why: `${c.id} opens only ${[...open].join(', ')}` });
+    offer({
+      id: `other-port:${c.id}:${other}`,
+      source,
+      destination: { ...to, port: other, protocol: c.protocol },
+      expect: 'blocked',
+      why: `${c.id} opens only ${[...open].join(', ')}`,
+    });
     for (const ns of namespaces) {
       if (ns === c.from.namespace || ns === c.to.namespace) continue;
       offer({

@@ -13,7 +13,8 @@ import { PodPort } from '../../catalog/types';
  *   admission webhook. `alert`: Alertmanager → a receiver. `egress`: a product's or the
  *   blueprint's declared need beyond the cluster.
  */
-export type ConnectionReason = 'flow' | 'mediator-hop' | 'route' | 'control' | 'scrape' | 'trace' | 'logs' | 'dns' | 'kube-api' | 'webhook' | 'alert' | 'egress';
+export type ConnectionReason =
+  'flow' | 'mediator-hop' | 'route' | 'control' | 'scrape' | 'trace' | 'logs' | 'dns' | 'kube-api' | 'webhook' | 'alert' | 'egress';
 
 /** Pods in a namespace, selected by labels (empty: every Pod of the namespace). */
 export interface PodsEndpoint {
