@@ -24,7 +24,7 @@ export class LeaseStub {
     readonly token: string,
   ) {}
 
-  static async start(namespace: string, token: string): Promise<LeaseStub> {
+  static async start(namespace: string, token: string, port = 0): Promise<LeaseStub> {
     const stub = new LeaseStub(namespace, token);
     stub.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -36,7 +36,7 @@ export class LeaseStub {
         res.end(payload);
       });
     });
-    await new Promise<void>((resolve) => stub.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => stub.server.listen(port, '127.0.0.1', resolve));
     stub.port = (stub.server.address() as AddressInfo).port;
     stub.server.unref();
     return stub;

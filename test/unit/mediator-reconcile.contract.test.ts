@@ -9,6 +9,7 @@ import { serviceCodes, xroadConfiguration, XRoadConfiguration, XRoadSubsystem } 
 import {
   envPrefix,
   keyJournalAnnotation,
+  leaseLock,
   reconcile,
   ReconcileOptions,
   ReconcileTargets,
@@ -394,6 +395,35 @@ withXRoadApis.describe('reconcile converges after an API error mid-way |', () =>
       expect(stub.violations).toEqual([]);
     } finally {
       await stub.close();
+    }
+  });
+});
+
+describe('the run lock survives an API server that is not reachable yet |', () => {
+  test('requests that never left (connection refused) are sent again; the Lease is taken once the API server answers', async () => {
+    const probe = await LeaseStub.start(JobRun.namespace, JobRun.token);
+    const { port, url } = probe;
+    await probe.close();
+    const lines: string[] = [];
+    const lock = leaseLock({
+      url,
+      namespace: JobRun.namespace,
+      name: 'xroad-reconcile',
+      holder: 'late-run',
+      token: JobRun.token,
+      retryDelayMs: 300,
+      log: (l: string) => lines.push(l),
+    });
+    const taking = lock.acquire();
+    await new Promise((r) => setTimeout(r, 700));
+    const lease = await LeaseStub.start(JobRun.namespace, JobRun.token, port);
+    try {
+      await taking;
+      expect(lease.leases.get('xroad-reconcile')!.spec.holderIdentity).toBe('late-run');
+      expect(lines.some((l) => /ECONNREFUSED.*retrying/.test(l))).toBe(true);
+      await lock.release();
+    } finally {
+      await lease.close();
     }
   });
 });

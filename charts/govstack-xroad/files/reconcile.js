@@ -307,6 +307,9 @@ function memoryLock() {
 /** RFC 3339 with microseconds, the Kubernetes MicroTime format. */
 const microTime = (ms) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
+/** Socket errors raised before a request reaches the server (name resolution, refused connection). */
+const UNSENT_CODES = new Set(['EAI_AGAIN', 'ENOTFOUND', 'ECONNREFUSED']);
+
 /** One JSON request to the Kubernetes API; resolves with status and body for every HTTP answer. */
 function kubeRequest(base, method, path, { token, ca, json, timeoutMs }) {
   const url = new URL(path, base);
@@ -329,7 +332,11 @@ function kubeRequest(base, method, path, { token, ca, json, timeoutMs }) {
       });
     });
     r.on('timeout', () => r.destroy(new Error(`${method} ${path} timed out`)));
-    r.on('error', (err) => reject(new ReconcileError(`lock: ${method} ${path} failed: ${err.message}`, { server: 'kubernetes', method, path, status: 0 })));
+    r.on('error', (err) => {
+      const failure = new ReconcileError(`lock: ${method} ${path} failed: ${err.message}`, { server: 'kubernetes', method, path, status: 0 });
+      failure.unsent = UNSENT_CODES.has(err.code);
+      reject(failure);
+    });
     if (payload) r.write(payload);
     r.end();
   });
@@ -353,7 +360,19 @@ function leaseLock(o) {
   const path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(o.namespace)}/leases`;
   const duration = o.durationSeconds ?? 60;
   const log = o.log ?? (() => {});
-  const req = (method, p, json) => kubeRequest(o.url, method, p, { token: o.token, ca: o.ca, json });
+  // A request that never left (the API server's name did not resolve, the connection was
+  // refused) is safe to send again whatever its method: a DNS hiccup must not fail the Job.
+  const req = async (method, p, json) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await kubeRequest(o.url, method, p, { token: o.token, ca: o.ca, json });
+      } catch (err) {
+        if (!err.unsent || attempt >= 5) throw err;
+        log(`${err.message}; retrying (attempt ${attempt})`);
+        await sleep(o.retryDelayMs ?? 2000);
+      }
+    }
+  };
   let lease;
   let timer;
   let chain = Promise.resolve();
