@@ -8,9 +8,9 @@ function chartImage(image: ImageRef): ImageRef {
   return { repository: image.repository, tag: image.tag, ...(image.digest ? { digest: image.digest } : {}) };
 }
 
-/** Image values of `charts/govstack-building-block`: its optional PostgreSQL datastore. */
-export function buildingBlockChartImages(): { readonly database: { readonly image: ImageRef } } {
-  return { database: { image: chartImage(blockDatabase.image) } };
+/** Catalog values of `charts/govstack-building-block`: its optional PostgreSQL datastore's image and port. */
+export function buildingBlockChartImages(): { readonly database: { readonly image: ImageRef; readonly port: number } } {
+  return { database: { image: chartImage(blockDatabase.image), port: blockDatabase.port } };
 }
 
 /** Catalog values of `charts/govstack-xroad`: every image and every port its Pods listen on. */

@@ -152,6 +152,27 @@ expect_fail "building-block: schema rejects runAsUser 0" "runAsUser|minimum" \
   "$HELM" template t "$BB" -f "$BBV" --set securityContext.runAsUser=0
 expect_fail "building-block: schema rejects database image tag latest" "latest|tag" \
   "$HELM" template t "$BB" -f "$BBV" --set database.image.tag=latest
+expect_fail "building-block: a datastore without the catalog's port fails naming it" "database.port is required" \
+  "$REAL_HELM" template t "$BB" -f "$BBV" --set database.enabled=true --set database.image.repository=postgres --set database.image.tag=17.9-alpine
+if "$HELM" template t "$BB" -f "$BBV" --set database.enabled=true >"$OUT/bb-database.yaml" 2>"$OUT/bb-database.err" \
+  && python3 - "$OUT/bb-database.yaml" "$OUT/images-govstack-building-block.json" <<'PY'
+import json, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+port = json.load(open(sys.argv[2]))["database"]["port"]
+svc = next(d for d in docs if d["kind"] == "Service" and d["spec"].get("clusterIP") == "None")
+sts = next(d for d in docs if d["kind"] == "StatefulSet")
+dep = next(d for d in docs if d["kind"] == "Deployment")
+db = sts["spec"]["template"]["spec"]["containers"][0]
+assert svc["spec"]["ports"][0]["port"] == port, svc["spec"]["ports"]
+assert db["ports"][0]["containerPort"] == port, db["ports"]
+for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    assert f"-p {port} " in db[probe]["exec"]["command"][2], (probe, db[probe])
+env = {e["name"]: e.get("value") for e in dep["spec"]["template"]["spec"]["containers"][0]["env"]}
+assert env["DATABASE_PORT"] == str(port), env
+PY
+then ok "building-block: the datastore's Service, container, probes and DATABASE_PORT use the catalog's port"
+else bad "building-block: the datastore's Service, container, probes and DATABASE_PORT use the catalog's port ($(tail -3 "$OUT/bb-database.err"))"
+fi
 ROOT_MODE=(--set securityContext.runAsNonRoot=false --set securityContext.runAsUser=0 --set securityContext.runAsGroup=0 --set securityContext.fsGroup=0)
 expect_fail "building-block: root mode requires podSecurityJustification" "podSecurityJustification" \
   "$HELM" template t "$BB" -f "$BBV" "${ROOT_MODE[@]}"

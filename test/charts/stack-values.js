@@ -41,7 +41,8 @@ if (mode === 'bundled') {
   fs.writeFileSync(file, `extends: [${path.resolve(blueprint)}]\ndeployment:\n  documents:\n    source: bundled\n    bundle: [${work}]\n`);
 }
 try {
-  const model = resolveModel(loadBlueprint(file));
+  // The bundled overlay sits in a temporary folder: its base is outside that folder's tree.
+  const model = resolveModel(loadBlueprint(file, { extendsRoots: [path.dirname(path.resolve(blueprint))] }));
   fs.writeFileSync(valuesOut, JSON.stringify(xroadReleaseValues(model, { serviceAccountName: 'mediator', waits: true })));
   const servers = Object.fromEntries(model.mediator.securityServers.map((s) => [s.name, labels.securityServerPods(s.name)]));
   fs.writeFileSync(expectedOut, JSON.stringify({ servers, documentServer: mode === 'bundled' ? documentServerPods : null, catalog: mediatorCatalog, documentServerPort }));

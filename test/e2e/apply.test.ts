@@ -99,7 +99,7 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
   }, 1_800_000);
 
   test("the mediator's reconcile Job completes against the X-Road admin API stub, and a second run changes nothing", async () => {
-    const model = loadModels([profile])[0];
+    const model = loadModels([profile], profileBases)[0];
     expect(model.mediator.securityServers.length).toBeGreaterThan(0);
     const stubs = new XRoadStubPods(node.kubeconfig, env, model.mediator.namespace);
     await stubs.start();

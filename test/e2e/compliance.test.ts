@@ -11,7 +11,7 @@ import { packageRoot } from '../../src/paths';
 import { synthesize } from '../../src/synth/synthesize';
 import { Cluster, eventually } from './cluster';
 import { installCrds } from './control-plane';
-import { run, writeTestProfile } from './harness';
+import { profileBases, run, writeTestProfile } from './harness';
 import { fullImageName, realNodeForTests } from './node';
 import { nodeProfile } from './node-profile';
 
@@ -77,7 +77,7 @@ test('the sandbox, with a stand-in product for payments beside its mock, applies
       },
     },
   });
-  const [stack] = synthesize(loadModels([profile]), path.join(work, 'out'));
+  const [stack] = synthesize(loadModels([profile], profileBases), path.join(work, 'out'));
   stackDir = path.dirname(stack.file);
   tofu('init', '-input=false');
   tofu('apply', '-input=false', '-auto-approve');
@@ -91,7 +91,7 @@ test('the sandbox, with a stand-in product for payments beside its mock, applies
 }, 1_800_000);
 
 test("govstack compliance runs every suite as a Job in the cluster and removes the run's connections afterwards", () => {
-  const model = loadModels([profile])[0];
+  const model = loadModels([profile], profileBases)[0];
   const kubectl = execFileSync('bash', ['-c', 'command -v kubectl'], { env, encoding: 'utf8' }).trim();
   results = runInCluster(model, [], {
     mode: 'cluster',

@@ -9,7 +9,7 @@ import { parseCucumberJson, summarise, formatTable } from '../../src/compliance/
 import { complianceSuites, findSuite } from '../../src/compliance/suites';
 import { plan } from '../../src/compliance/run';
 import { bundledDocumentsPath, documentUrl, resolveDocument } from '../../src/model/documents';
-import { cli, model, root } from './support';
+import { cli, fixtureBaseArgs, model, root } from './support';
 
 const sharedCompliance = path.resolve(root, '..', 'shared', 'govstack', 'compliance');
 const sharedApi = path.resolve(root, '..', 'shared', 'govstack', 'api');
@@ -316,7 +316,7 @@ withShared("facts against GovStack's repositories (../shared/govstack)", () => {
       for (const b of upstream.buildingBlocks.filter((x) => x.product.id === 'mock'))
         expect(b.egress.filter((e) => e.name === 'document-download')).toHaveLength(1);
       // And the CLI validates it.
-      expect(execFileSync(process.execPath, [cli, 'validate', bp], { encoding: 'utf8' })).toContain('valid');
+      expect(execFileSync(process.execPath, [cli, 'validate', bp, ...fixtureBaseArgs], { encoding: 'utf8' })).toContain('valid');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -159,3 +159,8 @@ true
 {{- fail (printf "%s is enabled but the cluster does not serve %s: install its CRD first (e.g. kube-prometheus-stack), or set requireCrds=false to skip the object" $why $kind) -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The datastore's port: the stack passes it from its catalog; the chart has none of its own. */}}
+{{- define "gsbb.db.port" -}}
+{{- required "database.port is required when database.enabled (the stack sets it from its catalog)" .Values.database.port -}}
+{{- end -}}
