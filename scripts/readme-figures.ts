@@ -80,10 +80,12 @@ export async function figures(): Promise<Record<string, string>> {
       '```',
     ].join('\n');
 
-    const [a, b] = loadModels([sandbox, changed], { uniqueNames: false });
+    // The changed copy lives with the test fixtures and extends the sandbox from blueprints/,
+    // outside its own folder tree: the command names that folder, as a user would.
+    const [a, b] = loadModels([sandbox, changed], { uniqueNames: false, extendsRoots: ['blueprints'] });
     const diffExample = [
       '```text',
-      `$ npx govstack diff ${sandbox} ${changed}`,
+      `$ npx govstack diff ${sandbox} ${changed} --extends-root blueprints`,
       ...formatDiff(diffModels(a, b))
         .trimEnd()
         .split('\n')

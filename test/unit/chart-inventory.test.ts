@@ -6,7 +6,9 @@ import { releaseValues, resourcesOf, root, synth } from './support';
 
 const blueprints = [
   'blueprints/sandbox.yaml',
-  ...readdirSync(path.join(root, 'blueprints/examples')).map((f) => `blueprints/examples/${f}`),
+  ...readdirSync(path.join(root, 'blueprints/examples'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `blueprints/examples/${f}`),
   'test/fixtures/valid/chart-products.yaml',
 ];
 

@@ -20,7 +20,7 @@ describe('govstack diff |', () => {
   });
 
   test('--json lists exactly what changed, and exits 3 (they differ)', async () => {
-    const r = await runCli(['diff', sandbox, changed, '--json']);
+    const r = await runCli(['diff', sandbox, changed, '--json', ...fixtureBaseArgs]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(exitCodes.no); // ux: 3 means 'they differ' (1 is an internal error)
     const diff = JSON.parse(r.stdout);
@@ -50,7 +50,7 @@ describe('govstack diff |', () => {
   });
 
   test('human output groups changes by section with +, - and ~', async () => {
-    const r = await runCli(['diff', sandbox, changed]);
+    const r = await runCli(['diff', sandbox, changed, ...fixtureBaseArgs]);
     expect(r.code).toBe(exitCodes.no); // ux: 3 means 'they differ' (1 is an internal error)
     expect(r.stdout).toContain('--- blueprints/sandbox.yaml (sandbox)\n+++ test/fixtures/audit/sandbox-changed.yaml (sandbox)\n');
     expect(r.stdout).toMatch(/\nbuilding blocks:\n  - emarketplace  \(product mock, /);
