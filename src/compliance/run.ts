@@ -131,6 +131,9 @@ export function runInCluster(model: DeploymentModel, only: readonly string[], o:
   } finally {
     if (!o.keep) {
       for (const { block } of runs) kubectl(o, ['delete', 'networkpolicy', '-n', block.namespace, 'from-compliance', '--ignore-not-found']);
+      // The runner's egress goes now, not whenever the namespace finishes terminating: the
+      // connection exists only while the run does.
+      kubectl(o, ['delete', 'networkpolicy', '-n', ns, '-l', 'govstack.global/component=compliance', '--ignore-not-found']);
       kubectl(o, ['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']);
     }
   }

@@ -1,8 +1,9 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { chartCatalogValues } from '../../src/catalog';
 import { chartsDir, packageRoot } from '../../src/paths';
+import { securityServerDatabasePods, securityServerPods } from '../../src/model/pod-labels';
 import { controlPlaneForTests } from './control-plane';
 import { run } from './harness';
 
@@ -23,6 +24,23 @@ beforeAll(() => {
   apiVersions = plane.installCrds();
 });
 
+/**
+ * What the stack passes besides the test values: the catalog's images and ports and, for the
+ * xroad chart, each security server's Pod labels by the model's rule (test/charts/run.sh does the same).
+ */
+function stackValues(chart: string, testValues: string): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...chartCatalogValues(chart) };
+  if (chart === 'govstack-xroad') {
+    const { securityServers } = parse(readFileSync(testValues, 'utf8')) as { securityServers: { name: string }[] };
+    values.securityServers = securityServers.map((s) => ({
+      ...s,
+      podLabels: securityServerPods(s.name),
+      databasePodLabels: securityServerDatabasePods(s.name),
+    }));
+  }
+  return values;
+}
+
 test('every chart folder has representative test values', () => {
   expect(charts.length).toBeGreaterThanOrEqual(4);
   const values = readdirSync(path.join(packageRoot, 'test', 'charts', 'values')).map((f) => f.replace(/\.yaml$/, ''));
@@ -34,7 +52,7 @@ describe.each(charts)('%s |', (chart) => {
   // The charts hold no deployable image: the catalog's come in as the stack passes them.
   const images = path.join(work, `${chart}-images.json`);
   const values = [testValues, '-f', images] as const;
-  beforeAll(() => writeFileSync(images, JSON.stringify(chartCatalogValues(chart))));
+  beforeAll(() => writeFileSync(images, JSON.stringify(stackValues(chart, testValues))));
   const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', plane.kubeconfig, ...args], { env });
 
   test('helm lint --strict passes', () => {
