@@ -40,7 +40,7 @@ beforeAll(() => {
 
 /** Synthesise a blueprint into its own folder and return the stack folder. */
 function synthStack(blueprint: string, out: string): string {
-  const [stack] = synthesize(loadModels([blueprint]), out);
+  const [stack] = synthesize(loadModels([blueprint], profileBases), out);
   return path.dirname(stack.file);
 }
 
