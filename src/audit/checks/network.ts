@@ -64,6 +64,20 @@ export function compareWithGraph(ctx: { model: Parameters<typeof expectedEnds>[0
   return { edges, extra };
 }
 
+/** A FAIL for each rendered policy end no edge declares: peers that are Pods, or address ranges. */
+function undeclared(extra: ReturnType<typeof compareWithGraph>['extra'], peers: 'pods' | 'addresses'): Finding[] {
+  return extra
+    .filter(({ end }) => 'cidrs' in end.peer === (peers === 'addresses'))
+    .map(({ end, policy }) =>
+      finding(
+        'FAIL',
+        `policy ${policy.name} in ${policy.namespace}`,
+        `opens ${endKey(end)}, which no edge of the connection graph declares`,
+        [tf(policy.address)],
+      ),
+    );
+}
+
 const evidenceOf = (policies: readonly TfPolicy[]): Evidence[] => unique(policies.map((p) => p.address)).map(tf);
 const describe = (c: Connection) =>
   `${endpointName(c.from)} -> ${endpointName(c.to)} port ${c.ports.map((p) => p.port).join(', ')}/${c.protocol}`;
@@ -118,17 +132,7 @@ export const networkDeclaredFlows: Check = {
             ),
       );
     }
-    for (const { end, policy } of extra) {
-      if ('cidrs' in end.peer) continue;
-      findings.push(
-        finding(
-          'FAIL',
-          `policy ${policy.name} in ${policy.namespace}`,
-          `opens ${endKey(end)}, which no edge of the connection graph declares`,
-          [tf(policy.address)],
-        ),
-      );
-    }
+    findings.push(...undeclared(extra, 'pods'));
     for (const policy of ctx.tf.policies) {
       for (const rule of policy.rules) {
         if (rule.peers.length === 0) {
@@ -288,17 +292,7 @@ export const networkEgressBeyondCluster: Check = {
           findings.push(finding('PASS', subject, `${connection.why}: ${end.peer.cidrs.join(', ')} port ${end.ports.join(', ')}`, evidence));
       }
     }
-    for (const { end, policy } of extra) {
-      if (!('cidrs' in end.peer)) continue;
-      findings.push(
-        finding(
-          'FAIL',
-          `policy ${policy.name} in ${policy.namespace}`,
-          `opens ${endKey(end)}, which no edge of the connection graph declares`,
-          [tf(policy.address)],
-        ),
-      );
-    }
+    findings.push(...undeclared(extra, 'addresses'));
     if (findings.length === 0) findings.push(finding('PASS', 'address ranges', 'no NetworkPolicy names an address range', []));
     return findings;
   },

@@ -29,16 +29,8 @@ const numbered = (...ports: number[]): PodPort[] => ports.map((n) => ({ port: n 
  */
 export function buildConnections(model: ModelFacts): Connection[] {
   const out: Connection[] = [];
-  const add = (
-    reason: ConnectionReason,
-    key: string,
-    from: Endpoint,
-    to: Endpoint,
-    ports: PodPort[],
-    why: string,
-    extra: Partial<Connection> = {},
-    protocol: 'TCP' | 'UDP' = 'TCP',
-  ) => out.push({ id: `${reason}:${key}`, from, to, ports, protocol, reason, why, pointers: [], ...extra });
+  const add: Add = (reason, key, from, to, ports, why, extra = {}, protocol = 'TCP') =>
+    out.push({ id: `${reason}:${key}`, from, to, ports, protocol, reason, why, pointers: [], ...extra });
   const anywhere = (name: string): AddressEndpoint => ({ name, cidrs: kubernetesCatalog.anywhere });
   const apiServer: AddressEndpoint = { name: 'kube-api', cidrs: model.network.apiServerCidrs };
   const gw = model.gateway.namespaces;
