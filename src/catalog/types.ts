@@ -206,8 +206,14 @@ export interface ImageProduct extends ProductBase {
     /** Numeric group id, non-zero. */
     readonly gid: number;
   };
-  /** HTTP path the readiness and liveness probes call; answers 200 without credentials. */
+  /** HTTP path the readiness and liveness probes call; answers 200 without credentials (with `healthHeaders` when given). */
   readonly healthPath: string;
+  /**
+   * Request headers the probes send with `healthPath`, for a product that answers 2xx only to a
+   * request carrying them (e.g. GovStack's messaging example mock), and where that is read.
+   * @default - none: the probes send a plain GET
+   */
+  readonly healthHeaders?: HealthHeaders;
   /** Container arguments. @default - the image's CMD */
   readonly args?: readonly string[];
   /** Non-secret environment variables. @default - none */
@@ -220,6 +226,14 @@ export interface ImageProduct extends ProductBase {
   readonly resources: ResourceProfile;
   /** Persistent state the container keeps. */
   readonly storage: StorageNeed;
+}
+
+/** Request headers a health probe sends (Kubernetes `httpGet.httpHeaders`), with their source. */
+export interface HealthHeaders {
+  /** Header name → value, e.g. `{ api_key: 'govstack-probe' }`; values are placeholders, never credentials. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Where the product's need for them is read (`owner/repo@commit:path#Lline`). */
+  readonly source: Source;
 }
 
 /** A building block already running elsewhere, reached through the mediator. */

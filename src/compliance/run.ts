@@ -55,11 +55,6 @@ export function productLabel(block: ModelBuildingBlock, suite: ComplianceSuite):
   return block.id === suite.buildingBlock ? block.product.id : `${block.id} (${block.product.id})`;
 }
 
-/** Whether the product answering is the mock importing the OpenAPI document (the import's limits then apply). */
-export function isImportedMock(block: ModelBuildingBlock): boolean {
-  return block.product.kind === 'image' && block.product.document?.kind === 'openapi';
-}
-
 /** Whether the product answering is GovStack's own example mock (its known defects then apply). */
 export function isExampleMock(block: ModelBuildingBlock): boolean {
   return block.product.kind === 'image' && block.product.document?.kind === 'mockoon-environment';
@@ -125,9 +120,7 @@ export function runInCluster(model: DeploymentModel, only: readonly string[], o:
       const waited = kubectl(o, ['wait', '-n', ns, '--for=condition=Complete', job, `--timeout=${o.timeoutSeconds}s`]);
       const logs = kubectl(o, ['logs', '-n', ns, job, '--tail=-1']);
       try {
-        results.push(
-          summarise(suite, productLabel(block, suite), isExampleMock(block), readOutcomes(logs.stdout, block.id), isImportedMock(block)),
-        );
+        results.push(summarise(suite, productLabel(block, suite), isExampleMock(block), readOutcomes(logs.stdout, block.id)));
       } catch (e) {
         results.push(
           notRunResult(
@@ -166,15 +159,7 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
     try {
       mock = given ? undefined : await startMock(block, o.mockoon!);
       const outcomes = runSuiteOnHost(suite, o.suitesDir, given ?? mock!.url);
-      results.push(
-        summarise(
-          suite,
-          given ? given : productLabel(block, suite),
-          !given && isExampleMock(block),
-          outcomes,
-          !given && isImportedMock(block),
-        ),
-      );
+      results.push(summarise(suite, given ? given : productLabel(block, suite), !given && isExampleMock(block), outcomes));
     } catch (e) {
       results.push(notRunResult(suite, productLabel(block, suite), (e as Error).message));
     } finally {

@@ -165,6 +165,7 @@ function genericChartValues(
     containerPort: product.containerPort,
     servicePort: block.servicePort,
     healthPath: product.healthPath,
+    ...(product.healthHeaders ? { healthHeaders: { ...product.healthHeaders.headers } } : {}),
     replicas: block.replicas,
     resources: block.resources,
     serviceAccountName,

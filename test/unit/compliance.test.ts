@@ -3,13 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { runChecks } from '../../src/audit/report';
+import { noSecretValues } from '../../src/audit/checks/secrets';
+import { TerraformJson } from '../../src/audit/terraform';
 import { findBuildingBlock } from '../../src/catalog';
 import { runManifests } from '../../src/compliance/job';
 import { parseCucumberJson, summarise, formatTable } from '../../src/compliance/results';
 import { complianceSuites, findSuite } from '../../src/compliance/suites';
 import { plan } from '../../src/compliance/run';
 import { bundledDocumentsPath, documentUrl, resolveDocument } from '../../src/model/documents';
-import { cli, fixtureBaseArgs, model, root } from './support';
+import { cli, fixtureBaseArgs, model, releaseValues, resourcesOf, root, synth } from './support';
 
 const sharedCompliance = path.resolve(root, '..', 'shared', 'govstack', 'compliance');
 const sharedApi = path.resolve(root, '..', 'shared', 'govstack', 'api');
@@ -166,16 +169,6 @@ describe('results', () => {
     expect(table).toContain('FAILED        features/oauth_token.feature:90');
   });
 
-  it('counts a limit of the OpenAPI import as known only against the imported mock', () => {
-    const messaging = findSuite('messaging')!;
-    const outcomes = [
-      { scenario: 'features/send_email_single.feature:28', name: 'GET is not allowed', passed: false, error: 'HTTP status 404 !== 405' },
-    ];
-    expect(summarise(messaging, 'mock', false, outcomes, true).knownFailing.map((k) => k.reason.kind)).toEqual(['imported-mock-limit']);
-    expect(summarise(messaging, 'mock', true, outcomes).failed.map((f) => f.scenario)).toEqual(['features/send_email_single.feature:28']);
-    expect(summarise(messaging, 'a-product', false, outcomes).failed).toHaveLength(1);
-  });
-
   it('reports a known failure that passed', () => {
     const passing = parseCucumberJson(report.replace('"failed", "error_message"', '"passed", "x"').replace(/"failed"/, '"passed"'));
     const r = summarise(
@@ -185,6 +178,34 @@ describe('results', () => {
       passing.filter((o) => o.passed),
     );
     expect(r.knownButPassed).toEqual(['features/oauth_token.feature:68']);
+  });
+});
+
+describe('probe headers', () => {
+  const { json, model: sandboxModel } = synth(path.join(root, 'blueprints', 'sandbox.yaml'));
+
+  it("are WAIVED by the secret scan only with the catalog's placeholder value; any other value under api_key FAILs", () => {
+    const check = (j: unknown) => runChecks(sandboxModel, j as TerraformJson, { checks: [noSecretValues] })[0].findings;
+    const headerFindings = (j: unknown) => check(j).filter((f) => f.subject.includes('.healthHeaders.'));
+    expect(headerFindings(json).map((f) => [f.status, f.subject.replace(/^.*\.values/, 'values'), f.justification])).toEqual([
+      ['WAIVED', 'values[0].healthHeaders.api_key', expect.stringContaining('examples/mock/mockoon-messaging.json#L29')],
+    ]);
+    const changed = JSON.parse(JSON.stringify(json));
+    const release = resourcesOf(changed, 'helm_release').find((r) => releaseValues(r.body).buildingBlock === 'messaging')!;
+    const values = releaseValues(release.body);
+    values.healthHeaders.api_key = 'a-real-key-from-somewhere';
+    release.body.values = [JSON.stringify(values)];
+    changed.resource.helm_release[release.address.split('.')[1]] = release.body;
+    expect(headerFindings(changed).map((f) => f.status)).toEqual(['FAIL']);
+  });
+
+  it("reach the messaging mock's release (and no other release gets any)", () => {
+    const values = resourcesOf(json, 'helm_release')
+      .map((r) => releaseValues(r.body))
+      .filter((v) => v.buildingBlock !== undefined);
+    expect(values.filter((v) => v.healthHeaders).map((v) => [v.buildingBlock, v.healthPath, v.healthHeaders])).toEqual([
+      ['messaging', '/status/email?status=probe', { requestUID: 'govstack-probe', api_key: 'govstack-probe' }],
+    ]);
   });
 });
 
@@ -242,6 +263,31 @@ withShared("facts against GovStack's repositories (../shared/govstack)", () => {
         for (const s of k.scenarios)
           expect(existsSync(path.join(sharedCompliance, suite.buildingBlock, suite.dir, s.split(':')[0]))).toBe(true);
     }
+  });
+
+  it("messaging's probe headers and query are what the example environment's only GET rule asks for, at the cited line", () => {
+    const mock = findBuildingBlock('messaging')!.products.find((p) => p.id === 'mock')!;
+    if (mock.kind !== 'image' || !mock.healthHeaders) throw new Error('the messaging mock declares probe headers');
+    const m = /^GovStackWorkingGroup\/bb-messaging@[0-9a-f]{40}:(examples\/mock\/mockoon-messaging\.json)#L(\d+)$/.exec(
+      mock.healthHeaders.source,
+    );
+    expect(m).not.toBeNull();
+    const file = path.join(sharedCompliance, 'messaging', m![1]);
+    expect(readFileSync(file, 'utf8').split('\n')[Number(m![2]) - 1].trim()).toBe('"rules": [');
+    const env = JSON.parse(readFileSync(file, 'utf8')) as {
+      routes: { method: string; endpoint: string; responses: { statusCode: number; rules: { target: string; modifier: string }[] }[] }[];
+    };
+    const url = new URL(mock.healthPath, 'http://mock');
+    const route = env.routes.find((r) => r.method === 'get' && `/${r.endpoint}` === url.pathname)!;
+    const ok = route.responses.find((r) => r.statusCode === 200)!;
+    expect(
+      ok.rules
+        .filter((r) => r.target === 'header')
+        .map((r) => r.modifier)
+        .sort(),
+    ).toEqual(Object.keys(mock.healthHeaders.headers).sort());
+    expect(ok.rules.filter((r) => r.target === 'query').map((r) => r.modifier)).toEqual([...url.searchParams.keys()]);
+    expect(mock.document).toMatchObject({ kind: 'mockoon-environment', file: m![1] });
   });
 
   it('a bundled sandbox needs no internet: documents in ConfigMaps, no download egress', () => {

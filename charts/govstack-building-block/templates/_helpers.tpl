@@ -164,3 +164,16 @@ true
 {{- define "gsbb.db.port" -}}
 {{- required "database.port is required when database.enabled (the stack sets it from its catalog)" .Values.database.port -}}
 {{- end -}}
+
+{{/* The probes' HTTP request: healthPath on the "http" port, with healthHeaders (sorted by name). */}}
+{{- define "gsbb.healthGet" -}}
+path: {{ .Values.healthPath | quote }}
+port: http
+{{- with .Values.healthHeaders }}
+httpHeaders:
+  {{- range $name, $value := . }}
+  - name: {{ $name | quote }}
+    value: {{ $value | quote }}
+  {{- end }}
+{{- end }}
+{{- end -}}

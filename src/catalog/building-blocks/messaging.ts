@@ -1,4 +1,4 @@
-import { apiDescriber, externalProduct, mockProduct } from '../common';
+import { apiDescriber, externalProduct, mockProduct, specSource } from '../common';
 import { BuildingBlockEntry } from '../types';
 
 const repo = 'bb-messaging';
@@ -28,11 +28,19 @@ export const messaging: BuildingBlockEntry = {
       commit,
       file: 'api/swagger.yaml',
       healthPath: '/status/email',
-      // GovStack's example environment (examples/mock/mockoon-messaging.json) answers no GET with 2xx unless the request
-      // carries the requestUID and api_key headers (its rules, lines 16-87), and the chart's probe is a plain GET.
-      caveats: [
-        "GovStack's example environment is not used: its only GET answers 405 without request headers, so a Kubernetes probe cannot pass",
-      ],
+      example: {
+        file: 'examples/mock/mockoon-messaging.json',
+        // The environment's only GET answers 200 when the request has the requestUID and api_key
+        // headers and a status query parameter (its rules), else 405; the probes send them.
+        healthPath: '/status/email?status=probe',
+        healthHeaders: {
+          headers: { requestUID: 'govstack-probe', api_key: 'govstack-probe' },
+          source: `${specSource(repo, commit, 'examples/mock/mockoon-messaging.json')}#L29`,
+        },
+        caveats: [
+          'its probes send placeholder requestUID and api_key headers and a status query parameter: without them the environment answers 405 to every GET',
+        ],
+      },
     }),
     externalProduct,
   ],
