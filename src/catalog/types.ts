@@ -206,14 +206,14 @@ export interface ImageProduct extends ProductBase {
     /** Numeric group id, non-zero. */
     readonly gid: number;
   };
-  /** HTTP path the readiness and liveness probes call; answers 200 without credentials (with `healthHeaders` when given). */
+  /** HTTP path the readiness and liveness probes call; answers 200 without credentials. */
   readonly healthPath: string;
   /**
-   * Request headers the probes send with `healthPath`, for a product that answers 2xx only to a
-   * request carrying them (e.g. GovStack's messaging example mock), and where that is read.
-   * @default - none: the probes send a plain GET
+   * Set for a product whose health a Kubernetes HTTP probe cannot ask: the probes then only open
+   * a TCP connection to the container port, with the reason and its source.
+   * @default - the probes GET `healthPath`
    */
-  readonly healthHeaders?: HealthHeaders;
+  readonly healthCheck?: TcpHealthCheck;
   /** Container arguments. @default - the image's CMD */
   readonly args?: readonly string[];
   /** Non-secret environment variables. @default - none */
@@ -228,11 +228,13 @@ export interface ImageProduct extends ProductBase {
   readonly storage: StorageNeed;
 }
 
-/** Request headers a health probe sends (Kubernetes `httpGet.httpHeaders`), with their source. */
-export interface HealthHeaders {
-  /** Header name → value, e.g. `{ api_key: 'govstack-probe' }`; values are placeholders, never credentials. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** Where the product's need for them is read (`owner/repo@commit:path#Lline`). */
+/** Probes that open a TCP connection instead of an HTTP GET, and why no HTTP probe can pass. */
+export interface TcpHealthCheck {
+  /** Discriminator: a `tcpSocket` probe on the container port. */
+  readonly kind: 'tcp';
+  /** Why an HTTP probe cannot pass; the audit shows it as the justification of the weaker check. */
+  readonly reason: string;
+  /** Where that is read: `owner/repo@commit:path#Lline` or an https address, `; `-separated. */
   readonly source: Source;
 }
 

@@ -35,11 +35,11 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, headers: Record<string, string>, child: ChildProcess, seconds: number): Promise<void> {
+async function waitForHttp(url: string, child: ChildProcess, seconds: number): Promise<void> {
   for (let i = 0; i < seconds * 4; i++) {
     if (child.exitCode !== null) throw new Error(`the mock exited (${child.exitCode}) before answering ${url}`);
     try {
-      const res = await fetch(url, { headers });
+      const res = await fetch(url);
       if (res.status < 500) return;
     } catch {
       // not listening yet
@@ -73,7 +73,7 @@ export async function startMock(block: ModelBuildingBlock, mockoon: string): Pro
     rmSync(work, { recursive: true, force: true });
   };
   try {
-    await waitForHttp(`http://127.0.0.1:${port}${product.healthPath}`, { ...product.healthHeaders?.headers }, child, 300);
+    await waitForHttp(`http://127.0.0.1:${port}${product.healthPath}`, child, 300);
   } catch (e) {
     stop();
     throw e;

@@ -4,7 +4,7 @@ import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runChecks } from '../../src/audit/report';
-import { noSecretValues } from '../../src/audit/checks/secrets';
+import { healthProbes } from '../../src/audit/checks/workloads';
 import { TerraformJson } from '../../src/audit/terraform';
 import { findBuildingBlock } from '../../src/catalog';
 import { runManifests } from '../../src/compliance/job';
@@ -181,31 +181,29 @@ describe('results', () => {
   });
 });
 
-describe('probe headers', () => {
+describe('probes of a product no HTTP probe can pass', () => {
   const { json, model: sandboxModel } = synth(path.join(root, 'blueprints', 'sandbox.yaml'));
 
-  it("are WAIVED by the secret scan only with the catalog's placeholder value; any other value under api_key FAILs", () => {
-    const check = (j: unknown) => runChecks(sandboxModel, j as TerraformJson, { checks: [noSecretValues] })[0].findings;
-    const headerFindings = (j: unknown) => check(j).filter((f) => f.subject.includes('.healthHeaders.'));
-    expect(headerFindings(json).map((f) => [f.status, f.subject.replace(/^.*\.values/, 'values'), f.justification])).toEqual([
-      ['WAIVED', 'values[0].healthHeaders.api_key', expect.stringContaining('examples/mock/mockoon-messaging.json#L29')],
-    ]);
-    const changed = JSON.parse(JSON.stringify(json));
-    const release = resourcesOf(changed, 'helm_release').find((r) => releaseValues(r.body).buildingBlock === 'messaging')!;
-    const values = releaseValues(release.body);
-    values.healthHeaders.api_key = 'a-real-key-from-somewhere';
-    release.body.values = [JSON.stringify(values)];
-    changed.resource.helm_release[release.address.split('.')[1]] = release.body;
-    expect(headerFindings(changed).map((f) => f.status)).toEqual(['FAIL']);
-  });
-
-  it("reach the messaging mock's release (and no other release gets any)", () => {
+  it("are TCP probes for the messaging mock's release only", () => {
     const values = resourcesOf(json, 'helm_release')
       .map((r) => releaseValues(r.body))
       .filter((v) => v.buildingBlock !== undefined);
-    expect(values.filter((v) => v.healthHeaders).map((v) => [v.buildingBlock, v.healthPath, v.healthHeaders])).toEqual([
-      ['messaging', '/status/email?status=probe', { requestUID: 'govstack-probe', api_key: 'govstack-probe' }],
+    expect(values.filter((v) => v.probeType).map((v) => [v.buildingBlock, v.probeType])).toEqual([['messaging', 'tcp']]);
+  });
+
+  it('are WAIVED by the audit with the catalog reason; TCP probes without one FAIL', () => {
+    const probes = (j: unknown, m = sandboxModel) =>
+      runChecks(m, j as TerraformJson, { checks: [healthProbes] })[0].findings.filter((f) => f.subject === 'messaging');
+    expect(probes(json).map((f) => [f.status, f.justification])).toEqual([
+      ['WAIVED', expect.stringContaining('examples/mock/mockoon-messaging.json#L29')],
     ]);
+    const noReason = {
+      ...sandboxModel,
+      buildingBlocks: sandboxModel.buildingBlocks.map((b) =>
+        b.id === 'messaging' && b.product.kind === 'image' ? { ...b, product: { ...b.product, healthCheck: undefined } } : b,
+      ),
+    };
+    expect(probes(json, noReason).map((f) => f.status)).toEqual(['FAIL']);
   });
 });
 
@@ -265,29 +263,25 @@ withShared("facts against GovStack's repositories (../shared/govstack)", () => {
     }
   });
 
-  it("messaging's probe headers and query are what the example environment's only GET rule asks for, at the cited line", () => {
+  it("messaging's TCP probes: the example environment's only GET needs a header name Kubernetes refuses in a probe, at the cited line", () => {
     const mock = findBuildingBlock('messaging')!.products.find((p) => p.id === 'mock')!;
-    if (mock.kind !== 'image' || !mock.healthHeaders) throw new Error('the messaging mock declares probe headers');
-    const m = /^GovStackWorkingGroup\/bb-messaging@[0-9a-f]{40}:(examples\/mock\/mockoon-messaging\.json)#L(\d+)$/.exec(
-      mock.healthHeaders.source,
+    if (mock.kind !== 'image' || !mock.healthCheck) throw new Error('the messaging mock declares its TCP health check');
+    const m = /^GovStackWorkingGroup\/bb-messaging@[0-9a-f]{40}:(examples\/mock\/mockoon-messaging\.json)#L(\d+); https:\/\//.exec(
+      mock.healthCheck.source,
     );
     expect(m).not.toBeNull();
+    expect(mock.document).toMatchObject({ kind: 'mockoon-environment', file: m![1] });
     const file = path.join(sharedCompliance, 'messaging', m![1]);
     expect(readFileSync(file, 'utf8').split('\n')[Number(m![2]) - 1].trim()).toBe('"rules": [');
     const env = JSON.parse(readFileSync(file, 'utf8')) as {
       routes: { method: string; endpoint: string; responses: { statusCode: number; rules: { target: string; modifier: string }[] }[] }[];
     };
-    const url = new URL(mock.healthPath, 'http://mock');
-    const route = env.routes.find((r) => r.method === 'get' && `/${r.endpoint}` === url.pathname)!;
-    const ok = route.responses.find((r) => r.statusCode === 200)!;
-    expect(
-      ok.rules
-        .filter((r) => r.target === 'header')
-        .map((r) => r.modifier)
-        .sort(),
-    ).toEqual(Object.keys(mock.healthHeaders.headers).sort());
-    expect(ok.rules.filter((r) => r.target === 'query').map((r) => r.modifier)).toEqual([...url.searchParams.keys()]);
-    expect(mock.document).toMatchObject({ kind: 'mockoon-environment', file: m![1] });
+    const gets = env.routes.filter((r) => r.method === 'get');
+    // Every GET needs headers to answer 2xx, and one of them is not a name a probe may send.
+    const ok = gets.flatMap((r) => r.responses.filter((x) => x.statusCode < 300).map((x) => ({ route: r, rules: x.rules })));
+    expect(ok.map((o) => `/${o.route.endpoint}`)).toEqual([mock.healthPath]);
+    const headers = ok[0].rules.filter((r) => r.target === 'header').map((r) => r.modifier);
+    expect(headers.filter((h) => !/^[-A-Za-z0-9]+$/.test(h))).toEqual(['api_key']);
   });
 
   it('a bundled sandbox needs no internet: documents in ConfigMaps, no download egress', () => {

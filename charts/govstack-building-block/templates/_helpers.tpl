@@ -165,15 +165,14 @@ true
 {{- required "database.port is required when database.enabled (the stack sets it from its catalog)" .Values.database.port -}}
 {{- end -}}
 
-{{/* The probes' HTTP request: healthPath on the "http" port, with healthHeaders (sorted by name). */}}
-{{- define "gsbb.healthGet" -}}
-path: {{ .Values.healthPath | quote }}
-port: http
-{{- with .Values.healthHeaders }}
-httpHeaders:
-  {{- range $name, $value := . }}
-  - name: {{ $name | quote }}
-    value: {{ $value | quote }}
-  {{- end }}
-{{- end }}
+{{/* What the probes do: GET healthPath on the "http" port, or (probeType tcp) open a TCP connection to it. */}}
+{{- define "gsbb.probeAction" -}}
+{{- if eq .Values.probeType "tcp" -}}
+tcpSocket:
+  port: http
+{{- else -}}
+httpGet:
+  path: {{ .Values.healthPath | quote }}
+  port: http
+{{- end -}}
 {{- end -}}

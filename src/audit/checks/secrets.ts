@@ -1,7 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { HealthHeaders } from '../../catalog/types';
-import { DeploymentModel } from '../../model/types';
 import { Check, Finding } from '../types';
 import { finding, isReference, tf } from './util';
 
@@ -21,17 +19,6 @@ const secretKey =
   /(pass(word|wd|phrase)?|secret|token|api[-_]?key|private[-_]?key|client[-_]?key|access[-_]?key|credential|conn(ection)?[-_]?str(ing)?|pin)$/i;
 /** Keys that name where a secret is kept, not the secret itself (e.g. `secretName`, `certificateSecret`: an existing Secret). */
 const referenceKey = /(name|ref|reference|secretkey|keyref|existingsecret|certificatesecret|file|path|enabled|length)$/i;
-
-/**
- * The probe headers the catalog declares for the building block a generic-chart release runs
- * (its values' `buildingBlock`), or undefined: a header value equal to the catalog's is that
- * product's placeholder, any other value under a secret-like header name is a finding.
- */
-function catalogProbeHeaders(model: DeploymentModel, values: unknown): HealthHeaders | undefined {
-  const id = (values as { buildingBlock?: unknown } | null)?.buildingBlock;
-  const product = model.buildingBlocks.find((b) => b.id === id)?.product;
-  return product?.kind === 'image' ? product.healthHeaders : undefined;
-}
 
 interface Hit {
   readonly path: string;
@@ -70,7 +57,6 @@ export const noSecretValues: Check = {
     const findings: Finding[] = [];
     const { resource, ...rest } = view.json;
     const tfHits: { address: string; hit: Hit }[] = [];
-    const probeHeaders: { address: string; hit: Hit; justification: string }[] = [];
     for (const hit of scanForSecrets(rest, '')) tfHits.push({ address: hit.path.split('.').slice(0, 2).join('.'), hit });
     for (const [type, byName] of Object.entries(resource ?? {})) {
       for (const [name, body] of Object.entries(byName)) {
@@ -85,26 +71,12 @@ export const noSecretValues: Check = {
             } catch {
               // scanned as text
             }
-            const at = `${address}.values[${i}]`;
-            const declared = catalogProbeHeaders(model, parsed);
-            for (const hit of scanForSecrets(parsed, at)) {
-              const header = hit.path.startsWith(`${at}.healthHeaders.`) ? hit.path.slice(`${at}.healthHeaders.`.length) : undefined;
-              const value = (parsed as { healthHeaders?: Record<string, unknown> }).healthHeaders?.[header ?? ''];
-              if (header && declared && declared.headers[header] === value)
-                probeHeaders.push({
-                  address,
-                  hit,
-                  justification: `a placeholder the probes send because the product answers 2xx only to requests carrying this header (catalog fact, ${declared.source}); not a credential`,
-                });
-              else tfHits.push({ address, hit });
-            }
+            for (const hit of scanForSecrets(parsed, `${address}.values[${i}]`)) tfHits.push({ address, hit });
           });
         }
       }
     }
     for (const { address, hit } of tfHits) findings.push(finding('FAIL', hit.path, `${hit.what} in the Terraform output`, [tf(address)]));
-    for (const { address, hit, justification } of probeHeaders)
-      findings.push(finding('WAIVED', hit.path, `${hit.what}: the catalog's probe header value`, [tf(address)], { justification }));
     if (tfHits.length === 0)
       findings.push(finding('PASS', 'cdk.tf.json', 'no secret value in any resource, provider or backend block', []));
 

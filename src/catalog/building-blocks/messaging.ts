@@ -30,15 +30,15 @@ export const messaging: BuildingBlockEntry = {
       healthPath: '/status/email',
       example: {
         file: 'examples/mock/mockoon-messaging.json',
-        // The environment's only GET answers 200 when the request has the requestUID and api_key
-        // headers and a status query parameter (its rules), else 405; the probes send them.
-        healthPath: '/status/email?status=probe',
-        healthHeaders: {
-          headers: { requestUID: 'govstack-probe', api_key: 'govstack-probe' },
-          source: `${specSource(repo, commit, 'examples/mock/mockoon-messaging.json')}#L29`,
+        healthPath: '/status/email',
+        healthCheck: {
+          kind: 'tcp',
+          reason:
+            "the environment's only GET (/status/email) answers 200 only to a request carrying the requestUID and api_key headers and a status parameter, else 405; a Kubernetes HTTP probe cannot send api_key, as the API server accepts only header names matching [-A-Za-z0-9]+",
+          source: `${specSource(repo, commit, 'examples/mock/mockoon-messaging.json')}#L29; https://github.com/kubernetes/kubernetes/blob/v1.37.2/staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go`,
         },
         caveats: [
-          'its probes send placeholder requestUID and api_key headers and a status query parameter: without them the environment answers 405 to every GET',
+          'its probes only open a TCP connection: the environment answers 405 to every GET without requestUID and api_key headers, which a Kubernetes probe cannot send',
         ],
       },
     }),
