@@ -26,6 +26,14 @@
  *    copies plain values itself, with cdktf's own tests for token markers, and hands every
  *    value that is or holds a token (or that cdktf would refuse) to cdktf's resolver, with the
  *    key path it would have had; so the result, and any error, is cdktf's.
+ * 5. **One copy of a folder asset per synthesis.** cdktf copies a folder asset into every
+ *    stack that uses it (`private/fs.js` `copySync`): a fleet of 100 countries copied the four
+ *    charts 100 times, and writing them to disk (fsync, publish.ts) and removing the previous
+ *    generation cost more than building the stacks. Inside `withTunedCdktf`, the second and
+ *    later copies of the same source folder are hard links to the files of the first copy
+ *    (same bytes, same folder layout; a plain copy where the filesystem refuses a link). The
+ *    stacks stay self-contained folders; their asset files share storage, so they must not be
+ *    edited in place (synth never does; it writes a new generation).
  *
  * Each adjustment is applied only when the installed cdktf is the version written for and the
  * function it replaces has the exact source it was written against; otherwise cdktf runs
@@ -33,6 +41,7 @@
  * test fails when cdktf changes, so that the adjustments are re-examined. The golden-output
  * tests (test/golden) prove the output is byte-identical with and without them.
  */
+import { copyFileSync, linkSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { App, TerraformStack } from 'cdktf';
 
@@ -50,6 +59,7 @@ export interface CdktfTuning {
   readonly noTokenStackTraces: true | string;
   readonly noCrossStackPreparation: true | string;
   readonly plainDataFastPath: true | string;
+  readonly folderAssetLinks: true | string;
 }
 
 const status: { -readonly [K in keyof CdktfTuning]: CdktfTuning[K] } = {
@@ -58,6 +68,7 @@ const status: { -readonly [K in keyof CdktfTuning]: CdktfTuning[K] } = {
   noTokenStackTraces: 'not attempted',
   noCrossStackPreparation: 'not attempted',
   plainDataFastPath: 'not attempted',
+  folderAssetLinks: 'not attempted',
 };
 
 /** What is adjusted in this process (see the file's comment). */
@@ -115,9 +126,11 @@ function applyTokenAdjustments(): void {
     status.noTokenStackTraces = versionProblem;
     status.noCrossStackPreparation = versionProblem;
     status.plainDataFastPath = versionProblem;
+    status.folderAssetLinks = versionProblem;
     return;
   }
   applyPlainDataFastPath();
+  applyFolderAssetLinks();
 
   const traces = require(path.join(cdktfDir, 'lib', 'tokens', 'private', 'stack-trace.js')) as {
     captureStackTrace: (below?: unknown) => string[];
@@ -278,20 +291,70 @@ function applyPlainDataFastPath(): void {
   status.plainDataFastPath = true;
 }
 
+// ---- 5. one copy of a folder asset per synthesis ------------------------------------------
+/** Per source folder, its first copy in the current `withTunedCdktf` call. */
+let firstCopies: Map<string, string> | undefined;
+
+/** Recreate the tree `from` at `to` with hard links to its files (copies where a link is refused). */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) linkTree(source, target);
+    else {
+      try {
+        linkSync(source, target);
+      } catch {
+        copyFileSync(source, target);
+      }
+    }
+  }
+}
+
+function applyFolderAssetLinks(): void {
+  const fsModule = require(path.join(cdktfDir, 'lib', 'private', 'fs.js')) as { copySync: (src: string, dest: string) => void };
+  const assetSource = squeeze((require('cdktf') as typeof import('cdktf')).TerraformAsset.prototype['_onSynthesize' as never]);
+  const copy = fsModule.copySync;
+  if (
+    !squeeze(copy).includes(
+      'function walkSubfolder(p) { const sourceDir = path.resolve(src, p); fs.mkdirSync(path.resolve(dest, p), { recursive: true });',
+    ) ||
+    !assetSource.includes('case AssetType.DIRECTORY: (0, fs_1.copySync)(this.sourcePath, targetPath); break;')
+  ) {
+    status.folderAssetLinks = 'private/fs.js copySync or TerraformAsset is not the one the adjustment was written for';
+    return;
+  }
+  // TerraformAsset reads the export at each call (`(0, fs_1.copySync)(...)`).
+  fsModule.copySync = function copyOnceThenLink(src: string, dest: string): void {
+    const source = path.resolve(src);
+    const first = firstCopies?.get(source);
+    if (first === undefined) {
+      copy(src, dest);
+      firstCopies?.set(source, path.resolve(dest));
+    } else linkTree(first, dest);
+  };
+  status.folderAssetLinks = true;
+}
+
 /**
- * Run `body` (which builds and synthesises an App) with plain data resolved on the fast path
- * and token stack traces off (unless GOVSTACK_DEBUG is set). Synchronous, so no other code runs while the traces are off.
+ * Run `body` (which builds and synthesises an App) with plain data resolved on the fast path,
+ * later copies of a folder asset linked to its first copy, and token stack traces off (unless
+ * GOVSTACK_DEBUG is set). Synchronous, so no other code runs while the traces are off.
  */
 export function withTunedCdktf<T>(body: () => T): T {
   applyTokenAdjustments();
   const off = !process.env.GOVSTACK_DEBUG;
   if (off) tracesOff++;
   fastPathOn++;
+  const outerCopies = firstCopies;
+  firstCopies = new Map();
   try {
     return body();
   } finally {
     if (off) tracesOff--;
     fastPathOn--;
+    firstCopies = outerCopies;
   }
 }
 

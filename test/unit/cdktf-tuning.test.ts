@@ -1,9 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { cdktfTuning, cdktfVersionTuned, skipCrossStackPreparation, withTunedCdktf } from '../../src/synth/cdktf-tuning';
-import { App, DefaultTokenResolver, Lazy, StringConcat, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
+import {
+  App,
+  AssetType,
+  DefaultTokenResolver,
+  TerraformAsset,
+  Lazy,
+  StringConcat,
+  TerraformOutput,
+  TerraformStack,
+  Token,
+  Tokenization,
+} from 'cdktf';
 import fc from 'fast-check';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -29,6 +40,7 @@ test('cdktf is the version the adjustments were written for, and every adjustmen
     noTokenStackTraces: true,
     noCrossStackPreparation: true,
     plainDataFastPath: true,
+    folderAssetLinks: true,
   });
 });
 
@@ -80,6 +92,36 @@ test('a stack whose cross-stack preparation is skipped fails loudly on a referen
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+/** The inode of one file of a folder asset in each of two stacks, synthesised inside or outside withTunedCdktf. */
+function assetInodes(tuned: boolean): number[] {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'govstack-assets-'));
+  try {
+    const build = () => {
+      const app = new App({ outdir, stackTraces: false });
+      for (const name of ['a', 'b']) {
+        const stack = new TerraformStack(app, name);
+        new TerraformAsset(stack, 'chart', { path: path.join(root, 'charts', 'govstack-gateway'), type: AssetType.DIRECTORY });
+      }
+      app.synth();
+    };
+    if (tuned) withTunedCdktf(build);
+    else build();
+    return ['a', 'b'].map((name) => {
+      const folder = path.join(outdir, 'stacks', name, 'assets', 'chart');
+      return statSync(path.join(folder, readdirSync(folder)[0], 'templates', 'gateways.yaml')).ino;
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+test('inside withTunedCdktf the second copy of a folder asset links the first; outside, cdktf copies it', () => {
+  const [a, b] = assetInodes(true);
+  expect(b).toBe(a);
+  const [c, d] = assetInodes(false);
+  expect(d).not.toBe(c);
 });
 
 describe('plain data on the fast path resolves exactly as cdktf resolves it', () => {

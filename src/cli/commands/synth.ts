@@ -47,8 +47,8 @@ export const synthCommand: CommandModule<object, Args> = {
       const files = args.files.length > 0 ? args.files : [defaultBlueprint];
       const { models } = loadChecked(files, args);
       // Loaded only here: cdktf and the provider bindings are most of the start-up time.
-      const { synthesize } = await import('../../synth/synthesize');
-      const stacks = synthesize(models, args.out);
+      const { synthesizeInParallel } = await import('../../synth/synthesize');
+      const stacks = await synthesizeInParallel(models, args.out);
       if (args.json) {
         process.stdout.write(
           JSON.stringify(
