@@ -1,9 +1,11 @@
 /**
- * Staging many stacks on every core: a fleet's stacks are independent (each is built from its
- * own model, stage.ts), so they are split into contiguous parts, one per thread; this thread
- * stages the first part while worker threads (stage-worker.ts) stage the others, each into its
- * own folder. Publishing (publish.ts) then takes every stack from its part's folder, in model
- * order, exactly as after a single-threaded staging: the bytes written are the same.
+ * Staging stacks on worker threads, started before the blueprints are read. A stack is built
+ * from its own model alone (stage.ts), so stacks can be staged anywhere: the command line
+ * starts its workers first (`StagingWorkers.start`), and each loads cdktf and the constructs
+ * (stage-worker.ts) while this thread reads and checks the blueprints; the models are then sent
+ * over as plain data, split into contiguous parts, one per worker. Publishing (publish.ts) takes
+ * every stack from its part's folder, in model order, exactly as after staging in one thread:
+ * the bytes written are the same. On a single core there are no workers and this thread stages.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,14 +13,13 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError, InputError, Problem } from '../blueprint/problems';
 import { DeploymentModel } from '../model/types';
-import { stageStacks } from './stage';
 import type { StageResult, StageTask } from './stage-worker';
 
 /**
- * Stacks a thread must have to be worth starting: a worker first loads cdktf and the provider
- * bindings (about 0.3 s of CPU), about what staging three or four countries costs.
+ * Stacks a second worker must have to be worth starting: a worker first loads cdktf and the
+ * provider bindings (about 0.3 s of CPU), about what staging three or four countries costs.
  */
-export const stacksPerThread = 4;
+export const stacksPerWorker = 4;
 
 /** One part of a staging: the models staged into `dir` (cdktf's outdir for them). */
 export interface StagedPart {
@@ -27,14 +28,15 @@ export interface StagedPart {
 }
 
 /**
- * How many threads stage `count` stacks: one per `stacksPerThread` stacks, at most one per core.
+ * How many worker threads stage `count` stacks: none on a single core (this thread stages);
+ * otherwise one per `stacksPerWorker` stacks, at least one, at most one per core.
  * @param cores the cores to use; default: `os.availableParallelism()`
  */
-export function threadsFor(count: number, cores: number = availableParallelism()): number {
-  return Math.max(1, Math.min(cores, Math.floor(count / stacksPerThread)));
+export function workersFor(count: number, cores: number = availableParallelism()): number {
+  return cores < 2 ? 0 : Math.max(1, Math.min(cores, Math.floor(count / stacksPerWorker)));
 }
 
-/** `models` in `parts` contiguous runs of sizes differing by at most one, in order. */
+/** `items` in `parts` contiguous runs of sizes differing by at most one, in order. */
 export function splitInOrder<T>(items: readonly T[], parts: number): T[][] {
   const out: T[][] = [];
   for (let i = 0, start = 0; i < parts; i++) {
@@ -54,46 +56,98 @@ function rebuilt(error: Extract<StageResult, { error: unknown }>['error']): Erro
   return Object.assign(new Error(error.message), { name: error.name });
 }
 
-function stageInWorker(part: StagedPart): Promise<void> {
-  const task: StageTask = { models: part.models.map(({ locate: _locate, ...rest }) => rest), staging: part.dir };
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile, { workerData: task });
-    let answered = false;
-    worker.once('message', (result: StageResult) => {
-      answered = true;
-      if ('ok' in result) resolve();
-      else reject(rebuilt(result.error));
+/** A worker thread, loading the staging code from the moment it starts, waiting for one task. */
+class StagingWorker {
+  private readonly worker = new Worker(workerFile);
+  private readonly result: Promise<void>;
+
+  constructor() {
+    this.result = new Promise((resolve, reject) => {
+      let answered = false;
+      this.worker.once('message', (result: StageResult) => {
+        answered = true;
+        if ('ok' in result) resolve();
+        else reject(rebuilt(result.error));
+      });
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => {
+        if (!answered) reject(new Error(`a synthesis worker stopped (exit code ${code}) before it reported`));
+      });
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`a synthesis worker stopped (exit code ${code}) before it reported`));
-    });
-  });
+    // Never the reason the process stays up: a run that fails before staging just ends.
+    this.worker.unref();
+    this.result.catch(() => undefined);
+  }
+
+  stage(part: StagedPart): Promise<void> {
+    const task: StageTask = { models: part.models.map(({ locate: _locate, ...rest }) => rest), staging: part.dir };
+    this.worker.ref();
+    this.worker.postMessage(task);
+    return this.result;
+  }
+
+  stop(): void {
+    void this.worker.terminate();
+  }
 }
 
+/** The worker started by {@link prestartStagingWorker}, until a {@link StagingWorkers.start} takes it. */
+let prestarted: StagingWorker | undefined;
+
 /**
- * Stage `models` under `staging` (one folder per part, `part-<i>`), on up to `threads` threads.
- * Fails with the first failing part's error, in model order, after every part has finished.
- * @param threads default: {@link threadsFor} the number of models; 1 when the worker's
- *   compiled file is not there (running from TypeScript sources)
+ * Start one staging worker now, before the command line and the blueprints are loaded, so that
+ * it loads cdktf and the constructs meanwhile (the command line calls this for `synth`). The
+ * next {@link StagingWorkers.start} takes it; if none does, it ends with the process. Does
+ * nothing on a single core, when the worker's compiled file is not there, or a second time.
  */
-export async function stageInParallel(
-  models: readonly DeploymentModel[],
-  staging: string,
-  threads: number = threadsFor(models.length),
-): Promise<StagedPart[]> {
-  const count = existsSync(workerFile) ? threads : 1;
-  const parts = splitInOrder(models, count).map((group, i) => ({ dir: path.join(staging, `part-${i}`), models: group }));
-  const others = parts.slice(1).map((part) => stageInWorker(part));
-  let own: unknown;
-  try {
-    stageStacks(parts[0].models, parts[0].dir);
-  } catch (err) {
-    own = err;
+export function prestartStagingWorker(): void {
+  if (prestarted === undefined && workersFor(1) > 0 && existsSync(workerFile)) prestarted = new StagingWorker();
+}
+
+/** Worker threads started ahead of the staging they will do (see the file's comment). */
+export class StagingWorkers {
+  private constructor(private readonly workers: StagingWorker[]) {}
+
+  /**
+   * The workers for `count` stacks ({@link workersFor}; none when the worker's compiled file is
+   * not there, as when running from TypeScript sources): the prestarted one first, if any.
+   * @param workers how many; default: {@link workersFor} `count`
+   */
+  static start(count: number, workers: number = workersFor(count)): StagingWorkers {
+    const n = existsSync(workerFile) ? workers : 0;
+    const list: StagingWorker[] = [];
+    if (prestarted !== undefined) {
+      if (n > 0) list.push(prestarted);
+      else prestarted.stop();
+      prestarted = undefined;
+    }
+    while (list.length < n) list.push(new StagingWorker());
+    return new StagingWorkers(list);
   }
-  const settled = await Promise.allSettled(others);
-  if (own !== undefined) throw own;
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return parts;
+
+  /**
+   * Stage `models` under `staging` (one folder per part, `part-<i>`): one part per worker, or
+   * all in this thread when there is none. Each worker stages once. Fails with the first failing
+   * part's error, in model order, after every part has finished.
+   */
+  async stage(models: readonly DeploymentModel[], staging: string): Promise<StagedPart[]> {
+    const parts = splitInOrder(models, Math.max(1, this.workers.length)).map((group, i) => ({
+      dir: path.join(staging, `part-${i}`),
+      models: group,
+    }));
+    if (this.workers.length === 0) {
+      // Loaded only here: cdktf is what the workers spare this thread.
+      (require('./stage') as typeof import('./stage')).stageStacks(parts[0].models, parts[0].dir);
+      return parts;
+    }
+    const settled = await Promise.allSettled(parts.map((part, i) => this.workers[i].stage(part)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return parts;
+  }
+
+  /** Stop every worker (those that staged have ended; this ends the ones never given a task). */
+  close(): void {
+    for (const w of this.workers) w.stop();
+  }
 }

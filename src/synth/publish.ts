@@ -210,7 +210,7 @@ function copyTree(from: string, to: string, place: Place): void {
 
 /**
  * Files this process has written to disk, by device and inode. A fleet's stacks share their
- * chart files by hard links (cdktf-tuning.ts, adjustment 5): once one link's file is on disk,
+ * chart files by hard links (cdktf-tuning/folder-asset-links.ts): once one link's file is on disk,
  * another link to it needs only its folder written, which records the link and the inode's link
  * count in the same journal transaction.
  */

@@ -1,8 +1,9 @@
 /**
- * A worker thread's part of a parallel synthesis (parallel-stage.ts): stage the models it is
- * given, then report success or the error, as plain data (errors do not cross threads whole).
+ * A worker thread of a parallel staging (parallel-stage.ts). It loads cdktf and the constructs
+ * as soon as it starts, then waits for its one task: stage the models it is sent, report
+ * success or the error as plain data (errors do not cross threads whole), and end.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { DeploymentModel } from '../model/types';
 import { stageStacks } from './stage';
 
@@ -22,17 +23,20 @@ function locateUnavailable(): never {
 }
 
 if (parentPort) {
-  const task = workerData as StageTask;
-  let result: StageResult;
-  try {
-    stageStacks(
-      task.models.map((m) => ({ ...m, locate: locateUnavailable })),
-      task.staging,
-    );
-    result = { ok: true };
-  } catch (err) {
-    const e = err as Error & { problems?: unknown };
-    result = { error: { name: e.name, message: e.message, problems: e.problems } };
-  }
-  parentPort.postMessage(result);
+  const port = parentPort;
+  port.once('message', (task: StageTask) => {
+    let result: StageResult;
+    try {
+      stageStacks(
+        task.models.map((m) => ({ ...m, locate: locateUnavailable })),
+        task.staging,
+      );
+      result = { ok: true };
+    } catch (err) {
+      const e = err as Error & { problems?: unknown };
+      result = { error: { name: e.name, message: e.message, problems: e.problems } };
+    }
+    port.postMessage(result);
+    port.close();
+  });
 }

@@ -1,8 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeploymentModel } from '../model/types';
-import { StagedPart, stageInParallel } from './parallel-stage';
-import { stageStacks } from './stage';
+import { StagedPart, StagingWorkers } from './parallel-stage';
 import { checkOutDir, cleanLeftovers, publishStack, PublishStep, stagingPrefix, writeManifest } from './publish';
 
 /** A stack written by `synthesize`. */
@@ -40,7 +39,8 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string, o
   const { out, staging } = prepareStaging(models, outdir);
   try {
     const dir = path.join(staging, 'part-0');
-    stageStacks(models, dir);
+    // Loaded here, not at the top: the command line stages on workers and never loads cdktf itself.
+    (require('./stage') as typeof import('./stage')).stageStacks(models, dir);
     return publishParts(out, [{ dir, models }], options);
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -48,21 +48,28 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string, o
 }
 
 /**
- * {@link synthesize}, with the stacks staged on every core when there are enough of them
- * (parallel-stage.ts); publishing is the same, so are the bytes written.
- * @param threads how many threads stage; default: one per four stacks, at most one per core
+ * {@link synthesize}, with the stacks staged by worker threads (parallel-stage.ts); publishing
+ * is the same, so are the bytes written.
+ * @param options.workers workers started earlier, while the blueprints were read (the command
+ *   line does); default: started here, {@link workersFor} the number of models. They are
+ *   closed when this returns.
  */
 export async function synthesizeInParallel(
   models: readonly DeploymentModel[],
   outdir: string,
-  options: SynthesizeOptions & { readonly threads?: number } = {},
+  options: SynthesizeOptions & { readonly workers?: StagingWorkers } = {},
 ): Promise<SynthesizedStack[]> {
-  const { out, staging } = prepareStaging(models, outdir);
+  const workers = options.workers ?? StagingWorkers.start(models.length);
   try {
-    const parts = await stageInParallel(models, staging, options.threads);
-    return publishParts(out, parts, options);
+    const { out, staging } = prepareStaging(models, outdir);
+    try {
+      const parts = await workers.stage(models, staging);
+      return publishParts(out, parts, options);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    workers.close();
   }
 }
 

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { cdktfTuning, cdktfVersionTuned, skipCrossStackPreparation, withTunedCdktf } from '../../src/synth/cdktf-tuning';
+import { sortedJson } from '../../src/synth/cdktf-tuning/stable-stringify';
 import {
   App,
   AssetType,
@@ -20,7 +21,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { root } from './support';
 
-// The adjustments of src/synth/cdktf-tuning.ts are written for one cdktf version; these tests
+// The adjustments of src/synth/cdktf-tuning/ are written for one cdktf version; these tests
 // fail when cdktf changes, so that each is re-examined (and re-recorded in cdktfVersionTuned).
 
 /** Run a script in a new node process (module loading as the CLI sees it, without jest's registry). */
@@ -29,7 +30,7 @@ function inNode(script: string): unknown {
   if (status !== 0) throw new Error(`node exited ${status}: ${stderr}`);
   return JSON.parse(stdout);
 }
-const tuningModule = JSON.stringify(path.join(root, 'dist', 'src', 'synth', 'cdktf-tuning.js'));
+const tuningModule = JSON.stringify(path.join(root, 'dist', 'src', 'synth', 'cdktf-tuning', 'index.js'));
 
 test('cdktf is the version the adjustments were written for, and every adjustment applies', () => {
   expect(require('cdktf/package.json').version).toBe(cdktfVersionTuned);
@@ -41,6 +42,7 @@ test('cdktf is the version the adjustments were written for, and every adjustmen
     noCrossStackPreparation: true,
     plainDataFastPath: true,
     folderAssetLinks: true,
+    fastStableStringify: true,
   });
 });
 
@@ -122,6 +124,42 @@ test('inside withTunedCdktf the second copy of a folder asset links the first; o
   expect(b).toBe(a);
   const [c, d] = assetInodes(false);
   expect(d).not.toBe(c);
+});
+
+describe("the stack's JSON is written as json-stable-stringify writes it", () => {
+  const realStringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] })) as (
+    v: unknown,
+    o?: unknown,
+  ) => string | undefined;
+  // JSON-like values with what Terraform JSON holds and what json-stable-stringify treats specially.
+  const { anything } = fc.letrec((tie) => ({
+    anything: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.date()),
+      fc.array(tie('anything')),
+      fc.dictionary(fc.string(), tie('anything')),
+      fc.constant({}),
+      fc.constant([]),
+    ),
+  }));
+
+  test('for generated values: empty objects and arrays, undefined, dates, unicode keys', () => {
+    fc.assert(
+      fc.property(anything, (value) => {
+        expect(sortedJson(value)).toBe(realStringify(value, { space: 2 }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('for the sandbox document, and a cycle is refused as json-stable-stringify refuses it', () => {
+    const doc = JSON.parse(readFileSync(path.join(root, 'test', 'golden', 'sandbox.cdk.tf.json'), 'utf8')) as unknown;
+    expect(sortedJson(doc)).toBe(realStringify(doc, { space: 2 }));
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    expect(() => sortedJson(cycle)).toThrow(TypeError);
+    expect(() => realStringify(cycle, { space: 2 })).toThrow(TypeError);
+  });
 });
 
 describe('plain data on the fast path resolves exactly as cdktf resolves it', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
 import { DeploymentModel } from '../../src/model/types';
-import { splitInOrder, threadsFor } from '../../src/synth/parallel-stage';
+import { splitInOrder, StagingWorkers, workersFor } from '../../src/synth/parallel-stage';
 import { synthesize, synthesizeInParallel } from '../../src/synth/synthesize';
 import { digestOutput, goldenDir, goldenHashesFile, goldenRuns } from '../golden/golden';
 
@@ -19,9 +19,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const fleetModels = () => loadModels(fleet.files, { extendsRoots: fleet.extendsRoots });
 
-test.each([1, 2, 3])('the golden fleet staged on %i thread(s) writes the recorded files, byte for byte', async (threads) => {
-  const out = path.join(work, `threads-${threads}`);
-  const stacks = await synthesizeInParallel(fleetModels(), out, { threads });
+test.each([0, 1, 3])('the golden fleet staged by %i worker(s) writes the recorded files, byte for byte', async (count) => {
+  const out = path.join(work, `workers-${count}`);
+  const stacks = await synthesizeInParallel(fleetModels(), out, { workers: StagingWorkers.start(10, count) });
   expect(stacks.map((s) => s.name)).toEqual(fleetModels().map((m) => m.name));
   expect(digestOutput(out)).toEqual(recorded);
   // Nothing of the staging is left behind.
@@ -47,7 +47,7 @@ test("a worker's failure comes back with its kind and message, and nothing is pu
   // The last model is staged by the worker; a building block that is not there fails its construct.
   const broken = models.map((m, i): DeploymentModel => (i === models.length - 1 ? { ...m, buildingBlocks: [null as never] } : m));
   const out = path.join(work, 'broken');
-  const failure = await synthesizeInParallel(broken, out, { threads: 2 }).catch((e: Error) => e);
+  const failure = await synthesizeInParallel(broken, out, { workers: StagingWorkers.start(broken.length, 2) }).catch((e: Error) => e);
   expect(failure).toBeInstanceOf(Error);
   expect((failure as Error).name).toBe('TypeError');
   expect((failure as Error).message).toMatch(/null/);
@@ -55,13 +55,21 @@ test("a worker's failure comes back with its kind and message, and nothing is pu
   expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
 });
 
-test('threads: one per four stacks, at most one per core, at least one', () => {
-  expect(threadsFor(1, 2)).toBe(1);
-  expect(threadsFor(7, 2)).toBe(1);
-  expect(threadsFor(8, 2)).toBe(2);
-  expect(threadsFor(100, 2)).toBe(2);
-  expect(threadsFor(100, 16)).toBe(16);
-  expect(threadsFor(12, 16)).toBe(3);
+test('workers: none on one core; else one per four stacks, at least one, at most one per core', () => {
+  expect(workersFor(100, 1)).toBe(0);
+  expect(workersFor(1, 2)).toBe(1);
+  expect(workersFor(7, 2)).toBe(1);
+  expect(workersFor(8, 2)).toBe(2);
+  expect(workersFor(100, 2)).toBe(2);
+  expect(workersFor(100, 16)).toBe(16);
+  expect(workersFor(12, 16)).toBe(3);
+});
+
+test('workers started for a run that stops before staging end with it', () => {
+  const workers = StagingWorkers.start(1, 2);
+  workers.close();
+  // Closing twice, or closing workers never given a task, is harmless.
+  expect(() => workers.close()).not.toThrow();
 });
 
 test('parts are contiguous, in order, sizes differing by at most one', () => {
