@@ -6,18 +6,9 @@
  * its first call. Runs when this module loads, which must be before cdktf loads (index.ts is
  * imported first wherever cdktf is used for synthesis).
  */
-import * as path from 'node:path';
-import { cdktfDir, loadReal, registerStandIn, versionProblem } from './cdktf-source';
+import { loadReal, standInFor } from './cdktf-source';
 
 /** Whether the stand-in is in place, or why not. */
-export const archiverOnUse: true | string = (() => {
-  if (versionProblem) return versionProblem;
-  let file: string;
-  try {
-    file = require.resolve('archiver', { paths: [path.join(cdktfDir, 'lib', 'private')] });
-  } catch {
-    return 'archiver is not installed beside cdktf';
-  }
-  const standIn = Object.assign((...args: unknown[]) => loadReal<(...a: unknown[]) => unknown>(file)(...args), { govstackStandIn: true });
-  return registerStandIn(file, standIn, path.join(cdktfDir, 'lib', 'private', 'fs.js'));
-})();
+export const archiverOnUse: true | string = standInFor('archiver', 'private/fs.js', (file) =>
+  Object.assign((...args: unknown[]) => loadReal<(...a: unknown[]) => unknown>(file)(...args), { govstackStandIn: true }),
+);

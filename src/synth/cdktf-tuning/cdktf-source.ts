@@ -30,11 +30,23 @@ export function cdktfModule<T>(file: string): T {
 }
 
 /**
- * Put `standIn` in Node's module cache under `file`, so that whoever requires `file` next gets
- * it. Only before anyone loaded `file` (or, when given, `loadedBy`); returns why not otherwise.
+ * Put a stand-in for the package `name` in Node's module cache, where cdktf's module
+ * `requiredBy` (a path below `lib/`) will find it when it loads: `build` makes the stand-in from
+ * the real module's path (or returns why there is none, a string). Only before cdktf loads.
+ * @returns true, or why the stand-in is not in place
  */
-export function registerStandIn(file: string, standIn: unknown, loadedBy?: string): true | string {
-  if (require.cache[file] || (loadedBy !== undefined && require.cache[loadedBy])) return 'cdktf was loaded before the adjustment';
+export function standInFor(name: string, requiredBy: string, build: (file: string) => object | string): true | string {
+  if (versionProblem) return versionProblem;
+  const cdktfFile = path.join(cdktfDir, 'lib', requiredBy);
+  let file: string;
+  try {
+    file = require.resolve(name, { paths: [path.dirname(cdktfFile)] });
+  } catch {
+    return `${name} is not installed beside cdktf`;
+  }
+  if (require.cache[file] || require.cache[cdktfFile]) return 'cdktf was loaded before the adjustment';
+  const standIn = build(file);
+  if (typeof standIn === 'string') return standIn;
   const Module = require('node:module') as { new (id: string): NodeJS.Module & { loaded: boolean } };
   const entry = new Module(file);
   entry.filename = file;

@@ -9,7 +9,7 @@
  * a stand-in is registered in Node's module cache before cdktf loads.
  */
 import * as path from 'node:path';
-import { cdktfDir, loadReal, registerStandIn, versionProblem } from './cdktf-source';
+import { loadReal, standInFor } from './cdktf-source';
 import { tunedScope } from './scope';
 
 type Stringify = (value: unknown, options?: unknown) => string | undefined;
@@ -52,14 +52,7 @@ export function sortedJson(value: unknown): string | undefined {
 }
 
 /** Whether the stand-in is in place, or why not. */
-export const fastStableStringify: true | string = (() => {
-  if (versionProblem) return versionProblem;
-  let file: string;
-  try {
-    file = require.resolve('json-stable-stringify', { paths: [path.join(cdktfDir, 'lib', 'synthesize')] });
-  } catch {
-    return 'json-stable-stringify is not installed beside cdktf';
-  }
+export const fastStableStringify: true | string = standInFor('json-stable-stringify', 'synthesize/synthesizer.js', (file) => {
   const version = (require(path.join(path.dirname(file), 'package.json')) as { version: string }).version;
   if (version !== stableStringifyVersion)
     return `json-stable-stringify ${version} is installed; the equivalence was checked for ${stableStringifyVersion}`;
@@ -71,5 +64,5 @@ export const fastStableStringify: true | string = (() => {
     real ??= loadReal<Stringify>(file);
     return real(value, options);
   };
-  return registerStandIn(file, standIn, path.join(cdktfDir, 'lib', 'synthesize', 'synthesizer.js'));
-})();
+  return standIn;
+});
