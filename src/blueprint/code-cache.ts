@@ -9,7 +9,8 @@
  * does not match; the file then compiles as without a cache (the same code, only slower).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
+// A named import: the package's sources also compile in projects without esModuleInterop (a `cdktf init` project).
+import { Module } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
