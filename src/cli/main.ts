@@ -40,7 +40,8 @@ export function commandsFor(argv: readonly string[]): string[] {
 /** The `govstack` command line. */
 export async function main(argv: string[]): Promise<void> {
   const commands = commandsFor(argv);
-  if (commands.length === 1) commandWarmUps[commands[0]]?.();
+  const onlyHelp = argv.some((a) => a === '--help' || a === '-h' || a === '--version');
+  if (commands.length === 1 && !onlyHelp) commandWarmUps[commands[0]]?.();
   // After the warm-up: loading yargs is part of the start-up the warm-up overlaps. (Its CommonJS export is the factory itself.)
   const yargs = require('yargs') as (typeof import('yargs'))['default'];
   const cli = yargs(argv)
