@@ -65,8 +65,9 @@ export default tseslint.config(
   },
   {
     // Deliberate run-time loads: CLI commands and ajv's compiler are required on first use
-    // (start-up time, BENCHMARKS.md); the generated validator is loaded from its path when
-    // present; cdktf-tuning patches the module objects cdktf itself uses; the compliance
+    // (start-up time, BENCHMARKS.md), and so is cdktf where a worker thread stages instead; the
+    // generated validator is loaded from its path when present; cdktf-tuning patches the module
+    // objects cdktf itself uses; the compliance
     // redirect patches Node's own http/https objects, which a namespace import would copy;
     // tests that check those very module objects (identity, spies) require them the same way.
     files: [
@@ -74,7 +75,9 @@ export default tseslint.config(
       'src/cli/run.ts',
       'src/blueprint/compile-validator.ts',
       'src/blueprint/validate.ts',
-      'src/synth/cdktf-tuning.ts',
+      'src/synth/cdktf-tuning/*.ts',
+      'src/synth/parallel-stage.ts',
+      'src/synth/synthesize.ts',
       'src/compliance/redirect.ts',
       'test/unit/cdktf-tuning.test.ts',
       'test/unit/schema-validator.test.ts',

@@ -5,7 +5,7 @@
  * ajv's standalone code beside the compiled loader, as `schema-validator.generated.js`,
  * stamped with the SHA-256 of the schema text it was compiled from.
  *
- * Why generated into dist/ and not committed: it is 0.6 MB of code derived entirely from a
+ * Why generated into dist/ and not committed: it is about 1 MB of code derived entirely from a
  * committed file (the published schema, itself derived from the catalog), so a committed copy
  * would be a second source of truth that every catalog change rewrites and every parallel
  * branch conflicts on. The stamp guards against a stale build: `validate.ts` uses the
@@ -36,7 +36,17 @@ function newAjv(source: boolean): Ajv2020 {
   // Required here, not imported: the CLI loads this file for the hash alone, and ajv's
   // compiler is what the generated code spares it.
   const { default: Ajv } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true, code: { source } });
+  // inlineRefs off: each $ref'd definition is compiled once and called, not copied into every place that refers to it
+  // (the generated validator is half the size: 1.1 MB instead of 2.2 MB, with the same errors).
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    verbose: true,
+    inlineRefs: false,
+    code: { source },
+  });
   ajv.addKeyword({ keyword: 'x-merge-key', schemaType: 'string' });
   return ajv;
 }

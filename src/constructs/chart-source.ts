@@ -27,7 +27,7 @@ export function projectChart(scope: Construct, name: string): ChartLocation {
     new TerraformAsset(stack, id, {
       path: path.join(chartsDir, name),
       type: AssetType.DIRECTORY,
-      assetHash: contentHash(path.join(chartsDir, name)),
+      assetHash: appContentHash(stack, path.join(chartsDir, name)),
     });
   return { chart: asset.path };
 }
@@ -41,6 +41,18 @@ export function upstreamChart(ref: HelmChartRef, sources: ChartSources): ChartLo
   if (sources.localDir) return { chart: path.posix.join(sources.localDir, ref.name) };
   if (sources.mirror) return { chart: ref.name, repository: sources.mirror, version: ref.version };
   return { chart: ref.name, repository: ref.repository, version: ref.version };
+}
+
+/** Content hashes per app: the charts do not change while one app is built, and a fleet's app has a stack per country. */
+const hashesByApp = new WeakMap<Construct, Map<string, string>>();
+
+function appContentHash(stack: TerraformStack, dir: string): string {
+  const app = stack.node.root;
+  let hashes = hashesByApp.get(app);
+  if (!hashes) hashesByApp.set(app, (hashes = new Map()));
+  let hash = hashes.get(dir);
+  if (hash === undefined) hashes.set(dir, (hash = contentHash(dir)));
+  return hash;
 }
 
 /**

@@ -208,12 +208,26 @@ function copyTree(from: string, to: string, place: Place): void {
   }
 }
 
+/**
+ * Files this process has written to disk, by device and inode. A fleet's stacks share their
+ * chart files by hard links (cdktf-tuning/folder-asset-links.ts): once one link's file is on disk,
+ * another link to it needs only its folder written, which records the link and the inode's link
+ * count in the same journal transaction.
+ */
+const syncedFiles = new Set<string>();
+
 /** Write every file and folder below `dir` to disk, so the swap never points at data still in memory. */
 function syncTree(dir: string): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) syncTree(full);
-    else if (entry.isFile()) syncFile(full, 'r');
+    else if (entry.isFile()) {
+      const { dev, ino, nlink } = lstatSync(full);
+      const inode = `${dev}:${ino}`;
+      if (nlink > 1 && syncedFiles.has(inode)) continue;
+      syncFile(full, 'r');
+      if (nlink > 1) syncedFiles.add(inode);
+    }
   }
   syncFolder(dir);
 }

@@ -1,10 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-// First: it defers cdktf's archive library, which must happen before cdktf loads.
-import { skipCrossStackPreparation, withTunedCdktf } from './cdktf-tuning';
-import { GovStackApp } from '../api/app';
-import { CountryDeployment } from '../constructs/country-deployment';
 import { DeploymentModel } from '../model/types';
+import { StagedPart, StagingWorkers } from './parallel-stage';
 import { checkOutDir, cleanLeftovers, publishStack, PublishStep, stagingPrefix, writeManifest } from './publish';
 
 /** A stack written by `synthesize`. */
@@ -28,7 +25,7 @@ export interface SynthesizeOptions {
 }
 
 /**
- * Synthesise one Terraform stack per model into `outdir/stacks/<name>/`. Everything is
+ * Synthesise one Terraform stack per model into `outdir/stacks/<name>/`, in this thread. Everything is
  * written into a staging folder inside `outdir` first (same filesystem, so every move is a
  * rename) and published only when every stack has synthesised, so a failure leaves `outdir`
  * as it was. Each stack is replaced as publish.ts describes: `<name>` is a link to a generation
@@ -39,6 +36,45 @@ export interface SynthesizeOptions {
  * Throws EnvironmentError for an unusable `outdir` (see publish.ts).
  */
 export function synthesize(models: readonly DeploymentModel[], outdir: string, options: SynthesizeOptions = {}): SynthesizedStack[] {
+  const { out, staging } = prepareStaging(models, outdir);
+  try {
+    const dir = path.join(staging, 'part-0');
+    // Loaded here, not at the top: the command line stages on workers and never loads cdktf itself.
+    (require('./stage') as typeof import('./stage')).stageStacks(models, dir);
+    return publishParts(out, [{ dir, models }], options);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * {@link synthesize}, with the stacks staged by worker threads (parallel-stage.ts); publishing
+ * is the same, so are the bytes written.
+ * @param options.workers workers started earlier, while the blueprints were read (the command
+ *   line does); default: started here, {@link workersFor} the number of models. They are
+ *   closed when this returns.
+ */
+export async function synthesizeInParallel(
+  models: readonly DeploymentModel[],
+  outdir: string,
+  options: SynthesizeOptions & { readonly workers?: StagingWorkers } = {},
+): Promise<SynthesizedStack[]> {
+  const workers = options.workers ?? StagingWorkers.start(models.length);
+  try {
+    const { out, staging } = prepareStaging(models, outdir);
+    try {
+      const parts = await workers.stage(models, staging);
+      return publishParts(out, parts, options);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  } finally {
+    workers.close();
+  }
+}
+
+/** Check `outdir`, clean what interrupted runs left, and make this run's staging folder in it. */
+function prepareStaging(models: readonly DeploymentModel[], outdir: string): { out: string; staging: string } {
   const out = path.resolve(outdir);
   checkOutDir(
     out,
@@ -46,26 +82,22 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string, o
   );
   mkdirSync(path.join(out, 'stacks'), { recursive: true });
   cleanLeftovers(out);
-  const staging = mkdtempSync(path.join(out, `${stagingPrefix}${process.pid}-`));
-  try {
-    withTunedCdktf(() => {
-      const app = new GovStackApp({ outdir: staging });
-      for (const model of models) new CountryDeployment(app, model.name, { model });
-      skipCrossStackPreparation(app);
-      app.synth();
-    });
-    options.onStep?.('staged', '');
-    const written = models.map((m) => {
-      const target = publishStack(path.join(staging, 'stacks', m.name), path.join(out, 'stacks', m.name), (step) =>
+  return { out, staging: mkdtempSync(path.join(out, `${stagingPrefix}${process.pid}-`)) };
+}
+
+/** Publish every staged stack, in model order, then merge the parts' manifests into `out`'s. */
+function publishParts(out: string, parts: readonly StagedPart[], options: SynthesizeOptions): SynthesizedStack[] {
+  options.onStep?.('staged', '');
+  const written = parts.flatMap((part) =>
+    part.models.map((m) => {
+      const target = publishStack(path.join(part.dir, 'stacks', m.name), path.join(out, 'stacks', m.name), (step) =>
         options.onStep?.(step, m.name),
       );
       return { name: m.name, file: path.join(target, 'cdk.tf.json'), resources: countResources(path.join(target, 'cdk.tf.json')) };
-    });
-    writeManifest(path.join(staging, 'manifest.json'), out);
-    return written;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+    }),
+  );
+  for (const part of parts) writeManifest(path.join(part.dir, 'manifest.json'), out);
+  return written;
 }
 
 function countResources(file: string): number {

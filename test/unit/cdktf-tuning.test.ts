@@ -1,15 +1,27 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { cdktfTuning, cdktfVersionTuned, skipCrossStackPreparation, withTunedCdktf } from '../../src/synth/cdktf-tuning';
-import { App, DefaultTokenResolver, Lazy, StringConcat, TerraformOutput, TerraformStack, Token, Tokenization } from 'cdktf';
+import { sortedJson } from '../../src/synth/cdktf-tuning/stable-stringify';
+import {
+  App,
+  AssetType,
+  DefaultTokenResolver,
+  TerraformAsset,
+  Lazy,
+  StringConcat,
+  TerraformOutput,
+  TerraformStack,
+  Token,
+  Tokenization,
+} from 'cdktf';
 import fc from 'fast-check';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { root } from './support';
 
-// The adjustments of src/synth/cdktf-tuning.ts are written for one cdktf version; these tests
+// The adjustments of src/synth/cdktf-tuning/ are written for one cdktf version; these tests
 // fail when cdktf changes, so that each is re-examined (and re-recorded in cdktfVersionTuned).
 
 /** Run a script in a new node process (module loading as the CLI sees it, without jest's registry). */
@@ -18,7 +30,7 @@ function inNode(script: string): unknown {
   if (status !== 0) throw new Error(`node exited ${status}: ${stderr}`);
   return JSON.parse(stdout);
 }
-const tuningModule = JSON.stringify(path.join(root, 'dist', 'src', 'synth', 'cdktf-tuning.js'));
+const tuningModule = JSON.stringify(path.join(root, 'dist', 'src', 'synth', 'cdktf-tuning', 'index.js'));
 
 test('cdktf is the version the adjustments were written for, and every adjustment applies', () => {
   expect(require('cdktf/package.json').version).toBe(cdktfVersionTuned);
@@ -29,6 +41,8 @@ test('cdktf is the version the adjustments were written for, and every adjustmen
     noTokenStackTraces: true,
     noCrossStackPreparation: true,
     plainDataFastPath: true,
+    folderAssetLinks: true,
+    fastStableStringify: true,
   });
 });
 
@@ -80,6 +94,72 @@ test('a stack whose cross-stack preparation is skipped fails loudly on a referen
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+/** The inode of one file of a folder asset in each of two stacks, synthesised inside or outside withTunedCdktf. */
+function assetInodes(tuned: boolean): number[] {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'govstack-assets-'));
+  try {
+    const build = () => {
+      const app = new App({ outdir, stackTraces: false });
+      for (const name of ['a', 'b']) {
+        const stack = new TerraformStack(app, name);
+        new TerraformAsset(stack, 'chart', { path: path.join(root, 'charts', 'govstack-gateway'), type: AssetType.DIRECTORY });
+      }
+      app.synth();
+    };
+    if (tuned) withTunedCdktf(build);
+    else build();
+    return ['a', 'b'].map((name) => {
+      const folder = path.join(outdir, 'stacks', name, 'assets', 'chart');
+      return statSync(path.join(folder, readdirSync(folder)[0], 'templates', 'gateways.yaml')).ino;
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+test('inside withTunedCdktf the second copy of a folder asset links the first; outside, cdktf copies it', () => {
+  const [a, b] = assetInodes(true);
+  expect(b).toBe(a);
+  const [c, d] = assetInodes(false);
+  expect(d).not.toBe(c);
+});
+
+describe("the stack's JSON is written as json-stable-stringify writes it", () => {
+  const realStringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] })) as (
+    v: unknown,
+    o?: unknown,
+  ) => string | undefined;
+  // JSON-like values with what Terraform JSON holds and what json-stable-stringify treats specially.
+  const { anything } = fc.letrec((tie) => ({
+    anything: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.date()),
+      fc.array(tie('anything')),
+      fc.dictionary(fc.string(), tie('anything')),
+      fc.constant({}),
+      fc.constant([]),
+    ),
+  }));
+
+  test('for generated values: empty objects and arrays, undefined, dates, unicode keys', () => {
+    fc.assert(
+      fc.property(anything, (value) => {
+        expect(sortedJson(value)).toBe(realStringify(value, { space: 2 }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('for the sandbox document, and a cycle is refused as json-stable-stringify refuses it', () => {
+    const doc = JSON.parse(readFileSync(path.join(root, 'test', 'golden', 'sandbox.cdk.tf.json'), 'utf8')) as unknown;
+    expect(sortedJson(doc)).toBe(realStringify(doc, { space: 2 }));
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    expect(() => sortedJson(cycle)).toThrow(TypeError);
+    expect(() => realStringify(cycle, { space: 2 })).toThrow(TypeError);
+  });
 });
 
 describe('plain data on the fast path resolves exactly as cdktf resolves it', () => {

@@ -3,6 +3,7 @@ import { CommandModule } from 'yargs';
 import { blueprintsDir } from '../../paths';
 import { displayPath } from '../../blueprint/load';
 import { runCommand } from '../run';
+import { StagingWorkers } from '../../synth/parallel-stage';
 import { LoadArgs, loadChecked, loadOptions } from './common';
 
 interface Args extends LoadArgs {
@@ -46,9 +47,9 @@ export const synthCommand: CommandModule<object, Args> = {
     runCommand(async () => {
       const files = args.files.length > 0 ? args.files : [defaultBlueprint];
       const { models } = loadChecked(files, args);
-      // Loaded only here: cdktf and the provider bindings are most of the start-up time.
-      const { synthesize } = await import('../../synth/synthesize');
-      const stacks = synthesize(models, args.out);
+      const { synthesizeInParallel } = await import('../../synth/synthesize');
+      // The first worker was started with the command line (main.ts), and has loaded cdktf meanwhile.
+      const stacks = await synthesizeInParallel(models, args.out, { workers: StagingWorkers.start(models.length) });
       if (args.json) {
         process.stdout.write(
           JSON.stringify(
