@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { upstreamComponents } from '../../src/blueprint/types';
@@ -58,8 +58,11 @@ export function nodeProfile(blueprint: string): {
 
 /** Short-lived probe Pods for checks from inside the cluster, and the node's containers. */
 export const podsOnNode = {
-  /** GET `url` from a probe Pod in `namespace` (polls up to 120 s); returns the status line. */
-  async get(kubeconfig: string, env: NodeJS.ProcessEnv, namespace: string, url: string): Promise<string> {
+  /**
+   * GET `url` from a probe Pod in `namespace` (polls up to 120 s) until the status line matches
+   * `accept` (default a 2xx); returns the status line.
+   */
+  async get(kubeconfig: string, env: NodeJS.ProcessEnv, namespace: string, url: string, accept = /^2\d\d /): Promise<string> {
     const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args], { env }).stdout;
     const pod = {
       apiVersion: 'v1',
@@ -91,13 +94,16 @@ export const podsOnNode = {
       const deadline = Date.now() + 120_000;
       let last = '';
       for (;;) {
-        try {
-          return kubectl('-n', namespace, 'exec', 'probe-health', '--', '/probe', 'get', url).trim();
-        } catch (err) {
-          last = String(err);
-          if (Date.now() > deadline) throw new Error(`GET ${url} from ${namespace} never succeeded: ${last}`);
-          await new Promise((r) => setTimeout(r, 2000));
-        }
+        // The probe prints the status line and exits 1 for a non-2xx answer: read it either way.
+        const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '-n', namespace, 'exec', 'probe-health', '--', '/probe', 'get', url], {
+          env,
+          encoding: 'utf8',
+        });
+        const status = (r.stdout ?? '').trim();
+        if (accept.test(`${status} `)) return status;
+        last = `${status} ${(r.stderr ?? '').trim()}`.trim();
+        if (Date.now() > deadline) throw new Error(`GET ${url} from ${namespace} never answered ${accept}: ${last}`);
+        await new Promise((res) => setTimeout(res, 2000));
       }
     } finally {
       kubectl('-n', namespace, 'delete', 'pod', 'probe-health', '--grace-period=0', '--wait=false');
