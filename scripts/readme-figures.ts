@@ -49,8 +49,9 @@ function complianceFigure(): string {
   const table = formatTable(run.results).split('\n');
   return [
     '```text',
-    // The e2e's profile adds the stand-in as a country's own block (payments-standin) to the sandbox.
-    `$ npx govstack compliance e2e-sandbox.yaml --kubeconfig ~/.kube/${run.deployment} --suite-of payments-standin=payments`,
+    // The e2e's profile enables the runner and adds the stand-in as a country's own block
+    // (payments-standin, under compliance.suiteOf) to the sandbox.
+    `$ npx govstack compliance e2e-sandbox.yaml --kubeconfig ~/.kube/${run.deployment}`,
     ...table.slice(0, run.results.length + 2),
     "… then each suite not run and each scenario not passed, with its reason and evidence (file:line in GovStack's repositories)",
     '```',

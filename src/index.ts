@@ -76,6 +76,7 @@ export {
 } from './model/types';
 export { AddressEndpoint, Connection, ConnectionReason, Endpoint, PodsEndpoint } from './model/connections/types';
 export { ApiDocument } from './model/service-descriptions';
+export { ModelCompliance } from './model/compliance';
 export { DocumentEgress } from './model/documents';
 
 // Catalog
@@ -96,6 +97,7 @@ export {
   Source,
   StartupDocument,
   StorageNeed,
+  TcpHealthCheck,
 } from './catalog/types';
 export {
   CentralServerPorts,

@@ -590,6 +590,31 @@ export function blueprintSchema(catalog: readonly BuildingBlockEntry[]): Record<
       customProducts: customProductsSchema(catalog),
       gateway,
       observability,
+      compliance: object(
+        {
+          enabled: {
+            type: 'boolean',
+            description:
+              'Make the connections of `govstack compliance` part of the deployment: a runner namespace `<prefix>compliance` (Pod Security restricted, default deny, DNS) and one edge from its runner Pods to each deployed building block with a GovStack suite the project runs (default false: no runner namespace, no edge; `govstack compliance` refuses to run). Set it, apply, run, then unset it and apply again to remove the edges.',
+          },
+          suiteOf: {
+            type: 'object',
+            maxProperties: 64,
+            propertyNames: { ...dnsLabel, description: 'An enabled building block id (typically one under customBuildingBlocks).' },
+            additionalProperties: {
+              enum: catalog.map((e) => e.id),
+              description: 'The GovStack building block whose compliance suite tests it.',
+            },
+            description:
+              "A country's own blocks tested with the suite of the GovStack building block they implement, e.g. `{national-payments: payments}` (default: none; each block is tested with its own id's suite, if any).",
+          },
+        },
+        [],
+        {
+          description:
+            "GovStack's own compliance suites run in the cluster by `govstack compliance` (default: disabled, nothing rendered).",
+        },
+      ),
       security: object(
         {
           overrides: {

@@ -371,6 +371,21 @@ export interface Blueprint {
       readonly channel?: string;
     }[];
   };
+  /** GovStack's own compliance suites run in the cluster by `govstack compliance` (default: disabled, nothing rendered). */
+  readonly compliance?: {
+    /**
+     * Make the connections of `govstack compliance` part of the deployment: a runner namespace `<prefix>compliance` (Pod Security
+     * restricted, default deny, DNS) and one edge from its runner Pods to each deployed building block with a GovStack suite the project
+     * runs (default false: no runner namespace, no edge; `govstack compliance` refuses to run). Set it, apply, run, then unset it and apply
+     * again to remove the edges.
+     */
+    readonly enabled?: boolean;
+    /**
+     * A country's own blocks tested with the suite of the GovStack building block they implement, e.g. `{national-payments: payments}`
+     * (default: none; each block is tested with its own id's suite, if any).
+     */
+    readonly suiteOf?: Readonly<Record<string, string>>;
+  };
   /** Deliberate departures from the security defaults (default: none). */
   readonly security?: {
     /** Security defaults relaxed for one component each, with a justification reported as a waived control in the audit. */

@@ -2,7 +2,7 @@
  * Shared facts and builders for the building-block entries: where GovStack's specifications
  * live, the Mockoon mock every building block can run, and the `external` option.
  */
-import { ApiDescription, ExternalProduct, ImageProduct, ResourceProfile, Source } from './types';
+import { ApiDescription, ExternalProduct, ImageProduct, ResourceProfile, Source, TcpHealthCheck } from './types';
 
 /** The GitHub organisation holding one specification repository per building block (`bb-<name>`). */
 export const govstackOrg = 'GovStackWorkingGroup';
@@ -96,6 +96,8 @@ export interface MockExample {
   readonly file: string;
   /** A path the environment answers with 200 (checked by running it in @mockoon/cli 9.7.0). */
   readonly healthPath: string;
+  /** Set when no HTTP probe can pass against the environment (its request rules): the probes open a TCP connection instead. */
+  readonly healthCheck?: TcpHealthCheck;
   /** What the environment does not cover, or where it behaves differently under 9.7.0. */
   readonly caveats?: readonly string[];
 }
@@ -119,6 +121,7 @@ export function mockProduct(o: MockOptions): ImageProduct {
     containerPort: mockoonCli.containerPort,
     user: mockoonCli.user,
     healthPath: o.example?.healthPath ?? o.healthPath,
+    ...(o.example?.healthCheck ? { healthCheck: o.example.healthCheck } : {}),
     document: {
       repository: `${govstackOrg}/${o.repo}`,
       commit: o.commit,

@@ -210,6 +210,12 @@ export interface ImageProduct extends ProductBase {
   };
   /** HTTP path the readiness and liveness probes call; answers 200 without credentials. */
   readonly healthPath: string;
+  /**
+   * Set for a product whose health a Kubernetes HTTP probe cannot ask: the probes then only open
+   * a TCP connection to the container port, with the reason and its source.
+   * @default - the probes GET `healthPath`
+   */
+  readonly healthCheck?: TcpHealthCheck;
   /** Container arguments. @default - the image's CMD */
   readonly args?: readonly string[];
   /** Non-secret environment variables. @default - none */
@@ -222,6 +228,16 @@ export interface ImageProduct extends ProductBase {
   readonly resources: ResourceProfile;
   /** Persistent state the container keeps. */
   readonly storage: StorageNeed;
+}
+
+/** Probes that open a TCP connection instead of an HTTP GET, and why no HTTP probe can pass. */
+export interface TcpHealthCheck {
+  /** Discriminator: a `tcpSocket` probe on the container port. */
+  readonly kind: 'tcp';
+  /** Why an HTTP probe cannot pass; the audit shows it as the justification of the weaker check. */
+  readonly reason: string;
+  /** Where that is read: `owner/repo@commit:path#Lline` or an https address, `; `-separated. */
+  readonly source: Source;
 }
 
 /** A building block already running elsewhere, reached through the mediator. */

@@ -76,17 +76,15 @@ export function parseCucumberJson(text: string): ScenarioOutcome[] {
 
 /**
  * Sets outcomes against the suite's known failures. `exampleMock` says whether the product
- * under test is GovStack's example mock (its own defects apply only then), `importedMock`
- * whether it is the mock importing the OpenAPI document (the import's limits apply only then).
+ * under test is GovStack's example mock (its own defects apply only then).
  */
 export function summarise(
   suite: ComplianceSuite,
   product: string,
   exampleMock: boolean,
   outcomes: readonly ScenarioOutcome[],
-  importedMock = false,
 ): SuiteResult {
-  const known = suite.knownFailures.filter((k) => (exampleMock || !k.exampleMockOnly) && (importedMock || !k.importedMockOnly));
+  const known = suite.knownFailures.filter((k) => exampleMock || !k.exampleMockOnly);
   const reasonOf = (scenario: string) => known.find((k) => k.scenarios.includes(scenario));
   const failed: ScenarioOutcome[] = [];
   const knownFailing: { outcome: ScenarioOutcome; reason: KnownFailure }[] = [];

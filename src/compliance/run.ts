@@ -4,12 +4,13 @@
  * failures.
  */
 import { spawnSync } from 'node:child_process';
-import { InputError } from '../blueprint/problems';
+import { EnvironmentError, InputError } from '../blueprint/problems';
+import { suiteFor } from '../model/compliance';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
-import { runnerNamespace, jobName, runManifests } from './job';
+import { jobName, runManifests } from './job';
 import { readOutcomes, runSuiteOnHost, startMock } from './host';
 import { notRunResult, summarise, SuiteResult } from './results';
-import { ComplianceSuite, complianceSuites } from './suites';
+import { ComplianceSuite } from './suites';
 
 export interface ClusterOptions {
   readonly mode: 'cluster';
@@ -17,10 +18,8 @@ export interface ClusterOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly timeoutSeconds: number;
-  /** Leave the runner namespace and policies in place after the run. */
+  /** Leave the Jobs (and their Pods' logs) in the runner namespace after the run. */
   readonly keep: boolean;
-  /** A country's own block (custom building block id) → the catalog building block whose suite it is tested with. */
-  readonly suiteOf?: ReadonlyMap<string, string>;
 }
 
 export interface HostOptions {
@@ -28,43 +27,25 @@ export interface HostOptions {
   readonly suitesDir: string;
   readonly mockoon?: string;
   readonly urls: ReadonlyMap<string, string>;
-  /** As in ClusterOptions. */
-  readonly suiteOf?: ReadonlyMap<string, string>;
 }
 
 /**
- * The blocks of the model that have a suite the project runs, and the listed rest. `suiteOf`
- * adds blocks the catalog does not know by that id (a country's own product for a GovStack
- * building block, declared under customBuildingBlocks) with the suite of the building block
- * they implement; an InputError when it names a block the model lacks or a building block without a suite.
+ * The blocks of the model that have a suite the project runs, and the listed rest. A block is
+ * tested with the suite of its own id, or of the building block `compliance.suiteOf` names for
+ * it (a country's own product for a GovStack building block, declared under customBuildingBlocks).
  */
 export function plan(
   model: DeploymentModel,
   only: readonly string[],
-  suiteOf: ReadonlyMap<string, string> = new Map(),
 ): { runs: { block: ModelBuildingBlock; suite: ComplianceSuite }[]; skipped: SuiteResult[] } {
-  const problems = [...suiteOf].flatMap(([blockId, suiteId]) => [
-    ...(model.buildingBlocks.some((b) => b.id === blockId)
-      ? []
-      : [`--suite-of ${blockId}=${suiteId}: ${model.name} has no building block ${blockId}`]),
-    ...(complianceSuites.some((s) => s.buildingBlock === suiteId)
-      ? []
-      : [
-          `--suite-of ${blockId}=${suiteId}: no GovStack suite for ${suiteId} (${complianceSuites.map((s) => s.buildingBlock).join(', ')})`,
-        ]),
-  ]);
-  if (problems.length > 0) throw new InputError(problems.map((message) => ({ file: '<command line>', line: 0, pointer: '', message })));
   const runs: { block: ModelBuildingBlock; suite: ComplianceSuite }[] = [];
   const skipped: SuiteResult[] = [];
   for (const block of model.buildingBlocks) {
     if (only.length > 0 && !only.includes(block.id)) continue;
-    const suiteId = suiteOf.get(block.id) ?? block.id;
-    const suite = complianceSuites.find((s) => s.buildingBlock === suiteId);
-    if (!suite) continue;
-    if (suite.notRun) skipped.push(notRunResult(suite, productLabel(block, suite), suite.notRun.reason));
-    else if (block.product.kind === 'external')
-      skipped.push(notRunResult(suite, productLabel(block, suite), 'runs elsewhere (external): test it where it is deployed'));
-    else runs.push({ block, suite });
+    const found = suiteFor(block, model.compliance.suiteOf);
+    if (!found) continue;
+    if (found.skip !== undefined) skipped.push(notRunResult(found.suite, productLabel(block, found.suite), found.skip));
+    else runs.push({ block, suite: found.suite });
   }
   return { runs, skipped };
 }
@@ -72,11 +53,6 @@ export function plan(
 /** What answered, for the results: the product id, prefixed by the block when it is not the suite's building block. */
 export function productLabel(block: ModelBuildingBlock, suite: ComplianceSuite): string {
   return block.id === suite.buildingBlock ? block.product.id : `${block.id} (${block.product.id})`;
-}
-
-/** Whether the product answering is the mock importing the OpenAPI document (the import's limits then apply). */
-export function isImportedMock(block: ModelBuildingBlock): boolean {
-  return block.product.kind === 'image' && block.product.document?.kind === 'openapi';
 }
 
 /** Whether the product answering is GovStack's own example mock (its known defects then apply). */
@@ -91,33 +67,60 @@ function kubectl(o: ClusterOptions, args: readonly string[], input?: string): { 
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the suites in the cluster the deployment was applied to. */
+/**
+ * The one-line problem when the deployment does not carry the runner's namespace and edges:
+ * `compliance.enabled` is off in the blueprint (InputError at that pointer).
+ */
+export function requireRunnerEnabled(model: DeploymentModel): void {
+  if (model.compliance.enabled) return;
+  const pointer = '/compliance/enabled';
+  throw new InputError([
+    {
+      ...model.locate(pointer),
+      pointer,
+      message:
+        "the compliance runner's connections are not part of this deployment: set compliance.enabled: true in the blueprint, apply it, then run govstack compliance again",
+    },
+  ]);
+}
+
+/**
+ * Runs the suites in the cluster the deployment was applied to, as Jobs in the runner
+ * namespace the stack rendered (`compliance.enabled`), through the NetworkPolicies it rendered
+ * from the connection graph. An InputError when the blueprint does not enable the runner, an
+ * EnvironmentError when the cluster has no runner namespace (the blueprint was not applied).
+ */
 export function runInCluster(model: DeploymentModel, only: readonly string[], o: ClusterOptions): SuiteResult[] {
-  const { runs, skipped } = plan(model, only, o.suiteOf);
+  requireRunnerEnabled(model);
+  const { runs, skipped } = plan(model, only);
   if (runs.length === 0) return skipped;
-  const ns = runnerNamespace(model);
-  const manifests = runManifests(model, runs, o.timeoutSeconds) as { kind: string }[];
-  const apply = (items: object[]) => {
-    const applied = kubectl(o, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  const ns = model.compliance.namespace;
+  const unreachable = runs.filter((r) => !model.compliance.targets.includes(r.block.id));
+  if (unreachable.length > 0) throw new Error(`no runner edge to ${unreachable.map((r) => r.block.id).join(', ')}`);
+  const present = kubectl(o, ['get', 'namespace', ns, '-o', 'name']);
+  if (present.status !== 0)
+    throw new EnvironmentError(
+      `the cluster has no namespace ${ns}: apply the deployment with compliance.enabled: true (tofu apply) before running govstack compliance`,
+    );
+  const jobs = runManifests(model, runs, o.timeoutSeconds);
+  const apply = (item: object) => {
+    const applied = kubectl(o, ['apply', '-f', '-'], JSON.stringify(item));
     if (applied.status !== 0) throw new Error(`kubectl apply failed: ${applied.stderr.trim()}`);
   };
-  const jobs = manifests.filter((m) => m.kind === 'Job');
+  const names = runs.map((r) => jobName(r.block.id));
   const results: SuiteResult[] = [];
   try {
     // Jobs are immutable: a previous run's are replaced.
-    kubectl(o, ['delete', 'job', '-n', ns, '--ignore-not-found', ...runs.map((r) => jobName(r.block.id))]);
-    apply(manifests.filter((m) => m.kind !== 'Job'));
+    kubectl(o, ['delete', 'job', '-n', ns, '--ignore-not-found', ...names]);
     // One suite at a time: the suites' requests time out after 3 s (pactum's default), which
     // suites running side by side with the products on a small node can exceed.
     for (const [i, { block, suite }] of runs.entries()) {
-      apply([jobs[i]]);
+      apply(jobs[i]);
       const job = `job/${jobName(block.id)}`;
       const waited = kubectl(o, ['wait', '-n', ns, '--for=condition=Complete', job, `--timeout=${o.timeoutSeconds}s`]);
       const logs = kubectl(o, ['logs', '-n', ns, job, '--tail=-1']);
       try {
-        results.push(
-          summarise(suite, productLabel(block, suite), isExampleMock(block), readOutcomes(logs.stdout, block.id), isImportedMock(block)),
-        );
+        results.push(summarise(suite, productLabel(block, suite), isExampleMock(block), readOutcomes(logs.stdout, block.id)));
       } catch (e) {
         results.push(
           notRunResult(
@@ -129,20 +132,16 @@ export function runInCluster(model: DeploymentModel, only: readonly string[], o:
       }
     }
   } finally {
-    if (!o.keep) {
-      for (const { block } of runs) kubectl(o, ['delete', 'networkpolicy', '-n', block.namespace, 'from-compliance', '--ignore-not-found']);
-      // The runner's egress goes now, not whenever the namespace finishes terminating: the
-      // connection exists only while the run does.
-      kubectl(o, ['delete', 'networkpolicy', '-n', ns, '-l', 'govstack.global/component=compliance', '--ignore-not-found']);
-      kubectl(o, ['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']);
-    }
+    // The namespace and the edges stay (they are the deployment's until compliance.enabled is
+    // unset and the blueprint applied again); the Jobs and their Pods go.
+    if (!o.keep) kubectl(o, ['delete', 'job', '-n', ns, '--ignore-not-found', '--cascade=foreground', ...names]);
   }
   return [...results, ...skipped].sort((a, b) => a.buildingBlock.localeCompare(b.buildingBlock));
 }
 
 /** Runs the suites on this host: against the named URLs, else against the model's mocks started locally. */
 export async function runOnHost(model: DeploymentModel, only: readonly string[], o: HostOptions): Promise<SuiteResult[]> {
-  const { runs, skipped } = plan(model, only, o.suiteOf);
+  const { runs, skipped } = plan(model, only);
   const results: SuiteResult[] = [...skipped];
   for (const { block, suite } of runs) {
     const given = o.urls.get(block.id);
@@ -160,15 +159,7 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
     try {
       mock = given ? undefined : await startMock(block, o.mockoon!);
       const outcomes = runSuiteOnHost(suite, o.suitesDir, given ?? mock!.url);
-      results.push(
-        summarise(
-          suite,
-          given ? given : productLabel(block, suite),
-          !given && isExampleMock(block),
-          outcomes,
-          !given && isImportedMock(block),
-        ),
-      );
+      results.push(summarise(suite, given ? given : productLabel(block, suite), !given && isExampleMock(block), outcomes));
     } catch (e) {
       results.push(notRunResult(suite, productLabel(block, suite), (e as Error).message));
     } finally {

@@ -13,7 +13,7 @@ import { findBuildingBlock } from '../catalog';
 import { Source } from '../catalog/types';
 
 /** Why a scenario is known to fail. */
-export type KnownFailureKind = 'suite-drift' | 'suite-defect' | 'example-mock-defect' | 'mockoon-incompatibility' | 'imported-mock-limit';
+export type KnownFailureKind = 'suite-drift' | 'suite-defect' | 'example-mock-defect' | 'mockoon-incompatibility';
 
 export interface KnownFailure {
   /** Scenarios by `<feature file relative to the suite>:<line>` (for an outline, the example row's line). */
@@ -24,8 +24,6 @@ export interface KnownFailure {
   readonly evidence: readonly Source[];
   /** Applies only when the product under test is GovStack's example mock (a defect of that mock, not of the suite). */
   readonly exampleMockOnly?: boolean;
-  /** Applies only when the product under test is the `mock` importing the OpenAPI document (what Mockoon's import cannot do). */
-  readonly importedMockOnly?: boolean;
 }
 
 export interface ComplianceSuite {
@@ -157,41 +155,6 @@ export const complianceSuites: readonly ComplianceSuite[] = [
           at('messaging', 'examples/mock/mockoon-messaging.json', 220),
         ],
         exampleMockOnly: true,
-      },
-      {
-        scenarios: [
-          'features/callback_email.feature:74',
-          'features/send_email_single.feature:34',
-          'features/send_email_single.feature:44',
-          'features/send_email_single.feature:54',
-          'features/status_email.feature:108',
-          'features/status_email.feature:135',
-        ],
-        kind: 'imported-mock-limit',
-        reason:
-          "the sandbox's messaging mock imports the OpenAPI document (the example environment's only GET needs requestUID and api_key headers the chart's health probe does not send); Mockoon's import answers an operation's first documented response (200) without checking required headers or body, where the specification documents 405 for invalid input",
-        evidence: [
-          at('messaging', 'api/swagger.yaml', 33),
-          at('messaging', 'api/swagger.yaml', 49),
-          at('messaging', `${openApi}/features/send_email_single.feature`, 34),
-          at('messaging', 'examples/mock/mockoon-messaging.json', 32),
-        ],
-        importedMockOnly: true,
-      },
-      {
-        scenarios: [
-          'features/send_email_batch.feature:28',
-          'features/send_email_batch.feature:29',
-          'features/send_email_batch.feature:30',
-          'features/send_email_single.feature:28',
-          'features/send_email_single.feature:29',
-          'features/send_email_single.feature:30',
-        ],
-        kind: 'imported-mock-limit',
-        reason:
-          "the suite expects 405 for GET, DELETE and PUT on the send paths; the specification documents only POST there, so the imported mock has no route for them and answers 404 (only GovStack's example environment adds 405 routes)",
-        evidence: [at('messaging', 'api/swagger.yaml', 25), at('messaging', `${openApi}/features/send_email_single.feature`, 28)],
-        importedMockOnly: true,
       },
     ],
   }),

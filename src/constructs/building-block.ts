@@ -165,6 +165,7 @@ function genericChartValues(
     containerPort: product.containerPort,
     servicePort: block.servicePort,
     healthPath: product.healthPath,
+    ...(product.healthCheck ? { probeType: product.healthCheck.kind } : {}),
     replicas: block.replicas,
     resources: block.resources,
     serviceAccountName,

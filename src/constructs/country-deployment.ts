@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { DeploymentModel } from '../model/types';
 import { consumerConfig } from '../model/consumer-config';
+import { runnerComponent } from '../model/compliance';
 import { deploymentNamespaces } from '../model/namespaces';
 import { renderConnections } from './connection-policies';
 import { BuildingBlock, ReleaseSettings } from './building-block';
@@ -21,8 +22,8 @@ export interface CountryDeploymentProps {
 
 /**
  * One country's GovStack deployment as one Terraform stack: cluster providers, state
- * backend, gateways, information mediator, observability and every enabled building block,
- * with NetworkPolicies rendered from the model's connection graph (declared flows, gateway
+ * backend, gateways, information mediator, observability, every enabled building block and,
+ * with `compliance.enabled`, the compliance runner's namespace, with NetworkPolicies rendered from the model's connection graph (declared flows, gateway
  * routes, the platform's own paths) and nothing else.
  */
 export class CountryDeployment extends TerraformStack {
@@ -86,8 +87,17 @@ export class CountryDeployment extends TerraformStack {
       .map((r) => this.blocks.get(r.buildingBlock)?.namespace)
       .filter((n): n is IsolatedNamespace => n !== undefined);
     gateway.publishRoutes(routed);
+    // GovStack's compliance runner: a namespace like every other, its edges in the graph.
+    const complianceRunner = model.compliance.enabled
+      ? new IsolatedNamespace(this, 'ComplianceRunner', {
+          name: model.compliance.namespace,
+          deployment: model.name,
+          component: runnerComponent,
+        })
+      : undefined;
     const namespaces = [
       ...gateway.namespaces,
+      ...(complianceRunner ? [complianceRunner] : []),
       mediator.namespace,
       ...(observability ? [observability.namespace, observability.collectorNamespace] : []),
       ...[...this.blocks.values()].flatMap((b) => (b.namespace ? [b.namespace] : [])),

@@ -1,3 +1,4 @@
+import { runnerComponent } from './compliance';
 import { DeploymentModel, ModelBuildingBlock } from './types';
 
 /** What the namespace helpers read: the model without its connection graph (which they help build). */
@@ -15,7 +16,7 @@ export interface DeploymentNamespace {
   readonly overrideTarget?: string;
 }
 
-/** Every namespace the deployment creates, sorted by name. */
+/** Every namespace the deployment creates (the compliance runner's only when enabled), sorted by name. */
 export function deploymentNamespaces(model: ModelFacts): DeploymentNamespace[] {
   const gw = model.gateway.namespaces;
   return [
@@ -30,5 +31,6 @@ export function deploymentNamespaces(model: ModelFacts): DeploymentNamespace[] {
           { name: model.observability.collectorNamespace, component: 'log-collector' },
         ]
       : []),
+    ...(model.compliance.enabled ? [{ name: model.compliance.namespace, component: runnerComponent }] : []),
   ].sort((a, b) => a.name.localeCompare(b.name));
 }

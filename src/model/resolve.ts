@@ -9,6 +9,7 @@ import { suggest } from '../blueprint/suggest';
 import { BuildingBlockDecl, NoWait, PodSecurityLevel, SecurityOverride, SizeProfile } from '../blueprint/types';
 import { kubernetesCatalog } from '../catalog';
 import { buildConnections } from './connections/build';
+import { resolveCompliance } from './compliance';
 import { declaringDir, defaultDocumentSources, resolveDocument } from './documents';
 import { resolveApiDocuments } from './service-descriptions';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
@@ -177,6 +178,8 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   const withServers = new Map(organisationList.map((o) => [o.name, o]));
   const resolvedBlocks = buildingBlocks.map((b) => ({ ...b, owner: withServers.get(b.owner.name) ?? b.owner }));
 
+  const compliance = resolveCompliance(bp.compliance, prefix, resolvedBlocks, problem);
+
   if (problems.length > 0) throw new InputError(problems);
 
   const routes: GatewayRoute[] = resolvedBlocks
@@ -249,6 +252,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       })),
       podSecurity: platformPodSecurity('observability', 'restricted'),
     },
+    compliance,
     overrides: overrides as AppliedOverride[],
     deployment: {
       waits: bp.deployment?.waits ?? true,

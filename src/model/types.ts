@@ -18,6 +18,7 @@ import { SourceFile } from '../blueprint/load';
 import { Problem, SourceLocation } from '../blueprint/problems';
 import type { ApiDocument } from './service-descriptions';
 import { Connection } from './connections/types';
+import type { ModelCompliance } from './compliance';
 
 /**
  * The single source of truth every output reads: Terraform, audit, diagram, diff and the
@@ -58,6 +59,8 @@ export interface DeploymentModel {
   readonly gateway: ModelGateway;
   /** The observability stack (metrics, logs, traces, alerts). */
   readonly observability: ModelObservability;
+  /** GovStack's compliance runner (`compliance:`): its namespace and edges exist only when enabled. */
+  readonly compliance: ModelCompliance;
   /**
    * Every connection the deployment allows (src/model/connections): NetworkPolicies are
    * rendered from it, the audit compares them with it, the diagram draws it.

@@ -189,6 +189,27 @@ expect_ok "building-block: no PDB with 1 replica" \
   bash -c '! "$0" template t "$1" -f "$2" --set replicas=1 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
 expect_ok "building-block: PDB with 2 replicas" \
   bash -c '"$0" template t "$1" -f "$2" --set replicas=2 | grep -q "^kind: PodDisruptionBudget$"' "$HELM" "$BB" "$BBV"
+# probeType: http (default) GETs healthPath; tcp (what the stack passes for a product no HTTP
+# probe can pass, the catalog's messaging example mock) opens a TCP connection to the "http" port.
+if "$HELM" template t "$BB" -f "$BBV" --set probeType=tcp >"$OUT/bb-tcp.yaml" 2>"$OUT/bb-tcp.err" \
+  && "$HELM" template t "$BB" -f "$BBV" >"$OUT/bb-http.yaml" 2>>"$OUT/bb-tcp.err" \
+  && python3 - "$OUT/bb-tcp.yaml" "$OUT/bb-http.yaml" <<'PY'
+import sys, yaml
+def container(path):
+    docs = [d for d in yaml.safe_load_all(open(path)) if d]
+    return next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]["containers"][0]
+tcp, http = container(sys.argv[1]), container(sys.argv[2])
+assert [p["name"] for p in tcp["ports"]] == ["http"], tcp["ports"]
+for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+    assert tcp[probe]["tcpSocket"] == {"port": "http"} and "httpGet" not in tcp[probe], (probe, tcp[probe])
+    assert http[probe]["httpGet"] == {"path": "/healthz", "port": "http"} and "tcpSocket" not in http[probe], (probe, http[probe])
+    assert tcp[probe]["periodSeconds"] == http[probe]["periodSeconds"], probe
+PY
+then ok "building-block: probeType tcp opens the http port in all three probes, http (default) GETs healthPath"
+else bad "building-block: probeType tcp opens the http port in all three probes, http (default) GETs healthPath ($(tail -3 "$OUT/bb-tcp.err"))"
+fi
+expect_fail "building-block: schema rejects an unknown probeType" "probeType|enum|value must be one of" \
+  "$HELM" template t "$BB" -f "$BBV" --set probeType=exec
 
 GW=$ROOT/charts/govstack-gateway; GWV=$HERE/values/govstack-gateway.yaml
 expect_fail "gateway: schema rejects both certificateSecret and clusterIssuer" "oneOf|certificateSecret|clusterIssuer" \

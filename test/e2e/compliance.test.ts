@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { mediatorCatalog, mockoonCli } from '../../src/catalog';
 import { runnerImage } from '../../src/compliance/job';
-import { formatTable, SuiteResult } from '../../src/compliance/results';
-import { runInCluster } from '../../src/compliance/run';
+import { SuiteResult } from '../../src/compliance/results';
+import { connectionAnnotation } from '../../src/constructs/connection-policies';
 import { complianceSuites } from '../../src/compliance/suites';
 import { loadModels } from '../../src/model/load-models';
 import { packageRoot } from '../../src/paths';
@@ -17,20 +17,24 @@ import { nodeProfile } from './node-profile';
 
 /**
  * GovStack's own compliance suites, run in the cluster on the real node: the sandbox is
- * applied with its mocks serving GovStack's example environments (documents carried into the
- * cluster from ../shared: no mock needs the Internet), then `govstack compliance` runs one Job
- * per building block with the runner image built by scripts/images/build.sh
- * (compliance-runner), reaching each block through its Service and NetworkPolicies.
+ * applied with `compliance.enabled: true` in its overlay profile (the runner namespace and the
+ * runner's edges to each block are then part of the deployment, rendered by the stack), its
+ * mocks serving GovStack's example environments (documents carried into the cluster from
+ * ../shared: no mock needs the Internet); `govstack compliance` (the real CLI) runs one Job per
+ * building block with the runner image built by scripts/images/build.sh (compliance-runner),
+ * reaching each block through its Service and the NetworkPolicies the stack rendered. The
+ * profile is then applied again with the switch off, which removes the namespace and the edges.
  *
  * Product independence: a STAND-IN for a country's own payments product is deployed beside the
  * catalog's mock as a custom building block (`payments-standin`, its own image from the
  * `payments-standin` recipe: GovStack's example payments environment baked in, another port,
- * user, namespace and labels) and tested with the payments suite (`--suite-of`).
+ * user, namespace and labels) and tested with the payments suite (`compliance.suiteOf`).
  *
  * Results (the `govstack compliance --json` shape) are written to compliance-e2e.json.
  */
 const sandbox = path.join(packageRoot, 'blueprints', 'sandbox.yaml');
 const resultsFile = path.join(packageRoot, 'compliance-e2e.json');
+const cli = path.join(packageRoot, 'bin', 'govstack.js');
 const standIn = { repository: 'localhost/govstack-payments-standin', tag: 'e2e' };
 const nodeVersion = /^(\d+\.\d+\.\d+)/.exec(mediatorCatalog.reconcileRuntime.image.tag)![1];
 
@@ -40,6 +44,7 @@ const { work, env, node } = realNodeForTests('compliance', undefined, [
 ]);
 const cluster = new Cluster(node.kubeconfig, env);
 let profile = '';
+let profileOff = '';
 let stackDir = '';
 let results: SuiteResult[] = [];
 
@@ -47,22 +52,13 @@ function tofu(...args: string[]) {
   return run('tofu', [...args, '-no-color'], { cwd: stackDir, env });
 }
 
-/** The result of `buildingBlock`'s suite against `product`. */
-function resultOf(buildingBlock: string, product = 'mock'): SuiteResult {
-  const r = results.find((x) => x.buildingBlock === buildingBlock && x.product === product);
-  if (!r)
-    throw new Error(
-      `no result for ${buildingBlock} against ${product}: ${results.map((x) => `${x.buildingBlock}/${x.product}`).join(', ')}`,
-    );
-  return r;
-}
-
-beforeAll(() => installCrds(node.kubeconfig, env), 300_000);
-
-test('the sandbox, with a stand-in product for payments beside its mock, applies on the real node', () => {
+/** The profile of the sandbox with the stand-in, with the compliance runner switched on or off. */
+function writeProfile(dir: string, enabled: boolean): string {
+  mkdirSync(dir, { recursive: true });
   const { overlay } = nodeProfile(sandbox);
-  profile = writeTestProfile(sandbox, node.kubeconfig, work, {
+  return writeTestProfile(sandbox, node.kubeconfig, dir, {
     ...overlay,
+    compliance: { enabled, suiteOf: { 'payments-standin': 'payments' } },
     customBuildingBlocks: {
       'payments-standin': {
         title: 'Payments stand-in product',
@@ -77,10 +73,35 @@ test('the sandbox, with a stand-in product for payments beside its mock, applies
       },
     },
   });
-  const [stack] = synthesize(loadModels([profile], profileBases), path.join(work, 'out'));
+}
+
+/** Synthesises a profile into the one output folder (the stack keeps its state across) and applies it. */
+function apply(file: string): void {
+  const [stack] = synthesize(loadModels([file], profileBases), path.join(work, 'out'));
   stackDir = path.dirname(stack.file);
   tofu('init', '-input=false');
   tofu('apply', '-input=false', '-auto-approve');
+}
+
+/** The NetworkPolicies in the cluster that render a compliance-runner edge of the graph. */
+const runnerPolicies = () =>
+  cluster.list('networkpolicies').filter((p) => String(p.metadata.annotations?.[connectionAnnotation] ?? '').startsWith('compliance:'));
+
+/** The result of `buildingBlock`'s suite against `product`. */
+function resultOf(buildingBlock: string, product = 'mock'): SuiteResult {
+  const r = results.find((x) => x.buildingBlock === buildingBlock && x.product === product);
+  if (!r)
+    throw new Error(
+      `no result for ${buildingBlock} against ${product}: ${results.map((x) => `${x.buildingBlock}/${x.product}`).join(', ')}`,
+    );
+  return r;
+}
+
+beforeAll(() => installCrds(node.kubeconfig, env), 300_000);
+
+test('the sandbox with compliance.enabled, a stand-in product for payments beside its mock, applies on the real node', () => {
+  profile = writeProfile(path.join(work, 'on'), true);
+  apply(profile);
   const notReady = cluster
     .list('pods')
     .filter((p) =>
@@ -88,27 +109,44 @@ test('the sandbox, with a stand-in product for payments beside its mock, applies
     )
     .filter((p) => !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
   expect(notReady.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([]);
+  // The stack rendered the runner's namespace and both ends of each of its edges.
+  const model = loadModels([profile], profileBases)[0];
+  expect(cluster.namespaces('govstack.global/component=compliance').map((n) => n.metadata.name)).toEqual([model.compliance.namespace]);
+  expect(new Set(runnerPolicies().map((p) => p.metadata.annotations[connectionAnnotation]))).toEqual(
+    new Set(model.connections.filter((c) => c.reason === 'compliance').map((c) => c.id)),
+  );
+  expect(runnerPolicies()).toHaveLength(2 * model.compliance.targets.length);
 }, 1_800_000);
 
-test("govstack compliance runs every suite as a Job in the cluster and removes the run's connections afterwards", () => {
-  const model = loadModels([profile], profileBases)[0];
+test('govstack compliance runs every suite as a Job in the namespace the stack rendered, through its policies', () => {
   const kubectl = execFileSync('bash', ['-c', 'command -v kubectl'], { env, encoding: 'utf8' }).trim();
-  results = runInCluster(model, [], {
-    mode: 'cluster',
-    kubectl,
-    kubeconfig: node.kubeconfig,
-    timeoutSeconds: 900,
-    keep: false,
-    suiteOf: new Map([['payments-standin', 'payments']]),
-  });
-  writeFileSync(resultsFile, JSON.stringify({ deployment: model.name, results }, null, 2) + '\n');
-  process.stdout.write(`[e2e] compliance in the cluster:\n${formatTable(results)}`);
-  // The edge exists only while the run does.
-  expect(
-    cluster.list('networkpolicies').filter((p) => p.metadata.name === 'from-compliance' || p.metadata.name.startsWith('compliance-to-')),
-  ).toEqual([]);
+  const roots = profileBases.extendsRoots.flatMap((r) => ['--extends-root', r]);
+  const out = run(
+    process.execPath,
+    [
+      cli,
+      'compliance',
+      profile,
+      ...roots,
+      '--kubectl',
+      kubectl,
+      '--kubeconfig',
+      node.kubeconfig,
+      '--timeout',
+      '900',
+      '--json',
+      resultsFile,
+    ],
+    { env, okCodes: [3] },
+  );
+  process.stdout.write(`[e2e] govstack compliance (exit ${out.code}):\n${out.stdout}`);
+  const written = JSON.parse(readFileSync(resultsFile, 'utf8')) as { deployment: string; results: SuiteResult[] };
+  results = written.results;
   // Every suite of the catalog is in the results: run, or listed with its reason.
   expect(new Set(results.map((r) => r.buildingBlock))).toEqual(new Set(complianceSuites.map((s) => s.buildingBlock)));
+  // The Jobs went; the namespace and the edges stay until the switch is turned off.
+  expect(cluster.list('jobs', 'gs-compliance')).toEqual([]);
+  expect(runnerPolicies()).not.toEqual([]);
 }, 3_600_000);
 
 test.each([
@@ -117,6 +155,7 @@ test.each([
   ['digital-registries', 57, 57],
   ['registration', 46, 49],
   ['information-mediator', 28, 28],
+  ['messaging', 12, 33],
 ])("%s: GovStack's suite passes at least %i of %i scenarios against the sandbox's mock", (bb, atLeast, scenarios) => {
   const r = resultOf(bb);
   expect(r.status).toBe('run');
@@ -150,7 +189,24 @@ test("the same Jobs test a country's own product: the payments suite against the
   expect([r.passed, r.scenarios, r.failed]).toEqual([74, 74, []]);
 });
 
-test('destroy leaves no namespace of the stack or of the run', async () => {
+test('with the switch off, govstack compliance refuses in one line, and applying again removes the runner namespace and its edges', async () => {
+  profileOff = writeProfile(path.join(work, 'off'), false);
+  const roots = profileBases.extendsRoots.flatMap((r) => ['--extends-root', r]);
+  const refused = run(process.execPath, [cli, 'compliance', profileOff, ...roots, '--kubeconfig', node.kubeconfig], {
+    env,
+    okCodes: [2],
+  });
+  expect(refused.code).toBe(2);
+  apply(profileOff);
+  await eventually(
+    180,
+    () => (cluster.namespaces('govstack.global/component=compliance').length === 0 ? true : undefined),
+    'runner namespace gone',
+  );
+  expect(runnerPolicies()).toEqual([]);
+}, 1_800_000);
+
+test('destroy leaves no namespace of the stack', async () => {
   tofu('destroy', '-input=false', '-auto-approve');
   await eventually(
     180,

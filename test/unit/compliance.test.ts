@@ -3,13 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { runChecks } from '../../src/audit/report';
+import { healthProbes } from '../../src/audit/checks/workloads';
+import { TerraformJson } from '../../src/audit/terraform';
 import { findBuildingBlock } from '../../src/catalog';
 import { runManifests } from '../../src/compliance/job';
 import { parseCucumberJson, summarise, formatTable } from '../../src/compliance/results';
 import { complianceSuites, findSuite } from '../../src/compliance/suites';
 import { plan } from '../../src/compliance/run';
 import { bundledDocumentsPath, documentUrl, resolveDocument } from '../../src/model/documents';
-import { cli, fixtureBaseArgs, model, root } from './support';
+import { cli, fixtureBaseArgs, model, releaseValues, resourcesOf, root, synth } from './support';
 
 const sharedCompliance = path.resolve(root, '..', 'shared', 'govstack', 'compliance');
 const sharedApi = path.resolve(root, '..', 'shared', 'govstack', 'api');
@@ -166,16 +169,6 @@ describe('results', () => {
     expect(table).toContain('FAILED        features/oauth_token.feature:90');
   });
 
-  it('counts a limit of the OpenAPI import as known only against the imported mock', () => {
-    const messaging = findSuite('messaging')!;
-    const outcomes = [
-      { scenario: 'features/send_email_single.feature:28', name: 'GET is not allowed', passed: false, error: 'HTTP status 404 !== 405' },
-    ];
-    expect(summarise(messaging, 'mock', false, outcomes, true).knownFailing.map((k) => k.reason.kind)).toEqual(['imported-mock-limit']);
-    expect(summarise(messaging, 'mock', true, outcomes).failed.map((f) => f.scenario)).toEqual(['features/send_email_single.feature:28']);
-    expect(summarise(messaging, 'a-product', false, outcomes).failed).toHaveLength(1);
-  });
-
   it('reports a known failure that passed', () => {
     const passing = parseCucumberJson(report.replace('"failed", "error_message"', '"passed", "x"').replace(/"failed"/, '"passed"'));
     const r = summarise(
@@ -185,6 +178,32 @@ describe('results', () => {
       passing.filter((o) => o.passed),
     );
     expect(r.knownButPassed).toEqual(['features/oauth_token.feature:68']);
+  });
+});
+
+describe('probes of a product no HTTP probe can pass', () => {
+  const { json, model: sandboxModel } = synth(path.join(root, 'blueprints', 'sandbox.yaml'));
+
+  it("are TCP probes for the messaging mock's release only", () => {
+    const values = resourcesOf(json, 'helm_release')
+      .map((r) => releaseValues(r.body))
+      .filter((v) => v.buildingBlock !== undefined);
+    expect(values.filter((v) => v.probeType).map((v) => [v.buildingBlock, v.probeType])).toEqual([['messaging', 'tcp']]);
+  });
+
+  it('are WAIVED by the audit with the catalog reason; TCP probes without one FAIL', () => {
+    const probes = (j: unknown, m = sandboxModel) =>
+      runChecks(m, j as TerraformJson, { checks: [healthProbes] })[0].findings.filter((f) => f.subject === 'messaging');
+    expect(probes(json).map((f) => [f.status, f.justification])).toEqual([
+      ['WAIVED', expect.stringContaining('examples/mock/mockoon-messaging.json#L29')],
+    ]);
+    const noReason = {
+      ...sandboxModel,
+      buildingBlocks: sandboxModel.buildingBlocks.map((b) =>
+        b.id === 'messaging' && b.product.kind === 'image' ? { ...b, product: { ...b.product, healthCheck: undefined } } : b,
+      ),
+    };
+    expect(probes(json, noReason).map((f) => f.status)).toEqual(['FAIL']);
   });
 });
 
@@ -208,68 +227,20 @@ describe('the in-cluster run', () => {
     expect(runs.length + skipped.length).toBe(complianceSuites.length);
   });
 
-  it('reaches each block through its Service while NetworkPolicies open the Pod port, both ends', () => {
+  it("reaches each block through its Service (the policies are the stack's: compliance-runner.test.ts)", () => {
     const { runs } = plan(m, ['identity']);
     const objects = runManifests(m, runs, 600) as any[];
-    const job = objects.find((o) => o.kind === 'Job');
+    expect(objects.map((o) => o.kind)).toEqual(['Job']);
+    const job = objects[0];
     const block = m.buildingBlocks.find((b) => b.id === 'identity')!;
     expect(job.spec.template.spec.containers[0].command.slice(-2)).toEqual([
       'localhost:3333',
       `http://identity.${block.namespace}.svc:${block.servicePort}`,
     ]);
-    const containerPort = block.product.kind === 'image' ? block.product.containerPort : 0;
-    expect(containerPort).not.toBe(block.servicePort);
-    const egress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'compliance-to-identity');
-    const ingress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === block.namespace);
-    expect(egress.spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: containerPort }]);
-    expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: containerPort }]);
-    expect(ingress.spec.podSelector.matchLabels).toEqual({ 'govstack.global/building-block': 'identity' });
     expect(job.spec.template.spec.containers[0].securityContext).toMatchObject({
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
     });
-    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
-  });
-
-  it("tests a country's own product with the suite of the building block it implements (--suite-of)", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'compliance-suite-of-'));
-    try {
-      const overlay = path.join(dir, 'own.yaml');
-      writeFileSync(
-        overlay,
-        [
-          `extends: [${JSON.stringify(path.join(root, 'blueprints', 'sandbox.yaml'))}]`,
-          'customBuildingBlocks:',
-          '  national-payments:',
-          '    title: National payment switch',
-          '    source: https://example.org/switch/1.0.0',
-          '    owner: ministry-of-finance',
-          '    image: { repository: registry.example.org/switch, tag: "1.0.0" }',
-          '    containerPort: 8000',
-          '    healthPath: /healthz',
-          '',
-        ].join('\n'),
-      );
-      const own = model(overlay);
-      const { runs } = plan(own, ['national-payments'], new Map([['national-payments', 'payments']]));
-      expect(runs.map((r) => [r.block.id, r.suite.buildingBlock])).toEqual([['national-payments', 'payments']]);
-      const objects = runManifests(own, runs, 600) as any[];
-      const job = objects.find((o) => o.kind === 'Job');
-      const block = own.buildingBlocks.find((b) => b.id === 'national-payments')!;
-      // The payments suite, against the country's block: its Service, its Pods' port and labels.
-      expect(job.spec.template.spec.containers[0].command.slice(-3)).toEqual([
-        '/opt/govstack-compliance/suites/payments',
-        'localhost:3333',
-        `http://${block.serviceName}.${block.namespace}.svc:${block.servicePort}`,
-      ]);
-      const ingress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === block.namespace);
-      expect(ingress.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8000 }]);
-      expect(ingress.spec.podSelector.matchLabels).toEqual({ 'govstack.global/building-block': 'national-payments' });
-      expect(() => plan(own, [], new Map([['nowhere', 'payments']]))).toThrow(/has no building block nowhere/);
-      expect(() => plan(own, [], new Map([['national-payments', 'gis']]))).toThrow(/no GovStack suite for gis/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 
@@ -290,6 +261,27 @@ withShared("facts against GovStack's repositories (../shared/govstack)", () => {
         for (const s of k.scenarios)
           expect(existsSync(path.join(sharedCompliance, suite.buildingBlock, suite.dir, s.split(':')[0]))).toBe(true);
     }
+  });
+
+  it("messaging's TCP probes: the example environment's only GET needs a header name Kubernetes refuses in a probe, at the cited line", () => {
+    const mock = findBuildingBlock('messaging')!.products.find((p) => p.id === 'mock')!;
+    if (mock.kind !== 'image' || !mock.healthCheck) throw new Error('the messaging mock declares its TCP health check');
+    const m = /^GovStackWorkingGroup\/bb-messaging@[0-9a-f]{40}:(examples\/mock\/mockoon-messaging\.json)#L(\d+); https:\/\//.exec(
+      mock.healthCheck.source,
+    );
+    expect(m).not.toBeNull();
+    expect(mock.document).toMatchObject({ kind: 'mockoon-environment', file: m![1] });
+    const file = path.join(sharedCompliance, 'messaging', m![1]);
+    expect(readFileSync(file, 'utf8').split('\n')[Number(m![2]) - 1].trim()).toBe('"rules": [');
+    const env = JSON.parse(readFileSync(file, 'utf8')) as {
+      routes: { method: string; endpoint: string; responses: { statusCode: number; rules: { target: string; modifier: string }[] }[] }[];
+    };
+    const gets = env.routes.filter((r) => r.method === 'get');
+    // Every GET needs headers to answer 2xx, and one of them is not a name a probe may send.
+    const ok = gets.flatMap((r) => r.responses.filter((x) => x.statusCode < 300).map((x) => ({ route: r, rules: x.rules })));
+    expect(ok.map((o) => `/${o.route.endpoint}`)).toEqual([mock.healthPath]);
+    const headers = ok[0].rules.filter((r) => r.target === 'header').map((r) => r.modifier);
+    expect(headers.filter((h) => !/^[-A-Za-z0-9]+$/.test(h))).toEqual(['api_key']);
   });
 
   it('a bundled sandbox needs no internet: documents in ConfigMaps, no download egress', () => {

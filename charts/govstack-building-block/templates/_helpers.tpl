@@ -164,3 +164,15 @@ true
 {{- define "gsbb.db.port" -}}
 {{- required "database.port is required when database.enabled (the stack sets it from its catalog)" .Values.database.port -}}
 {{- end -}}
+
+{{/* What the probes do: GET healthPath on the "http" port, or (probeType tcp) open a TCP connection to it. */}}
+{{- define "gsbb.probeAction" -}}
+{{- if eq .Values.probeType "tcp" -}}
+tcpSocket:
+  port: http
+{{- else -}}
+httpGet:
+  path: {{ .Values.healthPath | quote }}
+  port: http
+{{- end -}}
+{{- end -}}

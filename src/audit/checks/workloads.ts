@@ -86,7 +86,7 @@ export const healthProbes: Check = {
   title: 'Health probes and graceful termination',
   requirements: ['govstack-cfr-deployment#req-10', 'govstack-cfr-architecture#req-15'],
   scope:
-    "Building blocks run by the generic chart (startup, liveness and readiness probes on the product's health path, 30 s termination grace) and the X-Road security servers (probes in the chart). Upstream-chart products rely on their chart's probes, which the auditor must see. Platform charts (gateway controller, observability) are outside this check.",
+    "Building blocks run by the generic chart (startup, liveness and readiness probes on the product's health path, 30 s termination grace; TCP probes only where the catalog says why no HTTP probe can pass, WAIVED with that reason) and the X-Road security servers (probes in the chart). Upstream-chart products rely on their chart's probes, which the auditor must see. Platform charts (gateway controller, observability) are outside this check.",
   run({ model, tf: view, blueprint }) {
     const findings: Finding[] = [];
     for (const release of view.releasesOf('govstack-building-block')) {
@@ -95,8 +95,24 @@ export const healthProbes: Check = {
         (s) => !template.includes(s),
       );
       const path = String(release.values.healthPath ?? '');
+      const product = model.buildingBlocks.find((b) => b.id === release.values.buildingBlock)?.product;
+      const tcp = product?.kind === 'image' ? product.healthCheck : undefined;
       if (missing.length > 0)
         findings.push(finding('FAIL', release.name, `the generic chart's Deployment has no ${missing.join(', ')}`, [tf(release.address)]));
+      else if (release.values.probeType === 'tcp')
+        findings.push(
+          tcp
+            ? finding(
+                'WAIVED',
+                release.name,
+                'startup, liveness and readiness probes only open a TCP connection to the container port (no HTTP health check); graceful termination',
+                [tf(release.address)],
+                { justification: `${tcp.reason} (${tcp.source})` },
+              )
+            : finding('FAIL', release.name, 'TCP probes where the catalog gives no reason an HTTP probe cannot pass', [
+                tf(release.address),
+              ]),
+        );
       else if (!path.startsWith('/')) findings.push(finding('FAIL', release.name, 'no health path for the probes', [tf(release.address)]));
       else
         findings.push(

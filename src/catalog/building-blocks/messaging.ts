@@ -1,4 +1,4 @@
-import { apiDescriber, externalProduct, mockProduct } from '../common';
+import { apiDescriber, externalProduct, mockProduct, specSource } from '../common';
 import { BuildingBlockEntry } from '../types';
 
 const repo = 'bb-messaging';
@@ -28,11 +28,19 @@ export const messaging: BuildingBlockEntry = {
       commit,
       file: 'api/swagger.yaml',
       healthPath: '/status/email',
-      // GovStack's example environment (examples/mock/mockoon-messaging.json) answers no GET with 2xx unless the request
-      // carries the requestUID and api_key headers (its rules, lines 16-87), and the chart's probe is a plain GET.
-      caveats: [
-        "GovStack's example environment is not used: its only GET answers 405 without request headers, so a Kubernetes probe cannot pass",
-      ],
+      example: {
+        file: 'examples/mock/mockoon-messaging.json',
+        healthPath: '/status/email',
+        healthCheck: {
+          kind: 'tcp',
+          reason:
+            "the environment's only GET (/status/email) answers 200 only to a request carrying the requestUID and api_key headers and a status parameter, else 405; a Kubernetes HTTP probe cannot send api_key, as the API server accepts only header names matching [-A-Za-z0-9]+",
+          source: `${specSource(repo, commit, 'examples/mock/mockoon-messaging.json')}#L29; https://github.com/kubernetes/kubernetes/blob/v1.37.2/staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go`,
+        },
+        caveats: [
+          'its probes only open a TCP connection: the environment answers 405 to every GET without requestUID and api_key headers, which a Kubernetes probe cannot send',
+        ],
+      },
     }),
     externalProduct,
   ],

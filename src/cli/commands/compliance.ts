@@ -4,17 +4,16 @@ import { CommandModule } from 'yargs';
 import { InputError } from '../../blueprint/problems';
 import { formatTable, SuiteResult } from '../../compliance/results';
 import { runInCluster, runOnHost } from '../../compliance/run';
-import { loadModels } from '../../model/load-models';
 import { runCommand } from '../run';
+import { LoadArgs, loadChecked, loadOptions } from './common';
 
-interface Args {
+interface Args extends LoadArgs {
   blueprint: string;
   only: string[];
   host: boolean;
   suites?: string;
   mockoon?: string;
   url: string[];
-  suiteOf: string[];
   kubectl: string;
   kubeconfig?: string;
   context?: string;
@@ -28,16 +27,6 @@ const exitFailed = 3;
 
 function usage(message: string): InputError {
   return new InputError([{ file: '<command line>', line: 0, pointer: '', message }]);
-}
-
-function parsePairs(values: readonly string[], option: string): Map<string, string> {
-  const pairs = new Map<string, string>();
-  for (const v of values) {
-    const m = /^([a-z][-a-z0-9]*)=([a-z][-a-z0-9]*)$/.exec(v);
-    if (!m) throw usage(`${option} ${v}: expected <block id>=<building-block id>`);
-    pairs.set(m[1], m[2]);
-  }
-  return pairs;
 }
 
 function parseUrls(values: readonly string[]): Map<string, string> {
@@ -55,8 +44,12 @@ export const complianceCommand: CommandModule<object, Args> = {
   describe:
     "Run GovStack's own compliance suites (pinned commits) against an applied deployment and print passed / failed / known-failing per building block",
   builder: (y) =>
-    y
-      .positional('blueprint', { type: 'string', demandOption: true, describe: 'Blueprint of the applied deployment' })
+    loadOptions(y)
+      .positional('blueprint', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Blueprint of the applied deployment (compliance.enabled: true for the in-cluster run)',
+      })
       .option('only', {
         type: 'string',
         array: true,
@@ -78,28 +71,23 @@ export const complianceCommand: CommandModule<object, Args> = {
         default: [] as string[],
         describe: 'Host mode: <building-block>=<base URL> to test instead of starting its mock',
       })
-      .option('suite-of', {
-        type: 'string',
-        array: true,
-        default: [] as string[],
-        describe:
-          "<custom block>=<building block>: test a country's own product (customBuildingBlocks) with the GovStack suite of the building block it implements",
-      })
       .option('kubectl', { type: 'string', default: 'kubectl', describe: 'kubectl executable' })
       .option('kubeconfig', { type: 'string', describe: "kubeconfig of the cluster (default: kubectl's)" })
       .option('context', { type: 'string', describe: 'kubeconfig context' })
       .option('timeout', { type: 'number', default: 900, describe: 'Seconds each suite may run' })
-      .option('keep', { type: 'boolean', default: false, describe: 'Keep the runner namespace, Jobs and NetworkPolicies after the run' })
+      .option('keep', { type: 'boolean', default: false, describe: "Keep the Jobs (and their Pods' logs) after the run" })
       .option('json', { type: 'string', describe: 'Also write the results (evidence for the audit) to this JSON file' })
-      .example('$0 compliance blueprints/sandbox.yaml --kubeconfig ~/.kube/sandbox', 'Run every suite as a Job in the cluster')
+      .example(
+        '$0 compliance sandbox-compliance.yaml --kubeconfig ~/.kube/sandbox',
+        'Run every suite as a Job in the cluster (the applied blueprint sets compliance.enabled: true)',
+      )
       .example(
         '$0 compliance blueprints/sandbox.yaml --host --suites /tmp/suites --mockoon /tmp/m/node_modules/.bin/mockoon-cli',
         'Run on this host against the mocks started locally',
       ) as never,
   handler: (args) =>
     runCommand(async () => {
-      const [model] = loadModels([args.blueprint]);
-      const suiteOf = parsePairs(args.suiteOf, '--suite-of');
+      const [model] = loadChecked([args.blueprint], args, { quiet: true }).models;
       let results: SuiteResult[];
       if (args.host) {
         if (!args.suites) throw usage('--host needs --suites <folder of prepared suites>');
@@ -108,7 +96,6 @@ export const complianceCommand: CommandModule<object, Args> = {
           suitesDir: path.resolve(args.suites),
           mockoon: args.mockoon,
           urls: parseUrls(args.url),
-          suiteOf,
         });
       } else {
         results = runInCluster(model, args.only, {
@@ -118,7 +105,6 @@ export const complianceCommand: CommandModule<object, Args> = {
           context: args.context,
           timeoutSeconds: args.timeout,
           keep: args.keep,
-          suiteOf,
         });
       }
       process.stdout.write(formatTable(results));

@@ -1,6 +1,7 @@
 import { gatewayCatalog, kubernetesCatalog, mediatorCatalog, observabilityCatalog } from '../../catalog';
 import { PodPort } from '../../catalog/types';
 import { deployedBlocks, deploymentNamespaces, ModelFacts } from '../namespaces';
+import { runnerComponent, runnerPodLabels } from '../compliance';
 import { allSecurityServerPods, buildingBlockPods, reconcileJobPods, securityServerPods } from '../pod-labels';
 import { documentServerPods, documentServerPort } from '../service-descriptions';
 import { ModelBuildingBlock } from '../types';
@@ -26,6 +27,8 @@ const numbered = (...ports: number[]): PodPort[] => ports.map((n) => ({ port: n 
  *   `model.network.apiServerCidrs`), API server → admission webhooks, Alertmanager →
  *   receivers, central server elsewhere.
  * - Declared egress of products and justified overrides.
+ * - With `compliance.enabled`: the compliance runner's Pod for each tested block → that
+ *   block's Pods on its Pod port.
  */
 export function buildConnections(model: ModelFacts): Connection[] {
   const out: Connection[] = [];
@@ -180,6 +183,7 @@ export function buildConnections(model: ModelFacts): Connection[] {
       );
     }
   }
+  addComplianceRunner(model, add);
   const ids = new Set<string>();
   for (const c of out) {
     if (ids.has(c.id)) throw new Error(`connection graph: duplicate id ${c.id}`);
@@ -355,6 +359,27 @@ function addServiceDescriptionSources(model: ModelFacts, add: Add): void {
         },
       );
     }
+  }
+}
+
+/**
+ * GovStack's compliance runner reaches each block it tests as a consumer does: one edge per
+ * block from the runner Pod testing it (its own labels) to the block's API Pods on their Pod
+ * port. None unless `compliance.enabled` (`model.compliance.targets` is empty then).
+ */
+function addComplianceRunner(model: ModelFacts, add: Add): void {
+  const byId = new Map(model.buildingBlocks.map((b) => [b.id, b]));
+  for (const id of model.compliance.targets) {
+    const pods = blockEndpoint(byId.get(id)!)!;
+    add(
+      'compliance',
+      `runner->${id}`,
+      { component: `${runnerComponent}/${id}`, namespace: model.compliance.namespace, podLabels: runnerPodLabels(id) },
+      endpoint(pods),
+      [pods.port],
+      `GovStack's compliance suite of ${model.compliance.suiteOf[id] ?? id} calls ${id} as a consumer (govstack compliance, while compliance.enabled)`,
+      { pointers: ['/compliance/enabled'] },
+    );
   }
 }
 

@@ -12,9 +12,23 @@ import { PodPort } from '../../catalog/types';
  * - `dns`: cluster DNS. `kube-api`: → the Kubernetes API server. `webhook`: API server → an
  *   admission webhook. `alert`: Alertmanager → a receiver. `egress`: a product's or the
  *   blueprint's declared need beyond the cluster.
+ * - `compliance`: GovStack's compliance runner → a building block it tests, only while
+ *   `compliance.enabled` (`govstack compliance`).
  */
 export type ConnectionReason =
-  'flow' | 'mediator-hop' | 'route' | 'control' | 'scrape' | 'trace' | 'logs' | 'dns' | 'kube-api' | 'webhook' | 'alert' | 'egress';
+  | 'flow'
+  | 'mediator-hop'
+  | 'route'
+  | 'control'
+  | 'scrape'
+  | 'trace'
+  | 'logs'
+  | 'dns'
+  | 'kube-api'
+  | 'webhook'
+  | 'alert'
+  | 'egress'
+  | 'compliance';
 
 /** Pods in a namespace, selected by labels (empty: every Pod of the namespace). */
 export interface PodsEndpoint {
