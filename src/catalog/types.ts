@@ -1,3 +1,5 @@
+import type { Resources } from '../blueprint/types';
+
 /**
  * Catalog facts: what a building block or platform component is, which products can
  * provide it and how they run. Every fact carries the source it was read from
@@ -247,23 +249,11 @@ export interface ExternalProduct extends ProductBase {
 /** One way to provide a building block, told apart by `kind`. */
 export type ProductOption = ChartProduct | ImageProduct | ExternalProduct;
 
-/** Container requests and limits for the `small` size profile; medium doubles them, large quadruples. */
-export interface ResourceProfile {
-  /** What the scheduler reserves. */
-  readonly requests: {
-    /** CPU quantity, e.g. `100m`. */
-    readonly cpu: string;
-    /** Memory quantity, e.g. `128Mi`. */
-    readonly memory: string;
-  };
-  /** The most the container may use. */
-  readonly limits: {
-    /** CPU quantity, e.g. `500m`. */
-    readonly cpu: string;
-    /** Memory quantity, e.g. `512Mi`. */
-    readonly memory: string;
-  };
-}
+/**
+ * Container requests and limits for the `small` size profile; medium doubles them, large
+ * quadruples. The same Kubernetes shape a blueprint's `resources` override takes.
+ */
+export type ResourceProfile = Resources;
 
 /** A GovStack building block with a published API. */
 export interface BuildingBlockEntry {

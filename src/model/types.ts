@@ -1,5 +1,6 @@
 import { BuildingBlockEntry, ProductOption } from '../catalog/types';
 import {
+  Blueprint,
   ChartSources,
   DocumentSources,
   UpstreamComponent,
@@ -228,20 +229,10 @@ export interface ModelGateway {
     /** Internal gateway's proxies, `<prefix>gateway-internal`. */
     readonly internal: string;
   };
-  /** DNS domains of the two gateways. */
-  readonly domains: {
-    /** Domain of the external (public) gateway. */
-    readonly external: string;
-    /** Domain of the internal gateway. */
-    readonly internal: string;
-  };
-  /** Where the gateway certificates come from: exactly one of the two. */
-  readonly tls: {
-    /** cert-manager ClusterIssuer that issues them. */
-    readonly clusterIssuer?: string;
-    /** Existing TLS Secret in the gateway namespace. */
-    readonly certificateSecret?: string;
-  };
+  /** DNS domains of the two gateways, as the blueprint declares them. */
+  readonly domains: Blueprint['gateway']['domains'];
+  /** Where the gateway certificates come from (exactly one of the two), as the blueprint declares it. */
+  readonly tls: Blueprint['gateway']['tls'];
   /** Minimum TLS version the listeners accept: 1.3, or 1.2 with a `tls-min-version` override. */
   readonly tlsMinVersion: '1.2' | '1.3';
   /** OpenID Connect login in front of the external gateway; undefined when none. */
