@@ -77,7 +77,6 @@ export default tseslint.config(
       'src/blueprint/validate.ts',
       'src/synth/cdktf-tuning/*.ts',
       'src/synth/parallel-stage.ts',
-      'src/synth/synthesize.ts',
       'src/compliance/redirect.ts',
       'test/unit/cdktf-tuning.test.ts',
       'test/unit/schema-validator.test.ts',

@@ -104,6 +104,14 @@ export function prestartStagingWorker(): void {
   if (prestarted === undefined && workersFor(1) > 0 && existsSync(workerFile)) prestarted = new StagingWorker();
 }
 
+/** Stage every model in this thread, as the one part `part-0` under `staging`. */
+export function stageHere(models: readonly DeploymentModel[], staging: string): StagedPart[] {
+  const part = { dir: path.join(staging, 'part-0'), models };
+  // Loaded only here: cdktf is what the workers spare this thread.
+  (require('./stage') as typeof import('./stage')).stageStacks(part.models, part.dir);
+  return [part];
+}
+
 /** Worker threads started ahead of the staging they will do (see the file's comment). */
 export class StagingWorkers {
   private constructor(private readonly workers: StagingWorker[]) {}
@@ -135,11 +143,7 @@ export class StagingWorkers {
       dir: path.join(staging, `part-${i}`),
       models: group,
     }));
-    if (this.workers.length === 0) {
-      // Loaded only here: cdktf is what the workers spare this thread.
-      (require('./stage') as typeof import('./stage')).stageStacks(parts[0].models, parts[0].dir);
-      return parts;
-    }
+    if (this.workers.length === 0) return stageHere(models, staging);
     const settled = await Promise.allSettled(parts.map((part, i) => this.workers[i].stage(part)));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;

@@ -71,9 +71,10 @@ const stateLockPattern = /^\..+\.lock\.info$/;
  * state. The next run removes what a killed run left (`cleanLeftovers`). Refuses (exit 2) while
  * a Terraform run holds the local state lock in the current generation: its writes would land
  * in a folder about to be deleted.
+ * @param syncedFiles files already written to disk by this synthesis (shared by its stacks); default: none
  * @returns the stack path (the link)
  */
-export function publishStack(staged: string, target: string, step: (s: PublishStep) => void): string {
+export function publishStack(staged: string, target: string, step: (s: PublishStep) => void, syncedFiles: SyncedFiles = new Set()): string {
   const stacks = path.dirname(target);
   const name = path.basename(target);
   if (isPlainFolder(target)) {
@@ -93,7 +94,7 @@ export function publishStack(staged: string, target: string, step: (s: PublishSt
     refuseWhileLocked(current, target, next);
     carryWorkingFiles(current, next);
   }
-  syncTree(next);
+  syncTree(next, syncedFiles);
   step('carried');
   const link = path.join(stacks, `.${name}.link-${process.pid}`);
   rmSync(link, { force: true });
@@ -209,18 +210,19 @@ function copyTree(from: string, to: string, place: Place): void {
 }
 
 /**
- * Files this process has written to disk, by device and inode. A fleet's stacks share their
- * chart files by hard links (cdktf-tuning/folder-asset-links.ts): once one link's file is on disk,
- * another link to it needs only its folder written, which records the link and the inode's link
- * count in the same journal transaction.
+ * Files one synthesis has written to disk, by device and inode (`dev:ino`). A fleet's stacks
+ * share their chart files by hard links (cdktf-tuning/folder-asset-links.ts): once one link's
+ * file is on disk, another link to it needs only its folder written, which records the link
+ * and the inode's link count in the same journal transaction. Kept per synthesis, not per
+ * process: an inode freed by a removed generation may be reused by a later, unsynced file.
  */
-const syncedFiles = new Set<string>();
+export type SyncedFiles = Set<string>;
 
 /** Write every file and folder below `dir` to disk, so the swap never points at data still in memory. */
-function syncTree(dir: string): void {
+function syncTree(dir: string, syncedFiles: SyncedFiles): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) syncTree(full);
+    if (entry.isDirectory()) syncTree(full, syncedFiles);
     else if (entry.isFile()) {
       const { dev, ino, nlink } = lstatSync(full);
       const inode = `${dev}:${ino}`;

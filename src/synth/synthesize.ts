@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeploymentModel } from '../model/types';
-import { StagedPart, StagingWorkers } from './parallel-stage';
-import { checkOutDir, cleanLeftovers, publishStack, PublishStep, stagingPrefix, writeManifest } from './publish';
+import { StagedPart, stageHere, StagingWorkers } from './parallel-stage';
+import { checkOutDir, cleanLeftovers, publishStack, PublishStep, stagingPrefix, SyncedFiles, writeManifest } from './publish';
 
 /** A stack written by `synthesize`. */
 export interface SynthesizedStack {
@@ -38,10 +38,7 @@ export interface SynthesizeOptions {
 export function synthesize(models: readonly DeploymentModel[], outdir: string, options: SynthesizeOptions = {}): SynthesizedStack[] {
   const { out, staging } = prepareStaging(models, outdir);
   try {
-    const dir = path.join(staging, 'part-0');
-    // Loaded here, not at the top: the command line stages on workers and never loads cdktf itself.
-    (require('./stage') as typeof import('./stage')).stageStacks(models, dir);
-    return publishParts(out, [{ dir, models }], options);
+    return publishParts(out, stageHere(models, staging), options);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -88,10 +85,14 @@ function prepareStaging(models: readonly DeploymentModel[], outdir: string): { o
 /** Publish every staged stack, in model order, then merge the parts' manifests into `out`'s. */
 function publishParts(out: string, parts: readonly StagedPart[], options: SynthesizeOptions): SynthesizedStack[] {
   options.onStep?.('staged', '');
+  const synced: SyncedFiles = new Set();
   const written = parts.flatMap((part) =>
     part.models.map((m) => {
-      const target = publishStack(path.join(part.dir, 'stacks', m.name), path.join(out, 'stacks', m.name), (step) =>
-        options.onStep?.(step, m.name),
+      const target = publishStack(
+        path.join(part.dir, 'stacks', m.name),
+        path.join(out, 'stacks', m.name),
+        (step) => options.onStep?.(step, m.name),
+        synced,
       );
       return { name: m.name, file: path.join(target, 'cdk.tf.json'), resources: countResources(path.join(target, 'cdk.tf.json')) };
     }),
