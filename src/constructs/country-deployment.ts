@@ -23,8 +23,9 @@ export interface CountryDeploymentProps {
 /**
  * One country's GovStack deployment as one Terraform stack: cluster providers, state
  * backend, gateways, information mediator, observability, every enabled building block and,
- * with `compliance.enabled`, the compliance runner's namespace, with NetworkPolicies rendered from the model's connection graph (declared flows, gateway
- * routes, the platform's own paths) and nothing else.
+ * with `compliance.enabled`, the compliance runner's namespace, with NetworkPolicies rendered
+ * from the model's connection graph (declared flows, gateway routes, the platform's own paths)
+ * and nothing else.
  */
 export class CountryDeployment extends TerraformStack {
   /** The model this stack renders (from `resolveBlueprint`, `resolveModel` or `loadModels`). */
