@@ -1,5 +1,6 @@
 import { CustomProductDecl } from '../blueprint/custom-products';
 import { BuildingBlockEntry, ChartProduct, ImageProduct, ResourceProfile } from '../catalog/types';
+import { ordinal } from '../ordinal';
 
 /**
  * Requests and limits of a custom image product's `small` profile when the declaration gives
@@ -70,7 +71,7 @@ export function withCustomProducts(
   declared: Readonly<Record<string, CustomProductDecl>> | undefined,
 ): BuildingBlockEntry {
   const products = Object.entries(declared ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => ordinal(a, b))
     .map(([id, decl]) => customProduct(id, decl));
   return products.length === 0 ? entry : { ...entry, products: [...entry.products, ...products] };
 }
