@@ -53,6 +53,9 @@ export function customProduct(id: string, decl: CustomProductDecl): ImageProduct
     ...shared,
     image: { repository: decl.image.repository, tag: decl.image.tag ?? '', ...(decl.image.digest ? { digest: decl.image.digest } : {}) },
     containerPort: decl.containerPort,
+    ...(decl.healthCheck
+      ? { healthCheck: { kind: 'tcp', reason: decl.healthCheck.reason, source: decl.healthCheck.source ?? decl.source } }
+      : {}),
     ...(decl.metricsPath ? { metricsPath: decl.metricsPath } : {}),
     ...(decl.args ? { args: decl.args } : {}),
     ...(decl.env ? { env: decl.env } : {}),
