@@ -3,21 +3,19 @@
  * through kubectl) or on this host (development), and sets the outcomes against the known
  * failures.
  */
-import { spawnSync } from 'node:child_process';
 import { EnvironmentError, InputError } from '../blueprint/problems';
+import { suggest } from '../blueprint/suggest';
 import { suiteFor } from '../model/compliance';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
 import { jobName, runManifests } from './job';
+import { errorLine, kubectlOk, KubectlTarget, runKubectl } from './kubectl';
 import { readOutcomes, runSuiteOnHost, startMock } from './host';
 import { notRunResult, summarise, SuiteResult } from './results';
 import { ComplianceSuite } from './suites';
 import { ordinal } from '../ordinal';
 
-export interface ClusterOptions {
+export interface ClusterOptions extends KubectlTarget {
   readonly mode: 'cluster';
-  readonly kubectl: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
   readonly timeoutSeconds: number;
   /** Leave the Jobs (and their Pods' logs) in the runner namespace after the run. */
   readonly keep: boolean;
@@ -39,6 +37,7 @@ export function plan(
   model: DeploymentModel,
   only: readonly string[],
 ): { runs: { block: ModelBuildingBlock; suite: ComplianceSuite }[]; skipped: SuiteResult[] } {
+  requireKnownBlocks(model, '--only', only);
   const runs: { block: ModelBuildingBlock; suite: ComplianceSuite }[] = [];
   const skipped: SuiteResult[] = [];
   for (const block of model.buildingBlocks) {
@@ -51,6 +50,30 @@ export function plan(
   return { runs, skipped };
 }
 
+/** The ids of the model's blocks that have a suite (run or listed as not run), in the model's order. */
+export function blocksWithSuite(model: DeploymentModel): string[] {
+  return model.buildingBlocks.filter((b) => suiteFor(b, model.compliance.suiteOf)).map((b) => b.id);
+}
+
+/**
+ * An InputError (one problem per id, on the command line) when `ids`, given with `option`,
+ * name anything but blocks of this deployment with a compliance suite: a typo would otherwise
+ * select nothing and pass.
+ */
+export function requireKnownBlocks(model: DeploymentModel, option: string, ids: Iterable<string>): void {
+  const known = blocksWithSuite(model);
+  const unknown = [...new Set(ids)].filter((id) => !known.includes(id));
+  if (unknown.length === 0) return;
+  throw new InputError(
+    unknown.map((id) => ({
+      file: '<command line>',
+      line: 0,
+      pointer: '',
+      message: `${option}: ${JSON.stringify(id)} is not a building block of this deployment with a compliance suite${suggest(id, known)}; valid: ${known.join(', ')}`,
+    })),
+  );
+}
+
 /** What answered, for the results: the product id, prefixed by the block when it is not the suite's building block. */
 export function productLabel(block: ModelBuildingBlock, suite: ComplianceSuite): string {
   return block.id === suite.buildingBlock ? block.product.id : `${block.id} (${block.product.id})`;
@@ -59,13 +82,6 @@ export function productLabel(block: ModelBuildingBlock, suite: ComplianceSuite):
 /** Whether the product answering is GovStack's own example mock (its known defects then apply). */
 export function isExampleMock(block: ModelBuildingBlock): boolean {
   return block.product.kind === 'image' && block.product.document?.kind === 'mockoon-environment';
-}
-
-function kubectl(o: ClusterOptions, args: readonly string[], input?: string): { status: number; stdout: string; stderr: string } {
-  const base = [...(o.kubeconfig ? ['--kubeconfig', o.kubeconfig] : []), ...(o.context ? ['--context', o.context] : [])];
-  const r = spawnSync(o.kubectl, [...base, ...args], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw new Error(`${o.kubectl}: ${r.error.message}`);
-  return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /**
@@ -98,44 +114,45 @@ export function runInCluster(model: DeploymentModel, only: readonly string[], o:
   const ns = model.compliance.namespace;
   const unreachable = runs.filter((r) => !model.compliance.targets.includes(r.block.id));
   if (unreachable.length > 0) throw new Error(`no runner edge to ${unreachable.map((r) => r.block.id).join(', ')}`);
-  const present = kubectl(o, ['get', 'namespace', ns, '-o', 'name']);
-  if (present.status !== 0)
+  // --ignore-not-found: kubectl's NotFound answer is empty output and success; every other
+  // failure (no cluster, no kubeconfig, no permission) is kubectl's to explain.
+  const present = kubectlOk(o, ['get', 'namespace', ns, '--ignore-not-found', '-o', 'name']);
+  if (present.trim() === '')
     throw new EnvironmentError(
       `the cluster has no namespace ${ns}: apply the deployment with compliance.enabled: true (tofu apply) before running govstack compliance`,
     );
   const jobs = runManifests(model, runs, o.timeoutSeconds);
-  const apply = (item: object) => {
-    const applied = kubectl(o, ['apply', '-f', '-'], JSON.stringify(item));
-    if (applied.status !== 0) throw new Error(`kubectl apply failed: ${applied.stderr.trim()}`);
-  };
   const names = runs.map((r) => jobName(r.block.id));
   const results: SuiteResult[] = [];
+  let finished = false;
   try {
     // Jobs are immutable: a previous run's are replaced.
-    kubectl(o, ['delete', 'job', '-n', ns, '--ignore-not-found', ...names]);
+    kubectlOk(o, ['delete', 'job', '-n', ns, '--ignore-not-found', ...names]);
     // One suite at a time: the suites' requests time out after 3 s (pactum's default), which
     // suites running side by side with the products on a small node can exceed.
     for (const [i, { block, suite }] of runs.entries()) {
-      apply(jobs[i]);
+      kubectlOk(o, ['apply', '-f', '-'], JSON.stringify(jobs[i]));
       const job = `job/${jobName(block.id)}`;
-      const waited = kubectl(o, ['wait', '-n', ns, '--for=condition=Complete', job, `--timeout=${o.timeoutSeconds}s`]);
-      const logs = kubectl(o, ['logs', '-n', ns, job, '--tail=-1']);
+      // A Job that failed or ran out of time is the suite's outcome, not the environment's: said in its result.
+      const waited = runKubectl(o, ['wait', '-n', ns, '--for=condition=Complete', job, `--timeout=${o.timeoutSeconds}s`]);
+      const logs = runKubectl(o, ['logs', '-n', ns, job, '--tail=-1']);
       try {
         results.push(summarise(suite, productLabel(block, suite), isExampleMock(block), readOutcomes(logs.stdout, block.id)));
       } catch (e) {
-        results.push(
-          notRunResult(
-            suite,
-            productLabel(block, suite),
-            `${(e as Error).message}${waited.status !== 0 ? `; ${waited.stderr.trim()}` : ''}`,
-          ),
-        );
+        const why = [waited, logs].filter((r) => r.status !== 0).map((r) => `; ${errorLine(r.stderr)}`);
+        results.push(notRunResult(suite, productLabel(block, suite), `${(e as Error).message}${why.join('')}`));
       }
     }
+    finished = true;
   } finally {
     // The namespace and the edges stay (they are the deployment's until compliance.enabled is
     // unset and the blueprint applied again); the Jobs and their Pods go.
-    if (!o.keep) kubectl(o, ['delete', 'job', '-n', ns, '--ignore-not-found', '--cascade=foreground', ...names]);
+    if (!o.keep) {
+      const deleted = runKubectl(o, ['delete', 'job', '-n', ns, '--ignore-not-found', '--cascade=foreground', ...names]);
+      // After a failure its message stands alone; after a run the results still print.
+      if (deleted.status !== 0 && finished)
+        process.stderr.write(`govstack: warning: the Jobs in ${ns} were not deleted: ${errorLine(deleted.stderr)}\n`);
+    }
   }
   return [...results, ...skipped].sort((a, b) => ordinal(a.buildingBlock, b.buildingBlock));
 }

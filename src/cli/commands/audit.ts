@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CommandModule } from 'yargs';
 import { InputError } from '../../blueprint/problems';
@@ -72,7 +71,7 @@ export const auditCommand: CommandModule<object, Args> = {
       } = loadChecked([args.blueprint], args, { quiet: true });
       const { audit } = await import('../../audit/report');
       const compliance = args.compliance
-        ? { file: args.compliance, ...(JSON.parse(readFileSync(args.compliance, 'utf8')) as { deployment: string; results: [] }) }
+        ? (await import('../../compliance/evidence')).readComplianceEvidence(args.compliance, model.name)
         : undefined;
       const report = await audit(model, { timestamp: args.timestamp ? new Date() : undefined, compliance });
       const written: string[] = [];

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CommandModule } from 'yargs';
 import { InputError } from '../../blueprint/problems';
 import { formatTable, SuiteResult } from '../../compliance/results';
-import { runInCluster, runOnHost } from '../../compliance/run';
+import { requireKnownBlocks, runInCluster, runOnHost } from '../../compliance/run';
 import { runCommand } from '../run';
 import { LoadArgs, loadChecked, loadOptions } from './common';
 
@@ -91,11 +91,13 @@ export const complianceCommand: CommandModule<object, Args> = {
       let results: SuiteResult[];
       if (args.host) {
         if (!args.suites) throw usage('--host needs --suites <folder of prepared suites>');
+        const urls = parseUrls(args.url);
+        requireKnownBlocks(model, '--url', urls.keys());
         results = await runOnHost(model, args.only, {
           mode: 'host',
           suitesDir: path.resolve(args.suites),
           mockoon: args.mockoon,
-          urls: parseUrls(args.url),
+          urls,
         });
       } else {
         results = runInCluster(model, args.only, {
