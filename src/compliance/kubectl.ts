@@ -78,9 +78,17 @@ export function kubectlFailure(kubectl: string, args: readonly string[], r: Kube
   const command = [kubectl, ...args.slice(0, flag < 0 ? 3 : Math.min(flag, 3))].join(' ');
   if (line === '') return new EnvironmentError(`${command} exited ${r.status} without a message`);
   if (/^Error from server \(Invalid\)/.test(line)) return new Error(`${command}: ${line}`);
-  if (/Unable to connect to the server|connection to the server .* was refused|connection refused|dial tcp|no such host|i\/o timeout|TLS handshake|x509:/.test(line))
+  if (
+    /Unable to connect to the server|connection to the server .* was refused|connection refused|dial tcp|no such host|i\/o timeout|TLS handshake|x509:/.test(
+      line,
+    )
+  )
     return new EnvironmentError(`kubectl could not reach the cluster: ${line}`);
-  if (/error loading config file|invalid configuration|no configuration has been provided|context .* does not exist|context was not found|^Error in configuration|^error: stat /.test(line))
+  if (
+    /error loading config file|invalid configuration|no configuration has been provided|context .* does not exist|context was not found|^Error in configuration|^error: stat /.test(
+      line,
+    )
+  )
     return new EnvironmentError(`kubectl could not use its kubeconfig: ${line}`);
   if (/^Error from server \((Forbidden|Unauthorized)\)|must be logged in/.test(line))
     return new EnvironmentError(`the cluster refused ${command}: ${line}`);

@@ -110,7 +110,9 @@ describe('govstack compliance: kubectl missing or failing |', () => {
 
   const kubectl = findKubectl();
   if (!kubectl) {
-    process.stderr.write('compliance-errors.test: SKIPPED the cases run through a real kubectl (none found: KUBECTL, toolchain cache, PATH)\n');
+    process.stderr.write(
+      'compliance-errors.test: SKIPPED the cases run through a real kubectl (none found: KUBECTL, toolchain cache, PATH)\n',
+    );
     return;
   }
 
@@ -122,7 +124,10 @@ describe('govstack compliance: kubectl missing or failing |', () => {
     // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
     const closed = kubeconfig('closed.kubeconfig', 'https://127.0.0.1:1');
     refused(await run('--kubeconfig', closed), /^govstack: kubectl could not reach the cluster: .*127\.0\.0\.1:1.*refused/);
-    refused(await run('--kubeconfig', path.join(dir, 'no-such.kubeconfig')), /^govstack: kubectl could not use its kubeconfig: .*no-such\.kubeconfig/);
+    refused(
+      await run('--kubeconfig', path.join(dir, 'no-such.kubeconfig')),
+      /^govstack: kubectl could not use its kubeconfig: .*no-such\.kubeconfig/,
+    );
     const garbage = write('garbage.kubeconfig', 'garbage\n');
     refused(await run('--kubeconfig', garbage), /^govstack: kubectl could not use its kubeconfig: .*garbage\.kubeconfig/);
     refused(await run('--kubeconfig', closed, '--context', 'nope'), /^govstack: kubectl could not use its kubeconfig: .*nope/);
@@ -198,10 +203,13 @@ describe('govstack compliance: kubectl missing or failing |', () => {
       expect(r.stderr).not.toMatch(/has no namespace/);
     });
 
-    test('a Job the credentials may not delete stops the run with the cluster\'s message, before anything is applied', async () => {
+    test("a Job the credentials may not delete stops the run with the cluster's message, before anything is applied", async () => {
       namespace = 'present';
       requests.length = 0;
-      refused(await run(), /^govstack: the cluster refused .*delete job: Error from server \(Forbidden\): jobs\.batch "compliance-identity" is forbidden/);
+      refused(
+        await run(),
+        /^govstack: the cluster refused .*delete job: Error from server \(Forbidden\): jobs\.batch "compliance-identity" is forbidden/,
+      );
       expect(requests.filter((r) => r.startsWith('POST') || r.startsWith('PATCH') || r.startsWith('PUT'))).toEqual([]);
     });
   });
@@ -234,10 +242,19 @@ describe('govstack audit --compliance FILE |', () => {
       [path.join(dir, 'missing.json'), /missing\.json {2}\/ {2}cannot read \S*missing\.json: no such file$/],
       [dir, /cannot read \S+: it is a folder$/],
       [write('broken.json', '{"deployment": "sandbox",'), /broken\.json {2}\/ {2}\S*broken\.json is not JSON: /],
-      [write('empty-object.json', '{}'), /empty-object\.json {2}\/deployment {2}\S+ is not a compliance results file: \/deployment must be a string; expected what govstack compliance --json writes/],
-      [write('results-string.json', '{"deployment": "sandbox", "results": "x"}'), /\/results {2}\S+ is not a compliance results file: \/results must be an array/],
       [
-        write('bad-status.json', JSON.stringify({ deployment: 'sandbox', results: [{ buildingBlock: 'identity', product: 'mock', status: 'ok' }] })),
+        write('empty-object.json', '{}'),
+        /empty-object\.json {2}\/deployment {2}\S+ is not a compliance results file: \/deployment must be a string; expected what govstack compliance --json writes/,
+      ],
+      [
+        write('results-string.json', '{"deployment": "sandbox", "results": "x"}'),
+        /\/results {2}\S+ is not a compliance results file: \/results must be an array/,
+      ],
+      [
+        write(
+          'bad-status.json',
+          JSON.stringify({ deployment: 'sandbox', results: [{ buildingBlock: 'identity', product: 'mock', status: 'ok' }] }),
+        ),
         /\/results\/0\/status {2}\S+ is not a compliance results file: \/results\/0\/status must be one of run, not-run, error/,
       ],
     ];
