@@ -32,6 +32,7 @@ export interface HostOptions {
  * The blocks of the model that have a suite the project runs, and the listed rest. A block is
  * tested with the suite of its own id, or of the building block `compliance.suiteOf` names for
  * it (a country's own product for a GovStack building block, declared under customBuildingBlocks).
+ * `only` (ids from --only; empty: every block) must name such blocks, else an InputError.
  */
 export function plan(
   model: DeploymentModel,
@@ -51,7 +52,7 @@ export function plan(
 }
 
 /** The ids of the model's blocks that have a suite (run or listed as not run), in the model's order. */
-export function blocksWithSuite(model: DeploymentModel): string[] {
+function blocksWithSuite(model: DeploymentModel): string[] {
   return model.buildingBlocks.filter((b) => suiteFor(b, model.compliance.suiteOf)).map((b) => b.id);
 }
 
@@ -104,8 +105,10 @@ export function requireRunnerEnabled(model: DeploymentModel): void {
 /**
  * Runs the suites in the cluster the deployment was applied to, as Jobs in the runner
  * namespace the stack rendered (`compliance.enabled`), through the NetworkPolicies it rendered
- * from the connection graph. An InputError when the blueprint does not enable the runner, an
- * EnvironmentError when the cluster has no runner namespace (the blueprint was not applied).
+ * from the connection graph. An InputError when the blueprint does not enable the runner or
+ * `only` names a block without a suite; an EnvironmentError when kubectl is missing or a call
+ * that must succeed fails (kubectl.ts says why, in kubectl's words), or when the cluster has no
+ * runner namespace (the blueprint was not applied).
  */
 export function runInCluster(model: DeploymentModel, only: readonly string[], o: ClusterOptions): SuiteResult[] {
   requireRunnerEnabled(model);
