@@ -142,7 +142,7 @@ export function mockProduct(o: MockOptions): ImageProduct {
     ...refused.map((a) => `does not serve ${a.file}: ${a.parseIssue}, and Mockoon's importer refuses it`),
     ...(o.caveats ?? []),
   ];
-  const apiFiles = `${imported.length === 1 ? imported[0].file : `the ${imported.length} API files`}`;
+  const apiFiles = imported.length === 1 ? imported[0].file : `the ${imported.length} API files`;
   return {
     kind: 'image',
     id: 'mock',

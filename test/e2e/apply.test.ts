@@ -146,27 +146,17 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
       // HTTP through its Service; every other one answers 2xx.
       if (block.product.healthCheck) tcpHealth.add(block.id);
       const accept = tcpHealth.has(block.id) ? /^[1-4]\d\d / : /^2\d\d /;
-      // What the init container merged: one line per document, with a request that reaches it.
-      const served = block.servedDocuments
-        ? readServedDocuments(
-            run(
-              'kubectl',
-              [
-                '--kubeconfig',
-                node.kubeconfig,
-                '-n',
-                block.namespace,
-                'logs',
-                '-l',
-                `govstack.global/building-block=${block.id}`,
-                '-c',
-                'merge-documents',
-                '--tail=-1',
-              ],
-              { env },
-            ).stdout,
-          )
+      // What the init container merged: one line per document, with a request that reaches it
+      // (the same in every replica).
+      const kubectl = (...args: string[]) =>
+        run('kubectl', ['--kubeconfig', node.kubeconfig, '-n', block.namespace, ...args], { env }).stdout;
+      const pods = block.servedDocuments
+        ? kubectl('get', 'pods', '-l', `govstack.global/building-block=${block.id}`, '-o', 'name').split('\n').filter(Boolean)
         : [];
+      expect(pods.length).toBe(block.servedDocuments ? block.replicas : 0);
+      const perPod = pods.map((pod) => readServedDocuments(kubectl('logs', pod, '-c', 'merge-documents', '--tail=-1')));
+      const served = perPod[0] ?? [];
+      for (const other of perPod) expect(other).toEqual(served);
       expect(served.map((d) => d.document)).toEqual(block.servedDocuments ?? []);
       const exampleFirst = block.product.documents?.files[0]?.kind === 'mockoon-environment';
       // The example's own answers depend on its request rules: the health path is its request.
