@@ -274,6 +274,7 @@ withReal('real @mockoon/cli: every document of a mock answers on its one port', 
         mock.stop();
       }
     },
-    120_000,
+    // Payments imports 33 documents, one mockoon-cli process each: minutes on a loaded machine.
+    600_000,
   );
 });
