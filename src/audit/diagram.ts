@@ -1,4 +1,5 @@
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
+import { ordinal } from '../ordinal';
 
 /**
  * The architecture diagram of a deployment, generated from the model: organisations with
@@ -53,8 +54,8 @@ function blockLabel(b: ModelBuildingBlock): string {
 export function diagramDot(model: DeploymentModel): string {
   const out: string[] = [];
   const line = (s: string) => out.push(s);
-  const blocks = [...model.buildingBlocks].sort((a, b) => a.id.localeCompare(b.id));
-  const orgs = [...model.organisations].sort((a, b) => a.name.localeCompare(b.name));
+  const blocks = [...model.buildingBlocks].sort((a, b) => ordinal(a.id, b.id));
+  const orgs = [...model.organisations].sort((a, b) => ordinal(a.name, b.name));
   line(`digraph ${q(model.name)} {`);
   line(
     `  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.35, ranksep=0.9, fontname=${q(font)}, fontsize=22, labelloc=t, label=${q(`${model.name}: ${model.country} ${model.environment} · ${blocks.length} building blocks · ${model.flows.length} flows`)}, pad=0.3];`,
@@ -164,10 +165,10 @@ function mq(text: string): string {
 export function diagramMermaid(model: DeploymentModel): string {
   const out: string[] = ['flowchart LR'];
   const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
-  const blocks = [...model.buildingBlocks].sort((a, b) => a.id.localeCompare(b.id));
+  const blocks = [...model.buildingBlocks].sort((a, b) => ordinal(a.id, b.id));
   out.push(`  internet([Internet]) --> gw_external[[${mq(`External gateway *.${model.gateway.domains.external}`)}]]`);
   out.push(`  private_networks([Private networks]) --> gw_internal[[${mq(`Internal gateway *.${model.gateway.domains.internal}`)}]]`);
-  for (const org of [...model.organisations].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const org of [...model.organisations].sort((a, b) => ordinal(a.name, b.name))) {
     const own = blocks.filter((b) => b.owner.name === org.name);
     if (own.length === 0 && !org.securityServer) continue;
     out.push(`  subgraph org_${id(org.name)}[${mq(`${org.title} (${model.mediator.instance}/${org.memberClass}/${org.memberCode})`)}]`);
@@ -178,7 +179,7 @@ export function diagramMermaid(model: DeploymentModel): string {
   out.push(
     `  xroad_core[(${mq(model.mediator.centralServer ? `X-Road central server ${model.mediator.instance}` : `X-Road instance ${model.mediator.instance}`)})]`,
   );
-  for (const org of model.organisations.filter((o) => o.securityServer).sort((a, b) => a.name.localeCompare(b.name)))
+  for (const org of model.organisations.filter((o) => o.securityServer).sort((a, b) => ordinal(a.name, b.name)))
     out.push(`  ss_${id(org.name)} -.- xroad_core`);
   for (const b of blocks.filter((b) => b.exposure !== 'none')) out.push(`  gw_${b.exposure} ==> bb_${id(b.id)}`);
   for (const f of model.flows)

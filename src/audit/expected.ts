@@ -5,6 +5,7 @@ import { deployedBlocks, deploymentNamespaces } from '../model/namespaces';
 import { allSecurityServerPods, buildingBlockPods } from '../model/pod-labels';
 import { documentServerPods, documentServerPort } from '../model/service-descriptions';
 import { DeploymentModel } from '../model/types';
+import { ordinal } from '../ordinal';
 
 /**
  * What the audit compares the synthesised Terraform with, taken from the model (its connection
@@ -32,7 +33,7 @@ export interface PolicyEnd {
 export function endKey(end: PolicyEnd): string {
   const labels = (l: Readonly<Record<string, string>>) =>
     Object.entries(l)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => ordinal(a, b))
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
   const peer =

@@ -6,7 +6,7 @@ import { containerHardening, podSecurity, serviceAccountNoToken } from './checks
 import { apiOnly, networkDeclaredFlows, networkDefaultDeny, networkEgressBeyondCluster, networkPodPorts } from './checks/network';
 import { backupRestore, noSharedStorage, stateEncryptedAtRest, volumesEncryptedAtRest } from './checks/data';
 import { imagesPinned } from './checks/images';
-import { healthProbes, replicasHa, resourcesDeclared } from './checks/workloads';
+import { healthProbes, realProducts, replicasHa, resourcesDeclared } from './checks/workloads';
 import { centralLogging, metricsObservability, securityEventLogs, tracing } from './checks/observability';
 import { mediatorClientAuth, mediatorMessageLog, mediatorMonitoring } from './checks/mediator';
 import { apiCompliance } from '../compliance/audit-check';
@@ -47,6 +47,7 @@ export const checks: readonly Check[] = [
   mediatorMonitoring,
   mediatorClientAuth,
   apiCompliance,
+  realProducts,
 ];
 
 /** Where each GovStack requirement ID is defined, for the reports. */

@@ -24,7 +24,7 @@ export interface CustomProductCommon {
   readonly title: string;
   /** Where the facts come from (a repository at a commit, a registry page, a release note), shown in the audit. */
   readonly source: string;
-  /** HTTP path the readiness and liveness probes call; must answer 200 without credentials. */
+  /** HTTP path that answers 200 without credentials when the API is ready: what the probes GET (unless `healthCheck` says TCP). */
   readonly healthPath: string;
   /** Where the product serves the API documents' paths. @default - at the root */
   readonly api?: CustomProductApi;
@@ -51,6 +51,13 @@ export interface CustomImageProductDecl extends CustomProductCommon {
   };
   /** Port the container listens on (1-65535); the chart names it `http`. */
   readonly containerPort: number;
+  /**
+   * For a product whose health no HTTP probe can ask (it answers only requests carrying headers
+   * a Kubernetes probe cannot send): the probes then only open a TCP connection to the container
+   * port, and the audit WAIVEs the weaker check with this reason.
+   * @default - the probes GET `healthPath`
+   */
+  readonly healthCheck?: CustomTcpHealthCheck;
   /** HTTP path of Prometheus metrics on the container port. @default - no metrics are scraped from the workload */
   readonly metricsPath?: string;
   /** Container arguments. @default - the image's CMD */
@@ -72,6 +79,16 @@ export interface CustomImageProductDecl extends CustomProductCommon {
     /** Volume size, e.g. `20Gi`. */
     readonly size: string;
   };
+}
+
+/** A country's reason to probe its product by TCP, the blueprint form of the catalog's `TcpHealthCheck`. */
+export interface CustomTcpHealthCheck {
+  /** Marks a `tcpSocket` probe on the container port. */
+  readonly kind: 'tcp';
+  /** Why an HTTP probe cannot pass (20 characters or more); the audit shows it. */
+  readonly reason: string;
+  /** Where that can be checked (a document, a line of the product's code). @default - the product's `source` */
+  readonly source?: string;
 }
 
 /**
@@ -166,6 +183,15 @@ const common = {
 const imageFields = {
   image: imageSchema,
   containerPort: port,
+  healthCheck: object(
+    {
+      kind: { const: 'tcp' },
+      reason: { type: 'string', minLength: 20, maxLength: 2000, description: 'Why no HTTP probe can pass; the audit shows it.' },
+      source: { type: 'string', minLength: 1, maxLength: 1000, description: "Where that can be checked; default: the product's source." },
+    },
+    ['kind', 'reason'],
+    { description: 'Probe the container port by TCP instead of GET healthPath, with the reason.' },
+  ),
   metricsPath: httpPath,
   args: { type: 'array', maxItems: 64, items: { type: 'string', maxLength: 4096 } },
   env: {

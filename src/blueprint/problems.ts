@@ -1,3 +1,5 @@
+import { ordinal } from '../ordinal';
+
 /** Where a value came from: the file and the 1-based line of its key (0 when unknown). */
 export interface SourceLocation {
   /** File as shown to the user, or the label of a blueprint declared in code. */
@@ -53,7 +55,7 @@ export function joinPointer(parent: string, token: string | number): string {
 /** Sort problems so output is stable: by file, line, pointer, message. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   return [...problems].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.pointer.localeCompare(b.pointer) || a.message.localeCompare(b.message),
+    (a, b) => ordinal(a.file, b.file) || a.line - b.line || ordinal(a.pointer, b.pointer) || ordinal(a.message, b.message),
   );
 }
 

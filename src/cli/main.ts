@@ -37,8 +37,26 @@ export function commandsFor(argv: readonly string[]): string[] {
   return named !== undefined && Object.hasOwn(commandModules, named) ? [named] : Object.keys(commandModules);
 }
 
+/**
+ * Why an argument list cannot be parsed as meant, or undefined. yargs drops a lone `-` (the usual
+ * name for standard input) and files after `--` without a word, which would leave `synth` with
+ * no file and make it build the default sandbox instead of what the user named.
+ */
+export function unsupportedArgument(argv: readonly string[]): string | undefined {
+  if (argv.includes('-'))
+    return 'a blueprint cannot be read from standard input ("-"): name its file, since extends and bundle paths resolve against its folder';
+  if (argv.includes('--')) return '"--" is not supported: name files after the command, e.g. govstack synth ./-odd-name.yaml';
+  return undefined;
+}
+
 /** The `govstack` command line. */
 export async function main(argv: string[]): Promise<void> {
+  const unsupported = unsupportedArgument(argv);
+  if (unsupported) {
+    process.stderr.write(`govstack: ${unsupported}\n`);
+    process.exitCode = exitCodes.input;
+    return;
+  }
   const commands = commandsFor(argv);
   const onlyHelp = argv.some((a) => a === '--help' || a === '-h' || a === '--version');
   if (commands.length === 1 && !onlyHelp) commandWarmUps[commands[0]]?.();

@@ -31,7 +31,9 @@ export function environmentMessage(err: unknown): string | undefined {
   const e = err as NodeJS.ErrnoException | undefined;
   // mkdir -p through a file fails with EEXIST naming that file (Node 20), not ENOTDIR.
   const code = e?.code === 'EEXIST' && e.syscall === 'mkdir' ? 'ENOTDIR' : e?.code;
-  const why = code ? environmentCodes[code] : undefined;
+  // makeFolder makes each folder once, so ENOENT from mkdir means the file system takes no new folder there (/proc).
+  const why =
+    code === 'ENOENT' && e?.syscall === 'mkdir' ? 'the file system there takes no new folder' : code ? environmentCodes[code] : undefined;
   if (!why) return undefined;
   return e!.path
     ? `cannot ${e!.syscall === 'open' || e!.syscall === 'mkdir' || e!.syscall === 'rename' ? 'write' : 'use'} ${e!.path}: ${why}`

@@ -11,6 +11,7 @@ import { jobName, runManifests } from './job';
 import { readOutcomes, runSuiteOnHost, startMock } from './host';
 import { notRunResult, summarise, SuiteResult } from './results';
 import { ComplianceSuite } from './suites';
+import { ordinal } from '../ordinal';
 
 export interface ClusterOptions {
   readonly mode: 'cluster';
@@ -136,7 +137,7 @@ export function runInCluster(model: DeploymentModel, only: readonly string[], o:
     // unset and the blueprint applied again); the Jobs and their Pods go.
     if (!o.keep) kubectl(o, ['delete', 'job', '-n', ns, '--ignore-not-found', '--cascade=foreground', ...names]);
   }
-  return [...results, ...skipped].sort((a, b) => a.buildingBlock.localeCompare(b.buildingBlock));
+  return [...results, ...skipped].sort((a, b) => ordinal(a.buildingBlock, b.buildingBlock));
 }
 
 /** Runs the suites on this host: against the named URLs, else against the model's mocks started locally. */
@@ -166,5 +167,5 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
       mock?.stop();
     }
   }
-  return results.sort((a, b) => a.buildingBlock.localeCompare(b.buildingBlock));
+  return results.sort((a, b) => ordinal(a.buildingBlock, b.buildingBlock));
 }

@@ -1,5 +1,6 @@
 import { CustomProductDecl } from '../blueprint/custom-products';
 import { BuildingBlockEntry, ChartProduct, ImageProduct, ResourceProfile } from '../catalog/types';
+import { ordinal } from '../ordinal';
 
 /**
  * Requests and limits of a custom image product's `small` profile when the declaration gives
@@ -52,6 +53,9 @@ export function customProduct(id: string, decl: CustomProductDecl): ImageProduct
     ...shared,
     image: { repository: decl.image.repository, tag: decl.image.tag ?? '', ...(decl.image.digest ? { digest: decl.image.digest } : {}) },
     containerPort: decl.containerPort,
+    ...(decl.healthCheck
+      ? { healthCheck: { kind: 'tcp', reason: decl.healthCheck.reason, source: decl.healthCheck.source ?? decl.source } }
+      : {}),
     ...(decl.metricsPath ? { metricsPath: decl.metricsPath } : {}),
     ...(decl.args ? { args: decl.args } : {}),
     ...(decl.env ? { env: decl.env } : {}),
@@ -70,7 +74,7 @@ export function withCustomProducts(
   declared: Readonly<Record<string, CustomProductDecl>> | undefined,
 ): BuildingBlockEntry {
   const products = Object.entries(declared ?? {})
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => ordinal(a, b))
     .map(([id, decl]) => customProduct(id, decl));
   return products.length === 0 ? entry : { ...entry, products: [...entry.products, ...products] };
 }

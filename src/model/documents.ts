@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DocumentSources } from '../blueprint/types';
 import { kubernetesCatalog } from '../catalog';
@@ -75,14 +74,26 @@ export function bundledKey(doc: Pick<StartupDocument, 'file'>): string {
 }
 
 /**
+ * Whether a parsed URL's host is an IPv4 or IPv6 address literal (4, 6) or a name (0). The URL
+ * parser has already decided (WHATWG URL Standard, host parsing): an IPv6 literal is kept in
+ * brackets, and a host whose last label is a number is parsed as IPv4 and serialised as four
+ * decimal numbers, or the URL is rejected. Reading its verdict avoids `net.isIP`, whose
+ * patterns cost about 10 ms to compile on first use.
+ */
+export function addressFamily(url: URL): 0 | 4 | 6 {
+  if (url.hostname.startsWith('[')) return 6;
+  return /^\d+\.\d+\.\d+\.\d+$/.test(url.hostname) ? 4 : 0;
+}
+
+/**
  * The egress that fetching `url` needs. A NetworkPolicy cannot name a host: an address
  * literal is allowed alone (/32 or /128), a host name as any address on the URL's port, with
  * the host in the reason.
  */
 export function fetchEgress(url: URL, reason: string): DocumentEgress {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
-  const family = isIP(host);
+  const family = addressFamily(url);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
   return {
     name: 'document-download',
     cidrs: family === 4 ? [`${host}/32`] : family === 6 ? [`${host}/128`] : kubernetesCatalog.anywhere,

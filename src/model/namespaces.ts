@@ -1,5 +1,6 @@
 import { runnerComponent } from './compliance';
 import { DeploymentModel, ModelBuildingBlock } from './types';
+import { ordinal } from '../ordinal';
 
 /** What the namespace helpers read: the model without its connection graph (which they help build). */
 export type ModelFacts = Omit<DeploymentModel, 'connections'>;
@@ -32,5 +33,5 @@ export function deploymentNamespaces(model: ModelFacts): DeploymentNamespace[] {
         ]
       : []),
     ...(model.compliance.enabled ? [{ name: model.compliance.namespace, component: runnerComponent }] : []),
-  ].sort((a, b) => a.name.localeCompare(b.name));
+  ].sort((a, b) => ordinal(a.name, b.name));
 }

@@ -13,6 +13,7 @@ import { resolveCompliance } from './compliance';
 import { declaringDir, defaultDocumentSources, mergedEnvironmentFile, resolveDocuments } from './documents';
 import { resolveApiDocuments } from './service-descriptions';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
+import { ordinal } from '../ordinal';
 
 /** Replicas and the multiple of the product's resources for each size profile. */
 const sizeProfiles: Record<SizeProfile, { replicas: number; scale: number }> = {
@@ -51,7 +52,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
   const declared = [
     ...Object.entries(bp.buildingBlocks),
     ...[...custom].map(([id, c]) => [id, c.decl] as [string, BuildingBlockDecl]),
-  ].sort(([a], [b]) => a.localeCompare(b));
+  ].sort(([a], [b]) => ordinal(a, b));
   const enabled = new Map(declared.filter(([, d]) => d.enabled !== false));
   if (enabled.size === 0) problem('/buildingBlocks', 'no building block is enabled');
 
@@ -383,7 +384,7 @@ function resolveFlows(
       flows.push({ from, to: flow.to, via, pointer });
     });
   }
-  return flows.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  return flows.sort((a, b) => ordinal(a.from, b.from) || ordinal(a.to, b.to));
 }
 
 function checkHosts(blocks: readonly ModelBuildingBlock[], problem: (pointer: string, message: string) => void): void {

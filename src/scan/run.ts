@@ -18,6 +18,7 @@ import { displayPath } from '../blueprint/load';
 import { loadModels } from '../model/load-models';
 import { DeploymentModel } from '../model/types';
 import { packageRoot } from '../paths';
+import { ordinal } from '../ordinal';
 
 /** Scanner versions this run must find (scripts/toolchain.sh pins and builds them). */
 export const pinned = { checkov: '3.3.30', 'kube-linter': '0.8.3', helm: 'v3.22.0' } as const;
@@ -380,11 +381,7 @@ function main(argv: string[]): number {
       kubeLinterChecks: lintChecks,
       waivers: usedWaivers,
       findings: [...findings].sort(
-        (a, b) =>
-          a.status.localeCompare(b.status) ||
-          a.stack.localeCompare(b.stack) ||
-          a.check.localeCompare(b.check) ||
-          a.resource.localeCompare(b.resource),
+        (a, b) => ordinal(a.status, b.status) || ordinal(a.stack, b.stack) || ordinal(a.check, b.check) || ordinal(a.resource, b.resource),
       ),
     };
     writeFileSync(options.report, JSON.stringify(report, null, 2) + '\n');

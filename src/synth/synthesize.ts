@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeploymentModel } from '../model/types';
 import { StagedPart, stageHere, StagingWorkers } from './parallel-stage';
 import { checkOutDir, cleanLeftovers, publishStack, PublishStep, stagingPrefix, SyncedFiles, writeManifest } from './publish';
+import { makeFolder } from '../make-folder';
 
 /** A stack written by `synthesize`. */
 export interface SynthesizedStack {
@@ -77,7 +78,7 @@ function prepareStaging(models: readonly DeploymentModel[], outdir: string): { o
     out,
     models.map((m) => m.name),
   );
-  mkdirSync(path.join(out, 'stacks'), { recursive: true });
+  makeFolder(path.join(out, 'stacks'));
   cleanLeftovers(out);
   return { out, staging: mkdtempSync(path.join(out, `${stagingPrefix}${process.pid}-`)) };
 }

@@ -4,6 +4,7 @@ import { connectionGraph, nonEdgeSample, Probe, probesFor } from '../../src/mode
 import { DeploymentModel } from '../../src/model/types';
 import { run } from './harness';
 import { probeImage } from './node';
+import { ordinal } from '../../src/ordinal';
 
 /** One attempt of the matrix and what happened. */
 export interface Measured {
@@ -182,13 +183,13 @@ export async function measureMatrix(
         });
       }
     }
-    measured.sort((a, b) => a.id.localeCompare(b.id));
+    measured.sort((a, b) => ordinal(a.id, b.id));
     const agrees = (m: Measured) => (m.expect === 'allowed' ? m.measured === 'open' : m.measured !== 'open');
     return {
       allowedAsDeclared: measured.filter((m) => m.expect === 'allowed' && agrees(m)).length,
       blockedAsDeclared: measured.filter((m) => m.expect === 'blocked' && agrees(m)).length,
       mismatches: measured.filter((m) => !agrees(m)),
-      notRun: notRun.sort((a, b) => a.id.localeCompare(b.id)),
+      notRun: notRun.sort((a, b) => ordinal(a.id, b.id)),
       measured,
       seconds: (Date.now() - started) / 1000,
     };

@@ -208,6 +208,17 @@ describe('audit checks on a weak deployment |', () => {
     ],
   ];
 
+  test('a building block simulated in prod is MANUAL with what the auditor must ask; the same in dev is PASS', () => {
+    const products = result(runChecks(model, json as TerraformJson), 'real-products');
+    const mocks = model.buildingBlocks.filter((b) => b.product.id === 'mock').map((b) => b.id);
+    expect(mocks.length).toBeGreaterThan(0);
+    expect(products.findings.filter((f) => f.status === 'MANUAL').map((f) => f.subject)).toEqual(mocks);
+    expect(products.findings.find((f) => f.status === 'MANUAL')?.askFor?.[0]).toMatch(/why .+ is simulated in production/);
+    const dev = synth(sandbox);
+    const inDev = result(runChecks(dev.model, dev.json as TerraformJson), 'real-products');
+    expect(inDev.findings.every((f) => f.status === 'PASS')).toBe(true);
+  });
+
   test('as synthesised, it fails exactly in-cluster-tls (a direct flow in plain HTTP in prod)', () => {
     expect(run(json)).toEqual(['in-cluster-tls']);
     const tls = result(runChecks(model, json as TerraformJson), 'in-cluster-tls');

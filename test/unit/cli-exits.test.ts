@@ -48,6 +48,39 @@ describe('environment problems exit 2 with one plain line |', () => {
     expect(readdirSync(work)).not.toContain('stacks');
   });
 
+  test('"-" and "--", which yargs would drop (synth then built the default sandbox), are refused', async () => {
+    for (const args of [
+      ['synth', '-', '--out', path.join(work, 'stdin')],
+      ['validate', '--', sandbox],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      oneLine(r.stderr);
+    }
+    expect(existsSync(path.join(work, 'stdin'))).toBe(false);
+  });
+
+  test('--out where the file system takes no new folder (/proc) ends with one line, not a hang', async () => {
+    if (!existsSync('/proc/self')) return; // no procfs on this system
+    const r = await runCli(['synth', '--out', '/proc/govstack-no-such/out']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('govstack: cannot write /proc/govstack-no-such: the file system there takes no new folder\n');
+  });
+
+  test('init writes nothing that would not validate: a name that is no DNS label, a base that is no file', async () => {
+    const dir = mkdtempSync(path.join(work, 'init-'));
+    const badName = await runCli(['init', '--country', 'KE', '--name', 'Bad Name'], dir);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toMatch(/^Bad Name\.yaml:\d+ {2}\/metadata\/name {2}"Bad Name" is not valid: must be a DNS label/);
+    const noBase = await runCli(['init', '--country', 'KE', '--extends', 'nothere.yaml', '--out', 'k.yaml'], dir);
+    expect(noBase.code).toBe(2);
+    oneLine(noBase.stderr);
+    expect(readdirSync(dir)).toEqual([]);
+    const good = await runCli(['init', '--country', 'KE'], dir);
+    expect(good.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['ke-dev.yaml']);
+  });
+
   test('a closed pipe', async () => {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [cli, 'show', sandbox], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

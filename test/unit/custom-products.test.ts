@@ -5,7 +5,7 @@ import { Blueprint, CustomProductDecl, findBuildingBlock, InputError, resolveBlu
 import { runChecks } from '../../src/audit/report';
 import { TerraformJson } from '../../src/audit/terraform';
 import { xroadConfiguration } from '../../src/mediator/xroad-config';
-import { releaseValues, resourcesOf, root, synth } from './support';
+import { releaseValues, resourcesOf, root, synth, synthModel } from './support';
 
 /**
  * A country's own product for a catalog building block (`customProducts`), through the
@@ -206,6 +206,36 @@ describe('in code |', () => {
       customProducts: { ...ghana.customProducts, identity: { 'national-id': { ...identity, values: { host: '${file("/etc/passwd")}' } } } },
     });
     expect(found).toEqual([expect.stringMatching(/^gh {2}\/customProducts\/identity\/national-id\/values\/host {2}contains "\$\{"/)]);
+  });
+
+  test('an image product probed by TCP carries its reason to the chart values and the audit, which WAIVEs it', () => {
+    const product = ghana.customProducts!.payments['national-switch'] as CustomProductDecl & { kind?: 'image' };
+    const reason = 'the switch answers only requests signed with the caller certificate, which a probe cannot present';
+    const tcp = resolveBlueprint({
+      ...ghana,
+      customProducts: { ...ghana.customProducts, payments: { 'national-switch': { ...product, healthCheck: { kind: 'tcp', reason } } } },
+    });
+    expect(tcp.buildingBlocks.find((b) => b.id === 'payments')!.product).toMatchObject({
+      healthCheck: { kind: 'tcp', reason, source: product.source },
+    });
+    const tcpJson = synthModel(tcp);
+    const switchRelease = resourcesOf(tcpJson, 'helm_release').find((r) => r.body.name === 'payments')!;
+    expect(releaseValues(switchRelease.body)).toMatchObject({ probeType: 'tcp', healthPath: '/health' });
+    const probes = runChecks(tcp, tcpJson as TerraformJson).find((r) => r.id === 'health-probes')!;
+    expect(probes.findings.find((f) => f.subject === 'payments')).toMatchObject({
+      status: 'WAIVED',
+      justification: `${reason} (${product.source})`,
+    });
+    // Without a reason there is no TCP probe: the schema says where.
+    expect(
+      problems({
+        ...ghana,
+        customProducts: {
+          ...ghana.customProducts,
+          payments: { 'national-switch': { ...product, healthCheck: { kind: 'tcp' } as never } },
+        },
+      }),
+    ).toEqual(['gh  /customProducts/payments/national-switch/healthCheck  missing required property "reason"']);
   });
 
   test('a chart below restricted carries its reason to the namespace and the audit', () => {

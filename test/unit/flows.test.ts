@@ -5,6 +5,7 @@ import { runChecks } from '../../src/audit/report';
 import { TerraformJson } from '../../src/audit/terraform';
 import { graphAllows, isPods, nonEdgeSample, probesFor } from '../../src/model/connections';
 import { DeploymentModel } from '../../src/model/types';
+import { ordinal } from '../../src/ordinal';
 
 /**
  * Every allow rule of the synthesised NetworkPolicies, read straight from cdk.tf.json (not
@@ -14,7 +15,7 @@ function rules(json: TfJson): Set<string> {
   const out = new Set<string>();
   const labels = (sel: any) =>
     Object.entries(sel?.match_labels ?? {})
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => ordinal(a, b))
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
   for (const { body } of resourcesOf(json, 'kubernetes_network_policy_v1')) {
@@ -50,7 +51,7 @@ function fromGraph(model: DeploymentModel): Set<string> {
   const own = new Set(resourcesOfModel(model));
   const labels = (l: Readonly<Record<string, string>>) =>
     Object.entries(l)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => ordinal(a, b))
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
   const out = new Set<string>();

@@ -49,14 +49,24 @@ export function model(file: string): DeploymentModel {
 /** Synthesise one blueprint into a temporary folder and return the parsed cdk.tf.json. */
 export function synth(file: string): { json: TfJson; model: DeploymentModel; text: string } {
   const m = model(file);
+  const text = synthText(m);
+  return { json: JSON.parse(text) as TfJson, model: m, text };
+}
+
+/** The Terraform JSON text of one model's stack, synthesised into a temporary folder. */
+function synthText(m: DeploymentModel): string {
   const out = mkdtempSync(path.join(tmpdir(), 'govstack-test-'));
   try {
     const [stack] = synthesize([m], out);
-    const text = readFileSync(stack.file, 'utf8');
-    return { json: JSON.parse(text) as TfJson, model: m, text };
+    return readFileSync(stack.file, 'utf8');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** The Terraform JSON of a model built in code. */
+export function synthModel(m: DeploymentModel): TfJson {
+  return JSON.parse(synthText(m)) as TfJson;
 }
 
 /** Every resource of a Terraform type, with its address. */

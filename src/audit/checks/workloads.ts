@@ -194,3 +194,28 @@ export const replicasHa: Check = {
     return findings;
   },
 };
+
+export const realProducts: Check = {
+  id: 'real-products',
+  title: 'Building blocks run real products in production',
+  requirements: ['govstack-cfr-quality#req-7'],
+  scope:
+    "Each enabled building block's product. The `mock` product is GovStack's API simulator (Mockoon serving an example environment or an imported OpenAPI file): the example implementation quality#req-7 asks for, to test against, not a building block. In \"prod\" it is MANUAL (no GovStack requirement forbids it, so the auditor is told and decides), in the other environments PASS, saying so; any other product (catalog, the country's own, or external) is PASS.",
+  run({ model, blueprint }) {
+    const findings = model.buildingBlocks.map((block) => {
+      const ev = [blueprint(block.pointer)];
+      if (block.product.id !== 'mock') return finding('PASS', block.id, `runs ${block.product.title}`, ev);
+      return model.environment === 'prod'
+        ? finding('MANUAL', block.id, 'runs the API simulator (mock) in prod: it implements no building block', ev, {
+            askFor: [`why ${block.id} is simulated in production, or a blueprint naming a real product or "external" for it`],
+          })
+        : finding(
+            'PASS',
+            block.id,
+            `runs the API simulator (mock) in a ${model.environment} environment; prod needs a real product or "external"`,
+            ev,
+          );
+    });
+    return findings.length ? findings : [finding('PASS', 'building blocks', 'no building block is enabled', [])];
+  },
+};

@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Argv } from 'yargs';
 import { loadModels } from '../../model/load-models';
 import { DeploymentModel } from '../../model/types';
 import { EnvironmentError, formatProblem, InputError, Problem, sortProblems } from '../../blueprint/problems';
+import { makeFolder } from '../../make-folder';
 
 /** Options every command that reads blueprints shares. */
 export interface LoadArgs {
@@ -47,7 +48,7 @@ export function loadChecked(
 /** Write a command's output file, creating its folder; an unusable path is an environment problem. */
 export function writeOutput(file: string, text: string): void {
   const target = path.resolve(file);
-  mkdirSync(path.dirname(target), { recursive: true });
+  makeFolder(path.dirname(target));
   writeFileSync(target, text);
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CommandModule } from 'yargs';
 import { InputError } from '../../blueprint/problems';
@@ -6,6 +6,7 @@ import { formatTable, SuiteResult } from '../../compliance/results';
 import { runInCluster, runOnHost } from '../../compliance/run';
 import { runCommand } from '../run';
 import { LoadArgs, loadChecked, loadOptions } from './common';
+import { makeFolder } from '../../make-folder';
 
 interface Args extends LoadArgs {
   blueprint: string;
@@ -109,7 +110,7 @@ export const complianceCommand: CommandModule<object, Args> = {
       }
       process.stdout.write(formatTable(results));
       if (args.json) {
-        mkdirSync(path.dirname(path.resolve(args.json)), { recursive: true });
+        makeFolder(path.dirname(path.resolve(args.json)));
         writeFileSync(args.json, JSON.stringify({ deployment: model.name, results }, null, 2) + '\n');
       }
       return results.some((r) => r.status === 'error' || r.failed.length > 0) ? exitFailed : 0;

@@ -1,9 +1,12 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CommandModule } from 'yargs';
 import { countryCodes } from '../../blueprint/countries';
 import { Environment } from '../../blueprint/types';
-import { EnvironmentError } from '../../blueprint/problems';
+import { EnvironmentError, InputError } from '../../blueprint/problems';
+import { displayPath } from '../../blueprint/load';
+import { loadModels } from '../../model/load-models';
+import { makeFolder } from '../../make-folder';
 import { runCommand } from '../run';
 import { writeOutput } from './common';
 
@@ -68,14 +71,38 @@ export const initCommand: CommandModule<object, Args> = {
             .split(path.sep)
             .join('/')
         : undefined;
-      writeOutput(out, scaffold({ country, environment: args.environment, target: args.target, name, base }));
-      // extends: reads only the new file's folder tree unless told otherwise: say so on the next step.
+      if (args.extends && !statSync(args.extends, { throwIfNoEntry: false })?.isFile())
+        throw new EnvironmentError(`--extends ${args.extends} is not a file`);
       const baseDir = args.extends ? realpathSync(path.dirname(path.resolve(args.extends))) : undefined;
+      writeChecked(out, scaffold({ country, environment: args.environment, target: args.target, name, base }), baseDir);
+      // extends: reads only the new file's folder tree unless told otherwise: say so on the next step.
       const inside = !baseDir || !path.relative(realpathSync(path.dirname(path.resolve(out))), baseDir).startsWith('..');
       const root = inside ? '' : ` --extends-root ${path.relative(process.cwd(), baseDir!) || '.'}`;
       process.stdout.write(`wrote ${out}; next: govstack validate ${out}${root}\n`);
     }),
 };
+
+/**
+ * Write `text` to `out` only if it validates as a blueprint there (so the options given, such
+ * as a name that is no DNS label or a base that does not validate, cannot leave a file the next
+ * command refuses): it is written beside `out` under a temporary name, loaded as `validate`
+ * would load it (reading `extendsRoot` too), and renamed into place. Throws the problems,
+ * labelled with `out`, and leaves nothing behind.
+ */
+function writeChecked(out: string, text: string, extendsRoot: string | undefined): void {
+  makeFolder(path.dirname(path.resolve(out)));
+  const draft = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.govstack-init-${process.pid}`);
+  writeOutput(draft, text);
+  try {
+    loadModels([draft], { extendsRoots: extendsRoot ? [extendsRoot] : undefined });
+  } catch (err) {
+    rmSync(draft, { force: true });
+    if (!(err instanceof InputError)) throw err;
+    const label = displayPath(draft);
+    throw new InputError(err.problems.map((p) => (p.file === label ? { ...p, file: out } : p)));
+  }
+  renameSync(draft, out);
+}
 
 /** The text of a starting blueprint: every line either a valid value or a comment saying what to change. */
 export function scaffold(o: { country: string; environment: Environment; target: TargetKind; name: string; base?: string }): string {

@@ -6,6 +6,7 @@ import { allSecurityServerPods, buildingBlockPods, reconcileJobPods, securitySer
 import { documentServerPods, documentServerPort } from '../service-descriptions';
 import { ModelBuildingBlock } from '../types';
 import { AddressEndpoint, Connection, ConnectionReason, Endpoint, PodsEndpoint } from './types';
+import { ordinal } from '../../ordinal';
 
 const port = (p: PodPort): PodPort => ({ port: p.port, ...(p.name ? { name: p.name } : {}) });
 const numbered = (...ports: number[]): PodPort[] => ports.map((n) => ({ port: n }));
@@ -189,7 +190,7 @@ export function buildConnections(model: ModelFacts): Connection[] {
     if (ids.has(c.id)) throw new Error(`connection graph: duplicate id ${c.id}`);
     ids.add(c.id);
   }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
+  return out.sort((a, b) => ordinal(a.id, b.id));
 }
 
 type Add = (

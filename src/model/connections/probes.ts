@@ -1,6 +1,7 @@
 import { DeploymentModel } from '../types';
 import { Connection, isPods } from './types';
 import { securityServerPods } from '../pod-labels';
+import { ordinal } from '../../ordinal';
 
 /** Where a probe starts: Pods to impersonate (namespace and labels), or an address range outside the cluster. */
 export type ProbeSource =
@@ -142,5 +143,5 @@ export function nonEdgeSample(model: DeploymentModel): Probe[] {
       });
     }
   }
-  return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...out.values()].sort((a, b) => ordinal(a.id, b.id));
 }
