@@ -82,7 +82,7 @@ export const payments: BuildingBlockEntry = {
       apis,
       healthPath: '/api/v1/batch/detail',
       caveats: [
-        'API files that declare the same method and path (POST /callback, /billTransferRequests, /rtpRequest, /vouchers; GET /bills/{billId}) are answered by the first such file\'s route',
+        "API files that declare the same method and path (POST /callback, /billTransferRequests, /rtpRequest, /vouchers; GET /bills/{billId}) are answered by the first such file's route",
       ],
       // A GET the environment answers with 200 (its voucher-status rule matches a serial number).
       example: { file: 'examples/mock-bb-payments/mockoon-paymentsbbvoucher.json', healthPath: '/vouchers/voucherstatuscheck/1' },
