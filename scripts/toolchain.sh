@@ -42,8 +42,11 @@ RUNC_VERSION=1.5.3
 CNI_PLUGINS_VERSION=1.10.0
 COREDNS_VERSION=1.15.0
 KUBEROUTER_VERSION=2.1.0  # the only kube-router/v2 version the Go module proxy lists
+# The mocks' server, from npm, for host-side runs (the merge tests, `compliance --host`);
+# must equal the catalog's mockoonCli.image.tag (test/unit/mockoon-merge.test.ts checks).
+MOCKOON_VERSION=9.7.0
 
-ALL_TOOLS=(tofu providers helm k8s etcd checkov kubelinter node)
+ALL_TOOLS=(tofu providers helm k8s etcd checkov kubelinter node mockoon)
 # Known but not buildable from the registries this project reaches:
 # shellcheck disable=SC2034  # read indirectly as ${!u}
 UNAVAILABLE_polaris="polaris: the Go module proxy refuses github.com/fairwindsops/polaris at every version (403 'This module version is not available'; it lists none), so it cannot be built here; checkov's kubernetes/helm checks cover the same ground"
@@ -83,6 +86,7 @@ D_RUNC=$T/runc-$RUNC_VERSION
 D_CNI=$T/cni-plugins-$CNI_PLUGINS_VERSION
 D_COREDNS=$T/coredns-$COREDNS_VERSION
 D_KUBEROUTER=$T/kube-router-$KUBEROUTER_VERSION
+D_MOCKOON=$T/mockoon-cli-$MOCKOON_VERSION
 MIRROR=$T/tf-mirror
 TFRC=$T/offline.tfrc
 
@@ -93,6 +97,7 @@ if [ "$PRINT_ENV" = 1 ]; then
   echo "export TF_CLI_CONFIG_FILE=$(q "$TFRC")"
   echo "export GOVSTACK_NODE_BINS=$(q "$D_K8S:$D_CONTAINERD:$D_RUNC:$D_COREDNS:$D_KUBEROUTER")"
   echo "export GOVSTACK_CNI_BIN=$(q "$D_CNI")"
+  echo "export GOVSTACK_MOCKOON_CLI=$(q "$D_MOCKOON/node_modules/.bin/mockoon-cli")"
   echo "export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1"
   echo "export BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=True"
   exit 0
@@ -385,6 +390,18 @@ build_kuberouter() {
   finish kube-router "$KUBEROUTER_VERSION" "$D_KUBEROUTER" "$st"
 }
 
+build_mockoon() {
+  local st="npm @mockoon/cli@$MOCKOON_VERSION"
+  if is_present "$D_MOCKOON" "$st"; then log "mockoon-cli $MOCKOON_VERSION present, skipped"; return 0; fi
+  log "installing mockoon-cli $MOCKOON_VERSION (npm) ..."
+  rm -rf "$D_MOCKOON" && mkdir -p "$D_MOCKOON"
+  (cd "$D_MOCKOON" && npm install --silent --no-audit --no-fund --omit=dev --no-package-lock "@mockoon/cli@$MOCKOON_VERSION" >/dev/null) \
+    || die "npm install @mockoon/cli@$MOCKOON_VERSION failed"
+  "$D_MOCKOON/node_modules/.bin/mockoon-cli" --version | grep -q "cli/$MOCKOON_VERSION " || die "mockoon-cli reports '$("$D_MOCKOON/node_modules/.bin/mockoon-cli" --version)'"
+  echo "$st" >"$D_MOCKOON/.complete"
+  BUILT=$((BUILT + 1))
+}
+
 build_node() { build_containerd; build_runc; build_cni; build_coredns; build_kuberouter; }
 
 # ---- run ---------------------------------------------------------------------
@@ -434,6 +451,7 @@ for t in "${ALL_TOOLS[@]}"; do
     checkov) [ -n "$CHECKOV_PID" ] || build_checkov ;;
     kubelinter) build_kubelinter ;;
     node) build_node ;;
+    mockoon) build_mockoon ;;
   esac
 done
 if [ -n "$CHECKOV_PID" ]; then

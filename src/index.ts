@@ -95,6 +95,7 @@ export {
   ProductOption,
   ResourceProfile,
   Source,
+  ServedDocuments,
   StartupDocument,
   StorageNeed,
   TcpHealthCheck,

@@ -40,7 +40,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/images
 MOCKOON_NODE_VERSION=${MOCKOON_NODE_VERSION:-22.20.0}
-declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=2 [compliance-runner]=1 [payments-standin]=1 [xroad-stub]=1)
+declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=3 [compliance-runner]=1 [payments-standin]=1 [xroad-stub]=1)
 COMPLIANCE_SOURCES=${GOVSTACK_COMPLIANCE_SOURCES:-$ROOT/../shared/govstack/compliance}
 log() { echo "[images] $*" >&2; }
 die() { echo "[images] ERROR: $*" >&2; exit 1; }
@@ -117,6 +117,8 @@ build() { # <recipe> <version> <name> <out>
       mkdir -p "$rf/opt/mockoon"
       (cd "$rf/opt/mockoon" && npm install --silent --no-audit --no-fund --omit=dev --no-package-lock "@mockoon/cli@$version" >/dev/null) \
         || die "npm install @mockoon/cli@$version failed"
+      # `mockoon-cli` on PATH, as upstream's `npm install -g` puts it (the mock's init container calls it).
+      ln -s /opt/mockoon/node_modules/@mockoon/cli/bin/run.js "$rf/usr/local/bin/mockoon-cli"
       python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" \
         --entrypoint '["/usr/local/bin/node","/opt/mockoon/node_modules/@mockoon/cli/bin/run.js","start","--disable-log-to-file"]' \
         --user 1001:1001 --workdir /home/mockoon --env HOME=/home/mockoon --port 3000/tcp ;;

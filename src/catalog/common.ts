@@ -2,7 +2,7 @@
  * Shared facts and builders for the building-block entries: where GovStack's specifications
  * live, the Mockoon mock every building block can run, and the `external` option.
  */
-import { ApiDescription, ExternalProduct, ImageProduct, ResourceProfile, Source, TcpHealthCheck } from './types';
+import { ApiDescription, ExternalProduct, ImageProduct, ResourceProfile, Source, StartupDocument, TcpHealthCheck } from './types';
 
 /** The GitHub organisation holding one specification repository per building block (`bb-<name>`). */
 export const govstackOrg = 'GovStackWorkingGroup';
@@ -22,6 +22,30 @@ export function apiDescriber(repo: string, commit: string) {
     source: specSource(repo, commit, file),
     ...(parseIssue ? { parseIssue } : {}),
   });
+}
+
+/**
+ * One file per API: of files that differ only in their extension (`x.json` and `x.yaml` in one
+ * folder: the same API published twice, sometimes drifted apart), the first in the list stands
+ * for both. The mediator registers one service per file kept, and a mock serves the same.
+ */
+export function distinctApis(apis: readonly ApiDescription[]): ApiDescription[] {
+  const stem = (a: ApiDescription) => a.file.replace(/\.[^./]+$/, '');
+  return apis.filter((a, i) => apis.findIndex((b) => stem(b) === stem(a)) === i);
+}
+
+/**
+ * The documents a building block's mock serves, in serving order: GovStack's example
+ * environment (`example`, when there is one), then every API file (`distinctApis`) that
+ * Mockoon's importer can read (not one whose `parseIssue` says strict parsers refuse it).
+ */
+export function mockDocuments(repository: string, commit: string, apis: readonly ApiDescription[], example?: string): StartupDocument[] {
+  return [
+    ...(example ? [{ repository, commit, file: example, kind: 'mockoon-environment' as const }] : []),
+    ...distinctApis(apis)
+      .filter((a) => !a.parseIssue)
+      .map((a) => ({ repository, commit, file: a.file, kind: 'openapi' as const })),
+  ];
 }
 
 /**
@@ -75,17 +99,17 @@ export interface MockOptions {
   /** Specification repository, e.g. `bb-consent`. */
   readonly repo: string;
   readonly commit: string;
-  /** The OpenAPI file the mock serves when the repository has no example environment. */
-  readonly file: string;
+  /** The building block's API files (its entry's `apis`): the mock serves every one `mockDocuments` keeps. */
+  readonly apis: readonly ApiDescription[];
   /** A spec path (with any route prefix) the mock answers with 200. */
   readonly healthPath: string;
-  /** Route prefix Mockoon takes from the file's `servers[0].url`, if any. */
+  /** Route prefix Mockoon takes from the API files' `servers[0].url`, which the mediator's service URLs carry (one per product). */
   readonly apiPathPrefix?: string;
   /** Further limitations of this mock. */
   readonly caveats?: readonly string[];
   /**
    * GovStack's own hand-written Mockoon environment for this building block (request rules,
-   * fixtures), in the same repository at the same commit; served instead of importing `file`.
+   * fixtures), in the same repository at the same commit; served first, before the API files.
    */
   readonly example?: MockExample;
 }
@@ -103,32 +127,35 @@ export interface MockExample {
 }
 
 /**
- * The `mock` product: Mockoon serving GovStack's example environment where the repository has
- * one, else importing one OpenAPI file. The document's location is added by the model from the
- * blueprint's `deployment.documents` (upstream, mirror, or carried into the cluster).
+ * The `mock` product: Mockoon serving, on one port, GovStack's example environment where the
+ * repository has one and every API file of the building block (`mockDocuments`), each imported
+ * with Mockoon's own importer and merged into one environment at start-up. The documents'
+ * location is added by the model from the blueprint's `deployment.documents` (upstream,
+ * mirror, or carried into the cluster).
  */
 export function mockProduct(o: MockOptions): ImageProduct {
-  const file = o.example?.file ?? o.file;
-  const common = ['keeps no state beyond what the environment defines and checks no credentials'];
+  const files = mockDocuments(`${govstackOrg}/${o.repo}`, o.commit, o.apis, o.example?.file);
+  const imported = files.filter((f) => f.kind === 'openapi');
+  const refused = o.apis.filter((a) => a.parseIssue);
+  const common = [
+    'keeps no state beyond what the environment defines and checks no credentials',
+    ...refused.map((a) => `does not serve ${a.file}: ${a.parseIssue}, and Mockoon's importer refuses it`),
+    ...(o.caveats ?? []),
+  ];
+  const apiFiles = imported.length === 1 ? imported[0].file : `the ${imported.length} API files`;
   return {
     kind: 'image',
     id: 'mock',
     title: o.example
-      ? `GovStack's example Mockoon environment ${o.example.file}`
-      : `Mockoon mock imported from ${o.file} (generated responses)`,
-    source: `${mockoonCli.source}; ${specSource(o.repo, o.commit, file)}`,
+      ? `GovStack's example Mockoon environment ${o.example.file}, plus ${apiFiles} imported`
+      : `Mockoon mock imported from ${apiFiles} (generated responses)`,
+    source: [mockoonCli.source, ...files.map((f) => specSource(o.repo, o.commit, f.file))].join('; '),
     image: mockoonCli.image,
     containerPort: mockoonCli.containerPort,
     user: mockoonCli.user,
     healthPath: o.example?.healthPath ?? o.healthPath,
     ...(o.example?.healthCheck ? { healthCheck: o.example.healthCheck } : {}),
-    document: {
-      repository: `${govstackOrg}/${o.repo}`,
-      commit: o.commit,
-      file,
-      kind: o.example ? 'mockoon-environment' : 'openapi',
-      argument: '--data',
-    },
+    documents: { files, argument: '--data' },
     args: ['--port', String(mockoonCli.containerPort), '--disable-admin-api'],
     env: { HOME: mockoonCli.home },
     writablePaths: [`${mockoonCli.home}/.mockoon-cli`],
@@ -137,14 +164,14 @@ export function mockProduct(o: MockOptions): ImageProduct {
     ...(o.apiPathPrefix && !o.example ? { apiPathPrefix: o.apiPathPrefix } : {}),
     caveats: o.example
       ? [
-          `serves GovStack's hand-written example environment (written for @mockoon/cli ${mockoonCli.examplesWrittenFor}, run in ${mockoonCli.image.tag}): request rules and fixtures, the mock GovStack's compliance suite is run against`,
+          `serves GovStack's hand-written example environment first (written for @mockoon/cli ${mockoonCli.examplesWrittenFor}, run in ${mockoonCli.image.tag}): request rules and fixtures, the mock GovStack's compliance suite is run against`,
+          `answers what the example does not cover from ${apiFiles}, imported: responses there are generated from the examples and schemas (random enum values, no fixtures, 200 where a suite expects an error)`,
           ...common,
           ...(o.example.caveats ?? []),
         ]
       : [
-          'no example environment in the repository: the OpenAPI document is imported, so responses are generated from its examples and schemas (random enum values, no fixtures, 200 where the suite expects an error)',
+          'no example environment in the repository: every API file is imported, so responses are generated from its examples and schemas (random enum values, no fixtures, 200 where the suite expects an error)',
           ...common,
-          ...(o.caveats ?? []),
         ],
   };
 }

@@ -171,8 +171,7 @@ export interface ChartProduct extends ProductBase {
 /**
  * A document the product loads at start-up from a building block's repository at a pinned
  * commit. Where it is fetched from (upstream, a mirror, or carried into the cluster) is the
- * blueprint's choice (`deployment.documents`); the model puts `[argument, <location>]` before
- * the product's `args`.
+ * blueprint's choice (`deployment.documents`).
  */
 export interface StartupDocument {
   /** `owner/name` of the repository, e.g. `GovStackWorkingGroup/bb-identity`. */
@@ -183,14 +182,25 @@ export interface StartupDocument {
   readonly file: string;
   /** What the file is: an OpenAPI description, or a hand-written Mockoon environment. */
   readonly kind: 'openapi' | 'mockoon-environment';
-  /** Command-line option the product takes the document's location with, e.g. `--data`. */
+}
+
+/**
+ * The documents a Mockoon mock serves together on its one port: an init container imports each
+ * with Mockoon's own importer and merges them into one environment
+ * (charts/govstack-building-block/files/merge-mockoon.js); the model puts
+ * `[argument, <merged environment>]` before the product's `args`.
+ */
+export interface ServedDocuments {
+  /** In serving order: GovStack's example environment first when there is one (its routes win), then OpenAPI files. */
+  readonly files: readonly StartupDocument[];
+  /** Command-line option the product takes the merged environment's path with, e.g. `--data`. */
   readonly argument: string;
 }
 
 /** A container image run by the project's own generic building-block chart. */
 export interface ImageProduct extends ProductBase {
-  /** A document the container loads at start-up (see `StartupDocument`). */
-  readonly document?: StartupDocument;
+  /** Documents the container serves, merged at start-up (see `ServedDocuments`). @default - none: the image serves its own API */
+  readonly documents?: ServedDocuments;
   /** Discriminator: one container image run by the generic chart. */
   readonly kind: 'image';
   /** The pinned container image. */

@@ -9,7 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelBuildingBlock } from '../model/types';
-import { bundledDocumentsPath } from '../model/documents';
+import { bundledDocumentsPath, mergedEnvironmentFile, mergedEnvironmentPath } from '../model/documents';
+import { chartsDir } from '../paths';
 import { outcomesMarker } from './entry';
 import { ScenarioOutcome } from './results';
 import { ComplianceSuite } from './suites';
@@ -49,19 +50,57 @@ async function waitForHttp(url: string, child: ChildProcess, seconds: number): P
   throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
+/** The building-block chart's merge step (the init container's script), run on this host. */
+export const mergeScript = join(chartsDir, 'govstack-building-block', 'files', 'merge-mockoon.js');
+
+/** What the merge step printed for one document: routes it added, routes an earlier document already had, and a request that reaches it. */
+export interface ServedDocument {
+  readonly document: string;
+  readonly routes: number;
+  readonly alreadyServed: number;
+  readonly sample?: { readonly method: string; readonly path: string };
+}
+
+/** The merge step's report: one JSON line per document on its stdout (or the init container's log). */
+export function readServedDocuments(log: string): ServedDocument[] {
+  return log
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as ServedDocument);
+}
+
 /**
- * Starts the block's mock on 127.0.0.1 with the model's arguments (bundled documents written to
- * a temporary folder standing in for the ConfigMap mount). Returns its base URL and a stop function.
+ * Starts the block's mock on 127.0.0.1 as its Pod does: the chart's merge step first (bundled
+ * documents written to a temporary folder standing in for the ConfigMap mount, the merged
+ * environment to another standing in for the emptyDir), then Mockoon with the model's
+ * arguments. Returns its base URL, what the merge step served (documents as the Pod names
+ * them), and a stop function.
  */
-export async function startMock(block: ModelBuildingBlock, mockoon: string): Promise<{ url: string; stop: () => void }> {
+export async function startMock(
+  block: ModelBuildingBlock,
+  mockoon: string,
+): Promise<{ url: string; served: ServedDocument[]; stop: () => void }> {
   const product = block.product;
-  if (product.kind !== 'image' || !product.document) throw new Error(`${block.id} does not run a mock (product ${product.id})`);
+  if (product.kind !== 'image' || !block.servedDocuments) throw new Error(`${block.id} does not run a mock (product ${product.id})`);
   const work = mkdtempSync(join(tmpdir(), `govstack-mock-${block.id}-`));
   for (const [key, content] of Object.entries(block.documents ?? {})) writeFileSync(join(work, key), content);
-  const port = await freePort();
-  const args = (product.args ?? []).map((a) =>
-    a.startsWith(`${bundledDocumentsPath}/`) ? join(work, a.slice(bundledDocumentsPath.length + 1)) : a,
+  const local = (a: string) =>
+    a.startsWith(`${bundledDocumentsPath}/`)
+      ? join(work, a.slice(bundledDocumentsPath.length + 1))
+      : a === mergedEnvironmentFile
+        ? join(work, a.slice(mergedEnvironmentPath.length + 1))
+        : a;
+  const merged = spawnSync(
+    process.execPath,
+    [mergeScript, '--mockoon', mockoon, '--output', local(mergedEnvironmentFile), ...block.servedDocuments.map(local)],
+    { encoding: 'utf8', env: { ...process.env, HOME: work } },
   );
+  if (merged.status !== 0) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(`merging ${block.id}'s documents failed: ${(merged.stderr || merged.error?.message || '').trim()}`);
+  }
+  const port = await freePort();
+  const args = (product.args ?? []).map(local);
   const portAt = args.indexOf('--port');
   if (portAt >= 0) args[portAt + 1] = String(port);
   const child = spawn(mockoon, ['start', ...args, '--hostname', '127.0.0.1', '--disable-log-to-file'], {
@@ -78,7 +117,9 @@ export async function startMock(block: ModelBuildingBlock, mockoon: string): Pro
     stop();
     throw e;
   }
-  return { url: `http://127.0.0.1:${port}`, stop };
+  const documents = block.servedDocuments;
+  const served = readServedDocuments(merged.stdout).map((d, i) => ({ ...d, document: documents[i] }));
+  return { url: `http://127.0.0.1:${port}`, served, stop };
 }
 
 /** Runs one prepared suite against `url` through entry.js and returns its outcomes. */

@@ -82,7 +82,7 @@ export function productLabel(block: ModelBuildingBlock, suite: ComplianceSuite):
 
 /** Whether the product answering is GovStack's own example mock (its known defects then apply). */
 export function isExampleMock(block: ModelBuildingBlock): boolean {
-  return block.product.kind === 'image' && block.product.document?.kind === 'mockoon-environment';
+  return block.product.kind === 'image' && block.product.documents?.files[0]?.kind === 'mockoon-environment';
 }
 
 /**
@@ -170,7 +170,7 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
       results.push(notRunResult(suite, productLabel(block, suite), 'host mode needs --url for this block or --mockoon to start its mock'));
       continue;
     }
-    if (!given && (block.product.kind !== 'image' || !block.product.document)) {
+    if (!given && !block.servedDocuments) {
       results.push(
         notRunResult(suite, productLabel(block, suite), `product ${block.product.id} is not a mock; pass --url ${block.id}=<base URL>`),
       );

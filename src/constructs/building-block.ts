@@ -3,7 +3,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { ChartSources, UpstreamComponent } from '../blueprint/types';
 import { buildingBlockChartImages } from '../catalog';
 import { ModelBuildingBlock } from '../model/types';
-import { bundledDocumentsPath } from '../model/documents';
+import { bundledDocumentsPath, mergedEnvironmentPath } from '../model/documents';
 import { chartInventory } from '../catalog/chart-inventory';
 import { deepMerge, stableJson } from '../stable-json';
 import { projectChart, upstreamChart } from './chart-source';
@@ -171,6 +171,7 @@ function genericChartValues(
     serviceAccountName,
     writablePaths: product.writablePaths ?? ['/tmp'],
     ...(block.documents ? { documents: { mountPath: bundledDocumentsPath, files: block.documents } } : {}),
+    ...(block.servedDocuments ? { mockoon: { documents: block.servedDocuments, mountPath: mergedEnvironmentPath } } : {}),
     ...(block.runAsRoot
       ? {
           securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, fsGroup: 0 },

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ApiDescription } from '../catalog/types';
+import { distinctApis } from '../catalog/common';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
 import { securityServerUrl, xroadClientTlsSecret } from '../model/consumer-config';
 
@@ -161,16 +162,15 @@ export function serviceCodes(apis: readonly ApiDescription[]): { code: string; a
       .replace(/^-+|-+$/g, '')
       .slice(0, 255);
   const taken = (code: string) => out.some((s) => s.code.toLowerCase() === code.toLowerCase());
-  const out: { code: string; api: ApiDescription; stem: string }[] = [];
-  for (const api of apis) {
+  const out: { code: string; api: ApiDescription }[] = [];
+  for (const api of distinctApis(apis)) {
     const stem = api.file.replace(/\.[^./]+$/, '');
-    if (out.some((s) => s.stem === stem)) continue;
     let code = slug(path.posix.basename(stem));
     if (taken(code)) code = slug(stem);
     if (!code || taken(code)) throw new Error(`cannot derive a distinct service code for ${api.file}`);
-    out.push({ code, api, stem });
+    out.push({ code, api });
   }
-  return out.map(({ code, api }) => ({ code, api }));
+  return out;
 }
 
 /** Derive the X-Road configuration of the deployment's instance from its model. */

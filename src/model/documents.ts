@@ -41,15 +41,23 @@ export type LocatedDocument =
   | { readonly kind: 'fetched'; readonly url: string; readonly egress: DocumentEgress }
   | { readonly kind: 'bundled'; readonly path: string; readonly content: string };
 
-/** Where one start-up document is read from, resolved for a deployment. */
-export interface ResolvedDocument {
-  /** What the container is given: an https URL, or the path of the mounted file. */
-  readonly location: string;
-  /** When bundled: the ConfigMap key and the file's content. */
-  readonly bundled?: { readonly key: string; readonly content: string };
+/** Where a mock's documents are read from, resolved for a deployment. */
+export interface ResolvedDocuments {
+  /** What the merge step is given, in serving order: https URLs, or paths of the mounted files. */
+  readonly locations: readonly string[];
+  /** When bundled: ConfigMap key → the file's content. */
+  readonly bundled?: Readonly<Record<string, string>>;
   /** When fetched: the outbound connection the Pod needs, and why. */
   readonly egress?: DocumentEgress;
 }
+
+/**
+ * Folder the mock's init container writes the merged Mockoon environment to (an emptyDir the
+ * building-block chart mounts read-only in the mock); the file is `mergedEnvironmentFile`.
+ */
+export const mergedEnvironmentPath = '/var/run/govstack/mock';
+/** The merged environment the mock serves: `<mergedEnvironmentPath>/environment.json`. */
+export const mergedEnvironmentFile = `${mergedEnvironmentPath}/environment.json`;
 
 /** `<base>/<owner>/<repo>/<commit>/<file>` with each path segment URL-encoded. */
 export function documentUrl(base: string, doc: DocumentRef): string {
@@ -129,21 +137,50 @@ export function locateDocument(
 }
 
 /**
- * Resolves where building block `blockId`'s start-up document comes from (`locateDocument`);
- * a bundled one is mounted from the block's `documents` ConfigMap at `bundledDocumentsPath`.
+ * Resolves where building block `blockId`'s mock reads each of its documents (`locateDocument`):
+ * fetched ones share one egress edge (one host), bundled ones are mounted from the block's
+ * `documents` ConfigMap at `bundledDocumentsPath`, keyed by file name (`bundledKey`).
+ * @returns the locations in the documents' order, or one message per problem (a file missing
+ * from the bundle, two files with one key, more than a ConfigMap holds)
  */
-export function resolveDocument(
+export function resolveDocuments(
   sources: DocumentSources,
   baseDir: string,
   blockId: string,
-  doc: StartupDocument,
-): ResolvedDocument | string {
-  const located = locateDocument(sources, baseDir, blockId, doc, 'the mock');
-  if (typeof located === 'string') return located;
-  if (located.kind === 'fetched')
-    return { location: located.url, egress: { ...located.egress, reason: `${located.egress.reason} at start-up` } };
-  const key = bundledKey(doc);
-  return { location: `${bundledDocumentsPath}/${key}`, bundled: { key, content: located.content } };
+  docs: readonly StartupDocument[],
+): ResolvedDocuments | string[] {
+  const problems: string[] = [];
+  const locations: string[] = [];
+  const bundled: Record<string, string> = {};
+  const fetched: DocumentEgress[] = [];
+  for (const doc of docs) {
+    const located = locateDocument(sources, baseDir, blockId, doc, 'the mock');
+    if (typeof located === 'string') {
+      problems.push(located);
+    } else if (located.kind === 'fetched') {
+      locations.push(located.url);
+      fetched.push(located.egress);
+    } else {
+      const key = bundledKey(doc);
+      if (key in bundled && bundled[key] !== located.content)
+        problems.push(`${blockId}: two of its mock's documents are both named ${key}`);
+      bundled[key] = located.content;
+      locations.push(`${bundledDocumentsPath}/${key}`);
+    }
+  }
+  const total = Object.values(bundled).reduce((n, c) => n + Buffer.byteLength(c), 0);
+  if (total > maxBundledBytes)
+    problems.push(`the bundled documents of ${blockId}'s mock total ${total} bytes, more than one ConfigMap holds (${maxBundledBytes})`);
+  if (problems.length > 0) return problems;
+  if (fetched.length === 0) return { locations, bundled };
+  const host = new URL(locations[0]).host;
+  return {
+    locations,
+    egress: {
+      ...fetched[0],
+      reason: `the mock fetches ${docs.length === 1 ? docs[0].file : `its ${docs.length} documents`} from ${host} (${sources.source}) at start-up`,
+    },
+  };
 }
 
 /** `owner/repo@commit:path`, the catalog's source of an API file, as a document reference; `undefined` for an https address. */

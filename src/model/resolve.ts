@@ -10,7 +10,7 @@ import { BuildingBlockDecl, NoWait, PodSecurityLevel, SecurityOverride, SizeProf
 import { kubernetesCatalog } from '../catalog';
 import { buildConnections } from './connections/build';
 import { resolveCompliance } from './compliance';
-import { declaringDir, defaultDocumentSources, resolveDocument } from './documents';
+import { declaringDir, defaultDocumentSources, mergedEnvironmentFile, resolveDocuments } from './documents';
 import { resolveApiDocuments } from './service-descriptions';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
 import { ordinal } from '../ordinal';
@@ -80,14 +80,15 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
       );
       chosen = entry.products[0]; // so the block's other rules still run and report
     }
-    const document =
-      chosen.kind === 'image' && chosen.document ? resolveDocument(documentSources, documentsDir, id, chosen.document) : undefined;
-    if (typeof document === 'string') problem(bundlePointer, document);
-    const startup = typeof document === 'object' ? document : undefined;
-    // The document's location goes before the product's own arguments (e.g. `--data <url>`).
+    const served =
+      chosen.kind === 'image' && chosen.documents ? resolveDocuments(documentSources, documentsDir, id, chosen.documents.files) : undefined;
+    const documentProblems = Array.isArray(served) ? served : [];
+    for (const p of documentProblems) problem(bundlePointer, p);
+    const startup = served && !Array.isArray(served) ? served : undefined;
+    // The merged environment goes before the product's own arguments (e.g. `--data <file>`).
     const product: ProductOption =
-      chosen.kind === 'image' && chosen.document && startup
-        ? { ...chosen, args: [chosen.document.argument, startup.location, ...(chosen.args ?? [])] }
+      chosen.kind === 'image' && chosen.documents && startup
+        ? { ...chosen, args: [chosen.documents.argument, mergedEnvironmentFile, ...(chosen.args ?? [])] }
         : chosen;
     // Every block that runs here is hosted by its owner's security server, which loads its OpenAPI documents.
     const api =
@@ -97,7 +98,7 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
     const documentsPointer = documentSources.source === 'mirror' ? '/deployment/documents/mirror' : bundlePointer;
     for (const p of api.problems) {
       if (p.atAddress) problem(joinPointer(joinPointer(pointer, 'api'), 'openapi'), p.message);
-      else if (p.message !== document) problem(documentsPointer, p.message);
+      else if (!documentProblems.includes(p.message)) problem(documentsPointer, p.message);
     }
     const owner = organisations.get(decl.owner);
     if (!owner) problem(joinPointer(pointer, 'owner'), `owner "${decl.owner}" is not an organisation in /mediator/organisations`);
@@ -153,7 +154,8 @@ export function resolveModel(loaded: LoadedBlueprint): DeploymentModel {
           .filter((o) => o.control === 'egress' && o.target === id)
           .map((o) => ({ name: String(o.value).replace(/[./]/g, '-'), cidrs: [String(o.value)], ports: [443], reason: o.justification })),
       ],
-      ...(startup?.bundled ? { documents: { [startup.bundled.key]: startup.bundled.content } } : {}),
+      ...(startup?.bundled ? { documents: startup.bundled } : {}),
+      ...(startup ? { servedDocuments: startup.locations } : {}),
       apiDocuments: api.documents,
       pointer,
     });

@@ -184,6 +184,12 @@ export interface ModelBuildingBlock {
   }[];
   /** Documents carried into the cluster for the product (ConfigMap key → content), when `deployment.documents.source` is `bundled`. */
   readonly documents?: Readonly<Record<string, string>>;
+  /**
+   * Where the mock's init container reads each document it merges into the environment it
+   * serves (https URLs, or paths under the mounted `documents`), in serving order; absent for a
+   * product that serves no documents.
+   */
+  readonly servedDocuments?: readonly string[];
   /** Where its security server loads each of its OpenAPI documents (service descriptions); empty for an external product. */
   readonly apiDocuments: readonly ApiDocument[];
   /** JSON pointer of this block in the blueprint. */

@@ -31,7 +31,7 @@ if (mode === 'bundled') {
   const upstream = resolveModel(loadBlueprint(blueprint));
   for (const block of upstream.buildingBlocks.filter((b) => b.product.kind !== 'external')) {
     const files = block.entry.apis.map((a) => apiDocumentRef(a)?.file).filter(Boolean);
-    if (block.product.kind === 'image' && block.product.document) files.push(block.product.document.file);
+    if (block.product.kind === 'image') files.push(...(block.product.documents?.files ?? []).map((d) => d.file));
     for (const f of files) {
       fs.mkdirSync(path.dirname(path.join(work, block.id, f)), { recursive: true });
       fs.writeFileSync(path.join(work, block.id, f), `{"openapi":"3.0.0","info":{"title":"${block.id} ${f}","version":"1"},"paths":{}}\n`);

@@ -10,6 +10,7 @@ import { realNodeForTests } from './node';
 import { profileBases, releasesOf, run, Timer, writeTestProfile } from './harness';
 import { measureMatrix, Matrix } from './traffic';
 import { XRoadStubPods } from './xroad-stub-pods';
+import { readServedDocuments } from '../../src/compliance/host';
 
 /**
  * End to end, for real, on a real node: OpenTofu with the real kubernetes and helm providers
@@ -130,27 +131,57 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
     expect(second.mutating).toEqual([]);
   }, 1_800_000);
 
-  test('each mock answers its health path through its Service', async () => {
+  test('each mock answers its health path and one request of every document it serves through its Service', async () => {
     const model = loadModels([profile], profileBases)[0];
     const mocks = model.buildingBlocks.filter((b) => b.product.kind === 'image');
     expect(mocks.length).toBeGreaterThan(0);
     const answers: string[] = [];
     const tcpHealth = new Set<string>();
+    const documents: Record<string, string> = {};
     for (const block of mocks) {
       if (block.product.kind !== 'image') continue;
-      const url = `http://${block.serviceName}.${block.namespace}.svc.cluster.local:${block.servicePort}${block.product.healthPath}`;
+      const base = `http://${block.serviceName}.${block.namespace}.svc.cluster.local:${block.servicePort}`;
       // A product whose catalog says no HTTP probe can pass (healthCheck tcp: messaging's example
       // environment answers 405 to a GET without headers a probe cannot send) must still answer
       // HTTP through its Service; every other one answers 2xx.
       if (block.product.healthCheck) tcpHealth.add(block.id);
+      const accept = tcpHealth.has(block.id) ? /^[1-4]\d\d / : /^2\d\d /;
+      // What the init container merged: one line per document, with a request that reaches it
+      // (the same in every replica).
+      const kubectl = (...args: string[]) =>
+        run('kubectl', ['--kubeconfig', node.kubeconfig, '-n', block.namespace, ...args], { env }).stdout;
+      const pods = block.servedDocuments
+        ? kubectl('get', 'pods', '-l', `govstack.global/building-block=${block.id}`, '-o', 'name').split('\n').filter(Boolean)
+        : [];
+      expect(pods.length).toBe(block.servedDocuments ? block.replicas : 0);
+      const perPod = pods.map((pod) => readServedDocuments(kubectl('logs', pod, '-c', 'merge-documents', '--tail=-1')));
+      const served = perPod[0] ?? [];
+      for (const other of perPod) expect(other).toEqual(served);
+      expect(served.map((d) => d.document)).toEqual(block.servedDocuments ?? []);
+      const exampleFirst = block.product.documents?.files[0]?.kind === 'mockoon-environment';
+      // The example's own answers depend on its request rules: the health path is its request.
+      const requests = served.flatMap((d, i) =>
+        i === 0 && exampleFirst ? [] : [{ ...d.sample!, url: `${base}${d.sample!.path}`, accept }],
+      );
       // From a probe in the block's own namespace: Service, cluster DNS and the mock itself.
-      const answer = await podsOnNode.get(node.kubeconfig, env, block.namespace, url, tcpHealth.has(block.id) ? /^[1-4]\d\d / : undefined);
-      answers.push(`${block.id} ${answer}`);
+      const [health, ...perDocument] = await podsOnNode.requestAll(node.kubeconfig, env, block.namespace, [
+        { method: 'GET', url: `${base}${block.product.healthPath}`, accept },
+        ...requests,
+      ]);
+      answers.push(`${block.id} ${health}`);
+      const byDocument = served.map((d, i) =>
+        i === 0 && exampleFirst
+          ? `${health} GET ${block.product.kind === 'image' ? block.product.healthPath : ''}`
+          : `${perDocument[i - (exampleFirst ? 1 : 0)]} ${d.sample!.method} ${d.sample!.path}`,
+      );
+      documents[block.id] = `${served.length} documents answered: ${byDocument.join('; ')}`;
+      process.stdout.write(`[e2e] ${name}: ${block.id} ${documents[block.id]}\n`);
     }
     entry.mockHealth = answers;
+    entry.mockDocuments = documents;
     expect(answers.filter((a) => !tcpHealth.has(a.split(' ')[0])).every((a) => / 2\d\d /.test(`${a} `))).toBe(true);
     expect(answers.filter((a) => tcpHealth.has(a.split(' ')[0])).every((a) => / [1-4]\d\d /.test(`${a} `))).toBe(true);
-  }, 600_000);
+  }, 1_200_000);
 
   test('the measured traffic matrix equals the connection graph (0 mismatches)', async () => {
     const model = loadModels([profile], profileBases)[0];

@@ -63,6 +63,20 @@ export const podsOnNode = {
    * `accept` (default a 2xx); returns the status line.
    */
   async get(kubeconfig: string, env: NodeJS.ProcessEnv, namespace: string, url: string, accept = /^2\d\d /): Promise<string> {
+    return (await podsOnNode.requestAll(kubeconfig, env, namespace, [{ method: 'GET', url, accept }]))[0];
+  },
+
+  /**
+   * Each request from one probe Pod in `namespace`, in order (a body other than GET, HEAD and
+   * DELETE is `{}` as JSON; test/probe `request`), each polled up to 120 s until its status
+   * line matches its `accept`; returns the status lines.
+   */
+  async requestAll(
+    kubeconfig: string,
+    env: NodeJS.ProcessEnv,
+    namespace: string,
+    requests: readonly { method: string; url: string; accept: RegExp }[],
+  ): Promise<string[]> {
     const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args], { env }).stdout;
     const pod = {
       apiVersion: 'v1',
@@ -91,20 +105,31 @@ export const podsOnNode = {
     });
     try {
       kubectl('-n', namespace, 'wait', '--for=condition=Ready', 'pod/probe-health', '--timeout=120s');
-      const deadline = Date.now() + 120_000;
-      let last = '';
-      for (;;) {
-        // The probe prints the status line and exits 1 for a non-2xx answer: read it either way.
-        const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig, '-n', namespace, 'exec', 'probe-health', '--', '/probe', 'get', url], {
-          env,
-          encoding: 'utf8',
-        });
-        const status = (r.stdout ?? '').trim();
-        if (accept.test(`${status} `)) return status;
-        last = `${status} ${(r.stderr ?? '').trim()}`.trim();
-        if (Date.now() > deadline) throw new Error(`GET ${url} from ${namespace} never answered ${accept}: ${last}`);
-        await new Promise((res) => setTimeout(res, 2000));
+      const answers: string[] = [];
+      for (const { method, url, accept } of requests) {
+        const deadline = Date.now() + 120_000;
+        let last = '';
+        for (;;) {
+          // The probe prints the status line and exits 1 for a non-2xx answer: read it either way.
+          const r = spawnSync(
+            'kubectl',
+            ['--kubeconfig', kubeconfig, '-n', namespace, 'exec', 'probe-health', '--', '/probe', 'request', method, url],
+            {
+              env,
+              encoding: 'utf8',
+            },
+          );
+          const status = (r.stdout ?? '').trim();
+          if (accept.test(`${status} `)) {
+            answers.push(status);
+            break;
+          }
+          last = `${status} ${(r.stderr ?? '').trim()}`.trim();
+          if (Date.now() > deadline) throw new Error(`${method} ${url} from ${namespace} never answered ${accept}: ${last}`);
+          await new Promise((res) => setTimeout(res, 2000));
+        }
       }
+      return answers;
     } finally {
       kubectl('-n', namespace, 'delete', 'pod', 'probe-health', '--grace-period=0', '--wait=false');
     }

@@ -5,6 +5,8 @@
 //	probe try JSON                          try each {"host","port","protocol"} of a JSON list
 //	                                        concurrently and print one JSON result per line
 //	probe get URL                           HTTP GET; exit 0 on a 2xx answer
+//	probe request METHOD URL                HTTP METHOD (a body other than GET, HEAD and DELETE
+//	                                        carries `{}` as JSON); exit 0 on a 2xx answer
 //	probe sleep                             wait for SIGTERM (a Pod to exec into)
 //
 // A connection counts as "open" when the TCP handshake completes (UDP: an answer arrives);
@@ -16,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -47,7 +50,7 @@ const timeout = 3 * time.Second
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: probe serve PORTS | try JSON | get URL | sleep")
+		fmt.Fprintln(os.Stderr, "usage: probe serve PORTS | try JSON | get URL | request METHOD URL | sleep")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -56,7 +59,17 @@ func main() {
 	case "try":
 		try(os.Args[2:])
 	case "get":
-		get(os.Args[2:])
+		if len(os.Args) != 3 {
+			fmt.Fprintln(os.Stderr, "usage: probe get URL")
+			os.Exit(2)
+		}
+		request(http.MethodGet, os.Args[2])
+	case "request":
+		if len(os.Args) != 4 {
+			fmt.Fprintln(os.Stderr, "usage: probe request METHOD URL")
+			os.Exit(2)
+		}
+		request(strings.ToUpper(os.Args[2]), os.Args[3])
 	case "sleep":
 		waitForSignal()
 	default:
@@ -196,14 +209,21 @@ func dialUDP(addr string) error {
 	return err
 }
 
-func get(args []string) {
-	if len(args) != 1 {
-		fmt.Fprintln(os.Stderr, "usage: probe get URL")
-		os.Exit(2)
-	}
+func request(method, url string) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
+	var body io.Reader
+	if method != http.MethodGet && method != http.MethodHead && method != http.MethodDelete {
+		body = strings.NewReader("{}")
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "probe:", err)
+		os.Exit(2)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "probe:", err)

@@ -186,23 +186,33 @@ describe('building-block catalog', () => {
       }
     });
 
-    it('runs its mock on a document of its repository at the pinned commit, probing a prefixed path', () => {
+    it('runs its mock on the documents of its repository at the pinned commit: the example first, then every API file', () => {
       const mock = bb.products[0];
       if (mock.kind !== 'image') throw new Error('the mock is an image product');
       expect(mock.image).toEqual(mockoonCli.image);
       expect(mock.containerPort).toBe(mockoonCli.containerPort);
-      const doc = mock.document!;
-      expect(doc.argument).toBe('--data');
-      expect(doc).toMatchObject({ repository: bb.spec.repository, commit: bb.spec.commit });
+      const docs = mock.documents!;
+      expect(docs.argument).toBe('--data');
+      for (const doc of docs.files) expect(doc).toMatchObject({ repository: bb.spec.repository, commit: bb.spec.commit });
       // The location is the blueprint's choice (model/documents.ts), never baked into the catalog.
       expect((mock.args ?? []).some((a) => a.includes('://'))).toBe(false);
-      if (doc.kind === 'openapi') {
-        expect(bb.apis.map((a) => a.file)).toContain(doc.file);
-        expect(bb.apis.find((a) => a.file === doc.file)!.parseIssue).toBeUndefined(); // Mockoon parses YAML strictly
-        expect(mock.title).toContain('generated responses');
-      } else {
-        expect(doc.file.startsWith('examples/')).toBe(true);
+      const [first, ...rest] = docs.files;
+      const imported = first.kind === 'mockoon-environment' ? rest : docs.files;
+      expect(imported.every((d) => d.kind === 'openapi')).toBe(true);
+      // Every API file but a copy in another format or one Mockoon's strict parser refuses.
+      const stem = (f: string) => f.replace(/\.[^./]+$/, '');
+      const expected = bb.apis.filter((a, i) => !a.parseIssue && bb.apis.findIndex((b) => stem(b.file) === stem(a.file)) === i);
+      expect(imported.map((d) => d.file)).toEqual(expected.map((a) => a.file));
+      expect(new Set(bb.apis.map((a) => stem(a.file)))).toEqual(
+        new Set([...imported.map((d) => stem(d.file)), ...bb.apis.filter((a) => a.parseIssue).map((a) => stem(a.file))]),
+      );
+      for (const refused of bb.apis.filter((a) => a.parseIssue))
+        expect(mock.caveats!.join('\n')).toContain(`does not serve ${refused.file}`);
+      if (first.kind === 'mockoon-environment') {
+        expect(first.file.startsWith('examples/')).toBe(true);
         expect(mock.title).toContain("GovStack's example Mockoon environment");
+      } else {
+        expect(mock.title).toContain('generated responses');
       }
       expect(mock.healthPath.startsWith(mock.apiPathPrefix ?? '/')).toBe(true);
       expect(mock.healthPath).not.toBe('/'); // Mockoon answers 404 there

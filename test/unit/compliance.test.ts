@@ -11,7 +11,7 @@ import { runManifests } from '../../src/compliance/job';
 import { parseCucumberJson, summarise, formatTable } from '../../src/compliance/results';
 import { complianceSuites, findSuite } from '../../src/compliance/suites';
 import { plan } from '../../src/compliance/run';
-import { bundledDocumentsPath, documentUrl, resolveDocument } from '../../src/model/documents';
+import { bundledDocumentsPath, documentUrl, mergedEnvironmentFile, resolveDocuments } from '../../src/model/documents';
 import { cli, fixtureBaseArgs, model, releaseValues, resourcesOf, root, synth } from './support';
 
 const sharedCompliance = path.resolve(root, '..', 'shared', 'govstack', 'compliance');
@@ -29,12 +29,15 @@ describe('document sources', () => {
     commit: 'abc',
     file: 'api/G2P API YAMLs/BatchDetails.yml',
     kind: 'openapi' as const,
-    argument: '--data',
+  };
+  const one = (r: ReturnType<typeof resolveDocuments>) => {
+    if (Array.isArray(r)) throw new Error(r.join('; '));
+    expect(r.locations).toHaveLength(1);
+    return { ...r, location: r.locations[0] };
   };
 
   it('fetches upstream from raw.githubusercontent.com with an egress allow naming the host', () => {
-    const r = resolveDocument({ source: 'upstream' }, '.', 'payments', doc);
-    if (typeof r === 'string') throw new Error(r);
+    const r = one(resolveDocuments({ source: 'upstream' }, '.', 'payments', [doc]));
     expect(r.location).toBe(
       'https://raw.githubusercontent.com/GovStackWorkingGroup/bb-payments/abc/api/G2P%20API%20YAMLs/BatchDetails.yml',
     );
@@ -44,8 +47,7 @@ describe('document sources', () => {
   });
 
   it("fetches from a mirror on the mirror's port, keeping the layout", () => {
-    const r = resolveDocument({ source: 'mirror', mirror: 'https://mirror.internal:8443/raw/' }, '.', 'payments', doc);
-    if (typeof r === 'string') throw new Error(r);
+    const r = one(resolveDocuments({ source: 'mirror', mirror: 'https://mirror.internal:8443/raw/' }, '.', 'payments', [doc]));
     expect(r.location).toBe(documentUrl('https://mirror.internal:8443/raw', doc));
     expect(r.location.startsWith('https://mirror.internal:8443/raw/GovStackWorkingGroup/bb-payments/abc/')).toBe(true);
     expect(r.egress).toMatchObject({ ports: [8443] });
@@ -57,13 +59,20 @@ describe('document sources', () => {
     try {
       mkdirSync(path.join(dir, 'b', 'payments', 'api', 'G2P API YAMLs'), { recursive: true });
       writeFileSync(path.join(dir, 'b', 'payments', 'api', 'G2P API YAMLs', 'BatchDetails.yml'), 'openapi: 3.0.0\n');
-      const r = resolveDocument({ source: 'bundled', bundle: ['a', 'b'] }, dir, 'payments', doc);
-      if (typeof r === 'string') throw new Error(r);
+      const r = one(resolveDocuments({ source: 'bundled', bundle: ['a', 'b'] }, dir, 'payments', [doc]));
       expect(r.egress).toBeUndefined();
-      expect(r.bundled).toEqual({ key: 'BatchDetails.yml', content: 'openapi: 3.0.0\n' });
+      expect(r.bundled).toEqual({ 'BatchDetails.yml': 'openapi: 3.0.0\n' });
       expect(r.location).toBe(`${bundledDocumentsPath}/BatchDetails.yml`);
-      const missing = resolveDocument({ source: 'bundled', bundle: ['a'] }, dir, 'payments', doc);
-      expect(typeof missing === 'string' && missing).toContain('no bundle folder holds payments/api/G2P API YAMLs/BatchDetails.yml');
+      const missing = resolveDocuments({ source: 'bundled', bundle: ['a'] }, dir, 'payments', [doc]);
+      expect(missing).toEqual([expect.stringContaining('no bundle folder holds payments/api/G2P API YAMLs/BatchDetails.yml')]);
+      // Two documents with one file name cannot share the ConfigMap.
+      mkdirSync(path.join(dir, 'b', 'payments', 'other'), { recursive: true });
+      writeFileSync(path.join(dir, 'b', 'payments', 'other', 'BatchDetails.yml'), 'openapi: 3.0.1\n');
+      const clash = resolveDocuments({ source: 'bundled', bundle: ['b'] }, dir, 'payments', [
+        doc,
+        { ...doc, file: 'other/BatchDetails.yml' },
+      ]);
+      expect(clash).toEqual([expect.stringContaining('both named BatchDetails.yml')]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -71,7 +80,11 @@ describe('document sources', () => {
 
   it('the catalog names where the document is, never how it is fetched', () => {
     if (identityDoc.kind !== 'image') throw new Error('mock is an image');
-    expect(identityDoc.document).toMatchObject({ kind: 'mockoon-environment', file: 'examples/mock-identity/mockoon-bbidentity.json' });
+    expect(identityDoc.documents?.files[0]).toMatchObject({
+      kind: 'mockoon-environment',
+      file: 'examples/mock-identity/mockoon-bbidentity.json',
+    });
+    expect((identityDoc.args ?? []).some((a) => a.includes('://'))).toBe(false);
     expect(identityDoc.egress ?? []).toEqual([]);
   });
 });
@@ -270,7 +283,7 @@ withShared("facts against GovStack's repositories (../shared/govstack)", () => {
       mock.healthCheck.source,
     );
     expect(m).not.toBeNull();
-    expect(mock.document).toMatchObject({ kind: 'mockoon-environment', file: m![1] });
+    expect(mock.documents?.files[0]).toMatchObject({ kind: 'mockoon-environment', file: m![1] });
     const file = path.join(sharedCompliance, 'messaging', m![1]);
     expect(readFileSync(file, 'utf8').split('\n')[Number(m![2]) - 1].trim()).toBe('"rules": [');
     const env = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -295,9 +308,11 @@ withShared("facts against GovStack's repositories (../shared/govstack)", () => {
       const m = model(bp);
       for (const b of m.buildingBlocks.filter((x) => x.product.id === 'mock')) {
         expect(b.egress.filter((e) => e.name === 'document-download')).toEqual([]);
-        expect(Object.keys(b.documents ?? {})).toHaveLength(1);
+        const files = b.product.kind === 'image' ? (b.product.documents?.files ?? []) : [];
+        expect(Object.keys(b.documents ?? {})).toHaveLength(files.length);
+        expect(b.servedDocuments).toEqual(files.map((f) => `${bundledDocumentsPath}/${f.file.split('/').pop()}`));
         const args = b.product.kind === 'image' ? (b.product.args ?? []) : [];
-        expect(args[args.indexOf('--data') + 1].startsWith(`${bundledDocumentsPath}/`)).toBe(true);
+        expect(args[args.indexOf('--data') + 1]).toBe(mergedEnvironmentFile);
       }
       const identity = m.buildingBlocks.find((b) => b.id === 'identity')!;
       expect(identity.documents!['mockoon-bbidentity.json']).toBe(

@@ -34,7 +34,7 @@ function overlay(name: string, documents: string): string {
 function bundleFor(m: DeploymentModel, dir: string, skip?: string): void {
   for (const block of m.buildingBlocks.filter((b) => b.product.kind !== 'external')) {
     const files = block.entry.apis.map((a) => apiDocumentRef(a)?.file).filter((f): f is string => !!f);
-    if (block.product.kind === 'image' && block.product.document) files.push(block.product.document.file);
+    if (block.product.kind === 'image') files.push(...(block.product.documents?.files ?? []).map((d) => d.file));
     for (const file of files) {
       if (`${block.id}/${file}` === skip) continue;
       mkdirSync(path.dirname(path.join(dir, block.id, file)), { recursive: true });

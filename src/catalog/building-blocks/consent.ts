@@ -14,6 +14,8 @@ const apiTag = 'decentralised-dataexchange/bb-consent-api@3244c884626471c1c4127c
 const namespace = 'gs-consent';
 const prefix = 'govstack';
 
+const apis = [api('api/consent-openapi.yaml', '3.0.0', '1.1.0-rc1', ['/audit', '/config', '/service'])];
+
 /**
  * Consent. Spec 1.0.0 (1.1.0 in development; `spec/1-version-history.md`). The API file is
  * info.version 1.1.0-rc1.
@@ -42,13 +44,13 @@ export const consent: BuildingBlockEntry = {
   id: 'consent',
   title: 'Consent',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.0.0' },
-  apis: [api('api/consent-openapi.yaml', '3.0.0', '1.1.0-rc1', ['/audit', '/config', '/service'])],
+  apis,
   servicePort: 8080,
   products: [
     mockProduct({
       repo,
       commit,
-      file: 'api/consent-openapi.yaml',
+      apis,
       healthPath: '/apis/GovStack/consent-management-bb/config/policies/',
       apiPathPrefix: '/apis/GovStack/consent-management-bb',
     }),

@@ -45,6 +45,8 @@ const basePaths = [
   '/update',
 ];
 
+const apis = [api('api/swagger.json', '3.0.0', '0.2', basePaths), api('api/swagger.yaml', '3.0.0', '0.2', basePaths)];
+
 /**
  * E-Marketplace ("E-Marketplace Transaction Layer Specification"). Spec 0.1: govstack.md §1.2
  * says 0.1/0.2; the only row of `spec/1-version-history.md` at this commit is 0.1, while the
@@ -54,11 +56,11 @@ export const emarketplace: BuildingBlockEntry = {
   id: 'emarketplace',
   title: 'E-Marketplace',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '0.1' },
-  apis: [api('api/swagger.json', '3.0.0', '0.2', basePaths), api('api/swagger.yaml', '3.0.0', '0.2', basePaths)],
+  apis,
   servicePort: 8080,
   products: [
     // Every GET has a path parameter; Mockoon matches any value, and the first declared response ("default") is served as 200.
-    mockProduct({ repo, commit, file: 'api/swagger.yaml', healthPath: '/orders/probe' }),
+    mockProduct({ repo, commit, apis, healthPath: '/orders/probe' }),
     externalProduct,
   ],
 };

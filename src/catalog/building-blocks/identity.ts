@@ -8,6 +8,19 @@ const api = apiDescriber(repo, commit);
 /** MOSIP eSignet Helm chart, facts read at the esignet repository's v1.6.2 tag. */
 const esignetTag = 'mosip/esignet@37bb188e58a0b3532c59a2b5f364dfd05e7c57b0';
 
+const apis = [
+  api('api/Identity-Provider.yaml', '3.1.0', '1.0', [
+    '/.well-known',
+    '/authorize',
+    '/client-mgmt',
+    '/linked-authorization',
+    '/oauth',
+    '/oidc',
+    '/wallet-binding',
+  ]),
+  api('api/enrollment.yaml', '3.1.0', '1.0.0', ['/enrollment']),
+];
+
 /**
  * Identity. Spec 1.0.2 (`spec/1-version-history.md`, govstack.md §1.2).
  *
@@ -30,24 +43,13 @@ export const identity: BuildingBlockEntry = {
   id: 'identity',
   title: 'Identity',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.0.2' },
-  apis: [
-    api('api/Identity-Provider.yaml', '3.1.0', '1.0', [
-      '/.well-known',
-      '/authorize',
-      '/client-mgmt',
-      '/linked-authorization',
-      '/oauth',
-      '/oidc',
-      '/wallet-binding',
-    ]),
-    api('api/enrollment.yaml', '3.1.0', '1.0.0', ['/enrollment']),
-  ],
+  apis,
   servicePort: 8080,
   products: [
     mockProduct({
       repo,
       commit,
-      file: 'api/Identity-Provider.yaml',
+      apis,
       healthPath: '/.well-known/openid-configuration',
       example: { file: 'examples/mock-identity/mockoon-bbidentity.json', healthPath: '/.well-known/openid-configuration' },
     }),

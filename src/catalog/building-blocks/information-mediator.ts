@@ -5,6 +5,12 @@ const repo = 'bb-information-mediator';
 const commit = '44524920d20b55b7b8fa5d6ec10cb6beef1f2862';
 const api = apiDescriber(repo, commit);
 
+const apis = [
+  api('api/GovStack_IM_Configuration_Management_API.yaml', '3.0.0', '1.0.1', ['/api']),
+  api('api/GovStack_IM_Directory_Services_API.yaml', '3.0.0', '1.0', ['/listClients', '/r1']),
+  api('api/GovStack_IM_PubSub_API.yaml', '3.1.0', '2.0.0', ['/r1']),
+];
+
 /**
  * Information Mediator. Spec 1.1.1 (`spec/1-version-history.md`, govstack.md §1.2).
  *
@@ -18,17 +24,13 @@ export const informationMediator: BuildingBlockEntry = {
   id: 'information-mediator',
   title: 'Information Mediator',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.1.1' },
-  apis: [
-    api('api/GovStack_IM_Configuration_Management_API.yaml', '3.0.0', '1.0.1', ['/api']),
-    api('api/GovStack_IM_Directory_Services_API.yaml', '3.0.0', '1.0', ['/listClients', '/r1']),
-    api('api/GovStack_IM_PubSub_API.yaml', '3.1.0', '2.0.0', ['/r1']),
-  ],
+  apis,
   servicePort: 8080,
   products: [
     mockProduct({
       repo,
       commit,
-      file: 'api/GovStack_IM_Directory_Services_API.yaml',
+      apis,
       healthPath: '/listClients',
       example: { file: 'examples/mock/mockoon-bb-information-mediator.json', healthPath: '/listClients' },
     }),

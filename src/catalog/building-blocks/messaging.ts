@@ -5,6 +5,11 @@ const repo = 'bb-messaging';
 const commit = 'b1f705a06c227f3757725b26e565ad6b791560f3';
 const api = apiDescriber(repo, commit);
 
+const apis = [
+  api('api/swagger.json', '3.0.1', '0.1.1', ['/callback', '/send', '/status']),
+  api('api/swagger.yaml', '3.0.1', '0.1.1', ['/callback', '/send', '/status']),
+];
+
 /**
  * Messaging. Spec 1.0 (govstack.md §1.2). The published API covers e-mail only.
  *
@@ -17,16 +22,13 @@ export const messaging: BuildingBlockEntry = {
   id: 'messaging',
   title: 'Messaging',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.0' },
-  apis: [
-    api('api/swagger.json', '3.0.1', '0.1.1', ['/callback', '/send', '/status']),
-    api('api/swagger.yaml', '3.0.1', '0.1.1', ['/callback', '/send', '/status']),
-  ],
+  apis,
   servicePort: 8080,
   products: [
     mockProduct({
       repo,
       commit,
-      file: 'api/swagger.yaml',
+      apis,
       healthPath: '/status/email',
       example: {
         file: 'examples/mock/mockoon-messaging.json',

@@ -12,6 +12,46 @@ const g2p = 'api/G2P API YAMLs/';
 const p2g = 'api/P2G API YAMLs/';
 const voucher = 'api/Voucher API YAMLs/';
 
+const apis = [
+  api(`${g2p}AccountLookup.yml`, '3.0.0', '1.0.1', ['/beneficiary']),
+  api(`${g2p}BatchDetails.yml`, '3.0.0', '1.0.1', ['/api']),
+  api(`${g2p}BulkAccountLookup.yml`, '3.0.0', '1.0.1', ['/beneficiary']),
+  api(`${g2p}BulkPayment.yml`, '3.0.0', '1.0.2', ['/batchtransactions'], duplicateKeys),
+  api(`${g2p}BulkPaymentStatusUpdate.yml`, '3.0.0', '1.0.3', ['/api'], duplicateKeys),
+  // The path is `/beneficiaries?command=validate`; the query string is not a path segment.
+  api(`${g2p}BulkValidateAccountRequest.yml`, '3.0.0', '1.0.2', ['/beneficiaries']),
+  api(`${g2p}BulkValidateAccountResponse.yml`, '3.0.0', '1.0.1', ['/callback']),
+  api(`${g2p}GetAuthorizationRequest.yml`, '3.0.0', '1.0.1', ['/batches'], duplicateKeys),
+  // A callback to a URL the caller supplies: the whole path is a template.
+  api(`${g2p}GetAuthorizationResponse.yml`, '3.0.0', '1.0.1', ['/{X-Callback-URL}']),
+  api(`${g2p}RegisterBeneficiaryRequest.yml`, '3.0.0', '1.0.0', ['/identityAccountMapper']),
+  api(`${g2p}RegisterBeneficiaryResponse.yml`, '3.0.0', '1.0.1', ['/callback']),
+  api(`${g2p}UpdateBeneficiaryRequest.yml`, '3.0.0', '1.0.1', ['/identityAccountMapper']),
+  api(`${g2p}UpdateBeneficiaryResponse.yml`, '3.0.0', '1.0.2', ['/callback']),
+  api(`${p2g}billInquiryBillerRequest.yml`, '3.0.0', '1.0.0', ['/bills']),
+  api(`${p2g}billInquiryRequest.yml`, '3.0.0', '1.0.0', ['/bills']),
+  api(`${p2g}billInquiryResponse.yml`, '3.0.0', '1.0.0', ['/bills']),
+  api(`${p2g}billPaymentRequest.yml`, '3.0.0', '1.0.0', ['/billTransferRequests']),
+  api(`${p2g}billPaymentResponse.yml`, '3.0.0', '1.0.0', ['/billTransferRequests']),
+  api(`${p2g}billerRtpReq.yml`, '3.0.0', '1.0.0', ['/rtpRequest']),
+  api(`${p2g}billerRtpResponse.yml`, '3.0.0', '1.0.0', ['/rtpUpdate']),
+  api(`${p2g}markBillPpaymentRequest.yml`, '3.0.0', '1.0.0', ['/billTransferRequests']),
+  api(`${p2g}markBillPpaymentResponse.yml`, '3.0.0', '1.0.0', ['/billTransferRequests']),
+  api(`${p2g}payerRtpRequest.yml`, '3.0.0', '1.0.0', ['/rtpRequest']),
+  api(`${p2g}payerRtpResponse.yml`, '3.0.0', '1.0.0', ['/rtpResponse']),
+  api(`${p2g}rtpStatusUpdateRequest.yml`, '3.0.0', '1.0.0', ['/transferRequests']),
+  api(`${p2g}rtpStatusUpdateResponse.yml`, '3.0.0', '1.0.0', ['/transferRequests']),
+  api(`${p2g}voucherRedemptionforBillPayment.yml`, '3.0.0', '1.0.0', ['/voucherRedemption']),
+  api(`${voucher}VoucherActivate.yml`, '3.0.0', '1.0.1', ['/vouchers']),
+  api(`${voucher}VoucherActivateResponse.yml`, '3.0.0', '1.0.1', ['/callback-url']),
+  api(`${voucher}VoucherCancellation.yml`, '3.0.0', '1.0.1', ['/vouchers']),
+  api(`${voucher}VoucherCancellationResponse.yml`, '3.0.0', '1.0.1', ['/vouchers']),
+  api(`${voucher}VoucherCreationResponse.yml`, '3.0.0', '1.0.1', ['/voucher-details-return']),
+  api(`${voucher}VoucherPreactivationRequest.yml`, '3.0.0', '1.0.1', ['/vouchers']),
+  api(`${voucher}VoucherRedemption.yml`, '3.0.0', '1.0.1', ['/vouchers']),
+  api(`${voucher}VoucherStatus.yml`, '3.0.0', '1.0.1', ['/vouchers']),
+];
+
 /**
  * Payments. Spec 3.0 (December 2025, `spec/1-version-history/README.md`, govstack.md §1.2).
  *
@@ -30,55 +70,20 @@ export const payments: BuildingBlockEntry = {
   id: 'payments',
   title: 'Payments',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '3.0' },
-  apis: [
-    api(`${g2p}AccountLookup.yml`, '3.0.0', '1.0.1', ['/beneficiary']),
-    api(`${g2p}BatchDetails.yml`, '3.0.0', '1.0.1', ['/api']),
-    api(`${g2p}BulkAccountLookup.yml`, '3.0.0', '1.0.1', ['/beneficiary']),
-    api(`${g2p}BulkPayment.yml`, '3.0.0', '1.0.2', ['/batchtransactions'], duplicateKeys),
-    api(`${g2p}BulkPaymentStatusUpdate.yml`, '3.0.0', '1.0.3', ['/api'], duplicateKeys),
-    // The path is `/beneficiaries?command=validate`; the query string is not a path segment.
-    api(`${g2p}BulkValidateAccountRequest.yml`, '3.0.0', '1.0.2', ['/beneficiaries']),
-    api(`${g2p}BulkValidateAccountResponse.yml`, '3.0.0', '1.0.1', ['/callback']),
-    api(`${g2p}GetAuthorizationRequest.yml`, '3.0.0', '1.0.1', ['/batches'], duplicateKeys),
-    // A callback to a URL the caller supplies: the whole path is a template.
-    api(`${g2p}GetAuthorizationResponse.yml`, '3.0.0', '1.0.1', ['/{X-Callback-URL}']),
-    api(`${g2p}RegisterBeneficiaryRequest.yml`, '3.0.0', '1.0.0', ['/identityAccountMapper']),
-    api(`${g2p}RegisterBeneficiaryResponse.yml`, '3.0.0', '1.0.1', ['/callback']),
-    api(`${g2p}UpdateBeneficiaryRequest.yml`, '3.0.0', '1.0.1', ['/identityAccountMapper']),
-    api(`${g2p}UpdateBeneficiaryResponse.yml`, '3.0.0', '1.0.2', ['/callback']),
-    api(`${p2g}billInquiryBillerRequest.yml`, '3.0.0', '1.0.0', ['/bills']),
-    api(`${p2g}billInquiryRequest.yml`, '3.0.0', '1.0.0', ['/bills']),
-    api(`${p2g}billInquiryResponse.yml`, '3.0.0', '1.0.0', ['/bills']),
-    api(`${p2g}billPaymentRequest.yml`, '3.0.0', '1.0.0', ['/billTransferRequests']),
-    api(`${p2g}billPaymentResponse.yml`, '3.0.0', '1.0.0', ['/billTransferRequests']),
-    api(`${p2g}billerRtpReq.yml`, '3.0.0', '1.0.0', ['/rtpRequest']),
-    api(`${p2g}billerRtpResponse.yml`, '3.0.0', '1.0.0', ['/rtpUpdate']),
-    api(`${p2g}markBillPpaymentRequest.yml`, '3.0.0', '1.0.0', ['/billTransferRequests']),
-    api(`${p2g}markBillPpaymentResponse.yml`, '3.0.0', '1.0.0', ['/billTransferRequests']),
-    api(`${p2g}payerRtpRequest.yml`, '3.0.0', '1.0.0', ['/rtpRequest']),
-    api(`${p2g}payerRtpResponse.yml`, '3.0.0', '1.0.0', ['/rtpResponse']),
-    api(`${p2g}rtpStatusUpdateRequest.yml`, '3.0.0', '1.0.0', ['/transferRequests']),
-    api(`${p2g}rtpStatusUpdateResponse.yml`, '3.0.0', '1.0.0', ['/transferRequests']),
-    api(`${p2g}voucherRedemptionforBillPayment.yml`, '3.0.0', '1.0.0', ['/voucherRedemption']),
-    api(`${voucher}VoucherActivate.yml`, '3.0.0', '1.0.1', ['/vouchers']),
-    api(`${voucher}VoucherActivateResponse.yml`, '3.0.0', '1.0.1', ['/callback-url']),
-    api(`${voucher}VoucherCancellation.yml`, '3.0.0', '1.0.1', ['/vouchers']),
-    api(`${voucher}VoucherCancellationResponse.yml`, '3.0.0', '1.0.1', ['/vouchers']),
-    api(`${voucher}VoucherCreationResponse.yml`, '3.0.0', '1.0.1', ['/voucher-details-return']),
-    api(`${voucher}VoucherPreactivationRequest.yml`, '3.0.0', '1.0.1', ['/vouchers']),
-    api(`${voucher}VoucherRedemption.yml`, '3.0.0', '1.0.1', ['/vouchers']),
-    api(`${voucher}VoucherStatus.yml`, '3.0.0', '1.0.1', ['/vouchers']),
-  ],
+  apis,
   servicePort: 8080,
   products: [
-    // One file only (a Mockoon process serves one document per port): the G2P batch-details API,
-    // whose GET route needs no path parameter. Files with duplicate keys are refused by Mockoon.
+    // GovStack's voucher example, then every file Mockoon's importer reads (it refuses the three with
+    // duplicate keys). Several files share a method and path (e.g. POST /callback, POST
+    // /billTransferRequests): the first file's route answers for all of them.
     mockProduct({
       repo,
       commit,
-      file: `${g2p}BatchDetails.yml`,
+      apis,
       healthPath: '/api/v1/batch/detail',
-      caveats: ['serves only the G2P batch-details API, one of the 35 usable payments API files'],
+      caveats: [
+        "API files that declare the same method and path (POST /callback, /billTransferRequests, /rtpRequest, /vouchers; GET /bills/{billId}) are answered by the first such file's route",
+      ],
       // A GET the environment answers with 200 (its voucher-status rule matches a serial number).
       example: { file: 'examples/mock-bb-payments/mockoon-paymentsbbvoucher.json', healthPath: '/vouchers/voucherstatuscheck/1' },
     }),

@@ -5,6 +5,11 @@ const repo = 'bb-registration';
 const commit = 'f439f802c93a43a6d2083971e973e88552e04a24';
 const api = apiDescriber(repo, commit);
 
+const apis = [
+  api('api/GovStack_Registration_BB_API.json', '3.0.0', '0.1.1', ['/applications', '/documents', '/eForms', '/services', '/tasks']),
+  api('api/GovStack_Registration_BB_API_statistics.json', '3.0.0', '1.0.0', ['/data']),
+];
+
 /**
  * Registration. Spec 1.0 (govstack.md §1.2).
  *
@@ -16,16 +21,13 @@ export const registration: BuildingBlockEntry = {
   id: 'registration',
   title: 'Registration',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.0' },
-  apis: [
-    api('api/GovStack_Registration_BB_API.json', '3.0.0', '0.1.1', ['/applications', '/documents', '/eForms', '/services', '/tasks']),
-    api('api/GovStack_Registration_BB_API_statistics.json', '3.0.0', '1.0.0', ['/data']),
-  ],
+  apis,
   servicePort: 8080,
   products: [
     mockProduct({
       repo,
       commit,
-      file: 'api/GovStack_Registration_BB_API.json',
+      apis,
       healthPath: '/services',
       example: {
         file: 'examples/mock-registration/mockoon-registration.json',

@@ -8,6 +8,20 @@ const api = apiDescriber(repo, commit);
 /** Path of the spec's `servers[0].url` (an X-Road service address), which Mockoon uses as route prefix. */
 const serverPath = '/r1/eGovStack/COM/11222456/SchedulerBB/creg';
 
+const apis = [
+  api('api/Govstack_scheduler_BB_APIs.json', '3.0.1', '1.0.0', [
+    '/affiliation',
+    '/alert_schedule',
+    '/appointment',
+    '/entity',
+    '/event',
+    '/log',
+    '/message',
+    '/resource',
+    '/subscriber',
+  ]),
+];
+
 /**
  * Scheduler. Spec 1.1 (govstack.md §1.2). No candidate product was found (govstack.md §1.2, §6).
  */
@@ -15,25 +29,13 @@ export const scheduler: BuildingBlockEntry = {
   id: 'scheduler',
   title: 'Scheduler',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.1' },
-  apis: [
-    api('api/Govstack_scheduler_BB_APIs.json', '3.0.1', '1.0.0', [
-      '/affiliation',
-      '/alert_schedule',
-      '/appointment',
-      '/entity',
-      '/event',
-      '/log',
-      '/message',
-      '/resource',
-      '/subscriber',
-    ]),
-  ],
+  apis,
   servicePort: 8080,
   products: [
     mockProduct({
       repo,
       commit,
-      file: 'api/Govstack_scheduler_BB_APIs.json',
+      apis,
       healthPath: `${serverPath}/event/list_details`,
       apiPathPrefix: serverPath,
     }),

@@ -5,6 +5,8 @@ const repo = 'bb-workflow';
 const commit = '96b467556600b5df0616d196896c88135caa1a0c';
 const api = apiDescriber(repo, commit);
 
+const apis = [api('api/swagger.yaml', '3.0.0', '1.0.0', ['/instances', '/processes'])];
+
 /**
  * Workflow. Spec 1.0 (govstack.md §1.2).
  *
@@ -36,10 +38,10 @@ export const workflow: BuildingBlockEntry = {
   id: 'workflow',
   title: 'Workflow',
   spec: { repository: `GovStackWorkingGroup/${repo}`, commit, version: '1.0' },
-  apis: [api('api/swagger.yaml', '3.0.0', '1.0.0', ['/instances', '/processes'])],
+  apis,
   servicePort: 8080,
   products: [
-    mockProduct({ repo, commit, file: 'api/swagger.yaml', healthPath: '/processes' }),
+    mockProduct({ repo, commit, apis, healthPath: '/processes' }),
     {
       kind: 'image',
       id: 'camunda',
