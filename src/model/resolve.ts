@@ -14,6 +14,7 @@ import { declaringDir, defaultDocumentSources, mergedEnvironmentFile, resolveDoc
 import { resolveApiDocuments } from './service-descriptions';
 import { AppliedOverride, DeploymentModel, Flow, GatewayRoute, ModelBuildingBlock, ModelOrganisation, platformComponents } from './types';
 import { ordinal } from '../ordinal';
+import { quantityPattern } from '../blueprint/schema-parts';
 
 /** Replicas and the multiple of the product's resources for each size profile. */
 const sizeProfiles: Record<SizeProfile, { replicas: number; scale: number }> = {
@@ -344,12 +345,23 @@ function scaleResources(r: ResourceProfile, factor: number): ResourceProfile {
   };
 }
 
-/** Multiply a Kubernetes quantity (`250m`, `1`, `512Mi`) by an integer factor. */
-export function scaleQuantity(quantity: string, factor: number): string {
-  const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(quantity);
-  if (!match) throw new Error(`not a quantity: ${quantity}`);
-  const value = Number(match[1]) * factor;
-  return `${Number.isInteger(value) ? value : value.toFixed(3).replace(/0+$/, '')}${match[2]}`;
+/**
+ * Multiply a Kubernetes quantity (`250m`, `0.5`, `512Mi`, `1e3`, or a YAML number such as
+ * `5e-324`) by a non-negative integer factor, exactly: the decimal digits are multiplied as an
+ * integer and the suffix is kept, so no float rounding changes what was declared. Reads the
+ * schema's own `quantityPattern`; throws on text that does not match it (the schema refused it
+ * before the model is built).
+ */
+export function scaleQuantity(quantity: string | number, factor: number): string {
+  const text = String(quantity);
+  const match = new RegExp(quantityPattern).exec(text);
+  if (!match || !Number.isSafeInteger(factor) || factor < 0) throw new Error(`cannot scale ${text} by ${factor}`);
+  const [, , number, , suffix = ''] = match;
+  const [whole, fraction = ''] = number.split('.');
+  const digits = (BigInt(`${whole}${fraction}` || '0') * BigInt(factor)).toString().padStart(fraction.length + 1, '0');
+  const scaledWhole = digits.slice(0, digits.length - fraction.length);
+  const scaledFraction = digits.slice(digits.length - fraction.length).replace(/0+$/, '');
+  return `${scaledWhole}${scaledFraction ? `.${scaledFraction}` : ''}${suffix}`;
 }
 
 function resolveFlows(
