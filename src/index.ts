@@ -60,6 +60,7 @@ export {
   CustomProductApi,
   CustomProductCommon,
   CustomProductDecl,
+  CustomTcpHealthCheck,
 } from './blueprint/custom-products';
 
 // Deployment model
