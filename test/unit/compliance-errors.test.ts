@@ -1,11 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { errorLine } from '../../src/compliance/kubectl';
-import { cli, CliResult, root, runCli } from './support';
+import { cli, CliResult, findCachedTool, root, runCli } from './support';
 
 /**
  * A new user's trial of `govstack compliance` and `govstack audit --compliance`: every bad
@@ -48,16 +48,8 @@ function refused(r: CliResult, line: RegExp): void {
 
 /** A kubectl binary: KUBECTL, the toolchain's (scripts/toolchain.sh), else one on PATH. */
 function findKubectl(): string | undefined {
-  const cache = process.env.GOVSTACK_TOOLS ?? path.join(homedir(), '.cache', 'govstack-blueprint');
-  const candidates = [
-    process.env.KUBECTL,
-    ...(existsSync(cache)
-      ? readdirSync(cache)
-          .filter((d) => d.startsWith('kubernetes-'))
-          .map((d) => path.join(cache, d, 'kubectl'))
-      : []),
-  ].filter((c): c is string => Boolean(c) && existsSync(c!));
-  if (candidates.length > 0) return candidates[0];
+  const cached = findCachedTool('KUBECTL', 'kubernetes-', 'kubectl');
+  if (cached) return cached;
   return spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0 ? 'kubectl' : undefined;
 }
 

@@ -27,18 +27,27 @@ export const fixtureBases = [fixture(), path.join(root, 'blueprints')];
 /** The same as command-line options, for CLI runs on fixtures. */
 export const fixtureBaseArgs = fixtureBases.flatMap((dir) => ['--extends-root', dir]);
 
-/** The pinned helm binary (HELM, or the one scripts/toolchain.sh built), when this machine has it. */
-export function findHelm(): string | undefined {
+/**
+ * A tool scripts/toolchain.sh built: the path in environment variable `envVar` when set, else
+ * `<binary>` in a `<dirPrefix>…` folder of the toolchain cache (GOVSTACK_TOOLS or
+ * ~/.cache/govstack-blueprint); undefined when neither exists.
+ */
+export function findCachedTool(envVar: string, dirPrefix: string, binary: string): string | undefined {
   const cache = process.env.GOVSTACK_TOOLS ?? path.join(homedir(), '.cache', 'govstack-blueprint');
   const candidates = [
-    process.env.HELM,
+    process.env[envVar],
     ...(existsSync(cache)
       ? readdirSync(cache)
-          .filter((d) => d.startsWith('helm-'))
-          .map((d) => path.join(cache, d, 'helm'))
+          .filter((d) => d.startsWith(dirPrefix))
+          .map((d) => path.join(cache, d, binary))
       : []),
   ];
   return candidates.find((c): c is string => Boolean(c) && existsSync(c!));
+}
+
+/** The pinned helm binary (HELM, or the one scripts/toolchain.sh built), when this machine has it. */
+export function findHelm(): string | undefined {
+  return findCachedTool('HELM', 'helm-', 'helm');
 }
 
 /** Resolve a blueprint file into its model. */
