@@ -6,7 +6,6 @@ import { Environment } from '../../blueprint/types';
 import { EnvironmentError, InputError } from '../../blueprint/problems';
 import { displayPath } from '../../blueprint/load';
 import { loadModels } from '../../model/load-models';
-import { makeFolder } from '../../make-folder';
 import { runCommand } from '../run';
 import { writeOutput } from './common';
 
@@ -90,9 +89,8 @@ export const initCommand: CommandModule<object, Args> = {
  * labelled with `out`, and leaves nothing behind.
  */
 function writeChecked(out: string, text: string, extendsRoot: string | undefined): void {
-  makeFolder(path.dirname(path.resolve(out)));
   const draft = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.govstack-init-${process.pid}`);
-  writeOutput(draft, text);
+  writeOutput(draft, text); // makes the folder too
   try {
     loadModels([draft], { extendsRoots: extendsRoot ? [extendsRoot] : undefined });
   } catch (err) {
