@@ -1,3 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/src/cli/main.js').main(process.argv.slice(2));
+// validate and catalog run from the bundled front end when it was built (src/cli/start.ts).
+require('../dist/src/cli/start.js').start(process.argv.slice(2));

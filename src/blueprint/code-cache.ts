@@ -2,7 +2,7 @@
  * Loading one large generated CommonJS file with V8's code cache. Compiling the generated
  * blueprint validator (about 1 MB of code) costs V8 about 90 ms of CPU on each run, most of it on
  * its first call; a code cache written at build time, after the validator has run, lets V8
- * skip that (about 20 ms left). Node 20 has no compile cache of its own (`module.
+ * skip that (about 20 ms left). The bundled CLI front end (src/cli/front-end.ts) loads the same way. Node 20 has no compile cache of its own (`module.
  * enableCompileCache` arrived in Node 22), hence these few lines around `vm.Script`.
  *
  * V8 checks a cache against the source and its own version and flags and rejects one that
@@ -59,10 +59,11 @@ export function requireWithCodeCache(file: string, cacheFile: string): { exports
 
 /**
  * Write V8's code cache for `file` to `cacheFile`, after `exercise` has run the loaded exports
- * (so that the functions it calls, compiled lazily, are in the cache too). Build time only.
+ * (so that the functions it calls, compiled lazily, are in the cache too); an `exercise` that
+ * returns a promise is awaited first. Build time only.
  */
-export function writeCodeCache(file: string, cacheFile: string, exercise: (exports: unknown) => void): void {
+export async function writeCodeCache(file: string, cacheFile: string, exercise: (exports: unknown) => void | Promise<void>): Promise<void> {
   const { module: loaded, script } = compile(file, undefined);
-  exercise(loaded.exports);
+  await exercise(loaded.exports);
   writeFileSync(cacheFile, script.createCachedData());
 }

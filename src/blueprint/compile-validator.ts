@@ -69,7 +69,7 @@ export function standaloneValidatorSource(schemaText: string): string {
  * and on an empty one, so that the code paths of a valid blueprint and of the usual mistakes
  * are compiled into the cache.
  */
-export function writeValidatorCodeCache(target: string): string {
+export async function writeValidatorCodeCache(target: string): Promise<string> {
   const { parse } = require('yaml') as typeof import('yaml');
   const examples = path.join(blueprintsDir, 'examples');
   const samples = [
@@ -80,7 +80,7 @@ export function writeValidatorCodeCache(target: string): string {
       .map((f) => path.join(examples, f)),
   ].map((f) => parse(readFileSync(f, 'utf8')) as unknown);
   const cacheTarget = path.join(path.dirname(target), generatedValidatorCacheFile);
-  writeCodeCache(target, cacheTarget, (validate) => {
+  await writeCodeCache(target, cacheTarget, (validate) => {
     for (const sample of [...samples, {}]) (validate as ValidateFunction)(sample);
   });
   return cacheTarget;
@@ -89,6 +89,7 @@ export function writeValidatorCodeCache(target: string): string {
 if (require.main === module) {
   const target = path.join(__dirname, generatedValidatorFile);
   writeFileSync(target, standaloneValidatorSource(readFileSync(path.join(blueprintsDir, 'blueprint.schema.json'), 'utf8')));
-  const cacheTarget = writeValidatorCodeCache(target);
-  process.stdout.write(`wrote ${path.relative(process.cwd(), target)} and ${path.relative(process.cwd(), cacheTarget)}\n`);
+  void writeValidatorCodeCache(target).then((cacheTarget) =>
+    process.stdout.write(`wrote ${path.relative(process.cwd(), target)} and ${path.relative(process.cwd(), cacheTarget)}\n`),
+  );
 }

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { exitCodes } from './run';
+import { namedCommand } from './start';
 
 /**
  * Each command's module, by the command's name, loaded only when needed: a command pays for
@@ -33,7 +34,7 @@ const commandWarmUps: Readonly<Record<string, () => void>> = {
  * `--help`, no command, or an unknown one, so help and "did you mean" see them all).
  */
 export function commandsFor(argv: readonly string[]): string[] {
-  const named = argv.find((a) => !a.startsWith('-'));
+  const named = namedCommand(argv);
   return named !== undefined && Object.hasOwn(commandModules, named) ? [named] : Object.keys(commandModules);
 }
 

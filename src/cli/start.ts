@@ -1,0 +1,42 @@
+/**
+ * Where `govstack` starts (bin/govstack.js calls `start`). The commands of the front end run
+ * from one bundled file, dist/src/cli/front-end.js, loaded with the V8 code cache written when
+ * it was built (src/cli/build-front-end.ts): Node's module loader (resolving, reading and
+ * compiling about 150 files) was most of their start-up. Every other command runs from dist/
+ * unbundled, as does everything when the bundle is missing (only `tsc` was run): `synth` loads
+ * cdktf, whose adjustments (src/synth/cdktf-tuning) find its modules in `require.cache`.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { requireWithCodeCache } from '../blueprint/code-cache';
+
+/** The commands the bundle runs: those that never load cdktf and run in well under a second. */
+export const frontEndCommands: readonly string[] = ['validate', 'catalog'];
+
+/** The bundle beside this file, and its code cache. */
+export const frontEndFile = path.join(__dirname, 'front-end.js');
+export const frontEndCacheFile = path.join(__dirname, 'front-end.cache');
+
+/** The command an argument list names: its first word that is not an option (or undefined). */
+export function namedCommand(argv: readonly string[]): string | undefined {
+  return argv.find((a) => !a.startsWith('-'));
+}
+
+type Main = (argv: string[]) => Promise<void>;
+
+/**
+ * Run the command line `argv` (without node and the script): from the bundle `bundle` when the
+ * command is one of the front end's and the bundle exists, else from dist/. With GOVSTACK_DEBUG
+ * set, the bundle loads through Node's own loader with source maps on, so that a stack trace
+ * names the compiled files (dist/src/...) and lines, as without the bundle.
+ */
+export function start(argv: string[], bundle = frontEndFile, cache = frontEndCacheFile): Promise<void> {
+  const command = namedCommand(argv);
+  if (command === undefined || !frontEndCommands.includes(command) || !existsSync(bundle))
+    return (require('./main') as typeof import('./main')).main(argv);
+  if (process.env.GOVSTACK_DEBUG) {
+    process.setSourceMapsEnabled(true);
+    return (require(bundle) as { main: Main }).main(argv);
+  }
+  return (requireWithCodeCache(bundle, cache).exports as { main: Main }).main(argv);
+}
