@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { requireWithCodeCache } from '../blueprint/code-cache';
+import type * as CodeCache from '../blueprint/code-cache';
 
 /** The commands the bundle runs: those that never load cdktf and run in well under a second. */
 export const frontEndCommands: readonly string[] = ['validate', 'catalog'];
@@ -38,5 +38,6 @@ export function start(argv: string[], bundle = frontEndFile, cache = frontEndCac
     process.setSourceMapsEnabled(true);
     return (require(bundle) as { main: Main }).main(argv);
   }
+  const { requireWithCodeCache } = require('../blueprint/code-cache') as typeof CodeCache;
   return (requireWithCodeCache(bundle, cache).exports as { main: Main }).main(argv);
 }

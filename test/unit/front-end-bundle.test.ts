@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { bundleFrontEnd } from '../../src/cli/build-front-end';
+import { frontEndCacheFile, frontEndFile } from '../../src/cli/start';
+import { cli, root } from './support';
+
+const work = mkdtempSync(path.join(tmpdir(), 'govstack-front-end-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A preload that lists, at exit, the files the main thread loaded through Node's loader. */
+const listModules = path.join(work, 'list-modules.js');
+writeFileSync(listModules, `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`);
+
+function node(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+/** The files (relative to the package root) a run loaded through Node's loader, and its standard output. */
+function loadedBy(args: string[]): { files: string[]; stdout: string } {
+  const run = node(['--require', listModules, ...args]);
+  if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  const json = /^LOADED (.*)$/m.exec(run.stderr)![1];
+  return { files: (JSON.parse(json) as string[]).map((f) => path.relative(root, f)), stdout: run.stdout };
+}
+
+const sandbox = path.join(root, 'blueprints', 'sandbox.yaml');
+const bundle = path.relative(root, frontEndFile);
+
+test('the bundle on disk is what src/cli/build-front-end.ts builds from the current dist/ (else run npm run build)', async () => {
+  const fresh = await bundleFrontEnd();
+  expect(readFileSync(frontEndFile, 'utf8') === fresh.code).toBe(true);
+  expect(readFileSync(`${frontEndFile}.map`, 'utf8') === fresh.map).toBe(true);
+});
+
+test('the code cache written with the bundle is accepted by this Node.js', () => {
+  const codeCache = path.join(root, 'dist', 'src', 'blueprint', 'code-cache.js');
+  const run = node([
+    '-e',
+    `process.stdout.write(require(${JSON.stringify(codeCache)}).requireWithCodeCache(${JSON.stringify(frontEndFile)}, ${JSON.stringify(frontEndCacheFile)}).cache)`,
+  ]);
+  expect(run.stderr).toBe('');
+  expect(run.stdout).toBe('used');
+});
+
+test('validate and catalog run from the bundle; other commands, and both when the bundle is missing, from dist/', () => {
+  const catalog = loadedBy([cli, 'catalog']);
+  expect(catalog.files).toContain(bundle);
+  expect(catalog.files.filter((f) => f.startsWith('dist/src/catalog/'))).toEqual([]);
+  const validate = loadedBy([cli, 'validate', sandbox]);
+  expect(validate.files).toContain(bundle);
+  expect(validate.files).toContain('dist/src/blueprint/schema-validator.generated.js');
+  expect(validate.files.filter((f) => f.startsWith('dist/src/model/') || /node_modules\/yaml\//.test(f))).toEqual([]);
+
+  const show = loadedBy([cli, 'show', sandbox]);
+  expect(show.files).not.toContain(bundle);
+  expect(show.files).toContain('dist/src/blueprint/load.js');
+
+  // As after `tsc` alone: start() with a bundle that does not exist.
+  const start = path.join(root, 'dist', 'src', 'cli', 'start.js');
+  const unbundled = loadedBy(['-e', `require(${JSON.stringify(start)}).start(['catalog'], ${JSON.stringify(path.join(work, 'none.js'))})`]);
+  expect(unbundled.files).not.toContain(bundle);
+  expect(unbundled.files).toContain('dist/src/catalog/index.js');
+  expect(unbundled.stdout).toBe(catalog.stdout);
+});
+
+test('inside the bundle a command executes only the modules it uses', () => {
+  /** The bundled modules (esbuild names each module's function after its path) a run executed, from V8's coverage. */
+  function executed(args: string[]): string[] {
+    const dir = mkdtempSync(path.join(work, 'coverage-'));
+    expect(node([cli, ...args], { NODE_V8_COVERAGE: dir }).status).toBe(0);
+    const scripts = readdirSync(dir).flatMap(
+      (f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[] }).result,
+    );
+    const front = scripts.find((s) => s.url.endsWith('/front-end.js'));
+    if (!front) throw new Error('the run did not load the bundle');
+    return front.functions.filter((f) => /\.c?js$/.test(f.functionName) && f.ranges[0].count > 0).map((f) => f.functionName);
+  }
+  const catalog = executed(['catalog']);
+  expect(catalog).toContain('dist/src/catalog/index.js'); // the list is real
+  expect(catalog.filter((m) => m.startsWith('dist/src/blueprint/') || m.startsWith('dist/src/model/') || m.includes('node_modules/yaml/'))).toEqual([]);
+  const validate = executed(['validate', sandbox, '--quiet']);
+  expect(validate).toContain('dist/src/blueprint/load.js');
+  expect(validate.some((m) => m.includes('node_modules/yaml/'))).toBe(true);
+  expect(validate.filter((m) => m.startsWith('dist/src/cli/commands/') && !m.endsWith('/validate.js') && !m.endsWith('/common.js'))).toEqual([]);
+});
+
+test('with GOVSTACK_DEBUG an internal error in the bundle prints the stack trace the unbundled CLI prints, through the source map', () => {
+  // An internal error in catalog's handler: a preload makes String.prototype.padEnd throw.
+  const failPad = path.join(work, 'fail-pad.js');
+  writeFileSync(failPad, `String.prototype.padEnd = function () { throw new Error('injected failure'); };\n`);
+  const plain = node(['--require', failPad, cli, 'catalog']);
+  expect(plain.status).toBe(1);
+  expect(plain.stderr).toBe('govstack: internal error: injected failure\n');
+  // File and line of each frame in the package's code (esbuild's map places a call's column at another token of the same call).
+  const frames = (stderr: string) => stderr.split('\n').flatMap((l) => /^ +at .*(dist\/src\/[^:]+:\d+):\d+\)?$/.exec(l)?.[1] ?? []);
+  const debug = node(['--require', failPad, cli, 'catalog'], { GOVSTACK_DEBUG: '1' });
+  expect(debug.status).toBe(1);
+  expect(debug.stderr).not.toContain('front-end.js');
+  const start = path.join(root, 'dist', 'src', 'cli', 'start.js');
+  const unbundled = node(['--require', failPad, '-e', `require(${JSON.stringify(start)}).start(['catalog'], ${JSON.stringify(path.join(work, 'none.js'))})`], {
+    GOVSTACK_DEBUG: '1',
+  });
+  expect(frames(debug.stderr)[0]).toMatch(/^dist\/src\/cli\/commands\/catalog\.js:\d+$/);
+  expect(frames(debug.stderr)).toEqual(frames(unbundled.stderr));
+});
