@@ -65,7 +65,7 @@ export default tseslint.config(
   },
   {
     // Deliberate run-time loads: CLI commands and ajv's compiler are required on first use
-    // (start-up time, BENCHMARKS.md), and so is cdktf where a worker thread stages instead; the
+    // (start-up time, BENCHMARKS.md), the bundled front end or dist/'s CLI by start.ts, and so is cdktf where a worker thread stages instead; the
     // generated validator is loaded from its path when present; cdktf-tuning patches the module
     // objects cdktf itself uses; the compliance
     // redirect patches Node's own http/https objects, which a namespace import would copy;
@@ -73,6 +73,7 @@ export default tseslint.config(
     files: [
       'src/cli/main.ts',
       'src/cli/run.ts',
+      'src/cli/start.ts',
       'src/blueprint/compile-validator.ts',
       'src/blueprint/validate.ts',
       'src/synth/cdktf-tuning/*.ts',

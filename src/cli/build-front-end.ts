@@ -45,7 +45,11 @@ function frontEndPlugin(): Plugin {
           sourcemap: 'inline',
           sourcefile: args.path,
         });
-        return { contents: `const __moduleDirname = ${moduleDirname(args.path)};${code}`, loader: 'js', resolveDir: path.dirname(args.path) };
+        return {
+          contents: `const __moduleDirname = ${moduleDirname(args.path)};${code}`,
+          loader: 'js',
+          resolveDir: path.dirname(args.path),
+        };
       });
     },
   };
@@ -54,7 +58,8 @@ function frontEndPlugin(): Plugin {
 /** An expression for the folder of `file` when run from the bundle: relative to the bundle inside this package, through its package.json for a dependency (whose place depends on the install). */
 function moduleDirname(file: string): string {
   const inPackage = /^(.*\/node_modules\/)((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(file);
-  if (!inPackage) return `require("node:path").join(__dirname, ${JSON.stringify(path.relative(path.dirname(frontEndFile), path.dirname(file)) || '.')})`;
+  if (!inPackage)
+    return `require("node:path").join(__dirname, ${JSON.stringify(path.relative(path.dirname(frontEndFile), path.dirname(file)) || '.')})`;
   const [, , name, rest] = inPackage;
   return `require("node:path").join(require("node:path").dirname(require.resolve(${JSON.stringify(`${name}/package.json`)})), ${JSON.stringify(path.dirname(rest))})`;
 }

@@ -11,7 +11,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A preload that lists, at exit, the files the main thread loaded through Node's loader. */
 const listModules = path.join(work, 'list-modules.js');
-writeFileSync(listModules, `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`);
+writeFileSync(
+  listModules,
+  `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`,
+);
 
 function node(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
@@ -71,7 +74,12 @@ test('inside the bundle a command executes only the modules it uses', () => {
     const dir = mkdtempSync(path.join(work, 'coverage-'));
     expect(node([cli, ...args], { NODE_V8_COVERAGE: dir }).status).toBe(0);
     const scripts = readdirSync(dir).flatMap(
-      (f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[] }).result,
+      (f) =>
+        (
+          JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as {
+            result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
+          }
+        ).result,
     );
     const front = scripts.find((s) => s.url.endsWith('/front-end.js'));
     if (!front) throw new Error('the run did not load the bundle');
@@ -79,11 +87,15 @@ test('inside the bundle a command executes only the modules it uses', () => {
   }
   const catalog = executed(['catalog']);
   expect(catalog).toContain('dist/src/catalog/index.js'); // the list is real
-  expect(catalog.filter((m) => m.startsWith('dist/src/blueprint/') || m.startsWith('dist/src/model/') || m.includes('node_modules/yaml/'))).toEqual([]);
+  expect(
+    catalog.filter((m) => m.startsWith('dist/src/blueprint/') || m.startsWith('dist/src/model/') || m.includes('node_modules/yaml/')),
+  ).toEqual([]);
   const validate = executed(['validate', sandbox, '--quiet']);
   expect(validate).toContain('dist/src/blueprint/load.js');
   expect(validate.some((m) => m.includes('node_modules/yaml/'))).toBe(true);
-  expect(validate.filter((m) => m.startsWith('dist/src/cli/commands/') && !m.endsWith('/validate.js') && !m.endsWith('/common.js'))).toEqual([]);
+  expect(
+    validate.filter((m) => m.startsWith('dist/src/cli/commands/') && !m.endsWith('/validate.js') && !m.endsWith('/common.js')),
+  ).toEqual([]);
 });
 
 test('with GOVSTACK_DEBUG an internal error in the bundle prints the stack trace the unbundled CLI prints, through the source map', () => {
@@ -99,9 +111,12 @@ test('with GOVSTACK_DEBUG an internal error in the bundle prints the stack trace
   expect(debug.status).toBe(1);
   expect(debug.stderr).not.toContain('front-end.js');
   const start = path.join(root, 'dist', 'src', 'cli', 'start.js');
-  const unbundled = node(['--require', failPad, '-e', `require(${JSON.stringify(start)}).start(['catalog'], ${JSON.stringify(path.join(work, 'none.js'))})`], {
-    GOVSTACK_DEBUG: '1',
-  });
+  const unbundled = node(
+    ['--require', failPad, '-e', `require(${JSON.stringify(start)}).start(['catalog'], ${JSON.stringify(path.join(work, 'none.js'))})`],
+    {
+      GOVSTACK_DEBUG: '1',
+    },
+  );
   expect(frames(debug.stderr)[0]).toMatch(/^dist\/src\/cli\/commands\/catalog\.js:\d+$/);
   expect(frames(debug.stderr)).toEqual(frames(unbundled.stderr));
 });
