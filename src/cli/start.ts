@@ -3,10 +3,11 @@
  * from one bundled file, dist/src/cli/front-end.js, loaded with the V8 code cache written when
  * it was built (src/cli/build-front-end.ts): Node's module loader (resolving, reading and
  * compiling about 150 files) was most of their start-up. Every other command runs from dist/
- * unbundled, as does everything when the bundle is missing (only `tsc` was run): `synth` loads
- * cdktf, whose adjustments (src/synth/cdktf-tuning) find its modules in `require.cache`.
+ * unbundled, as does everything when the bundle is missing or older than dist/ (only `tsc` was
+ * run): `synth` loads cdktf, whose adjustments (src/synth/cdktf-tuning) find its modules in
+ * `require.cache`.
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as CodeCache from '../blueprint/code-cache';
 
@@ -25,14 +26,23 @@ export function namedCommand(argv: readonly string[]): string | undefined {
 type Main = (argv: string[]) => Promise<void>;
 
 /**
+ * Whether `bundle` exists and was built after dist/ was compiled: `tsc` alone rewrites every
+ * file of dist/ (main.js among them) but not the bundle, which would then run older code.
+ */
+export function bundleIsCurrent(bundle: string): boolean {
+  const built = statSync(bundle, { throwIfNoEntry: false });
+  return built !== undefined && built.mtimeMs >= statSync(path.join(__dirname, 'main.js')).mtimeMs;
+}
+
+/**
  * Run the command line `argv` (without node and the script): from the bundle `bundle` when the
- * command is one of the front end's and the bundle exists, else from dist/. With GOVSTACK_DEBUG
+ * command is one of the front end's and the bundle is current (`bundleIsCurrent`), else from dist/. With GOVSTACK_DEBUG
  * set, the bundle loads through Node's own loader with source maps on, so that a stack trace
  * names the compiled files (dist/src/...) and lines, as without the bundle.
  */
 export function start(argv: string[], bundle = frontEndFile, cache = frontEndCacheFile): Promise<void> {
   const command = namedCommand(argv);
-  if (command === undefined || !frontEndCommands.includes(command) || !existsSync(bundle))
+  if (command === undefined || !frontEndCommands.includes(command) || !bundleIsCurrent(bundle))
     return (require('./main') as typeof import('./main')).main(argv);
   if (process.env.GOVSTACK_DEBUG) {
     process.setSourceMapsEnabled(true);

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bundleFrontEnd } from '../../src/cli/build-front-end';
-import { frontEndCacheFile, frontEndFile } from '../../src/cli/start';
+import { bundleIsCurrent, frontEndCacheFile, frontEndFile } from '../../src/cli/start';
 import { cli, root } from './support';
 
 const work = mkdtempSync(path.join(tmpdir(), 'govstack-front-end-'));
@@ -47,7 +47,8 @@ test('the code cache written with the bundle is accepted by this Node.js', () =>
   expect(run.stdout).toBe('used');
 });
 
-test('validate and catalog run from the bundle; other commands, and both when the bundle is missing, from dist/', () => {
+test('validate and catalog run from the bundle; other commands, and both when the bundle is missing or older than dist/, from dist/', () => {
+  expect(bundleIsCurrent(frontEndFile)).toBe(true); // else dist/ was compiled after the bundle was built: run npm run build
   const catalog = loadedBy([cli, 'catalog']);
   expect(catalog.files).toContain(bundle);
   expect(catalog.files.filter((f) => f.startsWith('dist/src/catalog/'))).toEqual([]);
@@ -66,6 +67,14 @@ test('validate and catalog run from the bundle; other commands, and both when th
   expect(unbundled.files).not.toContain(bundle);
   expect(unbundled.files).toContain('dist/src/catalog/index.js');
   expect(unbundled.stdout).toBe(catalog.stdout);
+
+  // A bundle that says so when it runs: used when newer than dist/, not when older.
+  const marked = path.join(work, 'marked.js');
+  writeFileSync(marked, `module.exports.main = async () => { process.stdout.write('from the bundle'); };\n`);
+  const startWith = `require(${JSON.stringify(start)}).start(['catalog'], ${JSON.stringify(marked)}, ${JSON.stringify(path.join(work, 'none.cache'))})`;
+  expect(node(['-e', startWith]).stdout).toBe('from the bundle');
+  utimesSync(marked, new Date('2000-01-01'), new Date('2000-01-01'));
+  expect(node(['-e', startWith]).stdout).toBe(catalog.stdout);
 });
 
 test('inside the bundle a command executes only the modules it uses', () => {
