@@ -59,6 +59,8 @@ export interface ServedDocument {
   readonly routes: number;
   readonly alreadyServed: number;
   readonly sample?: { readonly method: string; readonly path: string };
+  /** Mapping keys the document repeats (JSON pointer, 1-based lines), when Mockoon's importer refused it and it was re-read with later keys winning. */
+  readonly duplicateKeys?: readonly { readonly pointer: string; readonly lines: readonly number[] }[];
 }
 
 /** The merge step's report: one JSON line per document on its stdout (or the init container's log). */
