@@ -880,11 +880,20 @@ withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
       // A service URL X-Road would not take (FormatUtils.isValidUrl): refused, the service keeps its URL.
       const serviceId = `${hosted.id}:${code}`;
       for (const bad of ['http://under_score.svc:8080/x', 'http://trailing-.svc/x', 'http://.svc/x', 'http:///x']) {
-        const r = await send(stub, server, 'PATCH', `/services/${encodeURIComponent(serviceId)}`, { url: bad, timeout: 60, ssl_auth: false }, key);
+        const r = await send(
+          stub,
+          server,
+          'PATCH',
+          `/services/${encodeURIComponent(serviceId)}`,
+          { url: bad, timeout: 60, ssl_auth: false },
+          key,
+        );
         expect([bad, r.status, r.body.error?.code]).toEqual([bad, 400, 'malformed_url']);
       }
       const kept = await send(stub, server, 'GET', `/clients/${encodeURIComponent(hosted.id)}/service-descriptions`, undefined, key);
-      const urls = (kept.body as { services: { id: string; url: string }[] }[]).flatMap((d) => d.services).filter((x) => x.id === serviceId);
+      const urls = (kept.body as { services: { id: string; url: string }[] }[])
+        .flatMap((d) => d.services)
+        .filter((x) => x.id === serviceId);
       expect(urls.map((x) => x.url)).toEqual([hosted.services[0].serviceUrl]);
 
       const del = await send(stub, server, 'DELETE', `/clients/${encodeURIComponent(hosted.id)}`, undefined, key);

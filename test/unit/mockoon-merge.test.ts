@@ -348,7 +348,7 @@ withReal('real @mockoon/cli: every document of a mock answers on its one port', 
         mock.stop();
       }
     },
-    // Payments imports 33 documents, one mockoon-cli process each: minutes on a loaded machine.
+    // Payments imports 36 documents, one mockoon-cli process each: minutes on a loaded machine.
     600_000,
   );
 });
