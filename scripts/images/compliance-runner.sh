@@ -50,7 +50,7 @@ python=${PYTHON:-python3}
 # "<id> <runner> <dir> [<repository file>...]" for every suite the project runs (one source: suites.ts).
 mapfile -t suites < <(node -e '
   const { complianceSuites } = require(process.argv[1]);
-  for (const s of complianceSuites) if (!s.notRun) console.log([s.buildingBlock, s.runner, s.dir, ...(s.repositoryFiles ?? [])].join(" "));
+  for (const s of complianceSuites) console.log([s.buildingBlock, s.runner, s.dir, ...(s.repositoryFiles ?? [])].join(" "));
 ' "$dist/suites.js")
 
 for line in "${suites[@]}"; do

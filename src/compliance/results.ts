@@ -156,14 +156,17 @@ export function summarise(
   };
 }
 
-/** A suite the project does not run, listed with its reason. */
-export function notRunResult(suite: ComplianceSuite, product: string, note: string): SuiteResult {
+/**
+ * A suite that did not run, listed with why: `not-run` when it was not started (e.g. the block
+ * runs elsewhere), `error` when it was started and could not finish.
+ */
+export function notRunResult(suite: ComplianceSuite, product: string, note: string, status: 'not-run' | 'error'): SuiteResult {
   return {
     buildingBlock: suite.buildingBlock,
     repository: suite.repository,
     commit: suite.commit,
     product,
-    status: note === suite.notRun?.reason ? 'not-run' : 'error',
+    status,
     scenarios: suite.scenarios,
     passed: 0,
     failed: [],

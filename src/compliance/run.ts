@@ -45,7 +45,7 @@ export function plan(
     if (only.length > 0 && !only.includes(block.id)) continue;
     const found = suiteFor(block, model.compliance.suiteOf);
     if (!found) continue;
-    if (found.skip !== undefined) skipped.push(notRunResult(found.suite, productLabel(block, found.suite), found.skip));
+    if (found.skip !== undefined) skipped.push(notRunResult(found.suite, productLabel(block, found.suite), found.skip, 'not-run'));
     else runs.push({ block, suite: found.suite });
   }
   return { runs, skipped };
@@ -149,7 +149,7 @@ export function runInCluster(model: DeploymentModel, only: readonly string[], o:
         results.push(summarise(suite, productLabel(block, suite), mockKind(block), readOutcomes(logs.stdout, block.id)));
       } catch (e) {
         const why = [waited, logs].filter((r) => r.status !== 0).map((r) => `; ${errorLine(r.stderr)}`);
-        results.push(notRunResult(suite, productLabel(block, suite), `${(e as Error).message}${why.join('')}`));
+        results.push(notRunResult(suite, productLabel(block, suite), `${(e as Error).message}${why.join('')}`, 'error'));
       }
     }
     finished = true;
@@ -173,12 +173,19 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
   for (const { block, suite } of runs) {
     const given = o.urls.get(block.id);
     if (!given && !o.mockoon) {
-      results.push(notRunResult(suite, productLabel(block, suite), 'host mode needs --url for this block or --mockoon to start its mock'));
+      results.push(
+        notRunResult(suite, productLabel(block, suite), 'host mode needs --url for this block or --mockoon to start its mock', 'not-run'),
+      );
       continue;
     }
     if (!given && !block.servedDocuments) {
       results.push(
-        notRunResult(suite, productLabel(block, suite), `product ${block.product.id} is not a mock; pass --url ${block.id}=<base URL>`),
+        notRunResult(
+          suite,
+          productLabel(block, suite),
+          `product ${block.product.id} is not a mock; pass --url ${block.id}=<base URL>`,
+          'not-run',
+        ),
       );
       continue;
     }
@@ -188,7 +195,7 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
       const outcomes = runSuiteOnHost(suite, o.suitesDir, given ?? apiBaseUrl(block, mock!.url));
       results.push(summarise(suite, given ? given : productLabel(block, suite), given ? undefined : mockKind(block), outcomes));
     } catch (e) {
-      results.push(notRunResult(suite, productLabel(block, suite), (e as Error).message));
+      results.push(notRunResult(suite, productLabel(block, suite), (e as Error).message, 'error'));
     } finally {
       mock?.stop();
     }

@@ -63,8 +63,6 @@ export interface ComplianceSuite {
   /** Scenarios in the suite at the commit (counted by cucumber-js). */
   readonly scenarios: number;
   readonly knownFailures: readonly KnownFailure[];
-  /** Set when the project does not run the suite, with the reason (and its evidence). */
-  readonly notRun?: { readonly reason: string; readonly evidence: readonly Source[] };
 }
 
 function at(buildingBlock: string, path: string, line?: number): Source {

@@ -54,6 +54,27 @@ const tested = [
   'workflow',
 ];
 
+describe('a block that runs elsewhere', () => {
+  it('is listed as not run, with why, and gets no edge', () => {
+    const m = synth(
+      overlay('external', [
+        'compliance:',
+        '  enabled: true',
+        'buildingBlocks:',
+        '  consent:',
+        '    product: external',
+        '    exposure: none',
+      ]),
+    ).model;
+    expect(m.compliance.targets).not.toContain('consent');
+    const { runs, skipped } = plan(m, []);
+    expect(runs.map((r) => r.block.id)).not.toContain('consent');
+    expect(skipped.map((r) => [r.buildingBlock, r.status, r.note])).toEqual([
+      ['consent', 'not-run', 'runs elsewhere (external): test it where it is deployed'],
+    ]);
+  });
+});
+
 describe('switch on', () => {
   it('the graph has one edge from the runner Pod testing each block to its Pods on their Pod port, and DNS for the runner', () => {
     const m = on.model;
