@@ -12,6 +12,7 @@ import { ModelBuildingBlock } from '../model/types';
 import { bundledDocumentsPath, mergedEnvironmentFile, mergedEnvironmentPath } from '../model/documents';
 import { chartsDir } from '../paths';
 import { outcomesMarker } from './entry';
+import { entryCommand } from './job';
 import { ScenarioOutcome } from './results';
 import { ComplianceSuite } from './suites';
 
@@ -126,8 +127,9 @@ export async function startMock(
 
 /** Runs one prepared suite against `url` through entry.js and returns its outcomes. */
 export function runSuiteOnHost(suite: ComplianceSuite, suitesDir: string, url: string): ScenarioOutcome[] {
-  const run = spawnSync(process.execPath, [join(__dirname, 'entry.js'), join(suitesDir, suite.buildingBlock), suite.calls, url], {
+  const run = spawnSync(process.execPath, entryCommand(join(__dirname, 'entry.js'), suitesDir, suite, url), {
     encoding: 'utf8',
+    env: { ...process.env, ...suite.environment },
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -13,12 +13,25 @@ import { ComplianceSuite } from './suites';
 /** The runner image, built locally from the suites' own pinned dependencies (scripts/images/compliance-runner.sh). */
 export const runnerImage = { repository: 'govstack/compliance-runner', tag: '0.1.0' } as const;
 
-/** Where the runner image holds entry.js, redirect.js and `suites/<building-block id>/`. */
+/** Where the runner image holds entry.js, redirect.js, python/sitecustomize.py and `suites/<building-block id>/`. */
 export const runnerRoot = '/opt/govstack-compliance';
 
 /** Base URL of the block's Service inside the cluster. */
 export function serviceUrl(block: ModelBuildingBlock): string {
   return `http://${block.serviceName}.${block.namespace}.svc:${block.servicePort}`;
+}
+
+/**
+ * The base URL of the block's API at `serviceBase` (its Service, or its mock started on this
+ * host): the product's route prefix appended, as the mediator's service URLs carry it.
+ */
+export function apiBaseUrl(block: ModelBuildingBlock, serviceBase: string): string {
+  return `${serviceBase}${block.product.apiPathPrefix ?? ''}`;
+}
+
+/** The runner's command line for a suite against `baseUrl` (entry.ts); `suitesDir` holds `<building-block id>/`, repository-shaped. */
+export function entryCommand(entry: string, suitesDir: string, suite: ComplianceSuite, baseUrl: string): string[] {
+  return [entry, suite.runner, `${suitesDir}/${suite.buildingBlock}`, suite.dir, suite.calls, baseUrl];
 }
 
 /** Job name for a block. */
@@ -65,8 +78,11 @@ export function runManifests(
               name: 'suite',
               image: `${runnerImage.repository}:${runnerImage.tag}`,
               imagePullPolicy: 'IfNotPresent',
-              command: ['node', `${runnerRoot}/entry.js`, `${runnerRoot}/suites/${suite.buildingBlock}`, suite.calls, serviceUrl(block)],
-              env: [{ name: 'HOME', value: '/tmp' }],
+              command: [
+                'node',
+                ...entryCommand(`${runnerRoot}/entry.js`, `${runnerRoot}/suites`, suite, apiBaseUrl(block, serviceUrl(block))),
+              ],
+              env: [{ name: 'HOME', value: '/tmp' }, ...Object.entries(suite.environment ?? {}).map(([name, value]) => ({ name, value }))],
               resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '768Mi' } },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
