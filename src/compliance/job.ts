@@ -5,6 +5,7 @@
  * deployment's own while `compliance.enabled` (src/model/compliance.ts): the stack renders them,
  * this file only makes the Jobs.
  */
+import { apiPathPrefixOf } from '../catalog';
 import { commonLabels } from '../constructs/labels';
 import { runnerComponent, runnerPodLabels } from '../model/compliance';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
@@ -23,10 +24,14 @@ export function serviceUrl(block: ModelBuildingBlock): string {
 
 /**
  * The base URL of the block's API at `serviceBase` (its Service, or its mock started on this
- * host): the product's route prefix appended, as the mediator's service URLs carry it.
+ * host): with the path prefix its product serves the block's first API file under
+ * (`apiPathPrefixOf`, as the mediator's service URLs carry it; e.g. the consent mock's
+ * `/apis/GovStack/consent-management-bb`). Every block with a suite and several API files runs
+ * GovStack's example mock, which serves them all at the root.
  */
 export function apiBaseUrl(block: ModelBuildingBlock, serviceBase: string): string {
-  return `${serviceBase}${block.product.apiPathPrefix ?? ''}`;
+  const api = block.entry.apis[0];
+  return `${serviceBase}${api ? apiPathPrefixOf(block.product, api) : (block.product.apiPathPrefix ?? '')}`;
 }
 
 /** The runner's command line for a suite against `baseUrl` (entry.ts); `suitesDir` holds `<building-block id>/`, repository-shaped. */
