@@ -87,6 +87,7 @@ export {
   BuildingBlockEntry,
   ChartPods,
   ChartProduct,
+  DuplicateKey,
   EgressNeed,
   ExternalProduct,
   HelmChartRef,

@@ -15,11 +15,14 @@
 #   mockoon:<version>     @mockoon/cli@<version> on that runtime, entrypoint like the upstream
 #                         image's (`mockoon-cli start --disable-log-to-file`), user mockoon
 #   compliance-runner:<node version>
-#                         GovStack's cucumber-js compliance suites at the pinned commits with
-#                         the dependencies each suite's package.json pins (npm), prepared by
-#                         compliance-runner.sh from GOVSTACK_COMPLIANCE_SOURCES (default
-#                         ../shared/govstack/compliance beside the project; never committed),
-#                         on that Node.js runtime, user 10001 (src/compliance/job.ts)
+#                         GovStack's compliance suites at the pinned commits with the
+#                         dependencies each pins (cucumber-js suites: package.json, npm; behave
+#                         suites: requirements.txt, pip), prepared by compliance-runner.sh from
+#                         GOVSTACK_COMPLIANCE_SOURCES (default ../shared/govstack/compliance
+#                         beside the project; never committed), on that Node.js runtime and this
+#                         machine's Python (COMPLIANCE_PYTHON, default /usr/bin/python3: the
+#                         interpreter, its standard library and the libraries they load), user
+#                         10001 (src/compliance/job.ts)
 #   payments-standin:<mockoon version>
 #                         a STAND-IN for a country's own payments product (e2e only): Mockoon
 #                         serving GovStack's example payments environment, read from
@@ -40,8 +43,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${GOVSTACK_TOOLS:-$HOME/.cache/govstack-blueprint}/images
 MOCKOON_NODE_VERSION=${MOCKOON_NODE_VERSION:-22.20.0}
-declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=3 [compliance-runner]=1 [payments-standin]=1 [xroad-stub]=1)
+declare -A REVISION=([pause]=1 [probe]=1 [coredns]=1 [node]=1 [mockoon]=3 [compliance-runner]=2 [payments-standin]=1 [xroad-stub]=1)
 COMPLIANCE_SOURCES=${GOVSTACK_COMPLIANCE_SOURCES:-$ROOT/../shared/govstack/compliance}
+COMPLIANCE_PYTHON=${COMPLIANCE_PYTHON:-/usr/bin/python3}
+export GOVSTACK_API_SOURCES=${GOVSTACK_API_SOURCES:-$COMPLIANCE_SOURCES/../api}
 log() { echo "[images] $*" >&2; }
 die() { echo "[images] ERROR: $*" >&2; exit 1; }
 [ $# -gt 0 ] || { sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -51,10 +56,25 @@ export GOTOOLCHAIN=local
 # libs <rootfs> <binary...>: copy the shared libraries the binaries load (glibc, libstdc++...)
 libs() {
   local rf=$1 l; shift
-  for l in $(ldd "$@" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*' | sort -u) \
+  for l in $(ldd "$@" 2>/dev/null | grep -v ':$' | grep -oE '/[^ ]+\.so[^ ]*' | sort -u) \
     /lib/x86_64-linux-gnu/libnss_dns.so.2 /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2; do
     mkdir -p "$rf$(dirname "$l")"; cp -L "$l" "$rf$l"
   done
+}
+python_runtime() { # <rootfs> <python>: the interpreter as /usr/bin/python3, its standard library, the libraries both load
+  local rf=$1 exe stdlib
+  exe=$(readlink -f "$(command -v "$2")") || die "$2 not found (COMPLIANCE_PYTHON)"
+  stdlib=$("$exe" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+  mkdir -p "$rf/usr/bin" "$rf$stdlib"
+  cp "$exe" "$rf/usr/bin/$(basename "$exe")"
+  ln -sf "$(basename "$exe")" "$rf/usr/bin/python3"
+  # Not needed to run a suite: the interpreter's own tests, GUI and packaging tools, bytecode
+  # caches, and the distribution's site hooks (the runner brings its own sitecustomize).
+  tar -C "$stdlib" -cf - --exclude=./test --exclude=./idlelib --exclude=./tkinter --exclude=./turtledemo \
+    --exclude=./ensurepip --exclude=./lib2to3 --exclude='__pycache__' --exclude=./sitecustomize.py --exclude='config-*' . \
+    | tar -C "$rf$stdlib" -xf -
+  libs "$rf" "$exe" "$stdlib"/lib-dynload/*.so
+  [ "$rf/usr/bin/python3" -ef "$rf/usr/bin/$(basename "$exe")" ] || die "python3 link broken"
 }
 base_files() { # <rootfs> <user> <uid>
   local rf=$1
@@ -126,7 +146,8 @@ build() { # <recipe> <version> <name> <out>
       [ -d "$COMPLIANCE_SOURCES" ] || die "$COMPLIANCE_SOURCES missing: GovStack's suites are read from there at build time (GOVSTACK_COMPLIANCE_SOURCES)"
       base_files "$rf" runner 10001
       node_runtime "$rf" "$version"
-      bash "$HERE/compliance-runner.sh" "$COMPLIANCE_SOURCES" "$rf" >&2 || die "preparing the suites failed"
+      python_runtime "$rf" "$COMPLIANCE_PYTHON"
+      PYTHON=$COMPLIANCE_PYTHON bash "$HERE/compliance-runner.sh" "$COMPLIANCE_SOURCES" "$rf" >&2 || die "preparing the suites failed"
       python3 "$HERE/mkimage.py" --rootfs "$rf" --name "$name" --out "$out" --entrypoint '[]' --cmd '["node"]' \
         --user 10001:10001 --workdir /opt/govstack-compliance --env HOME=/tmp --env "NODE_VERSION=$version" ;;
     payments-standin)
@@ -170,7 +191,9 @@ for spec in "$@"; do
     # What goes into the image besides the runtime: the project's runner files and the suites.
     [ -d "$COMPLIANCE_SOURCES" ] || die "$COMPLIANCE_SOURCES missing (GOVSTACK_COMPLIANCE_SOURCES)"
     extra=$( (cat "$HERE/compliance-runner.sh" "$ROOT"/dist/src/compliance/{entry,redirect,results,suites}.js \
-      && cd "$COMPLIANCE_SOURCES" && find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12) \
+      "$ROOT/src/compliance/python/sitecustomize.py" && "$COMPLIANCE_PYTHON" --version \
+      && find "$COMPLIANCE_SOURCES" "$GOVSTACK_API_SOURCES" -type f -printf '%P\t%p\n' | LC_ALL=C sort | cut -f2 | xargs -d '\n' sha256sum | cut -c1-64) \
+      | sha256sum | cut -c1-12) \
       || die "dist/src/compliance missing: run npx tsc -p tsconfig.json first"
   fi
   [ "$recipe" = xroad-stub ] && extra=$(stub_libraries)

@@ -2,7 +2,17 @@
  * Shared facts and builders for the building-block entries: where GovStack's specifications
  * live, the Mockoon mock every building block can run, and the `external` option.
  */
-import { ApiDescription, ExternalProduct, ImageProduct, ResourceProfile, Source, StartupDocument, TcpHealthCheck } from './types';
+import {
+  ApiDescription,
+  DuplicateKey,
+  ExternalProduct,
+  ImageProduct,
+  ProductOption,
+  ResourceProfile,
+  Source,
+  StartupDocument,
+  TcpHealthCheck,
+} from './types';
 
 /** The GitHub organisation holding one specification repository per building block (`bb-<name>`). */
 export const govstackOrg = 'GovStackWorkingGroup';
@@ -12,16 +22,35 @@ export function specSource(repo: string, commit: string, file: string): Source {
   return `${govstackOrg}/${repo}@${commit}:${file}`;
 }
 
+/** Facts of an API file beyond its version and paths, each absent when it does not apply. */
+export interface ApiFileFacts {
+  readonly parseIssue?: string;
+  readonly duplicateKeys?: readonly DuplicateKey[];
+  readonly serverPath?: string;
+}
+
 /** An `ApiDescription` builder bound to one specification repository and commit. */
 export function apiDescriber(repo: string, commit: string) {
-  return (file: string, openapi: string, infoVersion: string, basePaths: readonly string[], parseIssue?: string): ApiDescription => ({
+  return (file: string, openapi: string, infoVersion: string, basePaths: readonly string[], facts: ApiFileFacts = {}): ApiDescription => ({
     file,
     openapi,
     infoVersion,
     basePaths,
     source: specSource(repo, commit, file),
-    ...(parseIssue ? { parseIssue } : {}),
+    ...(facts.parseIssue ? { parseIssue: facts.parseIssue } : {}),
+    ...(facts.duplicateKeys ? { duplicateKeys: facts.duplicateKeys } : {}),
+    ...(facts.serverPath ? { serverPath: facts.serverPath } : {}),
   });
+}
+
+/**
+ * The path prefix under which `product` serves `api`'s paths: the file's own server path when
+ * the product serves each file there (`apiPathPrefixes: 'server-path'`), else the product's
+ * one `apiPathPrefix`; `''` for the root.
+ */
+export function apiPathPrefixOf(product: Pick<ProductOption, 'apiPathPrefix' | 'apiPathPrefixes'>, api: ApiDescription): string {
+  if (product.apiPathPrefixes === 'server-path') return api.serverPath ?? '';
+  return product.apiPathPrefix ?? '';
 }
 
 /**
@@ -36,15 +65,14 @@ export function distinctApis(apis: readonly ApiDescription[]): ApiDescription[] 
 
 /**
  * The documents a building block's mock serves, in serving order: GovStack's example
- * environment (`example`, when there is one), then every API file (`distinctApis`) that
- * Mockoon's importer can read (not one whose `parseIssue` says strict parsers refuse it).
+ * environment (`example`, when there is one), then every API file (`distinctApis`). A file that
+ * repeats mapping keys is served too: the chart's merge step re-reads it with later keys winning
+ * when Mockoon's importer refuses it (charts/govstack-building-block/files/merge-mockoon.js).
  */
 export function mockDocuments(repository: string, commit: string, apis: readonly ApiDescription[], example?: string): StartupDocument[] {
   return [
     ...(example ? [{ repository, commit, file: example, kind: 'mockoon-environment' as const }] : []),
-    ...distinctApis(apis)
-      .filter((a) => !a.parseIssue)
-      .map((a) => ({ repository, commit, file: a.file, kind: 'openapi' as const })),
+    ...distinctApis(apis).map((a) => ({ repository, commit, file: a.file, kind: 'openapi' as const })),
   ];
 }
 
@@ -72,6 +100,10 @@ export function mockDocuments(repository: string, commit: string, apis: readonly
  *   The CLI looks its user up at start (`uv_os_get_passwd`): under a UID without a passwd
  *   entry it exits with ERR_SYSTEM_ERROR, as the e2e's real node showed, so the Pod runs as
  *   this user. `HOME` is set too.
+ * - The importer parses YAML with `yaml` 2.9.0 (a dependency of @mockoon/commons 9.7.0) at its
+ *   defaults, which refuse a mapping that repeats a key (…:packages/commons/src/libs/openapi-converter.ts,
+ *   `parseJsonOrYaml`); the chart's merge step re-reads such a file with that parser allowing
+ *   them (`ApiDescription.duplicateKeys`).
  * - No health endpoint: unmatched paths return 404 (so `/` cannot be the probe). A spec route
  *   is used instead: the first declared response of an imported operation is the default, and
  *   the first `servers[0].url` path becomes the route prefix
@@ -103,8 +135,6 @@ export interface MockOptions {
   readonly apis: readonly ApiDescription[];
   /** A spec path (with any route prefix) the mock answers with 200. */
   readonly healthPath: string;
-  /** Route prefix Mockoon takes from the API files' `servers[0].url`, which the mediator's service URLs carry (one per product). */
-  readonly apiPathPrefix?: string;
   /** Further limitations of this mock. */
   readonly caveats?: readonly string[];
   /**
@@ -136,10 +166,16 @@ export interface MockExample {
 export function mockProduct(o: MockOptions): ImageProduct {
   const files = mockDocuments(`${govstackOrg}/${o.repo}`, o.commit, o.apis, o.example?.file);
   const imported = files.filter((f) => f.kind === 'openapi');
-  const refused = o.apis.filter((a) => a.parseIssue);
+  const served = new Set(imported.map((f) => f.file));
+  const lenient = o.apis.filter((a) => served.has(a.file) && a.duplicateKeys?.length);
   const common = [
     'keeps no state beyond what the environment defines and checks no credentials',
-    ...refused.map((a) => `does not serve ${a.file}: ${a.parseIssue}, and Mockoon's importer refuses it`),
+    ...lenient.map(
+      (a) =>
+        `serves ${a.file} although it repeats mapping keys, which Mockoon's importer refuses: its start-up re-reads the file with the later key winning (` +
+        a.duplicateKeys!.map((d) => `${d.pointer} at lines ${d.lines.join(' and ')}: ${d.lost}`).join('; ') +
+        ')',
+    ),
     ...(o.caveats ?? []),
   ];
   const apiFiles = imported.length === 1 ? imported[0].file : `the ${imported.length} API files`;
@@ -161,7 +197,10 @@ export function mockProduct(o: MockOptions): ImageProduct {
     writablePaths: [`${mockoonCli.home}/.mockoon-cli`],
     resources: mockResources,
     storage: { kind: 'none' },
-    ...(o.apiPathPrefix && !o.example ? { apiPathPrefix: o.apiPathPrefix } : {}),
+    // Mockoon serves each imported file under its own server path. GovStack's example
+    // environments serve the spec's paths at the root (each has an empty endpointPrefix), and
+    // where one is served its routes are the ones consumers should reach.
+    ...(o.example ? {} : { apiPathPrefixes: 'server-path' as const }),
     caveats: o.example
       ? [
           `serves GovStack's hand-written example environment first (written for @mockoon/cli ${mockoonCli.examplesWrittenFor}, run in ${mockoonCli.image.tag}): request rules and fixtures, the mock GovStack's compliance suite is run against`,

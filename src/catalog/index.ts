@@ -26,7 +26,7 @@ export { kubernetesCatalog, KubernetesEntry } from './platform/kubernetes';
 export { blockDatabase } from './platform/datastore';
 export { buildingBlockChartImages, chartCatalogValues, xroadChartCatalogValues } from './chart-images';
 export { observabilityCatalog, goDuration } from './platform/observability';
-export { mockoonCli, distinctApis, mockDocuments } from './common';
+export { mockoonCli, distinctApis, mockDocuments, apiPathPrefixOf } from './common';
 
 /** Every building block in the catalog, sorted by id. */
 export const buildingBlocks: readonly BuildingBlockEntry[] = [

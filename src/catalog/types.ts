@@ -26,6 +26,25 @@ export interface ApiDescription {
    * so the facts above were read leniently and strict tools (Mockoon, some importers) reject it.
    */
   readonly parseIssue?: string;
+  /** The mapping keys the document repeats (YAML 1.2 forbids it), each read with the later occurrence winning. @default - none */
+  readonly duplicateKeys?: readonly DuplicateKey[];
+  /**
+   * Path of the document's first server URL (`servers[0].url` with its variables at their
+   * defaults), without a trailing slash, e.g. `/v1/gisBB/query`: where the document places its
+   * paths, and the prefix Mockoon's importer serves them under.
+   * @default - none (no server URL, or one whose path is `/`): the paths sit at the root
+   */
+  readonly serverPath?: string;
+}
+
+/** A mapping key a document repeats: not valid YAML 1.2, read as JSON.parse reads a repeated key (the later one wins). */
+export interface DuplicateKey {
+  /** JSON pointer of the key, e.g. `/paths/~1batchtransactions/post/parameters`. */
+  readonly pointer: string;
+  /** 1-based lines of its occurrences in the file, in document order. */
+  readonly lines: readonly number[];
+  /** What letting the later occurrence win drops from the document, and whether that changes what a mock serves. */
+  readonly lost: string;
 }
 
 /** Persistent state a product needs; `none` for stateless services. */
@@ -69,10 +88,16 @@ interface ProductBase {
   /** Where the product's facts (image or chart, ports, paths) were read: a repository at a commit or a registry page. */
   readonly source: Source;
   /**
-   * Path prefix under which the product serves the specification's paths (e.g. `/v2`); absent
-   * when they are served at the root.
+   * Path prefix under which the product serves the specification's paths (e.g. `/v2`), the same
+   * for every API file; absent when they are served at the root or `apiPathPrefixes` says where.
    */
   readonly apiPathPrefix?: string;
+  /**
+   * Where the product serves each API file's paths, when files differ: `server-path` = under the
+   * file's own `ApiDescription.serverPath` (as Mockoon's importer does). Read through
+   * `apiPathPrefixOf`. @default - every file under `apiPathPrefix`
+   */
+  readonly apiPathPrefixes?: 'server-path';
   /**
    * Set when the product does not serve the building block's GovStack API itself: where the
    * adapter GovStack uses to map the API onto it is defined. The catalog does not deploy it.

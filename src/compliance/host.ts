@@ -12,6 +12,7 @@ import { ModelBuildingBlock } from '../model/types';
 import { bundledDocumentsPath, mergedEnvironmentFile, mergedEnvironmentPath } from '../model/documents';
 import { chartsDir } from '../paths';
 import { outcomesMarker } from './entry';
+import { entryCommand } from './job';
 import { ScenarioOutcome } from './results';
 import { ComplianceSuite } from './suites';
 
@@ -59,6 +60,8 @@ export interface ServedDocument {
   readonly routes: number;
   readonly alreadyServed: number;
   readonly sample?: { readonly method: string; readonly path: string };
+  /** Mapping keys the document repeats (JSON pointer, 1-based lines), when Mockoon's importer refused it and it was re-read with later keys winning. */
+  readonly duplicateKeys?: readonly { readonly pointer: string; readonly lines: readonly number[] }[];
 }
 
 /** The merge step's report: one JSON line per document on its stdout (or the init container's log). */
@@ -124,8 +127,9 @@ export async function startMock(
 
 /** Runs one prepared suite against `url` through entry.js and returns its outcomes. */
 export function runSuiteOnHost(suite: ComplianceSuite, suitesDir: string, url: string): ScenarioOutcome[] {
-  const run = spawnSync(process.execPath, [join(__dirname, 'entry.js'), join(suitesDir, suite.buildingBlock), suite.calls, url], {
+  const run = spawnSync(process.execPath, entryCommand(join(__dirname, 'entry.js'), suitesDir, suite, url), {
     encoding: 'utf8',
+    env: { ...process.env, ...suite.environment },
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -8,7 +8,8 @@
  * `localhost:3333=http://identity.gs-identity.svc:8080`. A request to `https://from` is sent
  * with the scheme of `to`, so suites that hard-code `https://` reach a plain-HTTP Service.
  *
- * Only Node's built-in modules are used: the file runs inside the suite's own dependency tree.
+ * Both Node's `http`/`https` modules and its global `fetch` are redirected. Only Node's built-in
+ * modules are used: the file runs inside the suite's own dependency tree.
  */
 import http = require('http');
 import https = require('https');
@@ -46,6 +47,31 @@ function hostKey(options: http.RequestOptions, defaultPort: number): string {
     .toLowerCase();
   const port = options.port ? Number(options.port) : defaultPort;
   return `${host}:${port}`;
+}
+
+/** `url` itself, or the URL it goes to when its `host:port` is redirected. */
+export function rewriteUrl(redirects: Map<string, Target>, url: URL): URL {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return url;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const target = redirects.get(`${host}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
+  if (!target) return url;
+  return new URL(`${target.protocol}//${target.hostname}:${target.port}${target.pathPrefix}${url.pathname}${url.search}`);
+}
+
+/**
+ * Replaces the global `fetch` (Node's built-in client, which some suites call instead of
+ * `http`) so requests to a redirected address go to their target; a `Request` keeps its
+ * method, headers and body.
+ */
+export function installFetch(redirects: Map<string, Target>): void {
+  const original = globalThis.fetch;
+  if (typeof original !== 'function') return;
+  globalThis.fetch = function fetch(input: string | URL | Request, init?: RequestInit) {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const to = rewriteUrl(redirects, url);
+    if (to === url) return original(input, init);
+    return original(input instanceof Request ? new Request(to, input) : to, init);
+  } as typeof globalThis.fetch;
 }
 
 /** Replaces `request` and `get` of both modules so matching requests go to their target. */
@@ -100,4 +126,8 @@ export function install(redirects: Map<string, Target>): void {
 }
 
 const spec = process.env.GOVSTACK_COMPLIANCE_REDIRECT;
-if (spec) install(parseRedirects(spec));
+if (spec) {
+  const redirects = parseRedirects(spec);
+  install(redirects);
+  installFetch(redirects);
+}

@@ -1,8 +1,8 @@
 /**
- * Results of a compliance run: scenario outcomes read from cucumber-js's JSON report, set
+ * Results of a compliance run: scenario outcomes read from cucumber-js's or behave's JSON report, set
  * against the suite's known failures, and the table the CLI prints.
  */
-import { ComplianceSuite, KnownFailure } from './suites';
+import { ComplianceSuite, KnownFailure, MockKind } from './suites';
 
 /** One scenario's outcome: `<feature>:<line>` and whether every step passed. */
 export interface ScenarioOutcome {
@@ -74,17 +74,60 @@ export function parseCucumberJson(text: string): ScenarioOutcome[] {
   return out;
 }
 
+interface BehaveStep {
+  readonly result?: { readonly status?: string; readonly error_message?: string | readonly string[] };
+}
+interface BehaveElement {
+  readonly type?: string;
+  readonly location: string;
+  readonly name: string;
+  readonly steps?: readonly BehaveStep[];
+}
+interface BehaveFeature {
+  readonly elements?: readonly BehaveElement[];
+}
+
 /**
- * Sets outcomes against the suite's known failures. `exampleMock` says whether the product
- * under test is GovStack's example mock (its own defects apply only then).
+ * Scenario outcomes from a behave `--format json` report: each element of type `scenario` (an
+ * outline's example row is one, located at its row), keyed by its `location`
+ * (`features/<file>:<line>`, relative to the folder behave ran in). The error is the last line
+ * of the first failing step's message: a Python traceback ends with the exception.
+ */
+export function parseBehaveJson(text: string): ScenarioOutcome[] {
+  const features = JSON.parse(text) as BehaveFeature[];
+  if (!Array.isArray(features)) throw new Error('not a behave JSON report (expected an array of features)');
+  const out: ScenarioOutcome[] = [];
+  for (const feature of features) {
+    for (const el of feature.elements ?? []) {
+      if (el.type !== 'scenario') continue;
+      const steps = el.steps ?? [];
+      const bad = steps.find((s) => s.result?.status !== 'passed');
+      const message = bad?.result?.error_message;
+      const lines = (Array.isArray(message) ? message : String(message ?? bad?.result?.status ?? 'not run').split('\n'))
+        .map((l: string) => l.trim())
+        .filter(Boolean);
+      out.push({
+        scenario: el.location.replace(/\\/g, '/'),
+        name: el.name,
+        passed: steps.length > 0 && bad === undefined,
+        ...(bad ? { error: lines[lines.length - 1] ?? 'no result' } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Sets outcomes against the suite's known failures. `mock` says which `mock` answered, if one
+ * did: a known failure of that mock applies only then (`KnownFailure.mockOnly`).
  */
 export function summarise(
   suite: ComplianceSuite,
   product: string,
-  exampleMock: boolean,
+  mock: MockKind | undefined,
   outcomes: readonly ScenarioOutcome[],
 ): SuiteResult {
-  const known = suite.knownFailures.filter((k) => exampleMock || !k.exampleMockOnly);
+  const known = suite.knownFailures.filter((k) => k.mockOnly === undefined || k.mockOnly === mock);
   const reasonOf = (scenario: string) => known.find((k) => k.scenarios.includes(scenario));
   const failed: ScenarioOutcome[] = [];
   const knownFailing: { outcome: ScenarioOutcome; reason: KnownFailure }[] = [];
@@ -113,14 +156,17 @@ export function summarise(
   };
 }
 
-/** A suite the project does not run, listed with its reason. */
-export function notRunResult(suite: ComplianceSuite, product: string, note: string): SuiteResult {
+/**
+ * A suite that did not run, listed with why: `not-run` when it was not started (e.g. the block
+ * runs elsewhere), `error` when it was started and could not finish.
+ */
+export function notRunResult(suite: ComplianceSuite, product: string, note: string, status: 'not-run' | 'error'): SuiteResult {
   return {
     buildingBlock: suite.buildingBlock,
     repository: suite.repository,
     commit: suite.commit,
     product,
-    status: note === suite.notRun?.reason ? 'not-run' : 'error',
+    status,
     scenarios: suite.scenarios,
     passed: 0,
     failed: [],

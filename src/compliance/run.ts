@@ -7,11 +7,11 @@ import { EnvironmentError, InputError } from '../blueprint/problems';
 import { suggest } from '../blueprint/suggest';
 import { suiteFor } from '../model/compliance';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
-import { jobName, runManifests } from './job';
+import { apiBaseUrl, jobName, runManifests } from './job';
 import { errorLine, kubectlOk, KubectlTarget, runKubectl } from './kubectl';
 import { readOutcomes, runSuiteOnHost, startMock } from './host';
 import { notRunResult, summarise, SuiteResult } from './results';
-import { ComplianceSuite } from './suites';
+import { ComplianceSuite, MockKind } from './suites';
 import { ordinal } from '../ordinal';
 
 export interface ClusterOptions extends KubectlTarget {
@@ -45,7 +45,7 @@ export function plan(
     if (only.length > 0 && !only.includes(block.id)) continue;
     const found = suiteFor(block, model.compliance.suiteOf);
     if (!found) continue;
-    if (found.skip !== undefined) skipped.push(notRunResult(found.suite, productLabel(block, found.suite), found.skip));
+    if (found.skip !== undefined) skipped.push(notRunResult(found.suite, productLabel(block, found.suite), found.skip, 'not-run'));
     else runs.push({ block, suite: found.suite });
   }
   return { runs, skipped };
@@ -80,9 +80,15 @@ export function productLabel(block: ModelBuildingBlock, suite: ComplianceSuite):
   return block.id === suite.buildingBlock ? block.product.id : `${block.id} (${block.product.id})`;
 }
 
-/** Whether the product answering is GovStack's own example mock (its known defects then apply). */
-export function isExampleMock(block: ModelBuildingBlock): boolean {
-  return block.product.kind === 'image' && block.product.documents?.files[0]?.kind === 'mockoon-environment';
+/**
+ * Which `mock` answers for the block (GovStack's example environment first, or only imported
+ * OpenAPI documents), or undefined for any other product: the known failures of that mock
+ * then apply (`KnownFailure.mockOnly`).
+ */
+export function mockKind(block: ModelBuildingBlock): MockKind | undefined {
+  const first = block.product.kind === 'image' ? block.product.documents?.files[0] : undefined;
+  if (!first) return undefined;
+  return first.kind === 'mockoon-environment' ? 'example' : 'openapi-import';
 }
 
 /**
@@ -140,10 +146,10 @@ export function runInCluster(model: DeploymentModel, only: readonly string[], o:
       const waited = runKubectl(o, ['wait', '-n', ns, '--for=condition=Complete', job, `--timeout=${o.timeoutSeconds}s`]);
       const logs = runKubectl(o, ['logs', '-n', ns, job, '--tail=-1']);
       try {
-        results.push(summarise(suite, productLabel(block, suite), isExampleMock(block), readOutcomes(logs.stdout, block.id)));
+        results.push(summarise(suite, productLabel(block, suite), mockKind(block), readOutcomes(logs.stdout, block.id)));
       } catch (e) {
         const why = [waited, logs].filter((r) => r.status !== 0).map((r) => `; ${errorLine(r.stderr)}`);
-        results.push(notRunResult(suite, productLabel(block, suite), `${(e as Error).message}${why.join('')}`));
+        results.push(notRunResult(suite, productLabel(block, suite), `${(e as Error).message}${why.join('')}`, 'error'));
       }
     }
     finished = true;
@@ -167,22 +173,29 @@ export async function runOnHost(model: DeploymentModel, only: readonly string[],
   for (const { block, suite } of runs) {
     const given = o.urls.get(block.id);
     if (!given && !o.mockoon) {
-      results.push(notRunResult(suite, productLabel(block, suite), 'host mode needs --url for this block or --mockoon to start its mock'));
+      results.push(
+        notRunResult(suite, productLabel(block, suite), 'host mode needs --url for this block or --mockoon to start its mock', 'not-run'),
+      );
       continue;
     }
     if (!given && !block.servedDocuments) {
       results.push(
-        notRunResult(suite, productLabel(block, suite), `product ${block.product.id} is not a mock; pass --url ${block.id}=<base URL>`),
+        notRunResult(
+          suite,
+          productLabel(block, suite),
+          `product ${block.product.id} is not a mock; pass --url ${block.id}=<base URL>`,
+          'not-run',
+        ),
       );
       continue;
     }
     let mock: { url: string; stop: () => void } | undefined;
     try {
       mock = given ? undefined : await startMock(block, o.mockoon!);
-      const outcomes = runSuiteOnHost(suite, o.suitesDir, given ?? mock!.url);
-      results.push(summarise(suite, given ? given : productLabel(block, suite), !given && isExampleMock(block), outcomes));
+      const outcomes = runSuiteOnHost(suite, o.suitesDir, given ?? apiBaseUrl(block, mock!.url));
+      results.push(summarise(suite, given ? given : productLabel(block, suite), given ? undefined : mockKind(block), outcomes));
     } catch (e) {
-      results.push(notRunResult(suite, productLabel(block, suite), (e as Error).message));
+      results.push(notRunResult(suite, productLabel(block, suite), (e as Error).message, 'error'));
     } finally {
       mock?.stop();
     }

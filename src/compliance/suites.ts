@@ -13,7 +13,13 @@ import { findBuildingBlock } from '../catalog';
 import { Source } from '../catalog/types';
 
 /** Why a scenario is known to fail. */
-export type KnownFailureKind = 'suite-drift' | 'suite-defect' | 'example-mock-defect' | 'mockoon-incompatibility';
+export type KnownFailureKind = 'suite-drift' | 'suite-defect' | 'example-mock-defect' | 'mockoon-incompatibility' | 'generated-mock';
+
+/**
+ * Which `mock` product answers: GovStack's example Mockoon environment (`example`), or Mockoon
+ * importing the OpenAPI documents with generated responses (`openapi-import`).
+ */
+export type MockKind = 'example' | 'openapi-import';
 
 export interface KnownFailure {
   /** Scenarios by `<feature file relative to the suite>:<line>` (for an outline, the example row's line). */
@@ -22,9 +28,17 @@ export interface KnownFailure {
   readonly reason: string;
   /** `owner/repo@commit:path#Lline` of the lines that show the reason. */
   readonly evidence: readonly Source[];
-  /** Applies only when the product under test is GovStack's example mock (a defect of that mock, not of the suite). */
-  readonly exampleMockOnly?: boolean;
+  /**
+   * Applies only when that kind of `mock` answers (a defect of GovStack's example mock, or what a
+   * mock generating responses from the OpenAPI document cannot do), never to another product.
+   * @default the failure applies whatever product answers
+   */
+  readonly mockOnly?: MockKind;
 }
+
+/** The test runners of GovStack's suites, each run by `entry.ts`. */
+export const suiteRunners = ['cucumber-js', 'behave'] as const;
+export type SuiteRunner = (typeof suiteRunners)[number];
 
 export interface ComplianceSuite {
   /** Building-block id (catalog). */
@@ -34,15 +48,21 @@ export interface ComplianceSuite {
   readonly commit: string;
   /** Folder of the suite in the repository. */
   readonly dir: string;
-  /** How the suite runs; only `cucumber-js` suites are run by this project. */
-  readonly runner: 'cucumber-js' | 'behave';
-  /** `host:port` the suite's step code calls (hard-coded), redirected to the deployment. */
+  /** The suite's test runner: `cucumber-js` (Node.js, the suite's package.json) or `behave` (Python, its requirements.txt). */
+  readonly runner: SuiteRunner;
+  /** `host:port` the suite's step code calls (hard-coded, or its own default setting), redirected to the deployment. */
   readonly calls: string;
+  /**
+   * Files of the repository outside the suite's folder that its steps read at run time, by path
+   * in the repository (the runner image carries them at the same place).
+   * @default none
+   */
+  readonly repositoryFiles?: readonly string[];
+  /** Settings the suite reads from its environment, at the defaults its own docker-compose file gives them. @default none */
+  readonly environment?: Readonly<Record<string, string>>;
   /** Scenarios in the suite at the commit (counted by cucumber-js). */
   readonly scenarios: number;
   readonly knownFailures: readonly KnownFailure[];
-  /** Set when the project does not run the suite, with the reason (and its evidence). */
-  readonly notRun?: { readonly reason: string; readonly evidence: readonly Source[] };
 }
 
 function at(buildingBlock: string, path: string, line?: number): Source {
@@ -64,14 +84,29 @@ export const complianceSuites: readonly ComplianceSuite[] = [
   suite('consent', {
     dir: 'test/gherkin',
     runner: 'behave',
-    calls: 'CONSENTBB_API_HOST',
+    // environment.py builds https://$CONSENTBB_API_HOST$CONSENTBB_API_PATH (certificate checks
+    // off); the suite's docker-compose.yml defaults them to localhost:8888 and an empty path.
+    calls: 'localhost:8888',
+    environment: { CONSENTBB_API_HOST: 'localhost:8888', CONSENTBB_API_PATH: '' },
     scenarios: 4,
-    knownFailures: [],
-    notRun: {
-      reason:
-        'a behave (Python) suite whose client hard-codes https:// with certificate checks off; the runner image carries Node suites only',
-      evidence: [at('consent', 'test/gherkin/features/environment.py', 10), at('consent', 'test/gherkin/requirements.txt', 1)],
-    },
+    knownFailures: [
+      {
+        scenarios: ['features/data_agreement.feature:18'],
+        kind: 'generated-mock',
+        reason:
+          'the mock imported from the OpenAPI document answers a data agreement generated from the schema whatever ID is asked for; the step requires the ID asked for',
+        evidence: [at('consent', 'test/gherkin/features/steps/data_agreement.py', 30), at('consent', 'api/consent-openapi.yaml', 353)],
+        mockOnly: 'openapi-import',
+      },
+      {
+        scenarios: ['features/data_agreement.feature:28', 'features/data_agreement.feature:29'],
+        kind: 'generated-mock',
+        reason:
+          "the mock imported from the OpenAPI document answers every request with the operation's first response (200) and checks no ID; the specification's 400 for an invalid ID needs a product that validates it",
+        evidence: [at('consent', 'test/gherkin/features/steps/data_agreement.py', 34), at('consent', 'api/consent-openapi.yaml', 357)],
+        mockOnly: 'openapi-import',
+      },
+    ],
   }),
   suite('digital-registries', { dir: openApi, runner: 'cucumber-js', calls: 'localhost:3333', scenarios: 57, knownFailures: [] }),
   suite('identity', {
@@ -90,7 +125,7 @@ export const complianceSuites: readonly ComplianceSuite[] = [
           at('identity', 'examples/mock-identity/mockoon-bbidentity.json', 2532),
           at('identity', 'examples/mock-identity/mockoon-bbidentity.json', 2598),
         ],
-        exampleMockOnly: true,
+        mockOnly: 'example',
       },
       {
         scenarios: ['features/wallet_binding.feature:67'],
@@ -102,7 +137,7 @@ export const complianceSuites: readonly ComplianceSuite[] = [
           at('identity', `${openApi}/features/support/wallet_binding.js`, 163),
           at('identity', 'examples/mock-identity/mockoon-bbidentity.json', 2964),
         ],
-        exampleMockOnly: true,
+        mockOnly: 'example',
       },
     ],
   }),
@@ -154,7 +189,7 @@ export const complianceSuites: readonly ComplianceSuite[] = [
           at('messaging', 'examples/mock/mockoon-messaging.json', 160),
           at('messaging', 'examples/mock/mockoon-messaging.json', 220),
         ],
-        exampleMockOnly: true,
+        mockOnly: 'example',
       },
     ],
   }),
@@ -174,21 +209,77 @@ export const complianceSuites: readonly ComplianceSuite[] = [
           at('registration', 'examples/mock-registration/mockoon-registration.json', 337),
           at('registration', `${openApi}/features/applicant_services_serviceid_applications.feature`, 17),
         ],
-        exampleMockOnly: true,
+        mockOnly: 'example',
       },
     ],
   }),
   suite('workflow', {
     dir: 'test/api-suite',
     runner: 'cucumber-js',
+    // The steps fetch https://localhost/… with no base-URL setting and read the API document
+    // at ../../api/swagger.yaml (features/support/steps.js).
     calls: 'localhost:443',
+    repositoryFiles: ['api/swagger.yaml'],
     scenarios: 18,
-    knownFailures: [],
-    notRun: {
-      reason:
-        'the steps call https://localhost with fetch and no base-URL setting, define ambiguous steps and assert 200 in negative scenarios; no example mock (the example imports the OpenAPI file into mockoon/cli:latest)',
-      evidence: [at('workflow', 'test/api-suite/features/support/steps.js', 28), at('workflow', 'examples/mock/docker-compose.yaml', 4)],
-    },
+    knownFailures: [
+      {
+        scenarios: [
+          'features/list-instances.feature:5',
+          'features/list-instances.feature:10',
+          'features/list-instances.feature:16',
+          'features/detail-instance.feature:5',
+          'features/detail-instance.feature:10',
+          'features/detail-instance.feature:16',
+        ],
+        kind: 'suite-drift',
+        reason:
+          'the steps request /instances; the specification beside the suite defines /instances/ (trailing slash), another path, so a product serving the specified paths answers 404 (an HTML page the steps parse as JSON)',
+        evidence: [
+          at('workflow', 'test/api-suite/features/support/steps.js', 60),
+          at('workflow', 'test/api-suite/features/support/steps.js', 129),
+          at('workflow', 'api/swagger.yaml', 195),
+        ],
+      },
+      {
+        scenarios: ['features/list-processes.feature:10', 'features/detail-process.feature:10'],
+        kind: 'suite-drift',
+        reason:
+          "the steps require every property of the ProcessDefinition schema (name, type, isExecutable…) in a process; the specification's GET /processes and GET /processes/{processId} return the Process schema, which has other properties",
+        evidence: [
+          at('workflow', 'test/api-suite/features/support/steps.js', 42),
+          at('workflow', 'test/api-suite/features/support/steps.js', 111),
+          at('workflow', 'api/swagger.yaml', 45),
+          at('workflow', 'api/swagger.yaml', 101),
+        ],
+      },
+      {
+        scenarios: ['features/detail-process.feature:16'],
+        kind: 'suite-defect',
+        reason:
+          "the negative scenario sends the positive scenario's request (an existing process) and expects 400 where the positive one expects 200: no product passes both",
+        evidence: [
+          at('workflow', 'test/api-suite/features/detail-process.feature', 11),
+          at('workflow', 'test/api-suite/features/detail-process.feature', 17),
+        ],
+      },
+      {
+        scenarios: [
+          'features/start-instance.feature:5',
+          'features/start-instance.feature:10',
+          'features/start-instance.feature:16',
+          'features/stop-instance.feature:5',
+          'features/stop-instance.feature:10',
+          'features/stop-instance.feature:16',
+        ],
+        kind: 'suite-defect',
+        reason:
+          "the step 'we receive status code {int} for the request' is defined twice, so cucumber-js marks every scenario using it ambiguous and runs none of its steps",
+        evidence: [
+          at('workflow', 'test/api-suite/features/support/steps.js', 181),
+          at('workflow', 'test/api-suite/features/support/steps.js', 225),
+        ],
+      },
+    ],
   }),
 ];
 

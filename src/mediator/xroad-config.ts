@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ApiDescription } from '../catalog/types';
-import { distinctApis } from '../catalog/common';
+import { apiPathPrefixOf, distinctApis } from '../catalog/common';
 import { DeploymentModel, ModelBuildingBlock } from '../model/types';
 import { securityServerUrl, xroadClientTlsSecret } from '../model/consumer-config';
 
@@ -91,7 +91,7 @@ export interface XRoadService {
   readonly api: string;
   /** Where the security server reads the OpenAPI description: the catalog's pinned file at the deployment's document source (upstream, mirror, or the mediator's document server when bundled). */
   readonly specUrl: string;
-  /** Where the security server forwards requests: the provider's in-cluster Service plus its API path prefix. */
+  /** Where the security server forwards requests: the provider's in-cluster Service plus the path prefix its product serves this API file under. */
   readonly serviceUrl: string;
   /** Request timeout in seconds. */
   readonly timeout: number;
@@ -129,9 +129,14 @@ export function serverCode(name: string): string {
   return name.toUpperCase();
 }
 
-/** The in-cluster base URL of a building block's API: Service, port and the product's path prefix. */
-export function serviceUrl(block: ModelBuildingBlock): string {
-  return `http://${block.serviceName}.${block.namespace}.svc.cluster.local:${block.servicePort}${block.product.apiPathPrefix ?? ''}`;
+/**
+ * The in-cluster base URL of one of a building block's API files: Service, port and the path
+ * prefix the block's product serves that file under (`apiPathPrefixOf`: the file's own server
+ * path for a product that serves each file there, such as the Mockoon mock, else the product's
+ * one prefix). X-Road appends the consumer's path after `/r1/<service id>` to it.
+ */
+export function serviceUrl(block: ModelBuildingBlock, api: ApiDescription): string {
+  return `http://${block.serviceName}.${block.namespace}.svc.cluster.local:${block.servicePort}${apiPathPrefixOf(block.product, api)}`;
 }
 
 /**
@@ -188,7 +193,7 @@ export function xroadConfiguration(model: DeploymentModel): XRoadConfiguration {
           id: `${id}:${code}`,
           api: api.file,
           specUrl: specUrl(block, api.file),
-          serviceUrl: serviceUrl(block),
+          serviceUrl: serviceUrl(block, api),
           timeout: serviceTimeoutSeconds,
           clients: [...new Set(mediated.filter((f) => f.to === block.id).map((f) => encodedSubsystemId(model, byId.get(f.from)!)))].sort(),
         }))

@@ -43,7 +43,6 @@ export function suiteFor(
 ): { suite: ComplianceSuite; skip?: string } | undefined {
   const suite = complianceSuites.find((s) => s.buildingBlock === (suiteOf[block.id] ?? block.id));
   if (!suite) return undefined;
-  if (suite.notRun) return { suite, skip: suite.notRun.reason };
   if (block.product.kind === 'external') return { suite, skip: 'runs elsewhere (external): test it where it is deployed' };
   return { suite };
 }
@@ -62,7 +61,7 @@ export function resolveCompliance(
   const enabled = decl?.enabled ?? false;
   const suiteOf = decl?.suiteOf ?? {};
   const namespace = runnerNamespaceName(prefix);
-  const runnable = complianceSuites.filter((s) => !s.notRun).map((s) => s.buildingBlock);
+  const runnable = complianceSuites.map((s) => s.buildingBlock);
   for (const [blockId, suiteId] of Object.entries(suiteOf)) {
     if (!blocks.some((b) => b.id === blockId))
       problem(`/compliance/suiteOf/${blockId}`, `${blockId} is not an enabled building block of this deployment`);

@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
+import { domainToASCII } from 'node:url';
 import Ajv from 'ajv';
 import { KnownDeviation, Matched, OpenApiContract, sharedFile } from './openapi-contract';
 
@@ -427,6 +428,31 @@ export const xroadIdentifier = /^[A-Za-z0-9'()+,\-.=?]*$/;
  */
 export const xroadControlChars = /[\u0000-\u001f\u007f-\u009f\ufeff\u200b]/;
 
+/** A host name X-Road accepts in a URL: dot-separated labels of letters, digits and inner hyphens (FormatUtils.URL_HOST_REGEX). */
+const xroadUrlHost = /^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])$/;
+
+/**
+ * Whether X-Road 7.8.0 takes `url` as a service's URL (`PATCH /services/{id}`): it starts with
+ * `http://` or `https://`, parses as a URL, and its host, converted to ASCII (IDN), is made of
+ * the labels `xroadUrlHost` allows; else 400 `malformed_url`
+ * (src/security-server/admin-service/application/…/restapi/service/ServiceService.java
+ * updateService → src/common/common-domain/…/restapi/util/FormatUtils.java isValidUrl;
+ * InvalidUrlException → ErrorMessage.MALFORMED_URL, DeviationCodes.ERROR_MALFORMED_URL).
+ * The OpenAPI document adds `maxLength: 255` (ServiceUpdate.url), checked with the schema.
+ */
+export function xroadServiceUrlValid(url: string): boolean {
+  if (!url.startsWith('http://') && !url.startsWith('https://')) return false;
+  try {
+    new URL(url); // java.net.URL's own refusals (a port that is not a number…)
+  } catch {
+    return false;
+  }
+  // The host as java.net.URL reads it: between `//` (and any user info) and the port or path;
+  // not WHATWG's, which repairs `http:///x` into host `x`.
+  const host = /^https?:\/\/(?:[^@/?#]*@)?([^/?#:]*)/.exec(url)![1];
+  return xroadUrlHost.test(domainToASCII(host));
+}
+
 type Rule = 'IdentifierChars' | 'NoControlChars';
 /**
  * Which request fields carry which constraint, per operation: the constraint mappings of
@@ -759,6 +785,7 @@ const ssHandlers: Record<string, Handler> = {
     const s = server as SecurityServerState;
     const found = findService(s, m.params.id);
     if (!found) return error(404, 'service_not_found', m.params.id);
+    if (!xroadServiceUrlValid(String(body.url))) return error(400, 'malformed_url');
     if (body.ssl_auth && !String(body.url).startsWith('https')) return error(400, 'invalid_https_url');
     found.svc.url = body.url;
     found.svc.timeout = body.timeout;

@@ -158,6 +158,13 @@ describe.each(onKubeconfig.map((f) => [path.basename(f), f]))('%s on a real node
       const served = perPod[0] ?? [];
       for (const other of perPod) expect(other).toEqual(served);
       expect(served.map((d) => d.document)).toEqual(block.servedDocuments ?? []);
+      // API files that repeat mapping keys are served too, re-read with exactly the keys the catalog records.
+      const files = block.product.documents?.files ?? [];
+      expect(served.flatMap((d, i) => (d.duplicateKeys ? [{ file: files[i].file, keys: d.duplicateKeys }] : []))).toEqual(
+        block.entry.apis
+          .filter((a) => a.duplicateKeys && files.some((f) => f.file === a.file))
+          .map((a) => ({ file: a.file, keys: a.duplicateKeys!.map((k) => ({ pointer: k.pointer, lines: k.lines })) })),
+      );
       const exampleFirst = block.product.documents?.files[0]?.kind === 'mockoon-environment';
       // The example's own answers depend on its request rules: the health path is its request.
       const requests = served.flatMap((d, i) =>

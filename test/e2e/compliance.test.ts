@@ -105,7 +105,9 @@ test('the sandbox with compliance.enabled, a stand-in product for payments besid
   const notReady = cluster
     .list('pods')
     .filter((p) =>
-      /^gs-(identity|payments|digital-registries|registration|information-mediator|messaging|payments-standin)$/.test(p.metadata.namespace),
+      /^gs-(consent|identity|payments|digital-registries|registration|information-mediator|messaging|workflow|payments-standin)$/.test(
+        p.metadata.namespace,
+      ),
     )
     .filter((p) => !p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
   expect(notReady.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([]);
@@ -156,6 +158,10 @@ test.each([
   ['registration', 46, 49],
   ['information-mediator', 28, 28],
   ['messaging', 12, 33],
+  // No example mock upstream: Mockoon imports the OpenAPI document (generated responses); the
+  // rest are known failures, the suite's own (workflow) or the generated mock's (consent).
+  ['consent', 1, 4],
+  ['workflow', 3, 18],
 ])("%s: GovStack's suite passes at least %i of %i scenarios against the sandbox's mock", (bb, atLeast, scenarios) => {
   const r = resultOf(bb);
   expect(r.status).toBe('run');

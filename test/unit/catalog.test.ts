@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import * as yaml from 'yaml';
 import { parse } from 'yaml';
 import {
+  apiPathPrefixOf,
   buildingBlocks,
   deployableProducts,
   findBuildingBlock,
@@ -13,6 +15,12 @@ import {
 } from '../../src/catalog';
 import { ApiDescription, HelmChartRef, ImageRef } from '../../src/catalog/types';
 import { referenceDocuments } from '../contract/reference-documents';
+import { mergeScript } from '../../src/compliance/host';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { duplicateKeysOf } = require(mergeScript) as {
+  duplicateKeysOf: (yamlModule: typeof yaml, text: string) => { pointer: string; lines: number[] }[] | undefined;
+};
 
 /** The folder holding package.json, found by walking up (tests run from dist/test/unit). */
 const repoRoot = (() => {
@@ -31,6 +39,22 @@ const withSpecs = referenceDocuments('catalog tests against the GovStack API spe
 /** Parse a spec file as YAML (JSON is YAML); strict by default, duplicate keys allowed on request. */
 function parseSpec(file: string, lenient = false): Record<string, unknown> {
   return parse(readFileSync(file, 'utf8'), lenient ? { uniqueKeys: false } : {}) as Record<string, unknown>;
+}
+
+/**
+ * Path of a document's first server URL with its variables at their defaults, no trailing
+ * slash (`''` for none or `/`): where Mockoon's importer puts the document's routes
+ * (@mockoon/commons openapi-converter.ts, convertFromOpenAPIV3; an unparsable URL gives none).
+ */
+function serverPathOf(doc: Record<string, unknown>): string {
+  const server = (doc.servers as { url?: string; variables?: Record<string, { default?: string }> }[] | undefined)?.[0];
+  if (!server?.url) return '';
+  const url = server.url.replace(/{(\w+)}/g, (_m, v: string) => server.variables?.[v]?.default ?? '');
+  try {
+    return (url.startsWith('/') ? url : new URL(url).pathname).replace(/\/+$/, '');
+  } catch {
+    return '';
+  }
 }
 
 /** Distinct first path segments, the query string dropped (`/beneficiaries?command=validate` → `/beneficiaries`). */
@@ -163,6 +187,11 @@ describe('building-block catalog', () => {
       expect(String(doc.openapi)).toBe(api.openapi);
       expect(String((doc.info as Record<string, unknown>).version)).toBe(api.infoVersion);
       expect([...api.basePaths].sort()).toEqual(leadingSegments(doc.paths as Record<string, unknown>));
+      expect(api.serverPath ?? '').toBe(serverPathOf(doc));
+      // Each repeated key, with its lines, exactly as the mock's merge step finds and reports them.
+      const found = duplicateKeysOf(yaml, readFileSync(file, 'utf8')) ?? [];
+      expect((api.duplicateKeys ?? []).map((d) => ({ pointer: d.pointer, lines: d.lines }))).toEqual(found);
+      expect(Boolean(api.parseIssue)).toBe(found.length > 0);
     });
 
     withSpecs('accounts for every file of its local api folder', () => {
@@ -199,22 +228,24 @@ describe('building-block catalog', () => {
       const [first, ...rest] = docs.files;
       const imported = first.kind === 'mockoon-environment' ? rest : docs.files;
       expect(imported.every((d) => d.kind === 'openapi')).toBe(true);
-      // Every API file but a copy in another format or one Mockoon's strict parser refuses.
+      // Every API file but a copy in another format, those that repeat mapping keys included.
       const stem = (f: string) => f.replace(/\.[^./]+$/, '');
-      const expected = bb.apis.filter((a, i) => !a.parseIssue && bb.apis.findIndex((b) => stem(b.file) === stem(a.file)) === i);
+      const expected = bb.apis.filter((a, i) => bb.apis.findIndex((b) => stem(b.file) === stem(a.file)) === i);
       expect(imported.map((d) => d.file)).toEqual(expected.map((a) => a.file));
-      expect(new Set(bb.apis.map((a) => stem(a.file)))).toEqual(
-        new Set([...imported.map((d) => stem(d.file)), ...bb.apis.filter((a) => a.parseIssue).map((a) => stem(a.file))]),
-      );
-      for (const refused of bb.apis.filter((a) => a.parseIssue))
-        expect(mock.caveats!.join('\n')).toContain(`does not serve ${refused.file}`);
+      expect(new Set(bb.apis.map((a) => stem(a.file)))).toEqual(new Set(imported.map((d) => stem(d.file))));
+      for (const lenient of expected.filter((a) => a.duplicateKeys?.length)) {
+        const caveat = mock.caveats!.find((c) => c.startsWith(`serves ${lenient.file} although it repeats mapping keys`));
+        for (const d of lenient.duplicateKeys!) expect(caveat).toContain(`${d.pointer} at lines ${d.lines.join(' and ')}: ${d.lost}`);
+      }
+      expect(mock.caveats!.join('\n')).not.toContain('does not serve');
       if (first.kind === 'mockoon-environment') {
         expect(first.file.startsWith('examples/')).toBe(true);
         expect(mock.title).toContain("GovStack's example Mockoon environment");
       } else {
         expect(mock.title).toContain('generated responses');
       }
-      expect(mock.healthPath.startsWith(mock.apiPathPrefix ?? '/')).toBe(true);
+      // The health path is one of the spec's paths where the mock serves it.
+      expect(bb.apis.some((a) => mock.healthPath.startsWith(`${apiPathPrefixOf(mock, a)}/`))).toBe(true);
       expect(mock.healthPath).not.toBe('/'); // Mockoon answers 404 there
       expect(mock.resources.limits.memory).not.toBe('');
     });

@@ -42,7 +42,38 @@ const on = synth(
   ]),
 );
 const off = synth(sandbox);
-const tested = ['digital-registries', 'identity', 'information-mediator', 'messaging', 'national-payments', 'payments', 'registration'];
+const tested = [
+  'consent',
+  'digital-registries',
+  'identity',
+  'information-mediator',
+  'messaging',
+  'national-payments',
+  'payments',
+  'registration',
+  'workflow',
+];
+
+describe('a block that runs elsewhere', () => {
+  it('is listed as not run, with why, and gets no edge', () => {
+    const m = synth(
+      overlay('external', [
+        'compliance:',
+        '  enabled: true',
+        'buildingBlocks:',
+        '  consent:',
+        '    product: external',
+        '    exposure: none',
+      ]),
+    ).model;
+    expect(m.compliance.targets).not.toContain('consent');
+    const { runs, skipped } = plan(m, []);
+    expect(runs.map((r) => r.block.id)).not.toContain('consent');
+    expect(skipped.map((r) => [r.buildingBlock, r.status, r.note])).toEqual([
+      ['consent', 'not-run', 'runs elsewhere (external): test it where it is deployed'],
+    ]);
+  });
+});
 
 describe('switch on', () => {
   it('the graph has one edge from the runner Pod testing each block to its Pods on their Pod port, and DNS for the runner', () => {
@@ -126,10 +157,10 @@ describe('switch off (the default)', () => {
 
 describe('bad input', () => {
   it('a suiteOf naming no block, or a building block without a suite the project runs, is a located problem', async () => {
-    const bad = overlay('bad', ['compliance:', '  enabled: true', '  suiteOf: { nowhere: payments, identity: workflow }']);
+    const bad = overlay('bad', ['compliance:', '  enabled: true', '  suiteOf: { nowhere: payments, identity: gis }']);
     const r = await runCli(['validate', bad, ...fixtureBaseArgs]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:4 +\/compliance\/suiteOf\/nowhere +nowhere is not an enabled building block/);
-    expect(r.stderr).toMatch(/\/compliance\/suiteOf\/identity +no GovStack suite the project runs for workflow/);
+    expect(r.stderr).toMatch(/\/compliance\/suiteOf\/identity +no GovStack suite the project runs for gis/);
   });
 });

@@ -16,7 +16,7 @@ import {
   reconcileScript,
 } from '../../src/mediator/reconcile';
 import { LeaseStub } from '../contract/lease-stub';
-import { xroadIdentifier, XRoadStub } from '../contract/xroad-stub';
+import { xroadIdentifier, xroadServiceUrlValid, XRoadStub } from '../contract/xroad-stub';
 import { referenceDocuments } from '../contract/reference-documents';
 import { model, root } from './support';
 
@@ -877,6 +877,25 @@ withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
       );
       expect([underscore.status, underscore.body.error.code]).toEqual([400, 'validation_failure']);
 
+      // A service URL X-Road would not take (FormatUtils.isValidUrl): refused, the service keeps its URL.
+      const serviceId = `${hosted.id}:${code}`;
+      for (const bad of ['http://under_score.svc:8080/x', 'http://trailing-.svc/x', 'http://.svc/x', 'http:///x']) {
+        const r = await send(
+          stub,
+          server,
+          'PATCH',
+          `/services/${encodeURIComponent(serviceId)}`,
+          { url: bad, timeout: 60, ssl_auth: false },
+          key,
+        );
+        expect([bad, r.status, r.body.error?.code]).toEqual([bad, 400, 'malformed_url']);
+      }
+      const kept = await send(stub, server, 'GET', `/clients/${encodeURIComponent(hosted.id)}/service-descriptions`, undefined, key);
+      const urls = (kept.body as { services: { id: string; url: string }[] }[])
+        .flatMap((d) => d.services)
+        .filter((x) => x.id === serviceId);
+      expect(urls.map((x) => x.url)).toEqual([hosted.services[0].serviceUrl]);
+
       const del = await send(stub, server, 'DELETE', `/clients/${encodeURIComponent(hosted.id)}`, undefined, key);
       expect([del.status, del.body.error.code]).toEqual([409, 'action_not_possible']);
       const twice = await send(stub, server, 'PUT', `/clients/${encodeURIComponent(hosted.id)}/register`, undefined, key);
@@ -897,7 +916,7 @@ withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
     }
   });
 
-  test("every identifier the project derives for the example blueprints stays inside X-Road's strict identifier rules", () => {
+  test("every identifier and service URL the project derives for the example blueprints stays inside X-Road's rules", () => {
     const files = readdirSync(path.join(root, 'blueprints')).filter((f) => /\.ya?ml$/.test(f));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
@@ -915,6 +934,9 @@ withXRoadApis.describe('the stub refuses what X-Road 7.8.0 refuses |', () => {
         ...config.subsystems.flatMap((s) => [s.subsystemCode, ...s.services.map((x) => x.code)]),
       ];
       for (const id of ids) expect(`${file} ${id} ${xroadIdentifier.test(id) && id.length <= 255}`).toBe(`${file} ${id} true`);
+      // Service URLs, each with its API file's own path prefix, as X-Road's admin API takes them.
+      for (const url of config.subsystems.flatMap((s) => s.services.map((x) => x.serviceUrl)))
+        expect(`${file} ${url} ${xroadServiceUrlValid(url) && url.length <= 255}`).toBe(`${file} ${url} true`);
       for (const s of config.subsystems) {
         const lower = s.services.map((x) => x.code.toLowerCase());
         expect(new Set(lower).size).toBe(lower.length);

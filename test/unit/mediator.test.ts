@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { consumerConfig, providerUrlVariable } from '../../src/model/consumer-config';
 import { xroadConfiguration, serviceCodes, serviceUrl } from '../../src/mediator/xroad-config';
 import { govstackConfiguration } from '../../src/mediator/govstack-config';
-import { buildingBlocks } from '../../src/catalog';
+import { apiPathPrefixOf, buildingBlocks } from '../../src/catalog';
 import { scanForSecrets } from '../../src/audit/checks/secrets';
 import { sharedFile } from '../contract/openapi-contract';
 import { referenceDocuments } from '../contract/reference-documents';
@@ -59,14 +59,24 @@ describe('derived X-Road configuration |', () => {
     expect(config.securityServers.map((s) => s.name).sort()).toEqual(sandbox.mediator.securityServers.map((s) => s.name).sort());
   });
 
-  test("services: one per API of the building block, in-cluster service URL with the product's path prefix, pinned spec URL", () => {
+  test("services: one per API of the building block, in-cluster service URL with that file's path prefix, pinned spec URL", () => {
     const gis = config.subsystems.find((s) => s.buildingBlock === 'gis')!;
     const gisBlock = sandbox.buildingBlocks.find((b) => b.id === 'gis')!;
     expect(gis.services).toHaveLength(gisBlock.entry.apis.length);
+    // The mock serves each GIS file under its own server path: each service URL carries its file's.
+    expect(gis.services.map((svc) => new URL(svc.serviceUrl).pathname)).toEqual([
+      '/v1/gisBB/dataManagement',
+      '/v1/gisBB/geocodingReverseGeocoding',
+      '/v1/gisBB/geofencing',
+      '/v1/gisBb/mapDisplay',
+      '/v1/gisBB/query',
+      '/v1/gisBB/reporting',
+      '/v1/gisBB/routing',
+      '/v1/gisBB/spatialAwarenessAnalysis',
+    ]);
     for (const svc of gis.services) {
-      expect(svc.serviceUrl).toBe(
-        `http://gis.${gisBlock.namespace}.svc.cluster.local:${gisBlock.servicePort}${gisBlock.product.apiPathPrefix}`,
-      );
+      const api = gisBlock.entry.apis.find((a) => a.file === svc.api)!;
+      expect(svc.serviceUrl).toBe(`http://gis.${gisBlock.namespace}.svc.cluster.local:${gisBlock.servicePort}${api.serverPath}`);
       expect(svc.specUrl).toMatch(/^https:\/\/raw\.githubusercontent\.com\/GovStackWorkingGroup\/bb-gis\/[0-9a-f]{40}\/api\//);
       expect(svc.id).toBe(`${gis.id}:${svc.code}`);
       expect(svc.code).toMatch(/^[A-Za-z0-9-]+$/);
@@ -81,6 +91,29 @@ describe('derived X-Road configuration |', () => {
   });
 
   // Service descriptions per document source (upstream, mirror, bundled): service-descriptions.test.ts.
+
+  test('every service URL carries the prefix its product serves that API file under, for every block and product', () => {
+    // Each catalog product of each building block, as the model would choose it.
+    const rows: string[] = [];
+    for (const bb of buildingBlocks)
+      for (const product of bb.products.filter((p) => p.kind !== 'external')) {
+        const block = { ...sandbox.buildingBlocks[0], id: bb.id, entry: bb, product, serviceName: bb.id, namespace: `gs-${bb.id}` };
+        for (const { api } of serviceCodes(bb.apis)) {
+          const url = new URL(serviceUrl(block, api));
+          // Mockoon serves an imported file under its server path; GovStack's example environments
+          // (served first where a repository has one) serve the spec's paths at the root.
+          const example = product.kind === 'image' && product.documents?.files[0]?.kind === 'mockoon-environment';
+          const expected = product.id === 'mock' ? (example ? '' : (api.serverPath ?? '')) : (product.apiPathPrefix ?? '');
+          rows.push(`${bb.id}/${product.id} ${api.file} ${url.pathname === (expected || '/')}`);
+        }
+      }
+    expect(rows.filter((r) => !r.endsWith(' true'))).toEqual([]);
+    // A product that serves one prefix for every file keeps it for each (eSignet under /v1/esignet).
+    const identity = buildingBlocks.find((b) => b.id === 'identity')!;
+    const esignet = identity.products.find((p) => p.id === 'esignet')!;
+    const block = { ...sandbox.buildingBlocks[0], entry: identity, product: esignet, serviceName: 'esignet', namespace: 'gs-identity' };
+    expect(identity.apis.map((a) => new URL(serviceUrl(block, a)).pathname)).toEqual(identity.apis.map(() => '/v1/esignet'));
+  });
 
   test('every catalog building block yields distinct service codes', () => {
     for (const bb of buildingBlocks) {
@@ -126,7 +159,8 @@ describe("consumers' view agrees with the mediator configuration |", () => {
       const env = consumerConfig(sandbox, consumer);
       for (const flow of sandbox.flows.filter((f) => f.from === consumer.id && f.via === 'direct')) {
         const provider = sandbox.buildingBlocks.find((b) => b.id === flow.to)!;
-        expect(serviceUrl(provider)).toBe(env[providerUrlVariable(flow.to)] + (provider.product.apiPathPrefix ?? ''));
+        for (const api of provider.entry.apis)
+          expect(serviceUrl(provider, api)).toBe(env[providerUrlVariable(flow.to)] + apiPathPrefixOf(provider.product, api));
       }
     }
   });

@@ -4,16 +4,20 @@
  * importer (charts/govstack-building-block/files/merge-mockoon.js). Run here on the real
  * @mockoon/cli (the toolchain's, `GOVSTACK_MOCKOON_CLI`) and GovStack's documents (../shared).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { distinctApis, findBuildingBlock, mockDocuments, mockoonCli } from '../../src/catalog';
 import { ApiDescription } from '../../src/catalog/types';
 import { mergeScript, startMock } from '../../src/compliance/host';
+import * as yaml from 'yaml';
+import { xroadConfiguration } from '../../src/mediator/xroad-config';
 import { model, root } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { merge, routeKey, sampleRequest } = require(mergeScript) as {
+const { merge, routeKey, sampleRequest, duplicateKeysOf } = require(mergeScript) as {
+  duplicateKeysOf: (yamlModule: typeof yaml, text: string) => { pointer: string; lines: number[] }[] | undefined;
   merge: (imported: { name: string; environment: object }[]) => {
     environment: MockoonEnvironment;
     report: { document: string; routes: number; alreadyServed: number; sample?: { method: string; path: string } }[];
@@ -162,6 +166,27 @@ describe('merge-mockoon.js merge (rules)', () => {
   });
 });
 
+describe('merge-mockoon.js duplicateKeysOf (which documents are re-read with later keys winning)', () => {
+  it('lists each repeated key with its JSON pointer and lines; nothing for a valid document or one with any other error', () => {
+    const text = [
+      'paths:', //                      1
+      '  /a/{id}:', //                  2
+      '    post:', //                   3
+      '      parameters: [1]', //       4
+      '      responses: {}', //         5
+      '      parameters: [2]', //       6
+      'info: {}', //                    7
+      'info: {}', //                    8
+    ].join('\n');
+    expect(duplicateKeysOf(yaml, text)).toEqual([
+      { pointer: '/paths/~1a~1{id}/post/parameters', lines: [4, 6] },
+      { pointer: '/info', lines: [7, 8] },
+    ]);
+    expect(duplicateKeysOf(yaml, 'a: 1\nb: 2\n')).toBeUndefined();
+    expect(duplicateKeysOf(yaml, 'a: 1\na: 2\nb: [\n')).toBeUndefined();
+  });
+});
+
 describe('catalog → the documents a mock serves', () => {
   const api = (file: string, parseIssue?: string): ApiDescription => ({
     file,
@@ -172,7 +197,7 @@ describe('catalog → the documents a mock serves', () => {
     ...(parseIssue ? { parseIssue } : {}),
   });
 
-  it('the example first, then each API file once (the first of x.json / x.yaml), none a strict parser refuses', () => {
+  it('the example first, then each API file once (the first of x.json / x.yaml), one that repeats mapping keys included', () => {
     const apis = [
       api('api/data.json'),
       api('api/data.yaml'),
@@ -185,6 +210,7 @@ describe('catalog → the documents a mock serves', () => {
       { repository: 'o/r', commit: 'abc', file: 'examples/env.json', kind: 'mockoon-environment' },
       { repository: 'o/r', commit: 'abc', file: 'api/data.json', kind: 'openapi' },
       { repository: 'o/r', commit: 'abc', file: 'api/other/data.yaml', kind: 'openapi' },
+      { repository: 'o/r', commit: 'abc', file: 'api/dup.yml', kind: 'openapi' },
       { repository: 'o/r', commit: 'abc', file: 'api/b.yaml', kind: 'openapi' },
     ]);
     expect(mockDocuments('o/r', 'abc', [api('api/b.yaml')]).map((d) => d.kind)).toEqual(['openapi']);
@@ -207,7 +233,7 @@ describe('catalog → the documents a mock serves', () => {
     expect(figures).toEqual({
       gis: '8/8',
       'digital-registries': 'example + 2/4', // data and database, each also published as a YAML copy
-      payments: 'example + 32/35', // three files with duplicate keys, which Mockoon's importer refuses
+      payments: 'example + 35/35', // three of them repeat mapping keys: re-read with the later key winning
       registration: 'example + 2/2',
       identity: 'example + 2/2',
       'information-mediator': 'example + 3/3',
@@ -224,6 +250,35 @@ describe('catalog → the documents a mock serves', () => {
 withReal('real @mockoon/cli: every document of a mock answers on its one port', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'govstack-merge-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('re-reads a document only when the importer refuses it for repeated keys alone; any other refusal fails the merge', () => {
+    const doc = (extra: string) =>
+      `openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        '200': {description: ok}\n${extra}`;
+    const repeated = path.join(work, 'repeated.yaml');
+    writeFileSync(repeated, doc("      responses:\n        '201': {description: later}\n"));
+    const broken = path.join(work, 'broken.yaml');
+    writeFileSync(broken, doc("      responses:\n        '201': {description: later}\n  /y: [\n"));
+    const run = (...docs: string[]) =>
+      spawnSync(process.execPath, [mergeScript, '--mockoon', cliPath, '--output', path.join(work, 'merged.json'), ...docs], {
+        encoding: 'utf8',
+        env: { ...process.env, HOME: work },
+      });
+    const ok = run(repeated);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout.trim())).toMatchObject({
+      routes: 1,
+      duplicateKeys: [{ pointer: '/paths/~1x/get/responses', lines: [6, 8] }],
+    });
+    // The later `responses` won: the route answers 201 only.
+    const merged = JSON.parse(readFileSync(path.join(work, 'merged.json'), 'utf8')) as {
+      routes: { responses: { statusCode: number }[] }[];
+    };
+    expect(merged.routes[0].responses.map((r) => r.statusCode)).toEqual([201]);
+    const refused = run(repeated, broken);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^merge-mockoon: importing .*broken\.yaml failed/);
+    expect(refused.stdout).toBe('');
+  }, 120_000);
   const bundled = path.join(work, 'bundled.yaml');
   writeFileSync(
     bundled,
@@ -257,6 +312,25 @@ withReal('real @mockoon/cli: every document of a mock answers on its one port', 
         // messaging's example answers 405 to a request without the headers its rules read (its probes are TCP).
         const ok = block.product.kind === 'image' && block.product.healthCheck ? /^[1-4]\d\d /u : /^2\d\d /u;
         expect(answers.filter((a) => !ok.test(a))).toEqual([]);
+        // Through X-Road: the security server forwards `<service URL><spec path>`, so each API
+        // file's answered request must lie under its own service's URL path.
+        const files = block.product.kind === 'image' ? block.product.documents!.files : [];
+        const services = xroadConfiguration(model(bundled)).subsystems.find((x) => x.buildingBlock === id)!.services;
+        const outside = mock.served.flatMap((s, i) => {
+          const svc = services.find((x) => x.api === files[i].file);
+          if (files[i].kind !== 'openapi' || !svc) return [];
+          const prefix = new URL(svc.serviceUrl).pathname.replace(/\/$/, '');
+          return s.sample!.path.startsWith(`${prefix}/`) ? [] : [`${files[i].file}: ${s.sample!.path} is not under ${prefix}`];
+        });
+        expect(outside).toEqual([]);
+        // Files that repeat mapping keys are served, re-read with the keys the catalog records.
+        const repeated = mock.served.flatMap((s, i) => (s.duplicateKeys ? [{ file: files[i].file, keys: s.duplicateKeys }] : []));
+        expect(repeated).toEqual(
+          block.entry.apis
+            .filter((a) => a.duplicateKeys)
+            .map((a) => ({ file: a.file, keys: a.duplicateKeys!.map((d) => ({ pointer: d.pointer, lines: d.lines })) })),
+        );
+        if (id === 'payments') expect(repeated).toHaveLength(3);
         if (id === 'gis') {
           expect(mock.served.map((s) => s.sample!.path.split('/').slice(0, 4).join('/'))).toEqual([
             '/v1/gisBB/dataManagement',
@@ -274,7 +348,7 @@ withReal('real @mockoon/cli: every document of a mock answers on its one port', 
         mock.stop();
       }
     },
-    // Payments imports 33 documents, one mockoon-cli process each: minutes on a loaded machine.
+    // Payments imports 36 documents, one mockoon-cli process each: minutes on a loaded machine.
     600_000,
   );
 });

@@ -17,17 +17,26 @@
  *   responses (a response's header wins); data buckets and callbacks are kept, and their ids
  *   must not collide; every other setting (latency, CORS, TLS, proxy) is the first document's.
  *
+ * A document whose YAML repeats a mapping key (YAML 1.2 forbids it; several of GovStack's
+ * payments files do) is refused by the importer, whose YAML parser (`yaml`, a dependency of
+ * @mockoon/commons) rejects duplicate keys. Such a document, and only such a one (every other
+ * refusal stays an error), is re-read with that same parser allowing duplicates, later keys
+ * winning as in JSON.parse, and the JSON it converts to is imported instead; its report line
+ * lists each repeated key (`duplicateKeys`: JSON pointer and 1-based lines), so the log says
+ * what the later key replaced.
+ *
  * Usage: node merge-mockoon.js [--mockoon <mockoon-cli>] --output <file> <document>...
  *   <document>: a path or http(s) address, as `mockoon-cli import --input` takes it.
  *   --mockoon: the CLI to import with (default: `mockoon-cli` on PATH); a `.js` file is run
  *   with this Node.js.
- * Prints one JSON line per document, {document, routes, alreadyServed, sample: {method, path}}
- * (`sample`: its first GET route, else its first route, parameters set to `1`: a request any
- * consumer can make to see the document served), then writes the merged environment to
- * <file>. Exits 1 on any failure, 2 on bad usage.
+ * Prints one JSON line per document, {document, routes, alreadyServed, sample: {method, path},
+ * duplicateKeys?} (`sample`: its first GET route, else its first route, parameters set to `1`:
+ * a request any consumer can make to see the document served), then writes the merged
+ * environment to <file>. Exits 1 on any failure, 2 on bad usage.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const { createRequire } = require('node:module');
 const path = require('node:path');
 
 /** `METHOD /path` of a route as Mockoon matches it: slashes deduplicated, parameter names and letter case ignored. */
@@ -123,15 +132,98 @@ function cliCommand(cli) {
   return real.endsWith('.js') ? [process.execPath, real] : [real];
 }
 
-/** Imports one document with Mockoon's importer and returns the environment it wrote. */
+/**
+ * Imports one document with Mockoon's importer.
+ * @returns {{ environment?: object, refusal?: string }} the environment it wrote, or why the importer refused the document
+ * @throws Error when the importer cannot be run
+ */
 function importDocument(command, document, out) {
   const run = spawnSync(command[0], [...command.slice(1), 'import', '--input', document, '--output', out], { encoding: 'utf8' });
   if (run.error) throw new Error(`${command.join(' ')}: ${run.error.message}`);
-  if (run.status !== 0) throw new Error(`importing ${document} failed (exit ${run.status}): ${(run.stderr || run.stdout).trim()}`);
-  return JSON.parse(fs.readFileSync(out, 'utf8'));
+  if (run.status !== 0) return { refusal: `importing ${document} failed (exit ${run.status}): ${(run.stderr || run.stdout).trim()}` };
+  return { environment: JSON.parse(fs.readFileSync(out, 'utf8')) };
 }
 
-function main(argv) {
+/**
+ * The YAML parser Mockoon's own OpenAPI converter uses: `yaml` as @mockoon/commons resolves it
+ * from the CLI's installation (nothing is installed besides the CLI).
+ * @throws Error when the CLI is not a Node.js script (no installation to resolve from)
+ */
+function mockoonYaml(command) {
+  const cliScript = command[command.length - 1];
+  if (!cliScript.endsWith('.js')) throw new Error(`${cliScript} is not Mockoon's Node.js CLI: no YAML parser of its own to re-read a document with`);
+  const fromCli = createRequire(cliScript);
+  return createRequire(fromCli.resolve('@mockoon/commons'))('yaml');
+}
+
+/** The text of a document, read as `mockoon-cli import` reads it (http(s) address or path). */
+async function readDocument(document) {
+  if (/^https?:/.test(document)) {
+    const res = await fetch(document);
+    if (!res.ok) throw new Error(`fetching ${document}: HTTP ${res.status}`);
+    return res.text();
+  }
+  return fs.readFileSync(document, 'utf8');
+}
+
+/** JSON pointer of `keys` (RFC 6901 escapes). */
+function pointer(keys) {
+  return keys.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/**
+ * Mapping keys `text` repeats: JSON pointer of each and the 1-based lines of its occurrences,
+ * in document order; `undefined` when the text has any other YAML error (or none at all),
+ * so only a document refused for duplicate keys alone is read leniently.
+ */
+function duplicateKeysOf(YAML, text) {
+  const strict = YAML.parseDocument(text);
+  if (strict.errors.length === 0 || strict.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return undefined;
+  const lines = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { uniqueKeys: false, lineCounter: lines });
+  if (doc.errors.length > 0) return undefined;
+  const found = [];
+  const walk = (node, keys) => {
+    if (YAML.isMap(node)) {
+      const seen = new Map();
+      for (const pair of node.items) {
+        const key = YAML.isScalar(pair.key) ? pair.key.value : String(pair.key);
+        const line = lines.linePos(pair.key.range[0]).line;
+        const entry = seen.get(key);
+        if (entry) entry.lines.push(line);
+        else seen.set(key, { pointer: pointer([...keys, key]), lines: [line] });
+        walk(pair.value, [...keys, key]);
+      }
+      for (const entry of seen.values()) if (entry.lines.length > 1) found.push(entry);
+    } else if (YAML.isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...keys, i]));
+    }
+  };
+  walk(doc.contents, []);
+  return found.sort((a, b) => a.lines[0] - b.lines[0]);
+}
+
+/**
+ * Imports a document; one the importer refuses only because it repeats mapping keys is re-read
+ * with Mockoon's YAML parser allowing them (later keys win, as in JSON.parse) and imported as JSON.
+ * @returns {Promise<{ environment: object, duplicateKeys?: { pointer: string, lines: number[] }[] }>}
+ * @throws Error with the importer's refusal for any other document it refuses
+ */
+async function importLeniently(command, document, out) {
+  const first = importDocument(command, document, out);
+  if (first.environment) return { environment: first.environment };
+  const YAML = mockoonYaml(command);
+  const text = await readDocument(document);
+  const duplicateKeys = duplicateKeysOf(YAML, text);
+  if (!duplicateKeys || duplicateKeys.length === 0) throw new Error(first.refusal);
+  const converted = `${out}.lenient.json`;
+  fs.writeFileSync(converted, JSON.stringify(YAML.parse(text, { uniqueKeys: false })));
+  const second = importDocument(command, converted, out);
+  if (!second.environment) throw new Error(`${first.refusal}; read with later duplicate keys winning, it was refused again: ${second.refusal}`);
+  return { environment: second.environment, duplicateKeys };
+}
+
+async function main(argv) {
   let cli = 'mockoon-cli';
   let output;
   const documents = [];
@@ -148,13 +240,15 @@ function main(argv) {
   const work = fs.mkdtempSync(path.join(path.dirname(path.resolve(output)), '.merge-mockoon-'));
   try {
     const command = cliCommand(cli);
-    const imported = documents.map((document, i) => ({
-      name: document,
-      environment: importDocument(command, document, path.join(work, `${i}.json`)),
-    }));
+    const imported = [];
+    for (const [i, document] of documents.entries())
+      imported.push({ name: document, ...(await importLeniently(command, document, path.join(work, `${i}.json`))) });
     const { environment, report } = merge(imported);
     fs.writeFileSync(output, JSON.stringify(environment));
-    for (const r of report) process.stdout.write(`${JSON.stringify(r)}\n`);
+    for (const [i, r] of report.entries()) {
+      const { duplicateKeys } = imported[i];
+      process.stdout.write(`${JSON.stringify(duplicateKeys ? { ...r, duplicateKeys } : r)}\n`);
+    }
     return 0;
   } catch (e) {
     process.stderr.write(`merge-mockoon: ${e.message}\n`);
@@ -164,6 +258,9 @@ function main(argv) {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module)
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 
-module.exports = { merge, routeKey, prefixed, sampleRequest };
+module.exports = { merge, routeKey, prefixed, sampleRequest, duplicateKeysOf };

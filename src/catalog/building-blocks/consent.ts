@@ -14,7 +14,11 @@ const apiTag = 'decentralised-dataexchange/bb-consent-api@3244c884626471c1c4127c
 const namespace = 'gs-consent';
 const prefix = 'govstack';
 
-const apis = [api('api/consent-openapi.yaml', '3.0.0', '1.1.0-rc1', ['/audit', '/config', '/service'])];
+const apis = [
+  api('api/consent-openapi.yaml', '3.0.0', '1.1.0-rc1', ['/audit', '/config', '/service'], {
+    serverPath: '/apis/GovStack/consent-management-bb',
+  }),
+];
 
 /**
  * Consent. Spec 1.0.0 (1.1.0 in development; `spec/1-version-history.md`). The API file is
@@ -52,7 +56,6 @@ export const consent: BuildingBlockEntry = {
       commit,
       apis,
       healthPath: '/apis/GovStack/consent-management-bb/config/policies/',
-      apiPathPrefix: '/apis/GovStack/consent-management-bb',
     }),
     {
       kind: 'chart',

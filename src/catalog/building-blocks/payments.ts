@@ -6,7 +6,25 @@ const commit = 'd9bfef6f5ecf8f88ea308284836530c03bb8f855';
 const api = apiDescriber(repo, commit);
 
 /** Set on the files whose YAML repeats a mapping key (read with duplicate keys allowed). */
-const duplicateKeys = 'duplicate mapping keys: not valid YAML 1.2; read leniently (later key wins)';
+const parseIssue = 'duplicate mapping keys: not valid YAML 1.2; read leniently (later key wins)';
+
+/**
+ * The key each of those files repeats: the operation's `parameters`, written twice. The later
+ * list wins (as JSON.parse, Mockoon's YAML parser with duplicates allowed, and the catalog's
+ * reading do). Mockoon's importer builds routes from the path, method and responses, never from
+ * `parameters`: importing either reading gives the same routes and responses (checked with
+ * @mockoon/cli 9.7.0, identifiers aside), so the mock serves what the file means to.
+ */
+const repeatedParameters = (path: string, lines: [number, number], dropped: string, kept: string) => ({
+  parseIssue,
+  duplicateKeys: [
+    {
+      pointer: `/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/post/parameters`,
+      lines,
+      lost: `the first list (${dropped}) is replaced by the second (${kept}); the mock's route is the same either way`,
+    },
+  ],
+});
 
 const g2p = 'api/G2P API YAMLs/';
 const p2g = 'api/P2G API YAMLs/';
@@ -16,12 +34,42 @@ const apis = [
   api(`${g2p}AccountLookup.yml`, '3.0.0', '1.0.1', ['/beneficiary']),
   api(`${g2p}BatchDetails.yml`, '3.0.0', '1.0.1', ['/api']),
   api(`${g2p}BulkAccountLookup.yml`, '3.0.0', '1.0.1', ['/beneficiary']),
-  api(`${g2p}BulkPayment.yml`, '3.0.0', '1.0.2', ['/batchtransactions'], duplicateKeys),
-  api(`${g2p}BulkPaymentStatusUpdate.yml`, '3.0.0', '1.0.3', ['/api'], duplicateKeys),
+  api(
+    `${g2p}BulkPayment.yml`,
+    '3.0.0',
+    '1.0.2',
+    ['/batchtransactions'],
+    repeatedParameters(
+      '/batchtransactions',
+      [10, 88],
+      'required query parameter type',
+      'headers X-CorrelationID, Platform-TenantId, X-Program-Id, X-Registering-Institution-Id, X-Callback-URL',
+    ),
+  ),
+  api(
+    `${g2p}BulkPaymentStatusUpdate.yml`,
+    '3.0.0',
+    '1.0.3',
+    ['/api'],
+    repeatedParameters('/api/v1/batch', [10, 97], 'required query parameters batchId and X-CorrelationID', 'header X-Callback-URL'),
+  ),
   // The path is `/beneficiaries?command=validate`; the query string is not a path segment.
   api(`${g2p}BulkValidateAccountRequest.yml`, '3.0.0', '1.0.2', ['/beneficiaries']),
   api(`${g2p}BulkValidateAccountResponse.yml`, '3.0.0', '1.0.1', ['/callback']),
-  api(`${g2p}GetAuthorizationRequest.yml`, '3.0.0', '1.0.1', ['/batches'], duplicateKeys),
+  api(
+    `${g2p}GetAuthorizationRequest.yml`,
+    '3.0.0',
+    '1.0.1',
+    ['/batches'],
+    // The dropped list declares the path's own template parameter: the later reading leaves
+    // `{batchId}` undeclared, which an OpenAPI validator would flag.
+    repeatedParameters(
+      '/batches/{batchId}',
+      [10, 63],
+      'path parameter batchId, required query parameter command',
+      'header X-Client-Correlation-ID',
+    ),
+  ),
   // A callback to a URL the caller supplies: the whole path is a template.
   api(`${g2p}GetAuthorizationResponse.yml`, '3.0.0', '1.0.1', ['/{X-Callback-URL}']),
   api(`${g2p}RegisterBeneficiaryRequest.yml`, '3.0.0', '1.0.0', ['/identityAccountMapper']),
@@ -73,8 +121,8 @@ export const payments: BuildingBlockEntry = {
   apis,
   servicePort: 8080,
   products: [
-    // GovStack's voucher example, then every file Mockoon's importer reads (it refuses the three with
-    // duplicate keys). Several files share a method and path (e.g. POST /callback, POST
+    // GovStack's voucher example, then every API file (the three with duplicate keys re-read with
+    // the later key winning). Several files share a method and path (e.g. POST /callback, POST
     // /billTransferRequests): the first file's route answers for all of them.
     mockProduct({
       repo,

@@ -9,17 +9,13 @@ const api = apiDescriber(repo, commit);
 const serverPath = '/r1/eGovStack/COM/11222456/SchedulerBB/creg';
 
 const apis = [
-  api('api/Govstack_scheduler_BB_APIs.json', '3.0.1', '1.0.0', [
-    '/affiliation',
-    '/alert_schedule',
-    '/appointment',
-    '/entity',
-    '/event',
-    '/log',
-    '/message',
-    '/resource',
-    '/subscriber',
-  ]),
+  api(
+    'api/Govstack_scheduler_BB_APIs.json',
+    '3.0.1',
+    '1.0.0',
+    ['/affiliation', '/alert_schedule', '/appointment', '/entity', '/event', '/log', '/message', '/resource', '/subscriber'],
+    { serverPath },
+  ),
 ];
 
 /**
@@ -37,7 +33,6 @@ export const scheduler: BuildingBlockEntry = {
       commit,
       apis,
       healthPath: `${serverPath}/event/list_details`,
-      apiPathPrefix: serverPath,
     }),
     externalProduct,
   ],

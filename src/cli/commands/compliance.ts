@@ -60,7 +60,8 @@ export const complianceCommand: CommandModule<object, Args> = {
       .option('host', { type: 'boolean', default: false, describe: 'Development: run on this host instead of as Jobs in the cluster' })
       .option('suites', {
         type: 'string',
-        describe: 'Host mode: folder of prepared suites, <dir>/<building-block>/ (scripts/images/compliance-runner.sh --suites-only)',
+        describe:
+          'Host mode: folder of prepared suites, <dir>/<building-block>/ (<out>/opt/govstack-compliance/suites after scripts/images/compliance-runner.sh <GovStack compliance folder> <out>)',
       })
       .option('mockoon', {
         type: 'string',
