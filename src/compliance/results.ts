@@ -32,89 +32,78 @@ export interface SuiteResult {
   readonly note?: string;
 }
 
-interface CucumberStep {
-  readonly result?: { readonly status?: string; readonly error_message?: string };
-}
-interface CucumberElement {
-  readonly type?: string;
-  readonly line: number;
-  readonly name: string;
-  readonly steps?: readonly CucumberStep[];
-}
-interface CucumberFeature {
-  readonly uri: string;
-  readonly elements?: readonly CucumberElement[];
-}
-
-/** Scenario outcomes from a cucumber-js `--format json` report (backgrounds are not scenarios). */
-export function parseCucumberJson(text: string): ScenarioOutcome[] {
-  const features = JSON.parse(text) as CucumberFeature[];
-  if (!Array.isArray(features)) throw new Error('not a cucumber-js JSON report (expected an array of features)');
-  const out: ScenarioOutcome[] = [];
-  for (const feature of features) {
-    for (const el of feature.elements ?? []) {
-      if (el.type !== undefined && el.type !== 'scenario') continue;
-      const steps = el.steps ?? [];
-      const bad = steps.find((s) => s.result?.status !== 'passed');
-      out.push({
-        scenario: `${feature.uri.replace(/\\/g, '/')}:${el.line}`,
-        name: el.name,
-        passed: steps.length > 0 && bad === undefined,
-        ...(bad
-          ? {
-              error: (bad.result?.error_message ?? bad.result?.status ?? 'no result')
-                .split('\n')
-                .find((l) => l.trim() !== '')
-                ?.trim(),
-            }
-          : {}),
-      });
-    }
-  }
-  return out;
-}
-
-interface BehaveStep {
+/** What both runners' reports say of a step. */
+interface ReportStep {
   readonly result?: { readonly status?: string; readonly error_message?: string | readonly string[] };
 }
-interface BehaveElement {
-  readonly type?: string;
-  readonly location: string;
-  readonly name: string;
-  readonly steps?: readonly BehaveStep[];
+
+/**
+ * One scenario's outcome: passed when it has steps and every one passed; else the error is the
+ * line `pick` chooses from the first step that did not pass (its message, else its status).
+ */
+function outcome(
+  scenario: string,
+  name: string,
+  steps: readonly ReportStep[],
+  pick: (lines: readonly string[]) => string | undefined,
+): ScenarioOutcome {
+  const bad = steps.find((s) => s.result?.status !== 'passed');
+  if (steps.length > 0 && bad === undefined) return { scenario, name, passed: true };
+  const message = bad?.result?.error_message ?? bad?.result?.status ?? 'not run';
+  const lines = (typeof message === 'string' ? message.split('\n') : message).map((l) => l.trim()).filter(Boolean);
+  return { scenario, name, passed: false, error: pick(lines) ?? 'no result' };
 }
+
+/** Parses a JSON report: an array of features, else an error naming the runner. */
+function features<T>(text: string, runner: string): T[] {
+  const parsed = JSON.parse(text) as T[];
+  if (!Array.isArray(parsed)) throw new Error(`not a ${runner} JSON report (expected an array of features)`);
+  return parsed;
+}
+
+interface CucumberFeature {
+  readonly uri: string;
+  readonly elements?: readonly {
+    readonly type?: string;
+    readonly line: number;
+    readonly name: string;
+    readonly steps?: readonly ReportStep[];
+  }[];
+}
+
+/**
+ * Scenario outcomes from a cucumber-js `--format json` report (backgrounds are not scenarios),
+ * keyed `<feature uri>:<line>`; the error is the first line of the failing step's message.
+ */
+export function parseCucumberJson(text: string): ScenarioOutcome[] {
+  return features<CucumberFeature>(text, 'cucumber-js').flatMap((feature) =>
+    (feature.elements ?? [])
+      .filter((el) => el.type === undefined || el.type === 'scenario')
+      .map((el) => outcome(`${feature.uri.replace(/\\/g, '/')}:${el.line}`, el.name, el.steps ?? [], (lines) => lines[0])),
+  );
+}
+
 interface BehaveFeature {
-  readonly elements?: readonly BehaveElement[];
+  readonly elements?: readonly {
+    readonly type?: string;
+    readonly location: string;
+    readonly name: string;
+    readonly steps?: readonly ReportStep[];
+  }[];
 }
 
 /**
  * Scenario outcomes from a behave `--format json` report: each element of type `scenario` (an
  * outline's example row is one, located at its row), keyed by its `location`
  * (`features/<file>:<line>`, relative to the folder behave ran in). The error is the last line
- * of the first failing step's message: a Python traceback ends with the exception.
+ * of the failing step's message: a Python traceback ends with the exception.
  */
 export function parseBehaveJson(text: string): ScenarioOutcome[] {
-  const features = JSON.parse(text) as BehaveFeature[];
-  if (!Array.isArray(features)) throw new Error('not a behave JSON report (expected an array of features)');
-  const out: ScenarioOutcome[] = [];
-  for (const feature of features) {
-    for (const el of feature.elements ?? []) {
-      if (el.type !== 'scenario') continue;
-      const steps = el.steps ?? [];
-      const bad = steps.find((s) => s.result?.status !== 'passed');
-      const message = bad?.result?.error_message;
-      const lines = (Array.isArray(message) ? message : String(message ?? bad?.result?.status ?? 'not run').split('\n'))
-        .map((l: string) => l.trim())
-        .filter(Boolean);
-      out.push({
-        scenario: el.location.replace(/\\/g, '/'),
-        name: el.name,
-        passed: steps.length > 0 && bad === undefined,
-        ...(bad ? { error: lines[lines.length - 1] ?? 'no result' } : {}),
-      });
-    }
-  }
-  return out;
+  return features<BehaveFeature>(text, 'behave').flatMap((feature) =>
+    (feature.elements ?? [])
+      .filter((el) => el.type === 'scenario')
+      .map((el) => outcome(el.location.replace(/\\/g, '/'), el.name, el.steps ?? [], (lines) => lines[lines.length - 1])),
+  );
 }
 
 /**
