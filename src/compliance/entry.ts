@@ -48,20 +48,16 @@ interface Runner {
   readonly parse: (report: string) => ScenarioOutcome[];
 }
 
+/** cucumber-js's executable in a suite's folder. */
+const cucumberBin = join('node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js');
+
 const runners: Record<string, Runner> = {
   'cucumber-js': {
     dependencies: 'node_modules',
-    installed: join('node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'),
+    installed: cucumberBin,
     command: (report) => ({
       file: process.execPath,
-      args: [
-        join('node_modules', '@cucumber', 'cucumber', 'bin', 'cucumber.js'),
-        '--publish-quiet',
-        '--format',
-        `json:${report}`,
-        '--format',
-        'summary',
-      ],
+      args: [cucumberBin, '--publish-quiet', '--format', `json:${report}`, '--format', 'summary'],
     }),
     env: () => ({
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'redirect.js')}`.trim(),

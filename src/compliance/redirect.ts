@@ -52,8 +52,7 @@ function hostKey(options: http.RequestOptions, defaultPort: number): string {
 /** `url` itself, or the URL it goes to when its `host:port` is redirected. */
 export function rewriteUrl(redirects: Map<string, Target>, url: URL): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return url;
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const target = redirects.get(`${host}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
+  const target = redirects.get(hostKey({ hostname: url.hostname, port: url.port || undefined }, url.protocol === 'https:' ? 443 : 80));
   if (!target) return url;
   return new URL(`${target.protocol}//${target.hostname}:${target.port}${target.pathPrefix}${url.pathname}${url.search}`);
 }
