@@ -65,7 +65,8 @@ export default tseslint.config(
   },
   {
     // Deliberate run-time loads: CLI commands and ajv's compiler are required on first use
-    // (start-up time, BENCHMARKS.md), the bundled front end or dist/'s CLI by start.ts, and so is cdktf where a worker thread stages instead; the
+    // (start-up time, BENCHMARKS.md), the bundled front end or dist/'s CLI by start.ts, the
+    // synthesis bundle or dist/'s staging code by staging-code.ts, and so is cdktf where a worker thread stages instead; the
     // generated validator is loaded from its path when present; cdktf-tuning patches the module
     // objects cdktf itself uses; the compliance
     // redirect patches Node's own http/https objects, which a namespace import would copy;
@@ -78,6 +79,7 @@ export default tseslint.config(
       'src/blueprint/validate.ts',
       'src/synth/cdktf-tuning/*.ts',
       'src/synth/parallel-stage.ts',
+      'src/synth/staging-code.ts',
       'src/compliance/redirect.ts',
       'test/unit/cdktf-tuning.test.ts',
       'test/unit/schema-validator.test.ts',

@@ -19,8 +19,8 @@ mkdir -p .pack out
 echo "[example] npm pack"
 tarball=$(cd "$ROOT" && npm pack --silent --pack-destination "$HERE/.pack" | tail -1)
 mv ".pack/$tarball" .pack/govstack-blueprint.tgz
-# Nothing but compiled code (with the V8 code caches and the front-end bundle's source map), declarations, charts and blueprints ships.
-if tar -tzf .pack/govstack-blueprint.tgz | grep -Ev '^package/(package\.json|README\.md|ARCHITECTURE\.md|bin/.*|dist/src/.*\.(js|d\.ts|json|cache)|dist/src/cli/front-end\.js\.map|charts/.*|blueprints/.*)$'; then
+# Nothing but compiled code (with the V8 code caches and the bundles' source maps), declarations, charts and blueprints ships.
+if tar -tzf .pack/govstack-blueprint.tgz | grep -Ev '^package/(package\.json|README\.md|ARCHITECTURE\.md|bin/.*|dist/src/.*\.(js|d\.ts|json|cache)|dist/src/(cli/front-end|synth/stage-bundle)\.js\.map|charts/.*|blueprints/.*)$'; then
   echo "[example] FAIL: the tarball holds files outside the published set (above)" >&2; exit 1
 fi
 

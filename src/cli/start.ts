@@ -1,18 +1,18 @@
 /**
  * Where `govstack` starts (bin/govstack.js calls `start`). The commands of the front end run
  * from one bundled file, dist/src/cli/front-end.js, loaded with the V8 code cache written when
- * it was built (src/cli/build-front-end.ts): Node's module loader (resolving, reading and
- * compiling about 150 files) was most of their start-up. Every other command runs from dist/
- * unbundled, as does everything when the bundle is missing or older than dist/ (only `tsc` was
- * run): `synth` loads cdktf, whose adjustments (src/synth/cdktf-tuning) find its modules in
- * `require.cache`.
+ * it was built (src/bundles/front-end.ts): Node's module loader (resolving, reading and
+ * compiling about 150 files) was most of their start-up. `synth`'s staging code, with cdktf,
+ * is not in it: a worker thread loads that from its own bundle (src/synth/staging-code.ts).
+ * Every other command runs from dist/ unbundled, as does everything when the bundle is
+ * missing or older than dist/ (only `tsc` was run).
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as CodeCache from '../blueprint/code-cache';
 
-/** The commands the bundle runs: those that never load cdktf and run in well under a second. */
-export const frontEndCommands: readonly string[] = ['validate', 'catalog'];
+/** The commands the bundle runs: those that run in well under a second, cdktf (synth's) loaded by a worker from elsewhere. */
+export const frontEndCommands: readonly string[] = ['validate', 'catalog', 'synth'];
 
 /** The bundle beside this file, and its code cache. */
 export const frontEndFile = path.join(__dirname, 'front-end.js');

@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EnvironmentError, InputError, Problem } from '../blueprint/problems';
 import { DeploymentModel } from '../model/types';
 import type { StageResult, StageTask } from './stage-worker';
+import { asReported, rebuilt } from './staging-errors';
 
 /**
  * Stacks a second worker must have to be worth starting: a worker first loads cdktf and the
@@ -48,13 +48,6 @@ export function splitInOrder<T>(items: readonly T[], parts: number): T[][] {
 }
 
 const workerFile = path.join(__dirname, 'stage-worker.js');
-
-/** The error a worker reported, as the class it had (the CLI maps classes to exit codes). */
-function rebuilt(error: Extract<StageResult, { error: unknown }>['error']): Error {
-  if (error.name === 'InputError' && Array.isArray(error.problems)) return new InputError(error.problems as Problem[]);
-  if (error.name === 'EnvironmentError') return new EnvironmentError(error.message);
-  return Object.assign(new Error(error.message), { name: error.name });
-}
 
 /** A worker thread, loading the staging code from the moment it starts, waiting for one task. */
 class StagingWorker {
@@ -104,11 +97,20 @@ export function prestartStagingWorker(): void {
   if (prestarted === undefined && workersFor(1) > 0 && existsSync(workerFile)) prestarted = new StagingWorker();
 }
 
-/** Stage every model in this thread, as the one part `part-0` under `staging`. */
+/**
+ * Stage every model in this thread, as the one part `part-0` under `staging`. An error is
+ * rebuilt as a worker's would be: the staging code may be another copy (the synthesis bundle's)
+ * of the error classes than this thread's.
+ */
 export function stageHere(models: readonly DeploymentModel[], staging: string): StagedPart[] {
   const part = { dir: path.join(staging, 'part-0'), models };
   // Loaded only here: cdktf is what the workers spare this thread.
-  (require('./stage') as typeof import('./stage')).stageStacks(part.models, part.dir);
+  const { loadStaging } = require('./staging-code') as typeof import('./staging-code');
+  try {
+    loadStaging().stageStacks(part.models, part.dir);
+  } catch (err) {
+    throw rebuilt(asReported(err));
+  }
   return [part];
 }
 

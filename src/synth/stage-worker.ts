@@ -1,11 +1,13 @@
 /**
- * A worker thread of a parallel staging (parallel-stage.ts). It loads cdktf and the constructs
- * as soon as it starts, then waits for its one task: stage the models it is sent, report
+ * A worker thread of a parallel staging (parallel-stage.ts). It loads the staging code (cdktf
+ * and the constructs, from the synthesis bundle when it can: staging-code.ts) as soon as it
+ * starts, then waits for its one task: stage the models it is sent, report
  * success or the error as plain data (errors do not cross threads whole), and end.
  */
 import { parentPort } from 'node:worker_threads';
 import { DeploymentModel } from '../model/types';
-import { stageStacks } from './stage';
+import { loadStaging } from './staging-code';
+import { asReported, ReportedError } from './staging-errors';
 
 /** What the main thread sends: the models (without `locate`, which is a function) and the staging folder. */
 export interface StageTask {
@@ -14,8 +16,7 @@ export interface StageTask {
 }
 
 /** What the worker answers. */
-export type StageResult =
-  { readonly ok: true } | { readonly error: { readonly name: string; readonly message: string; readonly problems?: unknown } };
+export type StageResult = { readonly ok: true } | { readonly error: ReportedError };
 
 /** Where a model's source locations would be asked for: never while stacks are built (constructs render the model; locations belong to loading and the audit). */
 function locateUnavailable(): never {
@@ -24,6 +25,7 @@ function locateUnavailable(): never {
 
 if (parentPort) {
   const port = parentPort;
+  const { stageStacks } = loadStaging();
   port.once('message', (task: StageTask) => {
     let result: StageResult;
     try {
@@ -33,8 +35,7 @@ if (parentPort) {
       );
       result = { ok: true };
     } catch (err) {
-      const e = err as Error & { problems?: unknown };
-      result = { error: { name: e.name, message: e.message, problems: e.problems } };
+      result = { error: asReported(err) };
     }
     port.postMessage(result);
     port.close();

@@ -17,3 +17,4 @@ export function stageStacks(models: readonly DeploymentModel[], staging: string)
     app.synth();
   });
 }
+export { cdktfTuning } from './cdktf-tuning';

@@ -76,8 +76,11 @@ export function digestOutput(out: string): Record<string, string> {
   );
 }
 
-/** Run every golden synth through the real CLI; returns the digests per run and the sandbox's JSON text. */
-export function synthGolden(): { hashes: Record<string, Record<string, string>>; sandbox: string } {
+/**
+ * Run every golden synth through the real CLI; returns the digests per run and the sandbox's JSON text.
+ * @param env added to the CLI's environment (GOVSTACK_DEBUG runs it unbundled, from dist/)
+ */
+export function synthGolden(env: NodeJS.ProcessEnv = {}): { hashes: Record<string, Record<string, string>>; sandbox: string } {
   const work = mkdtempSync(path.join(tmpdir(), 'govstack-golden-'));
   try {
     const hashes: Record<string, Record<string, string>> = {};
@@ -97,6 +100,7 @@ export function synthGolden(): { hashes: Record<string, Record<string, string>>;
         ],
         {
           cwd: packageRoot,
+          env: { ...process.env, ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

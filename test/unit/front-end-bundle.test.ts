@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { bundleFrontEnd } from '../../src/cli/build-front-end';
+import { bundle as buildBundle } from '../../src/bundles/bundle';
+import { frontEndSpec } from '../../src/bundles/front-end';
 import { bundleIsCurrent, frontEndCacheFile, frontEndFile } from '../../src/cli/start';
 import { cli, root } from './support';
 
@@ -13,7 +14,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const listModules = path.join(work, 'list-modules.js');
 writeFileSync(
   listModules,
-  `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`,
+  // The main thread's only: a worker thread's list would come first.
+  `if (require('node:worker_threads').isMainThread) process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`,
 );
 
 function node(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
@@ -31,8 +33,8 @@ function loadedBy(args: string[]): { files: string[]; stdout: string } {
 const sandbox = path.join(root, 'blueprints', 'sandbox.yaml');
 const bundle = path.relative(root, frontEndFile);
 
-test('the bundle on disk is what src/cli/build-front-end.ts builds from the current dist/ (else run npm run build)', async () => {
-  const fresh = await bundleFrontEnd();
+test('the bundle on disk is what src/bundles/front-end.ts builds from the current dist/ (else run npm run build)', async () => {
+  const fresh = await buildBundle(frontEndSpec);
   expect(readFileSync(frontEndFile, 'utf8') === fresh.code).toBe(true);
   expect(readFileSync(`${frontEndFile}.map`, 'utf8') === fresh.map).toBe(true);
 });
@@ -47,7 +49,7 @@ test('the code cache written with the bundle is accepted by this Node.js', () =>
   expect(run.stdout).toBe('used');
 });
 
-test('validate and catalog run from the bundle; other commands, and both when the bundle is missing or older than dist/, from dist/', () => {
+test('validate, catalog and synth run from the bundle; other commands, and both when the bundle is missing or older than dist/, from dist/', () => {
   expect(bundleIsCurrent(frontEndFile)).toBe(true); // else dist/ was compiled after the bundle was built: run npm run build
   const catalog = loadedBy([cli, 'catalog']);
   expect(catalog.files).toContain(bundle);
@@ -56,6 +58,16 @@ test('validate and catalog run from the bundle; other commands, and both when th
   expect(validate.files).toContain(bundle);
   expect(validate.files).toContain('dist/src/blueprint/schema-validator.generated.js');
   expect(validate.files.filter((f) => f.startsWith('dist/src/model/') || /node_modules\/yaml\//.test(f))).toEqual([]);
+
+  // synth's part in this thread from the bundle; its staging code (cdktf) only in the worker.
+  const synth = loadedBy([cli, 'synth', sandbox, '--quiet', '--out', path.join(work, 'synth-out')]);
+  expect(synth.files).toContain(bundle);
+  // Besides the bundle: its loader and the generated validator.
+  expect(synth.files.filter((f) => f.startsWith('dist/src/') && f !== bundle && !f.endsWith('.generated.js')).sort()).toEqual([
+    'dist/src/blueprint/code-cache.js',
+    'dist/src/cli/start.js',
+  ]);
+  expect(synth.files.filter((f) => /node_modules\/cdktf\//.test(f))).toEqual([]);
 
   const show = loadedBy([cli, 'show', sandbox]);
   expect(show.files).not.toContain(bundle);

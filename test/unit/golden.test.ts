@@ -17,3 +17,11 @@ test('the sandbox synthesises to the recorded cdk.tf.json, byte for byte', () =>
 test.each(goldenRuns().map((r) => [r.name, r.files.length]))('%s (%i blueprints) writes the recorded files, byte for byte', (name) => {
   expect(now.hashes[name]).toEqual(recorded[name]);
 });
+
+// The runs above use the bundles (src/bundles/); GOVSTACK_DEBUG runs the CLI and the staging
+// code from dist/, with cdktf's own token stack traces: the same bytes.
+test('unbundled, with GOVSTACK_DEBUG, every run writes the same files', () => {
+  const unbundled = synthGolden({ GOVSTACK_DEBUG: '1' });
+  expect(unbundled.sandbox).toBe(now.sandbox);
+  expect(unbundled.hashes).toEqual(now.hashes);
+});

@@ -1,7 +1,15 @@
 /**
  * What every adjustment of cdktf checks before it applies: the installed cdktf's version and
- * the source text of the function it replaces (whitespace squeezed).
+ * the source text of the function it replaces, as cdktf's file on disk has it (whitespace
+ * squeezed). The file, not the function's own text: in the synthesis bundle (src/bundles/) a
+ * function's text is esbuild's reprint, without comments; the bundle is used only with the
+ * cdktf version it was built from, so the file on disk is what it holds.
+ *
+ * An adjustment reaches a module of cdktf's by a literal `require('cdktf/lib/...')`, never by a
+ * computed path: esbuild resolves a literal one to the very module cdktf's own code uses, in
+ * the bundle as in dist/.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The cdktf version these adjustments were written for and tested against. */
@@ -19,14 +27,18 @@ export const versionProblem: string | undefined =
     ? undefined
     : `cdktf ${installedVersion} is installed; the adjustment was written for ${cdktfVersionTuned}`;
 
-/** A function's source with every run of whitespace made one space, for comparison with the source an adjustment was written against. */
-export function squeeze(fn: unknown): string {
-  return String(fn).replace(/\s+/g, ' ');
+/** `text` with every run of whitespace made one space, for comparison with the source an adjustment was written against. */
+export function squeeze(text: string): string {
+  return text.replace(/\s+/g, ' ');
 }
 
-/** A module of cdktf's own, by its path below `lib/` (e.g. `tokens/private/resolve.js`). */
-export function cdktfModule<T>(file: string): T {
-  return require(path.join(cdktfDir, 'lib', file)) as T;
+/**
+ * Whether cdktf's file `file` (a path below `lib/`, e.g. `tokens/private/resolve.js`) holds
+ * every one of `fragments` (each compared whitespace-squeezed).
+ */
+export function cdktfSourceHolds(file: string, ...fragments: string[]): boolean {
+  const source = squeeze(readFileSync(path.join(cdktfDir, 'lib', file), 'utf8'));
+  return fragments.every((f) => source.includes(squeeze(f)));
 }
 
 /**

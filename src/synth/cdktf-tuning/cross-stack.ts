@@ -7,21 +7,23 @@
  * loudly instead of writing a wrong reference.
  */
 import type { App, TerraformStack } from 'cdktf';
-import { cdktfModule, squeeze } from './cdktf-source';
+import { cdktfSourceHolds } from './cdktf-source';
 
 const tunedStacks = new WeakSet<object>();
 
 /** Apply the adjustment; returns true, or why it was not applied. */
 export function applyNoCrossStackPreparation(): true | string {
   const { TerraformStack } = require('cdktf') as typeof import('cdktf');
-  const expressions = cdktfModule<{ ref: (identifier: string, stack?: TerraformStack) => object }>('tfExpression.js');
+  const expressions = require('cdktf/lib/tfExpression') as { ref: (identifier: string, stack?: TerraformStack) => object };
   const reference = Object.getPrototypeOf(expressions.ref('govstack.probe')) as { resolve: (context: { scope: unknown }) => unknown };
   if (
-    !squeeze(TerraformStack.prototype.prepareStack).includes(
-      'this.ensureBackendExists(); // A preparing resolve run might add new resources to the stack, e.g. for cross stack references. terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));',
+    !cdktfSourceHolds(
+      'terraform-stack.js',
+      'prepareStack() { // Ensure we have a backend configured this.ensureBackendExists(); // A preparing resolve run might add new resources to the stack, e.g. for cross stack references. terraformElements(this).forEach((e) => (0, _tokens_1.resolve)(this, e.toTerraform(), true));',
     ) ||
-    !squeeze(reference.resolve).includes(
-      'if (context.preparing) { // Cross stack reference if (this.originStack && this.originStack !== resolutionStack)',
+    !cdktfSourceHolds(
+      'tfExpression.js',
+      'resolve(context) { // We check for cross stack references on preparation, setting a new identifier const resolutionStack = terraform_stack_1.TerraformStack.of(context.scope); const stackName = resolutionStack.toString(); const suppressBraces = context.suppressBraces; context.suppressBraces = true; if (context.preparing) { // Cross stack reference if (this.originStack && this.originStack !== resolutionStack)',
     )
   )
     return 'TerraformStack.prepareStack or the Reference token is not the one the adjustment was written for';

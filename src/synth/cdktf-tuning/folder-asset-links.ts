@@ -10,7 +10,7 @@
  */
 import { copyFileSync, linkSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { cdktfModule, squeeze } from './cdktf-source';
+import { cdktfSourceHolds } from './cdktf-source';
 
 /** Per source folder, its first copy in the current `withTunedCdktf` call (undefined outside one). */
 let firstCopies: Map<string, string> | undefined;
@@ -34,14 +34,14 @@ function linkTree(from: string, to: string): void {
 
 /** Apply the adjustment; returns true, or why it was not applied. */
 export function applyFolderAssetLinks(): true | string {
-  const fsModule = cdktfModule<{ copySync: (src: string, dest: string) => void }>('private/fs.js');
-  const assetSource = squeeze((require('cdktf') as typeof import('cdktf')).TerraformAsset.prototype['_onSynthesize' as never]);
+  const fsModule = require('cdktf/lib/private/fs') as { copySync: (src: string, dest: string) => void };
   const copy = fsModule.copySync;
   if (
-    !squeeze(copy).includes(
+    !cdktfSourceHolds(
+      'private/fs.js',
       'function walkSubfolder(p) { const sourceDir = path.resolve(src, p); fs.mkdirSync(path.resolve(dest, p), { recursive: true });',
     ) ||
-    !assetSource.includes('case AssetType.DIRECTORY: (0, fs_1.copySync)(this.sourcePath, targetPath); break;')
+    !cdktfSourceHolds('terraform-asset.js', 'case AssetType.DIRECTORY: (0, fs_1.copySync)(this.sourcePath, targetPath); break;')
   )
     return 'private/fs.js copySync or TerraformAsset is not the one the adjustment was written for';
   // TerraformAsset reads the export at each call (`(0, fs_1.copySync)(...)`).

@@ -7,9 +7,7 @@
  * that is or holds a token (or that cdktf would refuse) to cdktf's resolver, with the key path
  * it would have had; so the result, and any error, is cdktf's.
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { cdktfDir, cdktfModule, squeeze } from './cdktf-source';
+import { cdktfSourceHolds } from './cdktf-source';
 import { tunedScope } from './scope';
 
 interface ResolveOptions {
@@ -37,11 +35,10 @@ const fastPathMaxDepth = 100;
 
 /** Apply the adjustment; returns true, or why it was not applied. */
 export function applyPlainDataFastPath(): true | string {
-  const privateResolve = cdktfModule<{ resolve: (obj: unknown, options: ResolveOptions) => unknown }>('tokens/private/resolve.js');
-  const encoding = cdktfModule<Encoding>('tokens/private/encoding.js');
+  const privateResolve = require('cdktf/lib/tokens/private/resolve') as { resolve: (obj: unknown, options: ResolveOptions) => unknown };
+  const encoding = require('cdktf/lib/tokens/private/encoding') as Encoding;
   const { Token } = require('cdktf') as typeof import('cdktf');
   const full = privateResolve.resolve;
-  const source = squeeze(full);
   // The branches the fast path reproduces for plain data, as cdktf 0.21.0 writes them.
   const branches = [
     'if (encoding_1.TokenString.forListToken(obj).test()) { throw (0, errors_1.encodedListTokenInScalarStringContext)(); } if (obj === token_1.Token.STRING_MAP_TOKEN_VALUE || obj === token_1.Token.ANY_MAP_TOKEN_VALUE) {',
@@ -55,14 +52,17 @@ export function applyPlainDataFastPath(): true | string {
     'if (isConstruct(obj)) {',
     'for (const key of Object.keys(obj)) { const resolvedKey = makeContext()[0].resolve(key); if (typeof resolvedKey !== "string") { throw (0, errors_1.mapKeyMustResolveToString)(pathName, key, resolvedKey); } const value = makeContext(key)[0].resolve(obj[key]); // skip undefined if (typeof value === "undefined") { continue; } result[resolvedKey] = value; } return result;',
   ];
-  if (!branches.every((b) => source.includes(b))) return 'tokens/private/resolve.js is not the one the adjustment was written for';
+  if (!cdktfSourceHolds('tokens/private/resolve.js', 'function resolve(obj, options) {', ...branches))
+    return 'tokens/private/resolve.js is not the one the adjustment was written for';
   // cdktf's string and list token patterns begin with these markers, literally; its number
   // pattern is module-private, so it is matched here from the same source text.
-  const encodingSource = readFileSync(path.join(cdktfDir, 'lib', 'tokens', 'private', 'encoding.js'), 'utf8');
   if (
-    !encodingSource.includes('const STRING_TOKEN_REGEX = new RegExp(`${QUOTED_BEGIN_STRING_TOKEN_MARKER}(') ||
-    !encodingSource.includes('const LIST_TOKEN_REGEX = new RegExp(`${QUOTED_BEGIN_LIST_TOKEN_MARKER}(') ||
-    !encodingSource.includes(`const NUMBER_TOKEN_REGEX = new RegExp("${numberTokenPattern.replace(/\\/g, '\\\\')}", "g");`)
+    !cdktfSourceHolds(
+      'tokens/private/encoding.js',
+      'const STRING_TOKEN_REGEX = new RegExp(`${QUOTED_BEGIN_STRING_TOKEN_MARKER}(',
+      'const LIST_TOKEN_REGEX = new RegExp(`${QUOTED_BEGIN_LIST_TOKEN_MARKER}(',
+      `const NUMBER_TOKEN_REGEX = new RegExp("${numberTokenPattern.replace(/\\/g, '\\\\')}", "g");`,
+    )
   )
     return 'tokens/private/encoding.js is not the one the adjustment was written for';
   const { TokenString, BEGIN_STRING_TOKEN_MARKER, BEGIN_LIST_TOKEN_MARKER } = encoding;

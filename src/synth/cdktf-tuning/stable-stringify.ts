@@ -64,5 +64,5 @@ export const fastStableStringify: true | string = standInFor('json-stable-string
     real ??= loadReal<Stringify>(file);
     return real(value, options);
   };
-  return standIn;
+  return Object.assign(standIn, { govstackStandIn: true });
 });

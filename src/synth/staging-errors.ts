@@ -1,0 +1,27 @@
+/**
+ * An error of the staging code as plain data, and back. It crosses from a worker thread (errors
+ * do not cross threads whole), or from another copy of the error classes (the synthesis
+ * bundle's, staging-code.ts): the CLI maps classes to exit codes, so it is rebuilt as this
+ * copy's class.
+ */
+import { EnvironmentError, InputError, Problem } from '../blueprint/problems';
+
+/** An error as plain data: its class name, message, and an InputError's problems. */
+export interface ReportedError {
+  readonly name: string;
+  readonly message: string;
+  readonly problems?: unknown;
+}
+
+/** `err` as plain data. */
+export function asReported(err: unknown): ReportedError {
+  const e = err as Error & { problems?: unknown };
+  return { name: e.name, message: e.message, problems: e.problems };
+}
+
+/** The error `reported` describes, as this copy's class (InputError, EnvironmentError, else an Error of that name). */
+export function rebuilt(reported: ReportedError): Error {
+  if (reported.name === 'InputError' && Array.isArray(reported.problems)) return new InputError(reported.problems as Problem[]);
+  if (reported.name === 'EnvironmentError') return new EnvironmentError(reported.message);
+  return Object.assign(new Error(reported.message), { name: reported.name });
+}
