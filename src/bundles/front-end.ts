@@ -14,6 +14,13 @@ import { BundleSpec } from './bundle';
 
 const cliDir = path.dirname(frontEndFile);
 
+/**
+ * The modules of src/synth/ the front end loads from dist/: the staging code (with cdktf, which
+ * a worker loads from its own bundle), and staging-threads.js, whose one copy start.ts (unbundled)
+ * and the bundle share, with the worker thread it started early.
+ */
+const synthOutside = ['stage.js', 'staging-threads.js'].map((f) => path.join(cliDir, '..', 'synth', f));
+
 /** The front end's bundle. */
 export const frontEndSpec: BundleSpec = {
   entry: path.join(cliDir, 'main.js'),
@@ -23,10 +30,7 @@ export const frontEndSpec: BundleSpec = {
   external: ['cdktf', 'constructs', '@cdktf/*', 'ajv', 'ajv/*', 'ajv-formats'],
   keepOutside: (file) => {
     const command = /\/cli\/commands\/([^/]+)\.js$/.exec(file)?.[1];
-    return (
-      (command !== undefined && command !== 'common' && !frontEndCommands.includes(command)) ||
-      file === path.join(cliDir, '..', 'synth', 'stage.js')
-    );
+    return (command !== undefined && command !== 'common' && !frontEndCommands.includes(command)) || synthOutside.includes(file);
   },
 };
 

@@ -22,14 +22,6 @@ export const commandModules: Readonly<Record<string, () => CommandModule<object,
 };
 
 /**
- * What a command starts before anything else loads (yargs included), by the command's name:
- * `synth` starts a worker thread that loads cdktf and the constructs meanwhile (parallel-stage.ts).
- */
-const commandWarmUps: Readonly<Record<string, () => void>> = {
-  synth: () => (require('../synth/parallel-stage') as typeof import('../synth/parallel-stage')).prestartStagingWorker(),
-};
-
-/**
  * The commands to register for an argument list: the one it names, or every command (for
  * `--help`, no command, or an unknown one, so help and "did you mean" see them all).
  */
@@ -59,9 +51,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const commands = commandsFor(argv);
-  const onlyHelp = argv.some((a) => a === '--help' || a === '-h' || a === '--version');
-  if (commands.length === 1 && !onlyHelp) commandWarmUps[commands[0]]?.();
-  // After the warm-up: loading yargs is part of the start-up the warm-up overlaps. (Its CommonJS export is the factory itself.)
+  // Its CommonJS export is the factory itself.
   const yargs = require('yargs') as (typeof import('yargs'))['default'];
   const cli = yargs(argv)
     .scriptName('govstack')

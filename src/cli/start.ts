@@ -26,6 +26,21 @@ export function namedCommand(argv: readonly string[]): string | undefined {
 type Main = (argv: string[]) => Promise<void>;
 
 /**
+ * What a command starts before anything else loads (the command line included), by the
+ * command's name: `synth` starts a worker thread that loads the staging code meanwhile
+ * (src/synth/staging-threads.ts).
+ */
+const warmUps: Readonly<Record<string, () => void>> = {
+  synth: () => (require('../synth/staging-threads') as typeof import('../synth/staging-threads')).startStagingThreadEarly(),
+};
+
+/** The warm-up of the command `argv` names, unless it only asks for help or the version. */
+function warmUp(argv: readonly string[], command: string | undefined): void {
+  if (command !== undefined && Object.hasOwn(warmUps, command) && !argv.some((a) => a === '--help' || a === '-h' || a === '--version'))
+    warmUps[command]();
+}
+
+/**
  * Whether `bundle` exists and was built after dist/ was compiled: `tsc` alone rewrites every
  * file of dist/ (main.js among them) but not the bundle, which would then run older code.
  */
@@ -42,6 +57,7 @@ export function bundleIsCurrent(bundle: string): boolean {
  */
 export function start(argv: string[], bundle = frontEndFile, cache = frontEndCacheFile): Promise<void> {
   const command = namedCommand(argv);
+  warmUp(argv, command);
   if (command === undefined || !frontEndCommands.includes(command) || !bundleIsCurrent(bundle))
     return (require('./main') as typeof import('./main')).main(argv);
   if (process.env.GOVSTACK_DEBUG) {

@@ -1,39 +1,28 @@
 /**
  * Staging stacks on worker threads, started before the blueprints are read. A stack is built
  * from its own model alone (stage.ts), so stacks can be staged anywhere: the command line
- * starts its workers first (`StagingWorkers.start`), and each loads cdktf and the constructs
+ * starts a worker first (staging-threads.ts), which loads cdktf and the constructs
  * (stage-worker.ts) while this thread reads and checks the blueprints; the models are then sent
  * over as plain data, split into contiguous parts, one per worker. Publishing (publish.ts) takes
  * every stack from its part's folder, in model order, exactly as after staging in one thread:
  * the bytes written are the same. On a single core there are no workers and this thread stages.
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { DeploymentModel } from '../model/types';
+import type { ResourceCounts } from './stage';
 import type { StageResult, StageTask } from './stage-worker';
 import { asReported, rebuilt } from './staging-errors';
+import { StagingThread, startStagingThread, takeEarlyStagingThread, workersFor } from './staging-threads';
 
-/**
- * Stacks a second worker must have to be worth starting: a worker first loads cdktf and the
- * provider bindings (about 0.3 s of CPU), about what staging three or four countries costs.
- */
-export const stacksPerWorker = 4;
-
-/** One part of a staging: the models staged into `dir` (cdktf's outdir for them). */
-export interface StagedPart {
+/** One part of a staging: the models to stage into `dir` (cdktf's outdir for them). */
+export interface PartToStage {
   readonly dir: string;
   readonly models: readonly DeploymentModel[];
 }
 
-/**
- * How many worker threads stage `count` stacks: none on a single core (this thread stages);
- * otherwise one per `stacksPerWorker` stacks, at least one, at most one per core.
- * @param cores the cores to use; default: `os.availableParallelism()`
- */
-export function workersFor(count: number, cores: number = availableParallelism()): number {
-  return cores < 2 ? 0 : Math.max(1, Math.min(cores, Math.floor(count / stacksPerWorker)));
+/** A part once staged: with the number of Terraform resources of each of its stacks, by stack name. */
+export interface StagedPart extends PartToStage {
+  readonly resources: ResourceCounts;
 }
 
 /** `items` in `parts` contiguous runs of sizes differing by at most one, in order. */
@@ -47,54 +36,24 @@ export function splitInOrder<T>(items: readonly T[], parts: number): T[][] {
   return out;
 }
 
-const workerFile = path.join(__dirname, 'stage-worker.js');
-
-/** A worker thread, loading the staging code from the moment it starts, waiting for one task. */
+/** A worker thread given at most one part to stage. */
 class StagingWorker {
-  private readonly worker = new Worker(workerFile);
-  private readonly result: Promise<void>;
+  constructor(private readonly thread: StagingThread = startStagingThread()) {}
 
-  constructor() {
-    this.result = new Promise((resolve, reject) => {
-      let answered = false;
-      this.worker.once('message', (result: StageResult) => {
-        answered = true;
-        if ('ok' in result) resolve();
-        else reject(rebuilt(result.error));
-      });
-      this.worker.once('error', reject);
-      this.worker.once('exit', (code) => {
-        if (!answered) reject(new Error(`a synthesis worker stopped (exit code ${code}) before it reported`));
-      });
-    });
-    // Never the reason the process stays up: a run that fails before staging just ends.
-    this.worker.unref();
-    this.result.catch(() => undefined);
-  }
-
-  stage(part: StagedPart): Promise<void> {
+  stage(part: PartToStage): Promise<StagedPart> {
     const task: StageTask = { models: part.models.map(({ locate: _locate, ...rest }) => rest), staging: part.dir };
-    this.worker.ref();
-    this.worker.postMessage(task);
-    return this.result;
+    this.thread.worker.ref();
+    this.thread.worker.postMessage(task);
+    return this.thread.answer.then((answer) => {
+      const result = answer as StageResult;
+      if ('error' in result) throw rebuilt(result.error);
+      return { ...part, resources: result.resources };
+    });
   }
 
   stop(): void {
-    void this.worker.terminate();
+    void this.thread.worker.terminate();
   }
-}
-
-/** The worker started by {@link prestartStagingWorker}, until a {@link StagingWorkers.start} takes it. */
-let prestarted: StagingWorker | undefined;
-
-/**
- * Start one staging worker now, before the command line and the blueprints are loaded, so that
- * it loads cdktf and the constructs meanwhile (the command line calls this for `synth`). The
- * next {@link StagingWorkers.start} takes it; if none does, it ends with the process. Does
- * nothing on a single core, when the worker's compiled file is not there, or a second time.
- */
-export function prestartStagingWorker(): void {
-  if (prestarted === undefined && workersFor(1) > 0 && existsSync(workerFile)) prestarted = new StagingWorker();
 }
 
 /**
@@ -107,11 +66,10 @@ export function stageHere(models: readonly DeploymentModel[], staging: string): 
   // Loaded only here: cdktf is what the workers spare this thread.
   const { loadStaging } = require('./staging-code') as typeof import('./staging-code');
   try {
-    loadStaging().stageStacks(part.models, part.dir);
+    return [{ ...part, resources: loadStaging().stageStacks(part.models, part.dir) }];
   } catch (err) {
     throw rebuilt(asReported(err));
   }
-  return [part];
 }
 
 /** Worker threads started ahead of the staging they will do (see the file's comment). */
@@ -119,19 +77,17 @@ export class StagingWorkers {
   private constructor(private readonly workers: StagingWorker[]) {}
 
   /**
-   * The workers for `count` stacks ({@link workersFor}; none when the worker's compiled file is
-   * not there, as when running from TypeScript sources): the prestarted one first, if any.
+   * The workers for `count` stacks: the one started early (staging-threads.ts) first, if any.
    * @param workers how many; default: {@link workersFor} `count`
    */
   static start(count: number, workers: number = workersFor(count)): StagingWorkers {
-    const n = existsSync(workerFile) ? workers : 0;
     const list: StagingWorker[] = [];
-    if (prestarted !== undefined) {
-      if (n > 0) list.push(prestarted);
-      else prestarted.stop();
-      prestarted = undefined;
+    const early = takeEarlyStagingThread();
+    if (early !== undefined) {
+      if (workers > 0) list.push(new StagingWorker(early));
+      else void early.worker.terminate();
     }
-    while (list.length < n) list.push(new StagingWorker());
+    while (list.length < workers) list.push(new StagingWorker());
     return new StagingWorkers(list);
   }
 
@@ -149,7 +105,7 @@ export class StagingWorkers {
     const settled = await Promise.allSettled(parts.map((part, i) => this.workers[i].stage(part)));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    return parts;
+    return settled.map((s) => (s as PromiseFulfilledResult<StagedPart>).value);
   }
 
   /** Stop every worker (those that staged have ended; this ends the ones never given a task). */

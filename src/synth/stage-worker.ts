@@ -1,11 +1,12 @@
 /**
  * A worker thread of a parallel staging (parallel-stage.ts). It loads the staging code (cdktf
  * and the constructs, from the synthesis bundle when it can: staging-code.ts) as soon as it
- * starts, then waits for its one task: stage the models it is sent, report
+ * starts, then waits for its one task: stage the models it is sent (its chart copies made concurrently), report
  * success or the error as plain data (errors do not cross threads whole), and end.
  */
 import { parentPort } from 'node:worker_threads';
 import { DeploymentModel } from '../model/types';
+import type { ResourceCounts } from './stage';
 import { loadStaging } from './staging-code';
 import { asReported, ReportedError } from './staging-errors';
 
@@ -16,7 +17,7 @@ export interface StageTask {
 }
 
 /** What the worker answers. */
-export type StageResult = { readonly ok: true } | { readonly error: ReportedError };
+export type StageResult = { readonly resources: ResourceCounts } | { readonly error: ReportedError };
 
 /** Where a model's source locations would be asked for: never while stacks are built (constructs render the model; locations belong to loading and the audit). */
 function locateUnavailable(): never {
@@ -25,19 +26,17 @@ function locateUnavailable(): never {
 
 if (parentPort) {
   const port = parentPort;
-  const { stageStacks } = loadStaging();
+  const { stageStacksConcurrently } = loadStaging();
   port.once('message', (task: StageTask) => {
-    let result: StageResult;
-    try {
-      stageStacks(
-        task.models.map((m) => ({ ...m, locate: locateUnavailable })),
-        task.staging,
-      );
-      result = { ok: true };
-    } catch (err) {
-      result = { error: asReported(err) };
-    }
-    port.postMessage(result);
-    port.close();
+    const models = task.models.map((m) => ({ ...m, locate: locateUnavailable }));
+    void stageStacksConcurrently(models, task.staging)
+      .then(
+        (resources): StageResult => ({ resources }),
+        (err: unknown): StageResult => ({ error: asReported(err) }),
+      )
+      .then((result) => {
+        port.postMessage(result);
+        port.close();
+      });
   });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeploymentModel } from '../model/types';
 import { StagedPart, stageHere, StagingWorkers } from './parallel-stage';
@@ -95,14 +95,9 @@ function publishParts(out: string, parts: readonly StagedPart[], options: Synthe
         (step) => options.onStep?.(step, m.name),
         synced,
       );
-      return { name: m.name, file: path.join(target, 'cdk.tf.json'), resources: countResources(path.join(target, 'cdk.tf.json')) };
+      return { name: m.name, file: path.join(target, 'cdk.tf.json'), resources: part.resources[m.name] };
     }),
   );
   for (const part of parts) writeManifest(path.join(part.dir, 'manifest.json'), out);
   return written;
-}
-
-function countResources(file: string): number {
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
-  return Object.values(json.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
 }

@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { cdktfTuning, cdktfVersionTuned, skipCrossStackPreparation, withTunedCdktf } from '../../src/synth/cdktf-tuning';
+import {
+  cdktfTuning,
+  cdktfVersionTuned,
+  skipCrossStackPreparation,
+  withTunedCdktf,
+  withTunedCdktfConcurrently,
+} from '../../src/synth/cdktf-tuning';
 import { sortedJson } from '../../src/synth/cdktf-tuning/stable-stringify';
 import {
   App,
@@ -124,6 +130,69 @@ test('inside withTunedCdktf the second copy of a folder asset links the first; o
   expect(b).toBe(a);
   const [c, d] = assetInodes(false);
   expect(d).not.toBe(c);
+});
+
+describe('withTunedCdktfConcurrently copies folder assets beside cdktf', () => {
+  const chart = path.join(root, 'charts', 'govstack-gateway');
+  /** Every file below `dir` with its bytes, and the inode of one of them per stack. */
+  const contents = (dir: string): Record<string, string> =>
+    Object.fromEntries(
+      (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+        .filter((e) => e.isFile())
+        .map((e) => {
+          const file = path.join(e.parentPath, e.name);
+          return [path.relative(dir, file), readFileSync(file, 'utf8')];
+        }),
+    );
+  const build =
+    (outdir: string, after: () => void = () => undefined) =>
+    () => {
+      const app = new App({ outdir, stackTraces: false });
+      for (const name of ['a', 'b']) {
+        const stack = new TerraformStack(app, name);
+        new TerraformAsset(stack, 'chart', { path: chart, type: AssetType.DIRECTORY });
+      }
+      app.synth();
+      after();
+    };
+  const assetFolder = (outdir: string, stack: string) => {
+    const folder = path.join(outdir, 'stacks', stack, 'assets', 'chart');
+    return path.join(folder, readdirSync(folder)[0]);
+  };
+
+  test('resolving with every file in place, the same as withTunedCdktf writes, the second copy linking the first', async () => {
+    const [serial, concurrent] = [
+      mkdtempSync(path.join(tmpdir(), 'govstack-assets-')),
+      mkdtempSync(path.join(tmpdir(), 'govstack-assets-')),
+    ];
+    try {
+      withTunedCdktf(build(serial));
+      await withTunedCdktfConcurrently(build(concurrent));
+      expect(contents(concurrent)).toEqual(contents(serial));
+      expect(Object.keys(contents(assetFolder(concurrent, 'a')))).toEqual(Object.keys(contents(chart)));
+      const inode = (stack: string) => statSync(path.join(assetFolder(concurrent, stack), 'templates', 'gateways.yaml')).ino;
+      expect(inode('b')).toBe(inode('a'));
+    } finally {
+      rmSync(serial, { recursive: true, force: true });
+      rmSync(concurrent, { recursive: true, force: true });
+    }
+  });
+
+  test('when the body fails after copies began, it rejects with that error once they have ended', async () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'govstack-assets-'));
+    try {
+      const failure = await withTunedCdktfConcurrently(
+        build(outdir, () => {
+          throw new Error('failed after synth');
+        }),
+      ).catch((e: Error) => e);
+      expect(failure).toEqual(new Error('failed after synth'));
+      // Every file of the first copy is complete: nothing was still being written when it rejected.
+      expect(contents(assetFolder(outdir, 'a'))).toEqual(contents(chart));
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the stack's JSON is written as json-stable-stringify writes it", () => {

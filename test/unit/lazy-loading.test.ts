@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { commandModules, commandsFor } from '../../src/cli/main';
-import { workersFor } from '../../src/synth/parallel-stage';
+import { workersFor } from '../../src/synth/staging-threads';
 import { root } from './support';
 
 /** A preload for every thread of a run: at its exit, it lists the modules the thread loaded. */

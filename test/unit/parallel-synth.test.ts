@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
 import { DeploymentModel } from '../../src/model/types';
-import { splitInOrder, StagingWorkers, workersFor } from '../../src/synth/parallel-stage';
+import { splitInOrder, StagingWorkers } from '../../src/synth/parallel-stage';
+import { workersFor } from '../../src/synth/staging-threads';
 import { synthesize, synthesizeInParallel } from '../../src/synth/synthesize';
 import { digestOutput, goldenDir, goldenHashesFile, goldenRuns } from '../golden/golden';
 
@@ -24,6 +25,11 @@ test.each([0, 1, 3])('the golden fleet staged by %i worker(s) writes the recorde
   const stacks = await synthesizeInParallel(fleetModels(), out, { workers: StagingWorkers.start(10, count) });
   expect(stacks.map((s) => s.name)).toEqual(fleetModels().map((m) => m.name));
   expect(digestOutput(out)).toEqual(recorded);
+  // The resources the staging reported are those its cdk.tf.json holds.
+  for (const s of stacks) {
+    const json = JSON.parse(readFileSync(s.file, 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+    expect(s.resources).toBe(Object.values(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0));
+  }
   // Nothing of the staging is left behind.
   expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
 });

@@ -25,7 +25,7 @@ import { fastStableStringify } from './stable-stringify';
 import type { App } from 'cdktf';
 import { installedVersion, versionProblem } from './cdktf-source';
 import { applyNoCrossStackPreparation, skipPreparationOf } from './cross-stack';
-import { applyFolderAssetLinks, withAssetLinks } from './folder-asset-links';
+import { applyFolderAssetLinks, withAssetLinks, withAssetLinksConcurrently } from './folder-asset-links';
 import { applyPlainDataFastPath } from './plain-data';
 import { tunedScope } from './scope';
 import { applyNoTokenStackTraces } from './token-traces';
@@ -72,12 +72,25 @@ export function cdktfTuning(): CdktfTuning {
  * other code runs while the adjustments act.
  */
 export function withTunedCdktf<T>(body: () => T): T {
+  return withAssetLinks(() => inTunedScope(body));
+}
+
+/**
+ * {@link withTunedCdktf}, with the first copy of each folder asset made on libuv's thread pool
+ * while `body` goes on (folder-asset-links.ts): resolves once every asset file is on disk.
+ */
+export function withTunedCdktfConcurrently(body: () => void): Promise<void> {
+  return withAssetLinksConcurrently(() => inTunedScope(body));
+}
+
+/** Run `body` with plain data on the fast path and, unless GOVSTACK_DEBUG is set, token stack traces off. */
+function inTunedScope<T>(body: () => T): T {
   applyAll();
   const tracesOff = !process.env.GOVSTACK_DEBUG;
   tunedScope.depth++;
   if (tracesOff) tunedScope.tracesOff++;
   try {
-    return withAssetLinks(body);
+    return body();
   } finally {
     tunedScope.depth--;
     if (tracesOff) tunedScope.tracesOff--;

@@ -1,0 +1,75 @@
+/**
+ * The worker threads that stage (stage-worker.ts): how many a staging gets, and starting one at
+ * the very beginning of `govstack synth`, before the command line itself loads (src/cli/start.ts),
+ * so that it loads the staging code while this thread reads the blueprints. The front-end bundle
+ * keeps this module outside (src/bundles/front-end.ts): start.ts and the bundled parallel-stage.ts
+ * share its one copy, and with it the worker started early. It holds no error classes: what a
+ * worker answers is plain data, which parallel-stage.ts turns back into errors.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** The compiled worker script. */
+export const stagingWorkerFile = path.join(__dirname, 'stage-worker.js');
+
+/**
+ * Stacks a second worker must have to be worth starting: a worker first loads cdktf and the
+ * provider bindings (about 0.3 s of CPU), about what staging three or four countries costs.
+ */
+export const stacksPerWorker = 4;
+
+/**
+ * How many worker threads stage `count` stacks: none on a single core (this thread stages), or
+ * when the worker's compiled file is not there (as when running from TypeScript sources);
+ * otherwise one per `stacksPerWorker` stacks, at least one, at most one per core.
+ * @param cores the cores to use; default: `os.availableParallelism()`
+ */
+export function workersFor(count: number, cores: number = availableParallelism()): number {
+  return cores < 2 || !existsSync(stagingWorkerFile) ? 0 : Math.max(1, Math.min(cores, Math.floor(count / stacksPerWorker)));
+}
+
+/** A worker thread and its one answer: the first message it posts; rejected if it fails or stops before. */
+export interface StagingThread {
+  readonly worker: Worker;
+  readonly answer: Promise<unknown>;
+}
+
+/** Start a worker thread, listening from the start (an error it raises before anyone asks is kept in `answer`, not thrown). */
+export function startStagingThread(): StagingThread {
+  const worker = new Worker(stagingWorkerFile);
+  const answer = new Promise<unknown>((resolve, reject) => {
+    let answered = false;
+    worker.once('message', (message: unknown) => {
+      answered = true;
+      resolve(message);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`a synthesis worker stopped (exit code ${code}) before it reported`));
+    });
+  });
+  answer.catch(() => undefined);
+  // Never the reason the process stays up: a run that fails before staging just ends.
+  worker.unref();
+  return { worker, answer };
+}
+
+let early: StagingThread | undefined;
+
+/**
+ * Start one worker thread now, for the next staging to take ({@link takeEarlyStagingThread});
+ * if none does, it ends with the process. Does nothing when {@link workersFor} one stack is
+ * none, or a second time.
+ */
+export function startStagingThreadEarly(): void {
+  if (early === undefined && workersFor(1) > 0) early = startStagingThread();
+}
+
+/** The thread {@link startStagingThreadEarly} started, once (undefined if none, or taken). */
+export function takeEarlyStagingThread(): StagingThread | undefined {
+  const taken = early;
+  early = undefined;
+  return taken;
+}
