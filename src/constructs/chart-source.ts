@@ -46,10 +46,30 @@ export function upstreamChart(ref: HelmChartRef, sources: ChartSources): ChartLo
 /** Content hashes per app: the charts do not change while one app is built, and a fleet's app has a stack per country. */
 const hashesByApp = new WeakMap<Construct, Map<string, string>>();
 
+/** Hashes of every project chart computed ahead of the next app ({@link warmChartHashes}), until it takes them. */
+let warmed: Map<string, string> | undefined;
+
+/**
+ * Compute the content hash of every project chart now, for the next app to take instead of
+ * reading the charts while it is built: a staging worker does this while it waits for its
+ * models (src/synth/stage-worker.ts), a moment before it builds the app, as one synthesis.
+ */
+export function warmChartHashes(): void {
+  warmed = new Map(
+    readdirSync(chartsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => [path.join(chartsDir, e.name), contentHash(path.join(chartsDir, e.name))]),
+  );
+}
+
 function appContentHash(stack: TerraformStack, dir: string): string {
   const app = stack.node.root;
   let hashes = hashesByApp.get(app);
-  if (!hashes) hashesByApp.set(app, (hashes = new Map()));
+  if (!hashes) {
+    hashes = warmed ?? new Map<string, string>();
+    warmed = undefined;
+    hashesByApp.set(app, hashes);
+  }
   let hash = hashes.get(dir);
   if (hash === undefined) hashes.set(dir, (hash = contentHash(dir)));
   return hash;

@@ -26,7 +26,9 @@ function locateUnavailable(): never {
 
 if (parentPort) {
   const port = parentPort;
-  const { stageStacksConcurrently } = loadStaging();
+  const { stageStacksConcurrently, warmChartHashes } = loadStaging();
+  // While the models are being read: the charts' hashes, which building the stacks needs first.
+  warmChartHashes();
   port.once('message', (task: StageTask) => {
     const models = task.models.map((m) => ({ ...m, locate: locateUnavailable }));
     void stageStacksConcurrently(models, task.staging)

@@ -6,6 +6,7 @@ import { CountryDeployment } from '../constructs/country-deployment';
 import { DeploymentModel } from '../model/types';
 
 export { cdktfTuning } from './cdktf-tuning';
+export { warmChartHashes } from '../constructs/chart-source';
 
 /** The number of Terraform resources of each stack staged, by stack name. */
 export type ResourceCounts = Readonly<Record<string, number>>;

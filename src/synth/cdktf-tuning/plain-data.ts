@@ -16,6 +16,7 @@ interface ResolveOptions {
 interface Encoding {
   BEGIN_STRING_TOKEN_MARKER: string;
   BEGIN_LIST_TOKEN_MARKER: string;
+  BEGIN_MAP_TOKEN_MARKER: string;
   TokenString: {
     forString(s: string): { test(): boolean };
     forListToken(s: string): { test(): boolean };
@@ -54,18 +55,20 @@ export function applyPlainDataFastPath(): true | string {
   ];
   if (!cdktfSourceHolds('tokens/private/resolve.js', 'function resolve(obj, options) {', ...branches))
     return 'tokens/private/resolve.js is not the one the adjustment was written for';
-  // cdktf's string and list token patterns begin with these markers, literally; its number
+  // cdktf's string, list and map token patterns begin with these markers, literally; its number
   // pattern is module-private, so it is matched here from the same source text.
   if (
     !cdktfSourceHolds(
       'tokens/private/encoding.js',
       'const STRING_TOKEN_REGEX = new RegExp(`${QUOTED_BEGIN_STRING_TOKEN_MARKER}(',
       'const LIST_TOKEN_REGEX = new RegExp(`${QUOTED_BEGIN_LIST_TOKEN_MARKER}(',
+      'const MAP_TOKEN_REGEX = new RegExp(`${QUOTED_BEGIN_MAP_TOKEN_MARKER}(',
+      'function containsMapToken(xs) { return Object.keys(xs).some((x) => typeof x === "string" && TokenString.forMapToken(x).test()); }',
       `const NUMBER_TOKEN_REGEX = new RegExp("${numberTokenPattern.replace(/\\/g, '\\\\')}", "g");`,
     )
   )
     return 'tokens/private/encoding.js is not the one the adjustment was written for';
-  const { TokenString, BEGIN_STRING_TOKEN_MARKER, BEGIN_LIST_TOKEN_MARKER } = encoding;
+  const { TokenString, BEGIN_STRING_TOKEN_MARKER, BEGIN_LIST_TOKEN_MARKER, BEGIN_MAP_TOKEN_MARKER } = encoding;
   const numberToken = new RegExp(numberTokenPattern);
   const plainString = (s: string) =>
     // A string holding neither marker cannot match cdktf's string or list pattern; one that does is tested by cdktf itself.
@@ -107,9 +110,10 @@ export function applyPlainDataFastPath(): true | string {
     }
     const object = value as Record<string, unknown>;
     const keys = Object.keys(object);
-    // A map token, a resolvable, a construct (refused) or a key holding a token: cdktf's.
+    // A map token, a resolvable, a construct (refused) or a key holding a token: cdktf's. (A key
+    // without the map marker cannot match cdktf's map pattern, which begins with it.)
     if (
-      encoding.containsMapToken(object) ||
+      (keys.some((k) => k.includes(BEGIN_MAP_TOKEN_MARKER)) && encoding.containsMapToken(object)) ||
       typeof object.resolve === 'function' ||
       (object._children !== undefined && object._metadata !== undefined) ||
       !keys.every(plainString)
