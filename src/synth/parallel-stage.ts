@@ -23,6 +23,8 @@ export interface PartToStage {
 /** A part once staged: with the number of Terraform resources of each of its stacks, by stack name. */
 export interface StagedPart extends PartToStage {
   readonly resources: ResourceCounts;
+  /** Files and folders of it already written to disk, by inode (`dev:ino`, publish.ts `SyncedFiles`). @default none */
+  readonly synced?: readonly string[];
 }
 
 /** `items` in `parts` contiguous runs of sizes differing by at most one, in order. */
@@ -44,10 +46,10 @@ class StagingWorker {
     const task: StageTask = { models: part.models.map(({ locate: _locate, ...rest }) => rest), staging: part.dir };
     this.thread.worker.ref();
     this.thread.worker.postMessage(task);
-    return this.thread.answer.then((answer) => {
-      const result = answer as StageResult;
+    return this.thread.answer.then(({ message, synced }) => {
+      const result = message as StageResult;
       if ('error' in result) throw rebuilt(result.error);
-      return { ...part, resources: result.resources };
+      return { ...part, resources: result.resources, synced };
     });
   }
 

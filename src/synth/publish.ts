@@ -213,8 +213,10 @@ function copyTree(from: string, to: string, place: Place): void {
  * Files one synthesis has written to disk, by device and inode (`dev:ino`). A fleet's stacks
  * share their chart files by hard links (cdktf-tuning/folder-asset-links.ts): once one link's
  * file is on disk, another link to it needs only its folder written, which records the link
- * and the inode's link count in the same journal transaction. Kept per synthesis, not per
- * process: an inode freed by a removed generation may be reused by a later, unsynced file.
+ * and the inode's link count in the same journal transaction. The staging adds the chart
+ * files and folders it copied and wrote to disk itself (folder-copy.ts), before publishing
+ * begins. Kept per synthesis, not per process: an inode freed by a removed generation may be
+ * reused by a later, unsynced file.
  */
 export type SyncedFiles = Set<string>;
 
@@ -226,12 +228,13 @@ function syncTree(dir: string, syncedFiles: SyncedFiles): void {
     else if (entry.isFile()) {
       const { dev, ino, nlink } = lstatSync(full);
       const inode = `${dev}:${ino}`;
-      if (nlink > 1 && syncedFiles.has(inode)) continue;
+      if (syncedFiles.has(inode)) continue;
       syncFile(full, 'r');
       if (nlink > 1) syncedFiles.add(inode);
     }
   }
-  syncFolder(dir);
+  const { dev, ino } = lstatSync(dir);
+  if (!syncedFiles.has(`${dev}:${ino}`)) syncFolder(dir);
 }
 
 function syncFolder(dir: string): void {

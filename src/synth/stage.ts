@@ -1,5 +1,5 @@
 // First: it defers cdktf's archive library, which must happen before cdktf loads.
-import { skipCrossStackPreparation, withTunedCdktf, withTunedCdktfConcurrently } from './cdktf-tuning';
+import { skipCrossStackPreparation, withTunedCdktf, withTunedCdktfCopyingElsewhere } from './cdktf-tuning';
 import { TerraformResource } from 'cdktf';
 import { GovStackApp } from '../api/app';
 import { CountryDeployment } from '../constructs/country-deployment';
@@ -22,16 +22,16 @@ export function stageStacks(models: readonly DeploymentModel[], staging: string)
 }
 
 /**
- * {@link stageStacks}, with the chart folders copied into `staging` and written to disk by
- * libuv's thread pool while cdktf builds the JSON (cdktf-tuning/folder-asset-links.ts); resolves
- * when all is written. The same files as stageStacks writes.
+ * {@link stageStacks}, with each chart folder's copy into a stack handed to `copier` (source
+ * folder and target, absolute paths) instead of made: a staging worker hands them to the thread
+ * waiting for it (stage-worker.ts), which copies them meanwhile (src/synth/folder-copy.ts).
  */
-export async function stageStacksConcurrently(models: readonly DeploymentModel[], staging: string): Promise<ResourceCounts> {
-  let counts: ResourceCounts = {};
-  await withTunedCdktfConcurrently(() => {
-    counts = buildAndSynthesize(models, staging);
-  });
-  return counts;
+export function stageStacksCopyingElsewhere(
+  models: readonly DeploymentModel[],
+  staging: string,
+  copier: (source: string, target: string) => void,
+): ResourceCounts {
+  return withTunedCdktfCopyingElsewhere(copier, () => buildAndSynthesize(models, staging));
 }
 
 function buildAndSynthesize(models: readonly DeploymentModel[], staging: string): ResourceCounts {

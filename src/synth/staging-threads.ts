@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { FolderCopies } from './folder-copy';
+import type { FolderCopyRequest } from './stage-worker';
 
 /** The compiled worker script. */
 export const stagingWorkerFile = path.join(__dirname, 'stage-worker.js');
@@ -30,21 +32,34 @@ export function workersFor(count: number, cores: number = availableParallelism()
   return cores < 2 || !existsSync(stagingWorkerFile) ? 0 : Math.max(1, Math.min(cores, Math.floor(count / stacksPerWorker)));
 }
 
-/** A worker thread and its one answer: the first message it posts; rejected if it fails or stops before. */
+/**
+ * A worker thread and its one answer: the last message it posts, once the folder copies it asked
+ * for before (`FolderCopyRequest`, made here meanwhile by `FolderCopies`) are on disk; rejected
+ * if it fails or stops before, or a copy fails.
+ */
 export interface StagingThread {
   readonly worker: Worker;
-  readonly answer: Promise<unknown>;
+  /** The last message, and the inodes the folder copies wrote to disk (`dev:ino`, publish.ts `SyncedFiles`). */
+  readonly answer: Promise<{ readonly message: unknown; readonly synced: readonly string[] }>;
 }
 
 /** Start a worker thread, listening from the start (an error it raises before anyone asks is kept in `answer`, not thrown). */
 export function startStagingThread(): StagingThread {
   const worker = new Worker(stagingWorkerFile);
-  const answer = new Promise<unknown>((resolve, reject) => {
+  const copies = new FolderCopies();
+  const answer = new Promise<{ readonly message: unknown; readonly synced: readonly string[] }>((resolve, reject) => {
     let answered = false;
-    worker.once('message', (message: unknown) => {
+    const listen = (message: unknown) => {
+      const request = (message as Partial<FolderCopyRequest>).copyFolder;
+      if (request !== undefined) {
+        copies.copy(...request);
+        return;
+      }
       answered = true;
-      resolve(message);
-    });
+      worker.off('message', listen);
+      copies.settled().then((synced) => resolve({ message, synced }), reject);
+    };
+    worker.on('message', listen);
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (!answered) reject(new Error(`a synthesis worker stopped (exit code ${code}) before it reported`));

@@ -86,7 +86,7 @@ function prepareStaging(models: readonly DeploymentModel[], outdir: string): { o
 /** Publish every staged stack, in model order, then merge the parts' manifests into `out`'s. */
 function publishParts(out: string, parts: readonly StagedPart[], options: SynthesizeOptions): SynthesizedStack[] {
   options.onStep?.('staged', '');
-  const synced: SyncedFiles = new Set();
+  const synced: SyncedFiles = new Set(parts.flatMap((p) => p.synced ?? []));
   const written = parts.flatMap((part) =>
     part.models.map((m) => {
       const target = publishStack(

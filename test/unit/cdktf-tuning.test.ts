@@ -7,9 +7,10 @@ import {
   cdktfVersionTuned,
   skipCrossStackPreparation,
   withTunedCdktf,
-  withTunedCdktfConcurrently,
+  withTunedCdktfCopyingElsewhere,
 } from '../../src/synth/cdktf-tuning';
 import { sortedJson } from '../../src/synth/cdktf-tuning/stable-stringify';
+import { FolderCopies } from '../../src/synth/folder-copy';
 import {
   App,
   AssetType,
@@ -132,9 +133,9 @@ test('inside withTunedCdktf the second copy of a folder asset links the first; o
   expect(d).not.toBe(c);
 });
 
-describe('withTunedCdktfConcurrently copies folder assets beside cdktf', () => {
+describe('withTunedCdktfCopyingElsewhere hands folder asset copies to a copier (FolderCopies makes them)', () => {
   const chart = path.join(root, 'charts', 'govstack-gateway');
-  /** Every file below `dir` with its bytes, and the inode of one of them per stack. */
+  /** Every file below `dir`, with its text. */
   const contents = (dir: string): Record<string, string> =>
     Object.fromEntries(
       (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
@@ -144,51 +145,54 @@ describe('withTunedCdktfConcurrently copies folder assets beside cdktf', () => {
           return [path.relative(dir, file), readFileSync(file, 'utf8')];
         }),
     );
-  const build =
-    (outdir: string, after: () => void = () => undefined) =>
-    () => {
-      const app = new App({ outdir, stackTraces: false });
-      for (const name of ['a', 'b']) {
-        const stack = new TerraformStack(app, name);
-        new TerraformAsset(stack, 'chart', { path: chart, type: AssetType.DIRECTORY });
-      }
-      app.synth();
-      after();
-    };
+  const build = (outdir: string) => () => {
+    const app = new App({ outdir, stackTraces: false });
+    for (const name of ['a', 'b']) {
+      const stack = new TerraformStack(app, name);
+      new TerraformAsset(stack, 'chart', { path: chart, type: AssetType.DIRECTORY });
+    }
+    app.synth();
+  };
   const assetFolder = (outdir: string, stack: string) => {
     const folder = path.join(outdir, 'stacks', stack, 'assets', 'chart');
     return path.join(folder, readdirSync(folder)[0]);
   };
 
-  test('resolving with every file in place, the same as withTunedCdktf writes, the second copy linking the first', async () => {
-    const [serial, concurrent] = [
+  test('the copier gets each copy instead of cdktf; FolderCopies then writes what withTunedCdktf writes, the second copy linking the first', async () => {
+    const [serial, elsewhere] = [
       mkdtempSync(path.join(tmpdir(), 'govstack-assets-')),
       mkdtempSync(path.join(tmpdir(), 'govstack-assets-')),
     ];
     try {
       withTunedCdktf(build(serial));
-      await withTunedCdktfConcurrently(build(concurrent));
-      expect(contents(concurrent)).toEqual(contents(serial));
-      expect(Object.keys(contents(assetFolder(concurrent, 'a')))).toEqual(Object.keys(contents(chart)));
-      const inode = (stack: string) => statSync(path.join(assetFolder(concurrent, stack), 'templates', 'gateways.yaml')).ino;
+      const requests: [string, string][] = [];
+      withTunedCdktfCopyingElsewhere((source, target) => requests.push([source, target]), build(elsewhere));
+      expect(requests).toEqual([
+        [chart, assetFolder(elsewhere, 'a')],
+        [chart, assetFolder(elsewhere, 'b')],
+      ]);
+      expect(contents(assetFolder(elsewhere, 'a'))).toEqual({}); // cdktf made the folder, copied nothing
+      const copies = new FolderCopies();
+      for (const [source, target] of requests) copies.copy(source, target);
+      await copies.settled();
+      expect(contents(elsewhere)).toEqual(contents(serial));
+      const inode = (stack: string) => statSync(path.join(assetFolder(elsewhere, stack), 'templates', 'gateways.yaml')).ino;
       expect(inode('b')).toBe(inode('a'));
     } finally {
       rmSync(serial, { recursive: true, force: true });
-      rmSync(concurrent, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 
-  test('when the body fails after copies began, it rejects with that error once they have ended', async () => {
+  test('FolderCopies rejects with a failed copy once every copy has ended', async () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'govstack-assets-'));
     try {
-      const failure = await withTunedCdktfConcurrently(
-        build(outdir, () => {
-          throw new Error('failed after synth');
-        }),
-      ).catch((e: Error) => e);
-      expect(failure).toEqual(new Error('failed after synth'));
-      // Every file of the first copy is complete: nothing was still being written when it rejected.
-      expect(contents(assetFolder(outdir, 'a'))).toEqual(contents(chart));
+      const copies = new FolderCopies();
+      copies.copy(chart, path.join(outdir, 'first'));
+      copies.copy(path.join(outdir, 'missing'), path.join(outdir, 'second'));
+      const failure = await copies.settled().catch((e: NodeJS.ErrnoException) => e);
+      expect((failure as NodeJS.ErrnoException).code).toBe('ENOENT');
+      expect(contents(path.join(outdir, 'first'))).toEqual(contents(chart));
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -25,7 +25,7 @@ import { fastStableStringify } from './stable-stringify';
 import type { App } from 'cdktf';
 import { installedVersion, versionProblem } from './cdktf-source';
 import { applyNoCrossStackPreparation, skipPreparationOf } from './cross-stack';
-import { applyFolderAssetLinks, withAssetLinks, withAssetLinksConcurrently } from './folder-asset-links';
+import { applyFolderAssetLinks, withAssetCopier, withAssetLinks } from './folder-asset-links';
 import { applyPlainDataFastPath } from './plain-data';
 import { tunedScope } from './scope';
 import { applyNoTokenStackTraces } from './token-traces';
@@ -76,11 +76,11 @@ export function withTunedCdktf<T>(body: () => T): T {
 }
 
 /**
- * {@link withTunedCdktf}, with the first copy of each folder asset made on libuv's thread pool
- * while `body` goes on (folder-asset-links.ts): resolves once every asset file is on disk.
+ * {@link withTunedCdktf}, with every copy of a folder asset handed to `copier` (source folder and
+ * target, absolute paths; src/synth/folder-copy.ts `FolderCopies` makes them) instead of made.
  */
-export function withTunedCdktfConcurrently(body: () => void): Promise<void> {
-  return withAssetLinksConcurrently(() => inTunedScope(body));
+export function withTunedCdktfCopyingElsewhere<T>(copier: (source: string, target: string) => void, body: () => T): T {
+  return withAssetCopier(copier, () => inTunedScope(body));
 }
 
 /** Run `body` with plain data on the fast path and, unless GOVSTACK_DEBUG is set, token stack traces off. */
