@@ -28,15 +28,18 @@ export function environmentMessage(err: unknown): string | undefined {
   // Loaded here, on failure only: a command that succeeds never pays for the problems module.
   const { EnvironmentError } = require('../blueprint/problems') as typeof Problems;
   if (err instanceof EnvironmentError) return err.message;
-  const e = err as NodeJS.ErrnoException | undefined;
+  const e = err as (NodeJS.ErrnoException & { dest?: string }) | undefined;
   // mkdir -p through a file fails with EEXIST naming that file (Node 20), not ENOTDIR.
   const code = e?.code === 'EEXIST' && e.syscall === 'mkdir' ? 'ENOTDIR' : e?.code;
   // makeFolder makes each folder once, so ENOENT from mkdir means the file system takes no new folder there (/proc).
   const why =
     code === 'ENOENT' && e?.syscall === 'mkdir' ? 'the file system there takes no new folder' : code ? environmentCodes[code] : undefined;
   if (!why) return undefined;
-  return e!.path
-    ? `cannot ${e!.syscall === 'open' || e!.syscall === 'mkdir' || e!.syscall === 'rename' ? 'write' : 'use'} ${e!.path}: ${why}`
+  // A copy names its source in `path` and what it writes in `dest`: the problem is where it writes.
+  const copying = e!.syscall === 'copyfile' && e!.dest !== undefined;
+  const where = copying ? e!.dest : e!.path;
+  return where
+    ? `cannot ${copying || e!.syscall === 'open' || e!.syscall === 'mkdir' || e!.syscall === 'rename' ? 'write' : 'use'} ${where}: ${why}`
     : `${e!.syscall ?? 'output'}: ${why}`;
 }
 

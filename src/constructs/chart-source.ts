@@ -52,14 +52,21 @@ let warmed: Map<string, string> | undefined;
 /**
  * Compute the content hash of every project chart now, for the next app to take instead of
  * reading the charts while it is built: a staging worker does this while it waits for its
- * models (src/synth/stage-worker.ts), a moment before it builds the app, as one synthesis.
+ * models (src/synth/stage-worker.ts), while the blueprints are read (a chart edited in that
+ * moment is copied with the hash it had when it was read, as within one build). A chart that
+ * cannot be read is left out: the app then reads it, and fails, only if it uses it.
  */
 export function warmChartHashes(): void {
-  warmed = new Map(
-    readdirSync(chartsDir, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => [path.join(chartsDir, e.name), contentHash(path.join(chartsDir, e.name))]),
-  );
+  warmed = new Map();
+  for (const entry of readdirSync(chartsDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const dir = path.join(chartsDir, entry.name);
+    try {
+      warmed.set(dir, contentHash(dir));
+    } catch {
+      // Read when used, if ever.
+    }
+  }
 }
 
 function appContentHash(stack: TerraformStack, dir: string): string {

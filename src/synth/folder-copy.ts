@@ -6,6 +6,8 @@
 import { copyFileSync, linkSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, lstat, open } from 'node:fs/promises';
 import * as path from 'node:path';
+import { allOrFirstFailure } from './all-or-first-failure';
+import { inodeKey } from './inode';
 
 /** Recreate the tree `from` at `to` with hard links to its files (copies where a link is refused). */
 export function linkTree(from: string, to: string): void {
@@ -44,16 +46,7 @@ async function sync(target: string): Promise<string> {
   } finally {
     await handle.close();
   }
-  const { dev, ino } = await lstat(target);
-  return `${dev}:${ino}`;
-}
-
-/** The results of `work` once every one has settled; rejects with the first failure. */
-async function allOf<T>(work: readonly Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(work);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  return inodeKey(await lstat(target));
 }
 
 /**
@@ -67,8 +60,8 @@ export async function copyFolderToDisk(from: string, to: string): Promise<string
   const folders: string[] = [];
   const files: [string, string][] = [];
   makeFoldersListFiles(from, to, folders, files);
-  const synced = await allOf(files.map(([file, target]) => copyFile(file, target).then(() => sync(target))));
-  return [...synced, ...(await allOf(folders.map(sync)))];
+  const synced = await allOrFirstFailure(files.map(([file, target]) => copyFile(file, target).then(() => sync(target))));
+  return [...synced, ...(await allOrFirstFailure(folders.map(sync)))];
 }
 
 /**
@@ -98,6 +91,11 @@ export class FolderCopies {
 
   /** Resolves, when every copy and link has settled, with the inodes written to disk (`dev:ino`); rejects with the first failure. */
   async settled(): Promise<string[]> {
-    return (await allOf(this.all)).flat();
+    return (await allOrFirstFailure(this.all)).flat();
+  }
+
+  /** Resolves when every copy and link has settled, failed or not. */
+  async ended(): Promise<void> {
+    await Promise.allSettled(this.all);
   }
 }

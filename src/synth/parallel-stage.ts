@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { DeploymentModel } from '../model/types';
 import type { ResourceCounts } from './stage';
 import type { StageResult, StageTask } from './stage-worker';
+import { allOrFirstFailure } from './all-or-first-failure';
 import { asReported, rebuilt } from './staging-errors';
 import { StagingThread, startStagingThread, takeEarlyStagingThread, workersFor } from './staging-threads';
 
@@ -42,7 +43,8 @@ export function splitInOrder<T>(items: readonly T[], parts: number): T[][] {
 class StagingWorker {
   constructor(private readonly thread: StagingThread = startStagingThread()) {}
 
-  stage(part: PartToStage): Promise<StagedPart> {
+  /** Stage `part` on this worker; a task that cannot be sent (it fails to clone, say) rejects like a failed staging, so that the other parts are awaited all the same. */
+  async stage(part: PartToStage): Promise<StagedPart> {
     const task: StageTask = { models: part.models.map(({ locate: _locate, ...rest }) => rest), staging: part.dir };
     this.thread.worker.ref();
     this.thread.worker.postMessage(task);
@@ -104,10 +106,7 @@ export class StagingWorkers {
       models: group,
     }));
     if (this.workers.length === 0) return stageHere(models, staging);
-    const settled = await Promise.allSettled(parts.map((part, i) => this.workers[i].stage(part)));
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    return settled.map((s) => (s as PromiseFulfilledResult<StagedPart>).value);
+    return allOrFirstFailure(parts.map((part, i) => this.workers[i].stage(part)));
   }
 
   /** Stop every worker (those that staged have ended; this ends the ones never given a task). */

@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentError } from '../blueprint/problems';
+import { inodeKey } from './inode';
 
 /** The steps of publishing one stack, in order (tests kill the process after each). */
 export type PublishStep = 'staged' | 'migrating' | 'migrated' | 'moved' | 'carried' | 'linked' | 'swapped' | 'cleaned';
@@ -226,15 +227,14 @@ function syncTree(dir: string, syncedFiles: SyncedFiles): void {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) syncTree(full, syncedFiles);
     else if (entry.isFile()) {
-      const { dev, ino, nlink } = lstatSync(full);
-      const inode = `${dev}:${ino}`;
+      const stats = lstatSync(full);
+      const inode = inodeKey(stats);
       if (syncedFiles.has(inode)) continue;
       syncFile(full, 'r');
-      if (nlink > 1) syncedFiles.add(inode);
+      if (stats.nlink > 1) syncedFiles.add(inode);
     }
   }
-  const { dev, ino } = lstatSync(dir);
-  if (!syncedFiles.has(`${dev}:${ino}`)) syncFolder(dir);
+  if (!syncedFiles.has(inodeKey(lstatSync(dir)))) syncFolder(dir);
 }
 
 function syncFolder(dir: string): void {

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FolderCopies } from './folder-copy';
-import type { FolderCopyRequest } from './stage-worker';
+import type { FolderCopyRequest, StageResult } from './stage-worker';
 
 /** The compiled worker script. */
 export const stagingWorkerFile = path.join(__dirname, 'stage-worker.js');
@@ -43,11 +43,15 @@ export interface StagingThread {
   readonly answer: Promise<{ readonly message: unknown; readonly synced: readonly string[] }>;
 }
 
-/** Start a worker thread, listening from the start (an error it raises before anyone asks is kept in `answer`, not thrown). */
-export function startStagingThread(): StagingThread {
-  const worker = new Worker(stagingWorkerFile);
+/**
+ * Start a worker thread, listening from the start (an error it raises before anyone asks is kept in `answer`, not thrown).
+ * @param file the worker's script; default: stage-worker.js (tests give another)
+ */
+export function startStagingThread(file: string = stagingWorkerFile): StagingThread {
+  const worker = new Worker(file);
   const copies = new FolderCopies();
   const answer = new Promise<{ readonly message: unknown; readonly synced: readonly string[] }>((resolve, reject) => {
+    // Settled once, and only when no copy is running any more: nothing is written after it.
     let answered = false;
     const listen = (message: unknown) => {
       const request = (message as Partial<FolderCopyRequest>).copyFolder;
@@ -57,13 +61,21 @@ export function startStagingThread(): StagingThread {
       }
       answered = true;
       worker.off('message', listen);
-      copies.settled().then((synced) => resolve({ message, synced }), reject);
+      copies.settled().then(
+        (synced) => resolve({ message, synced }),
+        // The worker's own error (a blueprint's, say) says more than a copy's that failed with it.
+        (copyError: unknown) =>
+          (message as Partial<StageResult & { error: unknown }>).error ? resolve({ message, synced: [] }) : reject(copyError),
+      );
+    };
+    const fail = (error: Error) => {
+      if (answered) return;
+      answered = true;
+      void copies.ended().then(() => reject(error));
     };
     worker.on('message', listen);
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`a synthesis worker stopped (exit code ${code}) before it reported`));
-    });
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`a synthesis worker stopped (exit code ${code}) before it reported`)));
   });
   answer.catch(() => undefined);
   // Never the reason the process stays up: a run that fails before staging just ends.

@@ -66,7 +66,9 @@ test('validate, catalog and synth run from the bundle; other commands, and both 
   expect(synth.files.filter((f) => f.startsWith('dist/src/') && f !== bundle && !f.endsWith('.generated.js')).sort()).toEqual([
     'dist/src/blueprint/code-cache.js',
     'dist/src/cli/start.js',
+    'dist/src/synth/all-or-first-failure.js',
     'dist/src/synth/folder-copy.js',
+    'dist/src/synth/inode.js',
     'dist/src/synth/staging-threads.js',
   ]);
   expect(synth.files.filter((f) => /node_modules\/cdktf\//.test(f))).toEqual([]);
