@@ -7,8 +7,8 @@
  * Every other command runs from dist/ unbundled, as does everything when the bundle is
  * missing or older than dist/ (only `tsc` was run).
  */
-import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import { bundleStaleness } from '../bundles/staleness';
 import type * as CodeCache from '../blueprint/code-cache';
 
 /** The commands the bundle runs: those that run in well under a second, cdktf (synth's) loaded by a worker from elsewhere. */
@@ -40,13 +40,9 @@ function warmUp(argv: readonly string[], command: string | undefined): void {
     warmUps[command]();
 }
 
-/**
- * Whether `bundle` exists and was built after dist/ was compiled: `tsc` alone rewrites every
- * file of dist/ (main.js among them) but not the bundle, which would then run older code.
- */
+/** Whether `bundle` exists and was built after dist/ was compiled (src/bundles/staleness.ts, against main.js). */
 export function bundleIsCurrent(bundle: string): boolean {
-  const built = statSync(bundle, { throwIfNoEntry: false });
-  return built !== undefined && built.mtimeMs >= statSync(path.join(__dirname, 'main.js')).mtimeMs;
+  return bundleStaleness(bundle, path.join(__dirname, 'main.js')) === undefined;
 }
 
 /**

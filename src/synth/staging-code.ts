@@ -12,9 +12,10 @@
  * GOVSTACK_DEBUG set (stack traces name dist/ files and cdktf's, and tokens record where they
  * were made), the staging code loads from dist/. Both write the same bytes (a unit test).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { requireWithCodeCache } from '../blueprint/code-cache';
+import { bundleStaleness } from '../bundles/staleness';
 
 type Staging = typeof import('./stage');
 
@@ -38,9 +39,9 @@ export function installedVersions(): Record<string, string> {
  * compiled stage.js, or built with other versions than those installed.
  */
 export function synthesisBundleUnusable(bundle = synthesisBundleFile, versionsFile = synthesisBundleVersionsFile): string | undefined {
-  const built = statSync(bundle, { throwIfNoEntry: false });
-  if (built === undefined) return 'there is no synthesis bundle';
-  if (built.mtimeMs < statSync(path.join(__dirname, 'stage.js')).mtimeMs) return 'the synthesis bundle is older than dist/';
+  const staleness = bundleStaleness(bundle, path.join(__dirname, 'stage.js'));
+  if (staleness === 'missing') return 'there is no synthesis bundle';
+  if (staleness === 'older') return 'the synthesis bundle is older than dist/';
   let bundled: unknown;
   try {
     bundled = JSON.parse(readFileSync(versionsFile, 'utf8'));

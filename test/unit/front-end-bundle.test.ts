@@ -62,9 +62,10 @@ test('validate, catalog and synth run from the bundle; other commands, and both 
   // synth's part in this thread from the bundle; its staging code (cdktf) only in the worker.
   const synth = loadedBy([cli, 'synth', sandbox, '--quiet', '--out', path.join(work, 'synth-out')]);
   expect(synth.files).toContain(bundle);
-  // Besides the bundle: its loader, the generated validator, and the module that started the worker early (shared with the bundle) with the folder copying it does for the worker.
+  // Besides the bundle: its loader and staleness check, the generated validator, and the module that started the worker early (shared with the bundle) with the folder copying it does for the worker.
   expect(synth.files.filter((f) => f.startsWith('dist/src/') && f !== bundle && !f.endsWith('.generated.js')).sort()).toEqual([
     'dist/src/blueprint/code-cache.js',
+    'dist/src/bundles/staleness.js',
     'dist/src/cli/start.js',
     'dist/src/synth/all-or-first-failure.js',
     'dist/src/synth/folder-copy.js',
