@@ -52,9 +52,10 @@ async function sync(target: string): Promise<string> {
 /**
  * Copy the folder `from` to `to` as cdktf's `copySync` does, written to disk: the folders made
  * now, the files copied and synced all at once on libuv's thread pool (concurrent syncs share
- * the filesystem's journal commits), then the folders synced (publishing syncs the whole stack
- * again, and need not sync these). Resolves, once every step has settled, with the inodes
- * written (`dev:ino`, publish.ts `SyncedFiles`); rejects with the first failure.
+ * the filesystem's journal commits), then the folders synced, only once every file is (so a
+ * folder among the inodes returned has its whole tree on disk, and publishing skips it without
+ * looking inside). Resolves, once every step has settled, with the inodes written (`dev:ino`,
+ * publish.ts `SyncedFiles`); rejects with the first failure.
  */
 export async function copyFolderToDisk(from: string, to: string): Promise<string[]> {
   const folders: string[] = [];

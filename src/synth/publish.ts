@@ -216,25 +216,31 @@ function copyTree(from: string, to: string, place: Place): void {
  * file is on disk, another link to it needs only its folder written, which records the link
  * and the inode's link count in the same journal transaction. The staging adds the chart
  * files and folders it copied and wrote to disk itself (folder-copy.ts), before publishing
- * begins. Kept per synthesis, not per process: an inode freed by a removed generation may be
- * reused by a later, unsynced file.
+ * begins: a folder is added only once everything below it is on disk, so publishing does not
+ * look inside it. Kept per synthesis, not per process: an inode freed by a removed generation
+ * may be reused by a later, unsynced file.
  */
 export type SyncedFiles = Set<string>;
 
-/** Write every file and folder below `dir` to disk, so the swap never points at data still in memory. */
-function syncTree(dir: string, syncedFiles: SyncedFiles): void {
+/**
+ * Write every file and folder below `dir` to disk, so the swap never points at data still in
+ * memory: all but the files and folders in `syncedFiles` (a folder there is skipped whole, see
+ * {@link SyncedFiles}), each with `writeToDisk` (default: open, fsync, close).
+ */
+export function syncTree(dir: string, syncedFiles: SyncedFiles, writeToDisk: (file: string) => void = (file) => syncFile(file, 'r')): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) syncTree(full, syncedFiles);
-    else if (entry.isFile()) {
+    if (entry.isDirectory()) {
+      if (!syncedFiles.has(inodeKey(lstatSync(full)))) syncTree(full, syncedFiles, writeToDisk);
+    } else if (entry.isFile()) {
       const stats = lstatSync(full);
       const inode = inodeKey(stats);
       if (syncedFiles.has(inode)) continue;
-      syncFile(full, 'r');
+      writeToDisk(full);
       if (stats.nlink > 1) syncedFiles.add(inode);
     }
   }
-  if (!syncedFiles.has(inodeKey(lstatSync(dir)))) syncFolder(dir);
+  if (!syncedFiles.has(inodeKey(lstatSync(dir)))) writeToDisk(dir);
 }
 
 function syncFolder(dir: string): void {

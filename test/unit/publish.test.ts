@@ -17,7 +17,9 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
-import { PublishStep } from '../../src/synth/publish';
+import { copyFolderToDisk } from '../../src/synth/folder-copy';
+import { inodeKey } from '../../src/synth/inode';
+import { PublishStep, syncTree } from '../../src/synth/publish';
 import { synthesize } from '../../src/synth/synthesize';
 import { fixture, root, runCli, stackFolders } from './support';
 
@@ -304,5 +306,44 @@ describe('--out on another filesystem (EXDEV) |', () => {
       expect(completeWithState(path.join(stacks, 'minimal'))).toBe(true);
     }
     nextRunRepairs(out);
+  });
+});
+
+describe('what publishing writes to disk (syncTree) |', () => {
+  /** Every file and folder below `dir` (relative paths, `.` for `dir`), sorted. */
+  const everything = (dir: string): string[] => [
+    '.',
+    ...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((p) => p.split(path.sep).join('/')),
+  ];
+
+  test('everything below a stack, once; a folder the staging copied and wrote to disk is skipped whole, the folders holding it are not', async () => {
+    const stack = mkdtempSync(path.join(work, 'sync-tree-'));
+    const chart = path.join(root, 'charts', 'govstack-xroad');
+    const copied = path.join(stack, 'assets', 'Chart-xroad', 'copied');
+    const synced = new Set(await copyFolderToDisk(chart, copied));
+    cpSync(chart, path.join(stack, 'assets', 'Chart-xroad', 'not-copied'), { recursive: true });
+    writeFileSync(path.join(stack, 'cdk.tf.json'), '{}');
+    // The copy reported its own root folder, so publishing can skip it without looking inside.
+    expect(synced.has(inodeKey(lstatSync(copied)))).toBe(true);
+
+    const written: string[] = [];
+    // Node's own module object: the one publish.ts calls through (an ES namespace cannot be spied on).
+    const fs = require('node:fs') as typeof import('node:fs');
+    const looked = jest.spyOn(fs, 'lstatSync');
+    const readFolders = jest.spyOn(fs, 'readdirSync');
+    try {
+      syncTree(stack, synced, (file) => written.push(path.relative(stack, file).split(path.sep).join('/') || '.'));
+      const inside = (call: unknown[]) => String(call[0]).startsWith(copied + path.sep);
+      expect(looked.mock.calls.filter(inside)).toEqual([]);
+      expect(readFolders.mock.calls.filter(inside).concat(readFolders.mock.calls.filter((c) => c[0] === copied))).toEqual([]);
+    } finally {
+      looked.mockRestore();
+      readFolders.mockRestore();
+    }
+
+    const expected = everything(stack).filter((p) => p !== 'assets/Chart-xroad/copied' && !p.startsWith('assets/Chart-xroad/copied/'));
+    expect([...written].sort()).toEqual(expected.sort());
+    expect(new Set(written).size).toBe(written.length);
+    expect(written.some((p) => p.startsWith('assets/Chart-xroad/not-copied/'))).toBe(true);
   });
 });

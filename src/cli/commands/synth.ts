@@ -47,7 +47,10 @@ export const synthCommand: CommandModule<object, Args> = {
     runCommand(async () => {
       const files = args.files.length > 0 ? args.files : [defaultBlueprint];
       const { models } = loadChecked(files, args);
-      const { synthesizeInParallel } = await import('../../synth/synthesize');
+      // Required, not imported: nothing may yield before the worker has its task, because yargs
+      // renders the whole help text (to cache it) as soon as a command's handler yields, and
+      // that took 15-25 ms before the worker, waiting, was sent the models.
+      const { synthesizeInParallel } = require('../../synth/synthesize') as typeof import('../../synth/synthesize');
       // The first worker was started with the command line (main.ts), and has loaded cdktf meanwhile.
       const stacks = await synthesizeInParallel(models, args.out, { workers: StagingWorkers.start(models.length) });
       if (args.json) {
