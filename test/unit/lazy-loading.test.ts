@@ -7,12 +7,24 @@ import { synthesisBundleFile } from '../../src/synth/staging-code';
 import { workersFor } from '../../src/synth/staging-threads';
 import { root } from './support';
 
-/** A preload for every thread of a run: at its exit, it lists the modules the thread loaded. */
+/**
+ * A preload for every thread of a run, which lists the modules the thread loaded, written
+ * straight to standard error: the main thread's at its exit, a staging worker's as it posts its
+ * answer (the main thread may end it before its own exit, once the answer is in).
+ */
 const preload = path.join(mkdtempSync(path.join(tmpdir(), 'govstack-lazy-preload-')), 'list-modules.js');
 writeFileSync(
   preload,
-  `const { isMainThread } = require('node:worker_threads');
-process.on('exit', () => process.stderr.write('\\nLOADED ' + (isMainThread ? 'main' : 'worker') + ' ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));
+  `const { isMainThread, parentPort } = require('node:worker_threads');
+const list = (thread) => require('node:fs').writeSync(2, '\\nLOADED ' + thread + ' ' + JSON.stringify(Object.keys(require.cache)) + '\\n');
+if (isMainThread) process.on('exit', () => list('main'));
+else {
+  const post = parentPort.postMessage.bind(parentPort);
+  parentPort.postMessage = (message, ...rest) => {
+    if (!(message && message.copyFolder)) list('worker');
+    return post(message, ...rest);
+  };
+}
 `,
 );
 afterAll(() => rmSync(path.dirname(preload), { recursive: true, force: true }));
