@@ -84,7 +84,7 @@ export function publishStack(staged: string, target: string, step: (s: PublishSt
     renameSync(target, migrated);
     step('migrating');
     symlinkSync(path.basename(migrated), target);
-    syncFolder(stacks);
+    syncPath(stacks);
     step('migrated');
   }
   const current = currentGeneration(target);
@@ -104,7 +104,7 @@ export function publishStack(staged: string, target: string, step: (s: PublishSt
   // A run that took the lock while the files were carried would write into the old generation.
   if (current) refuseWhileLocked(current, target, next, link);
   renameSync(link, target);
-  syncFolder(stacks);
+  syncPath(stacks);
   step('swapped');
   if (current) rmSync(current, { recursive: true, force: true });
   step('cleaned');
@@ -223,16 +223,16 @@ function copyTree(from: string, to: string, place: Place): void {
 export type SyncedFiles = Set<string>;
 
 /**
- * Write every file and folder below `dir` to disk, so the swap never points at data still in
- * memory: all but the files and folders in `syncedFiles` (a folder there is skipped whole, see
- * {@link SyncedFiles}), each with `writeToDisk` (default: open, fsync, close).
+ * Write `dir` and every file and folder below it to disk, so the swap never points at data
+ * still in memory: all but the files and folders in `syncedFiles` (a folder there is skipped
+ * whole, see {@link SyncedFiles}), each with `writeToDisk` (default: open, fsync, close).
  */
-export function syncTree(dir: string, syncedFiles: SyncedFiles, writeToDisk: (file: string) => void = (file) => syncFile(file, 'r')): void {
+export function syncTree(dir: string, syncedFiles: SyncedFiles, writeToDisk: (file: string) => void = syncPath): void {
+  if (syncedFiles.has(inodeKey(lstatSync(dir)))) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!syncedFiles.has(inodeKey(lstatSync(full)))) syncTree(full, syncedFiles, writeToDisk);
-    } else if (entry.isFile()) {
+    if (entry.isDirectory()) syncTree(full, syncedFiles, writeToDisk);
+    else if (entry.isFile()) {
       const stats = lstatSync(full);
       const inode = inodeKey(stats);
       if (syncedFiles.has(inode)) continue;
@@ -240,11 +240,12 @@ export function syncTree(dir: string, syncedFiles: SyncedFiles, writeToDisk: (fi
       if (stats.nlink > 1) syncedFiles.add(inode);
     }
   }
-  if (!syncedFiles.has(inodeKey(lstatSync(dir)))) writeToDisk(dir);
+  writeToDisk(dir);
 }
 
-function syncFolder(dir: string): void {
-  syncFile(dir, 'r');
+/** Write a file or folder to disk (open read-only, fsync, close). */
+function syncPath(file: string): void {
+  syncFile(file, 'r');
 }
 
 function syncFile(file: string, flags: string): void {
