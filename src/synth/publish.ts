@@ -66,16 +66,25 @@ const stateLockPattern = /^\..+\.lock\.info$/;
  *    hard-linked; then the new generation is written to disk (fsync).
  * 4. `linked`: a temporary link `.<name>.link-<pid>` to the new generation is created.
  * 5. `swapped`: it is renamed over the stack path: the swap.
- * 6. `cleaned`: the old generation is removed.
+ * 6. `cleaned`: the old generation is removed, or handed to `removeOld` to be removed.
  *
  * Killed before 5, the old generation is in place, untouched; after 5, the new one, with its
  * state. The next run removes what a killed run left (`cleanLeftovers`). Refuses (exit 2) while
  * a Terraform run holds the local state lock in the current generation: its writes would land
  * in a folder about to be deleted.
  * @param syncedFiles files already written to disk by this synthesis (shared by its stacks); default: none
+ * @param removeOld removes the old generation folder once the swap is on disk (a caller with
+ *   other work left hands it to the thread pool meanwhile: `fs.promises.rm`); default: `rmSync`,
+ *   here and now. A generation left behind by a kill during its removal is a leftover like any other.
  * @returns the stack path (the link)
  */
-export function publishStack(staged: string, target: string, step: (s: PublishStep) => void, syncedFiles: SyncedFiles = new Set()): string {
+export function publishStack(
+  staged: string,
+  target: string,
+  step: (s: PublishStep) => void,
+  syncedFiles: SyncedFiles = new Set(),
+  removeOld: (generation: string) => void = removeNow,
+): string {
   const stacks = path.dirname(target);
   const name = path.basename(target);
   if (isPlainFolder(target)) {
@@ -106,9 +115,14 @@ export function publishStack(staged: string, target: string, step: (s: PublishSt
   renameSync(link, target);
   syncPath(stacks);
   step('swapped');
-  if (current) rmSync(current, { recursive: true, force: true });
+  if (current) removeOld(current);
   step('cleaned');
   return target;
+}
+
+/** Remove a folder and what is in it, now (nothing if it is not there). */
+export function removeNow(folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
 }
 
 /** The generation folder the stack link points at (undefined: no stack yet, or a dangling link). */

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DeploymentModel } from '../model/types';
 import { StagedPart, stageHere, StagingWorkers } from './parallel-stage';
-import { checkOutDir, cleanLeftovers, publishStack, PublishStep, stagingPrefix, SyncedFiles, writeManifest } from './publish';
+import { checkOutDir, cleanLeftovers, publishStack, PublishStep, removeNow, stagingPrefix, SyncedFiles, writeManifest } from './publish';
 import { makeFolder } from '../make-folder';
 
 /** A stack written by `synthesize`. */
@@ -41,13 +42,14 @@ export function synthesize(models: readonly DeploymentModel[], outdir: string, o
   try {
     return publishParts(out, stageHere(models, staging), options);
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    removeNow(staging);
   }
 }
 
 /**
  * {@link synthesize}, with the stacks staged by worker threads (parallel-stage.ts); publishing
- * is the same, so are the bytes written.
+ * is the same, so are the bytes written. The old generations and the staging folder are
+ * removed on libuv's thread pool while the workers end.
  * @param options.workers workers started earlier, while the blueprints were read (the command
  *   line does); default: started here, {@link workersFor} the number of models. They are
  *   closed when this returns.
@@ -58,16 +60,19 @@ export async function synthesizeInParallel(
   options: SynthesizeOptions & { readonly workers?: StagingWorkers } = {},
 ): Promise<SynthesizedStack[]> {
   const workers = options.workers ?? StagingWorkers.start(models.length);
+  const removals: Promise<void>[] = [];
+  const removeLater = (folder: string) => void removals.push(rm(folder, { recursive: true, force: true }));
   try {
     const { out, staging } = prepareStaging(models, outdir);
     try {
       const parts = await workers.stage(models, staging);
-      return publishParts(out, parts, options);
+      return publishParts(out, parts, options, removeLater);
     } finally {
-      rmSync(staging, { recursive: true, force: true });
+      removeLater(staging);
     }
   } finally {
     workers.close();
+    await Promise.all(removals);
   }
 }
 
@@ -84,7 +89,12 @@ function prepareStaging(models: readonly DeploymentModel[], outdir: string): { o
 }
 
 /** Publish every staged stack, in model order, then merge the parts' manifests into `out`'s. */
-function publishParts(out: string, parts: readonly StagedPart[], options: SynthesizeOptions): SynthesizedStack[] {
+function publishParts(
+  out: string,
+  parts: readonly StagedPart[],
+  options: SynthesizeOptions,
+  removeOld: (generation: string) => void = removeNow,
+): SynthesizedStack[] {
   options.onStep?.('staged', '');
   const synced: SyncedFiles = new Set(parts.flatMap((p) => p.synced ?? []));
   const written = parts.flatMap((part) =>
@@ -94,6 +104,7 @@ function publishParts(out: string, parts: readonly StagedPart[], options: Synthe
         path.join(out, 'stacks', m.name),
         (step) => options.onStep?.(step, m.name),
         synced,
+        removeOld,
       );
       return { name: m.name, file: path.join(target, 'cdk.tf.json'), resources: part.resources[m.name] };
     }),

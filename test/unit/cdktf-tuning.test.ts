@@ -16,6 +16,7 @@ import {
   AssetType,
   DefaultTokenResolver,
   TerraformAsset,
+  TerraformLocal,
   Lazy,
   StringConcat,
   TerraformOutput,
@@ -26,6 +27,7 @@ import {
 import fc from 'fast-check';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { Construct } from 'constructs';
 import { root } from './support';
 
 // The adjustments of src/synth/cdktf-tuning/ are written for one cdktf version; these tests
@@ -50,6 +52,7 @@ test('cdktf is the version the adjustments were written for, and every adjustmen
     plainDataFastPath: true,
     folderAssetLinks: true,
     fastStableStringify: true,
+    documentMergeWithoutCopies: true,
   });
 });
 
@@ -239,49 +242,51 @@ describe("the stack's JSON is written as json-stable-stringify writes it", () =>
   });
 });
 
+// Leaves: plain values and every kind of token cdktf encodes (string, number, list, map),
+// plus strings that only look like numbers in exponent form (cdktf's number-token test).
+const leaf: fc.Arbitrary<unknown> = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('1e5', 'sha256:12e4ab', '${var.x}', '%{ if x }', 'TfToken', ''),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.constant(new Date(0)),
+  fc.string({ maxLength: 6 }).map((s) => `a${Token.asString(Lazy.stringValue({ produce: () => s }))}b`),
+  fc.integer().map((n) => Token.asNumber(Lazy.numberValue({ produce: () => n }))),
+  fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }).map((l) => Token.asList(Lazy.listValue({ produce: () => l }))),
+  fc
+    .dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }), { maxKeys: 2 })
+    .map((m) => Token.asStringMap(Lazy.anyValue({ produce: () => m }))),
+  fc.string({ maxLength: 4 }).map((s) => Lazy.anyValue({ produce: () => ({ nested: s, none: undefined }) })),
+);
+const tree = fc.letrec<{ node: unknown }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('node'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 6 }), tie('node'), { maxKeys: 4 }),
+  ),
+})).node;
+
+/** What `f` (which calls cdktf) returns or throws, outside the tuned section and inside it. */
+function cdktfAndTuned(f: () => unknown): { cdktf: unknown; tuned: unknown } {
+  const outcome = (g: () => unknown) => {
+    try {
+      return { value: g() };
+    } catch (err) {
+      return { error: String(err) };
+    }
+  };
+  return { cdktf: outcome(f), tuned: outcome(() => withTunedCdktf(f)) };
+}
+
 describe('plain data on the fast path resolves exactly as cdktf resolves it', () => {
   const stack = new TerraformStack(new App({ stackTraces: false }), 'fast-path');
   const resolveIn = (value: unknown) =>
     Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
-  /** What cdktf returns or throws, outside the tuned section and inside it. */
-  const both = (value: unknown) => {
-    const outcome = (f: () => unknown) => {
-      try {
-        return { value: f() };
-      } catch (err) {
-        return { error: String(err) };
-      }
-    };
-    return { cdktf: outcome(() => resolveIn(value)), tuned: outcome(() => withTunedCdktf(() => resolveIn(value))) };
-  };
-
-  // Leaves: plain values and every kind of token cdktf encodes (string, number, list, map),
-  // plus strings that only look like numbers in exponent form (cdktf's number-token test).
-  const leaf: fc.Arbitrary<unknown> = fc.oneof(
-    fc.string({ maxLength: 12 }),
-    fc.constantFrom('1e5', 'sha256:12e4ab', '${var.x}', '%{ if x }', 'TfToken', ''),
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constant(undefined),
-    fc.constant(new Date(0)),
-    fc.string({ maxLength: 6 }).map((s) => `a${Token.asString(Lazy.stringValue({ produce: () => s }))}b`),
-    fc.integer().map((n) => Token.asNumber(Lazy.numberValue({ produce: () => n }))),
-    fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }).map((l) => Token.asList(Lazy.listValue({ produce: () => l }))),
-    fc
-      .dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }), { maxKeys: 2 })
-      .map((m) => Token.asStringMap(Lazy.anyValue({ produce: () => m }))),
-    fc.string({ maxLength: 4 }).map((s) => Lazy.anyValue({ produce: () => ({ nested: s, none: undefined }) })),
-  );
-  const tree = fc.letrec<{ node: unknown }>((tie) => ({
-    node: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      leaf,
-      fc.array(tie('node'), { maxLength: 4 }),
-      fc.dictionary(fc.string({ maxLength: 6 }), tie('node'), { maxKeys: 4 }),
-    ),
-  })).node;
+  const both = (value: unknown) => cdktfAndTuned(() => resolveIn(value));
 
   test('for generated values with tokens anywhere, the result (or the error) is the same', () => {
     expect(cdktfTuning().plainDataFastPath).toBe(true);
@@ -303,5 +308,79 @@ describe('plain data on the fast path resolves exactly as cdktf resolves it', ()
       expect(cdktf).toHaveProperty('error');
       expect(tuned).toStrictEqual(cdktf);
     }
+  });
+});
+
+describe("the stack's document merged without copies is the one cdktf assembles", () => {
+  // Namespaces (one may refer to another's name, and carry an override), locals and outputs
+  // (some in a nested construct) holding generated values with tokens, and overrides of the stack.
+  const overridePath = fc.constantFrom(
+    'terraform.required_version',
+    'terraform.backend.local.path',
+    'locals.extra',
+    'locals.l0',
+    'resource.kubernetes_namespace_v1.extra.metadata.name',
+    'output.o0.value',
+    'provider',
+  );
+  const spec = fc.record({
+    namespaces: fc.array(
+      fc.record({
+        labels: fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }),
+        refersToPrevious: fc.boolean(),
+        override: fc.option(fc.tuple(fc.constantFrom('metadata.labels.x', 'metadata', 'lifecycle.ignore_changes', 'timeouts'), tree)),
+      }),
+      { maxLength: 4 },
+    ),
+    locals: fc.array(tree, { maxLength: 3 }),
+    outputs: fc.array(fc.tuple(fc.boolean(), tree), { maxLength: 3 }),
+    stackOverrides: fc.array(fc.tuple(overridePath, tree), { maxLength: 3 }),
+  });
+  type Spec = typeof spec extends fc.Arbitrary<infer T> ? T : never;
+
+  function stackOf(s: Spec): TerraformStack {
+    const stack = new TerraformStack(new App({ stackTraces: false }), 'merge');
+    new KubernetesProvider(stack, 'k8s', {});
+    const group = new Construct(stack, 'group');
+    let previous: NamespaceV1 | undefined;
+    s.namespaces.forEach((n, i) => {
+      const ns: NamespaceV1 = new NamespaceV1(i % 2 ? group : stack, `ns${i}`, {
+        metadata: {
+          name: `n${i}`,
+          labels: n.labels,
+          annotations: n.refersToPrevious && previous ? { ref: previous.metadata.name } : undefined,
+        },
+      });
+      if (n.override) ns.addOverride(...n.override);
+      previous = ns;
+    });
+    s.locals.forEach((value, i) => new TerraformLocal(stack, `l${i}`, value));
+    s.outputs.forEach(([nested, value], i) => new TerraformOutput(nested ? group : stack, `o${i}`, { value }));
+    for (const [at, value] of s.stackOverrides) stack.addOverride(at, value);
+    return stack;
+  }
+
+  test('for generated stacks with tokens, references and overrides, the document (or the error) is the same', () => {
+    expect(cdktfTuning().documentMergeWithoutCopies).toBe(true);
+    fc.assert(
+      fc.property(spec, (s) => {
+        const stack = stackOf(s);
+        const { cdktf, tuned } = cdktfAndTuned(() => stack.toTerraform());
+        expect(tuned).toStrictEqual(cdktf);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('inside withTunedCdktf the stack metadata keeps no undefined either (cdktf drops it in its final resolve)', () => {
+    const stack = stackOf({
+      namespaces: [{ labels: { a: 'b' }, refersToPrevious: false, override: null }],
+      locals: [],
+      outputs: [],
+      stackOverrides: [],
+    });
+    const doc = withTunedCdktf(() => stack.toTerraform()) as { '//': { metadata: object } };
+    expect(Object.keys(doc['//'].metadata)).not.toContain('cloud');
+    expect(doc).toStrictEqual(stack.toTerraform());
   });
 });

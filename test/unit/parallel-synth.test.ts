@@ -1,4 +1,4 @@
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadModels } from '../../src/model/load-models';
@@ -7,6 +7,7 @@ import { splitInOrder, StagingWorkers } from '../../src/synth/parallel-stage';
 import { workersFor } from '../../src/synth/staging-threads';
 import { synthesize, synthesizeInParallel } from '../../src/synth/synthesize';
 import { digestOutput, goldenDir, goldenHashesFile, goldenRuns } from '../golden/golden';
+import { stackFolders } from './support';
 
 // A fleet's stacks staged on several threads (src/synth/parallel-stage.ts) must publish the
 // same bytes as one thread: checked against the golden fleet, whatever this machine's cores.
@@ -31,6 +32,24 @@ test.each([0, 1, 3])('the golden fleet staged by %i worker(s) writes the recorde
     expect(s.resources).toBe(Object.values(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0));
   }
   // Nothing of the staging is left behind.
+  expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+});
+
+test('synthesised again, the old generations are gone when the call returns (removed while the workers end), the state carried', async () => {
+  const models = fleetModels().slice(0, 2);
+  const out = path.join(work, 'again');
+  await synthesizeInParallel(models, out, { workers: StagingWorkers.start(2, 1) });
+  const stacks = path.join(out, 'stacks');
+  const state = path.join(stacks, models[0].name, 'terraform.tfstate');
+  writeFileSync(state, '{"serial":3}');
+  const before = readdirSync(stacks).filter((e) => e.startsWith('.'));
+  await synthesizeInParallel(models, out, { workers: StagingWorkers.start(2, 1) });
+  // Exactly one generation per stack, each new: the old ones were removed before the promise resolved.
+  expect(stackFolders(stacks)).toEqual(models.map((m) => m.name).sort());
+  const after = readdirSync(stacks).filter((e) => e.startsWith('.'));
+  expect(after).toHaveLength(models.length);
+  expect(after.filter((e) => before.includes(e))).toEqual([]);
+  expect(readFileSync(state, 'utf8')).toBe('{"serial":3}');
   expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
 });
 

@@ -61,7 +61,7 @@ test('from the bundle, cdktf is the bundled copy, and every cdktf adjustment app
   // The real archiver is not loaded: its stand-in (adjustment 1) is what the bundled cdktf required.
   expect(files.filter((f) => /node_modules\/(archiver|archiver-utils|zip-stream)\//.test(f))).toEqual([]);
   expect(Object.values(tuning).filter((v) => v !== true && !/^\d/.test(String(v)))).toEqual([]);
-  expect(Object.keys(tuning)).toHaveLength(7);
+  expect(Object.keys(tuning)).toHaveLength(8);
 });
 
 test('the staging code loads from dist/ with GOVSTACK_DEBUG, when the bundle is missing or older than dist/, or built with other versions', () => {

@@ -9,12 +9,13 @@
  * 3. no cross-stack preparation pass (cross-stack.ts);
  * 4. plain data resolved without ceremony (plain-data.ts);
  * 5. one copy of a folder asset per synthesis (folder-asset-links.ts);
- * 6. the stack's JSON written without a general-purpose serialiser (stable-stringify.ts).
+ * 6. the stack's JSON written without a general-purpose serialiser (stable-stringify.ts);
+ * 7. the stack's document merged without copies (document-merge.ts).
  *
  * Each adjustment is applied only when the installed cdktf is the version written for and the
  * function it replaces has the exact source it was written against; otherwise cdktf runs
- * unchanged (correct, only slower) and `cdktfTuning()` says which were not applied. 2, 4, 5
- * and 6 act only inside `withTunedCdktf`, 3 only for the stacks given to
+ * unchanged (correct, only slower) and `cdktfTuning()` says which were not applied. 2, 4, 5,
+ * 6 and 7 act only inside `withTunedCdktf`, 3 only for the stacks given to
  * `skipCrossStackPreparation`. A unit test fails when cdktf changes, so that the adjustments
  * are re-examined. The golden-output tests (test/golden) prove the output is byte-identical
  * with and without them.
@@ -25,6 +26,7 @@ import { fastStableStringify } from './stable-stringify';
 import type { App } from 'cdktf';
 import { installedVersion, versionProblem } from './cdktf-source';
 import { applyNoCrossStackPreparation, skipPreparationOf } from './cross-stack';
+import { applyDocumentMergeWithoutCopies } from './document-merge';
 import { applyFolderAssetLinks, withAssetCopier, withAssetLinks } from './folder-asset-links';
 import { applyPlainDataFastPath } from './plain-data';
 import { tunedScope } from './scope';
@@ -41,11 +43,12 @@ export interface CdktfTuning {
   readonly plainDataFastPath: true | string;
   readonly folderAssetLinks: true | string;
   readonly fastStableStringify: true | string;
+  readonly documentMergeWithoutCopies: true | string;
 }
 
 let applied: CdktfTuning | undefined;
 
-/** Apply 2 to 5 once (they load cdktf); 1 and 6 applied when this module loaded. */
+/** Apply 2 to 5 and 7 once (they load cdktf); 1 and 6 applied when this module loaded. */
 function applyAll(): CdktfTuning {
   const each = (apply: () => true | string) => versionProblem ?? apply();
   applied ??= {
@@ -56,6 +59,7 @@ function applyAll(): CdktfTuning {
     noTokenStackTraces: each(applyNoTokenStackTraces),
     noCrossStackPreparation: each(applyNoCrossStackPreparation),
     fastStableStringify,
+    documentMergeWithoutCopies: each(applyDocumentMergeWithoutCopies),
   };
   return applied;
 }
