@@ -260,6 +260,19 @@ const leaf: fc.Arbitrary<unknown> = fc.oneof(
     .dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }), { maxKeys: 2 })
     .map((m) => Token.asStringMap(Lazy.anyValue({ produce: () => m }))),
   fc.string({ maxLength: 4 }).map((s) => Lazy.anyValue({ produce: () => ({ nested: s, none: undefined }) })),
+  // Numbers at and around the token encodings (cdktf's map marker -123456789 is an ordinary number).
+  fc.constantFrom(Token.NUMBER_MAP_TOKEN_VALUE, -(2 ** 960), -(2 ** 961), 2 ** 960, -1.8e289, Number.NaN, -Infinity, -0),
+  // Objects cdktf treats apart: a resolvable, a construct's shape, no prototype, a class instance, a token as a key.
+  fc.constant({ resolve: () => 'resolved' }),
+  fc.constant({ _children: {}, _metadata: [] }),
+  fc.string({ maxLength: 4 }).map((s) => Object.assign(Object.create(null) as object, { s, resolve: s })),
+  fc.string({ maxLength: 4 }).map(
+    (s) =>
+      new (class Shape {
+        readonly s = s;
+      })(),
+  ),
+  fc.string({ maxLength: 4 }).map((s) => ({ [Token.asString(Lazy.stringValue({ produce: () => `k${s}` }))]: s })),
 );
 const tree = fc.letrec<{ node: unknown }>((tie) => ({
   node: fc.oneof(

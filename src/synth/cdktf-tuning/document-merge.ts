@@ -133,8 +133,17 @@ export function applyDocumentMergeWithoutCopies(): true | string {
     tf['//'] = { metadata, outputs };
     for (const fragment of elements.map((e) => resolve(this, e.toTerraform()) as Data)) mergeMoving(tf, fragment, deepMerge, isResolvable);
     deepMerge(tf, this.rawOverrides);
-    // What was not resolved before: the `//` block (its `cloud: undefined` goes) and the blocks overrides went into.
-    for (const key of new Set(['//', ...overridden])) if (Object.hasOwn(tf, key)) tf[key] = resolve(this, tf[key]);
+    // What was not resolved before: the `//` block (its `cloud: undefined` goes) and the blocks
+    // overrides went into, each under its key (so that an error names the same path) and gone
+    // if it resolves to nothing, as in cdktf's resolve of the whole document.
+    // In the document's order, as cdktf meets them (the first error is the one reported).
+    const unresolved = new Set(['//', ...overridden]);
+    for (const key of Object.keys(tf)) {
+      if (!unresolved.has(key)) continue;
+      const resolved = (resolve(this, { [key]: tf[key] }) as Data)[key];
+      if (resolved === undefined) delete tf[key];
+      else tf[key] = resolved;
+    }
     return tf;
   };
   return true;

@@ -25,6 +25,7 @@ interface Encoding {
   containsStringListTokenElement(xs: unknown[]): boolean;
   containsNumberListTokenElement(xs: unknown[]): boolean;
   containsMapToken(xs: object): boolean;
+  createTokenDouble(x: number, list?: boolean): number;
   extractTokenDouble(x: number, list: boolean): number | undefined;
 }
 
@@ -77,28 +78,59 @@ export function applyPlainDataFastPath(): true | string {
     s !== Token.STRING_MAP_TOKEN_VALUE &&
     s !== Token.ANY_MAP_TOKEN_VALUE &&
     !numberToken.test(s);
+  // cdktf encodes a number token in a double's top 16 bits (sign, exponent), so every token
+  // double is at least as far from 0 as the token with the smallest payload, 0, of either kind:
+  // a number nearer 0 needs no look at its bits (cdktf's extractTokenDouble allocates a buffer for that).
+  const tokenMagnitude = Math.min(Math.abs(encoding.createTokenDouble(0, false)), Math.abs(encoding.createTokenDouble(0, true)));
+  const maybeToken = (n: number, list: boolean) =>
+    !(n > -tokenMagnitude && n < tokenMagnitude) && encoding.extractTokenDouble(n, list) !== undefined;
+  const plainNumber = (n: number) => n !== Token.NUMBER_MAP_TOKEN_VALUE && !maybeToken(n, false);
+  // cdktf's containsStringListTokenElement and containsNumberListTokenElement, in one pass and
+  // testing only a string holding the list marker (cdktf's list pattern begins with it).
+  const holdsListToken = (items: readonly unknown[]) =>
+    items.some((x) =>
+      typeof x === 'string'
+        ? x.includes(BEGIN_LIST_TOKEN_MARKER) && TokenString.forListToken(x).test()
+        : typeof x === 'number' && maybeToken(x, true),
+    );
+  // cdktf's resolver for `value` at key path `at` below the caller's prefix.
+  const byCdktf = (value: unknown, options: ResolveOptions, at: readonly string[]) =>
+    full(value, { ...options, prefix: [...(options.prefix ?? []), ...at] });
+  // A plain object's keys, unless one of them makes it cdktf's: a key holding a token (or the map
+  // marker), or the keys of a resolvable or of a construct, which cdktf refuses.
+  const plainKeys = (object: Record<string, unknown>): string[] | undefined => {
+    const keys = Object.keys(object);
+    let children = false;
+    let metadata = false;
+    for (const key of keys) {
+      if (!plainString(key) || (key.includes(BEGIN_MAP_TOKEN_MARKER) && encoding.containsMapToken({ [key]: true }))) return undefined;
+      if (key === 'resolve' && typeof object.resolve === 'function') return undefined;
+      if (key === '_children') children = object._children !== undefined;
+      if (key === '_metadata') metadata = object._metadata !== undefined;
+    }
+    return children && metadata ? undefined : keys;
+  };
 
   // The value cdktf's resolver would return for `value` at key path `at` (below the caller's
   // prefix): plain values copied here, anything else resolved by cdktf with that key path.
   const walk = (value: unknown, options: ResolveOptions, at: string[]): unknown => {
-    const byCdktf = () => full(value, { ...options, prefix: [...(options.prefix ?? []), ...at] });
     if (value === undefined || value === null) return value;
     switch (typeof value) {
       case 'string':
-        return plainString(value) ? value : byCdktf();
+        return plainString(value) ? value : byCdktf(value, options, at);
       case 'number':
-        return value !== Token.NUMBER_MAP_TOKEN_VALUE && encoding.extractTokenDouble(value, false) === undefined ? value : byCdktf();
+        return plainNumber(value) ? value : byCdktf(value, options, at);
       case 'function':
-        return byCdktf();
+        return byCdktf(value, options, at);
       case 'object':
         break;
       default:
         return value;
     }
     if (value instanceof Date) return value;
-    if (at.length > fastPathMaxDepth) return byCdktf();
+    if (at.length > fastPathMaxDepth) return byCdktf(value, options, at);
     if (Array.isArray(value)) {
-      if (encoding.containsStringListTokenElement(value) || encoding.containsNumberListTokenElement(value)) return byCdktf();
+      if (holdsListToken(value)) return byCdktf(value, options, at);
       const out: unknown[] = [];
       for (let i = 0; i < value.length; i++) {
         at.push(`${i}`);
@@ -109,16 +141,15 @@ export function applyPlainDataFastPath(): true | string {
       return out;
     }
     const object = value as Record<string, unknown>;
-    const keys = Object.keys(object);
-    // A map token, a resolvable, a construct (refused) or a key holding a token: cdktf's. (A key
-    // without the map marker cannot match cdktf's map pattern, which begins with it.)
-    if (
-      (keys.some((k) => k.includes(BEGIN_MAP_TOKEN_MARKER)) && encoding.containsMapToken(object)) ||
-      typeof object.resolve === 'function' ||
-      (object._children !== undefined && object._metadata !== undefined) ||
-      !keys.every(plainString)
-    )
-      return byCdktf();
+    // Own keys only answer for a plain object; anything else (a token, a construct) may inherit `resolve` or `_children`.
+    const prototype = Object.getPrototypeOf(object) as unknown;
+    const keys =
+      prototype === Object.prototype || prototype === null
+        ? plainKeys(object)
+        : typeof object.resolve === 'function' || (object._children !== undefined && object._metadata !== undefined)
+          ? undefined
+          : plainKeys(object);
+    if (keys === undefined) return byCdktf(value, options, at);
     const result: Record<string, unknown> = {};
     for (const key of keys) {
       at.push(key);
