@@ -134,9 +134,9 @@ export function applyDocumentMergeWithoutCopies(): true | string {
     for (const fragment of elements.map((e) => resolve(this, e.toTerraform()) as Data)) mergeMoving(tf, fragment, deepMerge, isResolvable);
     deepMerge(tf, this.rawOverrides);
     // What was not resolved before: the `//` block (its `cloud: undefined` goes) and the blocks
-    // overrides went into, each under its key (so that an error names the same path) and gone
-    // if it resolves to nothing, as in cdktf's resolve of the whole document.
-    // In the document's order, as cdktf meets them (the first error is the one reported).
+    // overrides went into. As in cdktf's resolve of the whole document: in the document's order
+    // (the first error is the one reported), each under its key (an error names the same path),
+    // and a block that resolves to nothing left out.
     const unresolved = new Set(['//', ...overridden]);
     for (const key of Object.keys(tf)) {
       if (!unresolved.has(key)) continue;
