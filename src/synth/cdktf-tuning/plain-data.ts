@@ -20,11 +20,8 @@ interface Encoding {
   TokenString: {
     forString(s: string): { test(): boolean };
     forListToken(s: string): { test(): boolean };
-    forNumbers(s: string): { test(): boolean };
+    forMapToken(s: string): { test(): boolean };
   };
-  containsStringListTokenElement(xs: unknown[]): boolean;
-  containsNumberListTokenElement(xs: unknown[]): boolean;
-  containsMapToken(xs: object): boolean;
   createTokenDouble(x: number, list?: boolean): number;
   extractTokenDouble(x: number, list: boolean): number | undefined;
 }
@@ -103,7 +100,8 @@ export function applyPlainDataFastPath(): true | string {
     let children = false;
     let metadata = false;
     for (const key of keys) {
-      if (!plainString(key) || (key.includes(BEGIN_MAP_TOKEN_MARKER) && encoding.containsMapToken({ [key]: true }))) return undefined;
+      // cdktf's containsMapToken tests each key so; its map pattern begins with the marker.
+      if (!plainString(key) || (key.includes(BEGIN_MAP_TOKEN_MARKER) && TokenString.forMapToken(key).test())) return undefined;
       if (key === 'resolve' && typeof object.resolve === 'function') return undefined;
       if (key === '_children') children = object._children !== undefined;
       if (key === '_metadata') metadata = object._metadata !== undefined;
