@@ -11,7 +11,8 @@
 #   scripts/control-plane.sh down <dir> [--purge] stop; --purge also deletes <dir>
 #
 # <dir> receives: pki/ (CA, serving and client certs, SA key), etcd-data/,
-# logs/<component>.log, pids/<component>.pid, ports.env, admin.kubeconfig.
+# logs/<component>.log, pids/<component>.pid ("<pid> <start time>", see lib/process.sh),
+# ports.env, admin.kubeconfig.
 # Binaries come from scripts/toolchain.sh's cache (or ETCD_BIN,
 # KUBE_APISERVER_BIN, KUBE_CONTROLLER_MANAGER_BIN, KUBECTL_BIN).
 # Timeouts: CP_ETCD_TIMEOUT (30s), CP_APISERVER_TIMEOUT (120s), CP_SA_TIMEOUT (90s).
@@ -25,7 +26,7 @@ COMPONENTS=(etcd kube-apiserver kube-controller-manager)
 
 say() { echo "[control-plane] $*"; }
 die() { echo "[control-plane] ERROR: $*" >&2; exit 1; }
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 [ $# -ge 2 ] || { usage; exit 2; }
 CMD=$1 DIR=$2; shift 2
@@ -57,14 +58,11 @@ find_bins() {
   done
 }
 
-# pid_alive <component>: the recorded pid runs and belongs to this <dir>.
-pid_alive() {
-  local f=$PIDS/$1.pid pid
-  [ -f "$f" ] || return 1
-  pid=$(cat "$f")
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$DIR" || return 1
-}
+# shellcheck source=lib/process.sh
+. "$HERE/lib/process.sh"
+
+# pid_alive <component>: the process recorded for <component> still runs.
+pid_alive() { recorded_pid "$PIDS/$1.pid" >/dev/null; }
 
 fail_with_log() { # <component> <message>
   echo "[control-plane] ERROR: $2" >&2
@@ -167,8 +165,7 @@ EOF
 start() { # <component> <binary> args...
   local c=$1; shift
   : >"$LOGS/$c.log"
-  setsid nohup "$@" >>"$LOGS/$c.log" 2>&1 </dev/null &
-  echo $! >"$PIDS/$c.pid"
+  launch "$PIDS/$c.pid" "$LOGS/$c.log" "$@"
 }
 
 apicurl() { # <path>
@@ -269,15 +266,11 @@ cmd_down() {
   local c pid i stopped=0
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     c=${COMPONENTS[$i]}
-    if pid_alive "$c"; then
-      pid=$(cat "$PIDS/$c.pid")
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do pid_alive "$c" || break; sleep 0.2; done
-      if pid_alive "$c"; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
+    pid=$(stop_recorded "$PIDS/$c.pid")
+    if [ -n "$pid" ]; then
       say "stopped $c (pid $pid)"
       stopped=$((stopped + 1))
     fi
-    rm -f "$PIDS/$c.pid"
   done
   [ $stopped -gt 0 ] || say "nothing running for $DIR"
   if [ "$PURGE" = 1 ]; then
@@ -287,9 +280,9 @@ cmd_down() {
 }
 
 cmd_status() {
-  local c ok=0
+  local c pid ok=0
   for c in "${COMPONENTS[@]}"; do
-    if pid_alive "$c"; then say "$c running (pid $(cat "$PIDS/$c.pid"))"; else say "$c NOT running"; ok=1; fi
+    if pid=$(recorded_pid "$PIDS/$c.pid"); then say "$c running (pid $pid)"; else say "$c NOT running"; ok=1; fi
   done
   if [ -f "$DIR/ports.env" ]; then
     # shellcheck disable=SC1091

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real single Kubernetes node for the end-to-end tests, joined to the control plane of
 # scripts/control-plane.sh: containerd + runc, the CNI bridge, kubelet, kube-scheduler,
-# kube-proxy (iptables), CoreDNS (host process behind the kube-dns Service) and kube-router
+# kube-proxy (iptables), CoreDNS (Pods behind the kube-dns Service) and kube-router
 # (NetworkPolicy enforcement only). Needs root (network namespaces, mounts, netfilter, cgroups).
 #
 #   scripts/node.sh up <dir> [image.tar ...]   start the control plane in <dir>/cp, then the
@@ -14,7 +14,7 @@
 #
 # Everything lives under <dir> (state, sockets, logs, pids, certificates) except what the
 # components write to hard-coded paths; `up` records which of those existed, and `down`
-# removes only what it created. The node has its own address on a dummy link the script
+# removes only what it created. The node has its own address on an empty bridge the script
 # creates (NODE_IP, default 10.245.255.1/32), so nothing listens on the machine's interfaces.
 # The API server listens on NODE_IP:6443 (CP_ADDRESS), the kubelet on NODE_IP:10250, so Pods
 # reach both as on any cluster; CoreDNS runs as Pods (k8s-app=kube-dns) behind the kube-dns
@@ -41,7 +41,7 @@ COREDNS_IMAGE=${COREDNS_IMAGE:-localhost/coredns:e2e}
 
 say() { echo "[node] $*"; }
 die() { echo "[node] ERROR: $*" >&2; exit 1; }
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 [ $# -ge 2 ] || { usage; exit 2; }
 CMD=$1 DIR=$2; shift 2
@@ -69,20 +69,14 @@ bins() {
 }
 
 kc() { "$BIN_kubectl" --kubeconfig="$CP/admin.kubeconfig" "$@"; }
-pid_alive() { local f=$PIDS/$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+# shellcheck source=lib/process.sh
+. "$HERE/lib/process.sh"
+pid_alive() { recorded_pid "$PIDS/$1.pid" >/dev/null; }
 start() { # <name> <binary> args...  (own session: stopping it never reaches the test runner)
   local c=$1; shift
-  setsid nohup "$@" >>"$LOGS/$c.log" 2>&1 </dev/null &
-  echo $! >"$PIDS/$c.pid"
+  launch "$PIDS/$c.pid" "$LOGS/$c.log" "$@"
 }
-stop() { # <name>
-  pid_alive "$1" || { rm -f "$PIDS/$1.pid"; return 0; }
-  local pid; pid=$(cat "$PIDS/$1.pid")
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$PIDS/$1.pid"
-}
+stop() { stop_recorded "$PIDS/$1.pid" >/dev/null; } # <name>
 fail() { # <component> <message>
   echo "[node] ERROR: $2" >&2
   [ -f "$LOGS/$1.log" ] && { echo "[node] ---- last 30 lines of $LOGS/$1.log" >&2; tail -n 30 "$LOGS/$1.log" >&2; }
