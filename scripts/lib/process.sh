@@ -20,19 +20,31 @@ start_time() {
 }
 
 # recorded_pid <pidfile>: prints the pid when the recorded process still runs; exit 1 when
-# it does not (no file, a file from before start times were recorded, gone, or recycled).
+# it does not (no file, gone, a zombie, or the pid now another process's).
 recorded_pid() {
   local pid= since= now
   [ -f "$1" ] || return 1
   read -r pid since _ <"$1" || true
-  [ -n "$pid" ] && [ -n "$since" ] || return 1
-  now=$(start_time "$pid") && [ "$now" = "$since" ] || return 1
+  [ -n "$pid" ] || return 1
+  now=$(start_time "$pid") || return 1
+  if [ -n "$since" ]; then
+    [ "$now" = "$since" ] || return 1
+  else
+    # A file written before start times were recorded (a cluster started by an older
+    # version): the pid is still its process if that started before the file was written.
+    local boot tick written
+    boot=$(awk '$1 == "btime" {print $2}' "${PROC_ROOT:-/proc}/stat" 2>/dev/null) && [ -n "$boot" ] || return 1
+    tick=$(getconf CLK_TCK) && written=$(stat -c %Y "$1") || return 1
+    [ $((boot + now / tick)) -le "$written" ] || return 1
+  fi
   echo "$pid"
 }
 
 # launch <pidfile> <logfile> <command...>: runs the command in a session of its own (a
 # signal to the caller's process group never reaches it), detached from the terminal,
 # with its output appended to <logfile>, and records it in <pidfile>.
+# The caller must not use job control (set -m): the child would then lead its own process
+# group, setsid would fork, and the pid recorded would be the one that exits at once.
 launch() {
   local pidfile=$1 log=$2 pid since
   shift 2
@@ -43,13 +55,21 @@ launch() {
 }
 
 # stop_recorded <pidfile>: stops the recorded process (SIGTERM, then SIGKILL after 10 s)
-# and removes <pidfile>; prints the pid it stopped, nothing when none ran.
+# and removes <pidfile>; prints the pid it stopped, nothing when none ran. A process that
+# outlives SIGKILL (stuck in the kernel) keeps its file, with a warning on stderr.
 stop_recorded() {
   local pid _
   if pid=$(recorded_pid "$1"); then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do recorded_pid "$1" >/dev/null || break; sleep 0.2; done
-    if recorded_pid "$1" >/dev/null; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
+    if recorded_pid "$1" >/dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true
+      for _ in $(seq 1 25); do recorded_pid "$1" >/dev/null || break; sleep 0.2; done
+      if recorded_pid "$1" >/dev/null; then
+        echo "WARNING: pid $pid ($1) still runs after SIGKILL; its pid file is kept" >&2
+        return 0
+      fi
+    fi
     echo "$pid"
   fi
   rm -f "$1"

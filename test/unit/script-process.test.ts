@@ -7,7 +7,7 @@
  * test builds (PROC_ROOT) make each state certain; the others read the real /proc.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { root } from './support';
@@ -36,12 +36,16 @@ function stat(pid: number, state: string, startTime: number): string {
   return `${pid} (kube (api) server) ${state} ${afterState.join(' ')}\n`;
 }
 
+/** Boot time of the fake procfs: 20,000 s ago, so start time 987654 (9,876 s at 100 Hz) is 10,124 s ago. */
+const bootTime = Math.floor(Date.now() / 1000) - 20_000;
+
 /** A procfs folder holding one process, and a pid file recording `recorded`. */
 function fakeProc(pid: number, state: string, startTime: number, recorded: string): { PROC_ROOT: string; file: string } {
   const proc = path.join(dir, 'proc');
   mkdirSync(path.join(proc, String(pid)), { recursive: true });
   writeFileSync(path.join(proc, String(pid), 'stat'), stat(pid, state, startTime));
   writeFileSync(path.join(proc, String(pid), 'cmdline'), ''); // as inside an execve
+  writeFileSync(path.join(proc, 'stat'), `cpu  1 2 3 4\nbtime ${bootTime}\nprocesses 9\n`);
   const file = path.join(dir, 'c.pid');
   writeFileSync(file, recorded);
   return { PROC_ROOT: proc, file };
@@ -54,13 +58,21 @@ test('the recorded process runs while its pid has the recorded start time, whate
   expect(await recordedPid(fakeProc(4242, 'S', 987654, '4242 987654\n'))).toEqual({ code: 0, out: '4242' });
 });
 
-test('a recycled pid (another start time), a zombie, a gone pid and a file without a start time do not run', async () => {
+test('a recycled pid (another start time), a zombie, a gone pid and an empty file do not run', async () => {
   expect((await recordedPid(fakeProc(4242, 'S', 987655, '4242 987654\n'))).code).toBe(1);
   expect((await recordedPid(fakeProc(4242, 'Z', 987654, '4242 987654\n'))).code).toBe(1);
   expect((await recordedPid(fakeProc(4242, 'S', 987654, '4243 987654\n'))).code).toBe(1);
-  expect((await recordedPid(fakeProc(4242, 'S', 987654, '4242\n'))).code).toBe(1);
   expect((await recordedPid(fakeProc(4242, 'S', 987654, ''))).code).toBe(1);
   expect((await recordedPid(fakeProc(4242, 'S', 987654, '4242 exited\n'))).code).toBe(1);
+});
+
+test('a pid file of an older version (no start time) is its process when that started before the file was written', async () => {
+  const written = fakeProc(4242, 'S', 987654, '4242\n');
+  expect(await recordedPid(written)).toEqual({ code: 0, out: '4242' });
+  // Written 15,000 s ago, before the process on that pid started: a recycled pid.
+  const past = new Date((bootTime + 5_000) * 1000);
+  utimesSync(written.file, past, past);
+  expect((await recordedPid(written)).code).toBe(1);
 });
 
 test('launch records the start time the kernel gives the new process', async () => {
