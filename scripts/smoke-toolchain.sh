@@ -69,7 +69,9 @@ export KUBECONFIG=$CP/admin.kubeconfig KUBE_CONFIG_PATH=$CP/admin.kubeconfig
 check "server version is v$K8S_VERSION" bash -c "kubectl version -o json | python3 -c 'import json,sys; v=json.load(sys.stdin)[\"serverVersion\"]; assert v[\"gitVersion\"]==\"v$K8S_VERSION\", v'"
 check "control-plane.sh status" "$HERE/control-plane.sh" status "$CP"
 check "all control-plane listeners are on 127.0.0.1" bash -c "
-  for pid in \$(cut -d' ' -f1 '$CP'/pids/*.pid); do
+  . '$HERE/lib/process.sh'
+  for f in '$CP'/pids/*.pid; do
+    pid=\$(recorded_pid \"\$f\") || { echo \"\$f: not running\"; continue; }
     ss -Hltnp | grep \"pid=\$pid,\" | awk '{print \$4}'
   done | grep -v '^127\.0\.0\.1:' | { ! grep .; }"
 

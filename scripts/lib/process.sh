@@ -54,18 +54,27 @@ launch() {
   echo "$pid $since" >"$pidfile"
 }
 
+# ends_within <pidfile> <checks>: exit 0 once the recorded process has ended, checking every
+# 0.2 s up to <checks> times; exit 1 when it still runs.
+ends_within() {
+  local _
+  for _ in $(seq 1 "$2"); do
+    recorded_pid "$1" >/dev/null || return 0
+    sleep 0.2
+  done
+  ! recorded_pid "$1" >/dev/null
+}
+
 # stop_recorded <pidfile>: stops the recorded process (SIGTERM, then SIGKILL after 10 s)
 # and removes <pidfile>; prints the pid it stopped, nothing when none ran. A process that
-# outlives SIGKILL (stuck in the kernel) keeps its file, with a warning on stderr.
+# outlives SIGKILL by 5 s (stuck in the kernel) keeps its file, with a warning on stderr.
 stop_recorded() {
-  local pid _
+  local pid
   if pid=$(recorded_pid "$1"); then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do recorded_pid "$1" >/dev/null || break; sleep 0.2; done
-    if recorded_pid "$1" >/dev/null; then
+    if ! ends_within "$1" 50; then
       kill -KILL "$pid" 2>/dev/null || true
-      for _ in $(seq 1 25); do recorded_pid "$1" >/dev/null || break; sleep 0.2; done
-      if recorded_pid "$1" >/dev/null; then
+      if ! ends_within "$1" 25; then
         echo "WARNING: pid $pid ($1) still runs after SIGKILL; its pid file is kept" >&2
         return 0
       fi

@@ -141,12 +141,11 @@ export function applyPlainDataFastPath(): true | string {
     const object = value as Record<string, unknown>;
     // Own keys only answer for a plain object; anything else (a token, a construct) may inherit `resolve` or `_children`.
     const prototype = Object.getPrototypeOf(object) as unknown;
-    const keys =
-      prototype === Object.prototype || prototype === null
-        ? plainKeys(object)
-        : typeof object.resolve === 'function' || (object._children !== undefined && object._metadata !== undefined)
-          ? undefined
-          : plainKeys(object);
+    const inheritsCdktfShape =
+      prototype !== Object.prototype &&
+      prototype !== null &&
+      (typeof object.resolve === 'function' || (object._children !== undefined && object._metadata !== undefined));
+    const keys = inheritsCdktfShape ? undefined : plainKeys(object);
     if (keys === undefined) return byCdktf(value, options, at);
     const result: Record<string, unknown> = {};
     for (const key of keys) {
